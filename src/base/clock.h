@@ -1,0 +1,38 @@
+// The clock is read once per decision and passed in; tests use FakeClock.
+#pragma once
+
+#include <chrono>
+
+namespace dk {
+
+using TimePoint = std::chrono::system_clock::time_point;
+using Seconds = std::chrono::seconds;
+
+class Clock {
+public:
+    virtual ~Clock() = default;
+    [[nodiscard]] virtual TimePoint now() const = 0;
+};
+
+class SystemClock final : public Clock {
+public:
+    [[nodiscard]] TimePoint now() const override { return std::chrono::system_clock::now(); }
+};
+
+class FakeClock final : public Clock {
+public:
+    explicit FakeClock(TimePoint start) : now_(start) {}
+    [[nodiscard]] TimePoint now() const override { return now_; }
+    void advance(std::chrono::system_clock::duration d) { now_ += d; }
+    void set(TimePoint t) { now_ = t; }
+
+private:
+    TimePoint now_;
+};
+
+inline long long unix_seconds(TimePoint t) {
+    return std::chrono::duration_cast<Seconds>(t.time_since_epoch()).count();
+}
+inline TimePoint from_unix_seconds(long long s) { return TimePoint{Seconds{s}}; }
+
+}  // namespace dk

@@ -1,0 +1,94 @@
+#include "base/endpoint.h"
+
+#include <charconv>
+
+namespace dk {
+
+std::string_view to_string(TlsStart start) {
+    switch (start) {
+        case TlsStart::smtp: return "smtp";
+        case TlsStart::imap: return "imap";
+        case TlsStart::pop3: return "pop3";
+        case TlsStart::implicit: return "none";
+    }
+    return "none";
+}
+
+Result<TlsStart> parse_tls_start(std::string_view text) {
+    if (text == "smtp") return TlsStart::smtp;
+    if (text == "imap") return TlsStart::imap;
+    if (text == "pop3") return TlsStart::pop3;
+    if (text == "none" || text == "implicit") return TlsStart::implicit;
+    return Error::bad_input("unknown STARTTLS protocol '" + std::string(text) +
+                            "' (expected smtp, imap, pop3 or none)");
+}
+
+TlsStart default_tls_start(std::uint16_t port) {
+    switch (port) {
+        case 25:
+        case 587: return TlsStart::smtp;
+        case 143: return TlsStart::imap;
+        case 110: return TlsStart::pop3;
+        default: return TlsStart::implicit;
+    }
+}
+
+namespace {
+Result<std::uint16_t> parse_port(std::string_view text, std::string_view whole) {
+    unsigned value = 0;
+    const auto* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc{} || ptr != end || value == 0 || value > 65535) {
+        return Error::bad_input("bad port in '" + std::string(whole) + "'");
+    }
+    return static_cast<std::uint16_t>(value);
+}
+
+Result<HostPort> split_host_port(std::string_view text, std::uint16_t default_port) {
+    HostPort hp;
+    hp.port = default_port;
+    if (text.empty()) return Error::bad_input("empty host");
+    if (text.front() == '[') {
+        const auto close = text.find(']');
+        if (close == std::string_view::npos) return Error::bad_input("unclosed '[' in '" + std::string(text) + "'");
+        hp.host = std::string(text.substr(1, close - 1));
+        const auto rest = text.substr(close + 1);
+        if (!rest.empty()) {
+            if (rest.front() != ':') return Error::bad_input("junk after ']' in '" + std::string(text) + "'");
+            DK_TRY(hp.port, parse_port(rest.substr(1), text));
+        }
+    } else {
+        const auto colon = text.rfind(':');
+        if (colon != std::string_view::npos && text.find(':') == colon) {
+            hp.host = std::string(text.substr(0, colon));
+            DK_TRY(hp.port, parse_port(text.substr(colon + 1), text));
+        } else {
+            hp.host = std::string(text);  // a bare IPv6 address has several colons
+        }
+    }
+    if (hp.host.empty()) return Error::bad_input("empty host in '" + std::string(text) + "'");
+    return hp;
+}
+}  // namespace
+
+std::string HostPort::to_string() const {
+    if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port);
+    return host + ":" + std::to_string(port);
+}
+
+Result<HostPort> parse_host_port(std::string_view text, std::uint16_t default_port) {
+    return split_host_port(text, default_port);
+}
+
+Result<Endpoint> parse_endpoint(std::string_view text, std::uint16_t default_port,
+                                std::optional<TlsStart> start) {
+    DK_TRY(HostPort hp, split_host_port(text, default_port));
+    Endpoint ep;
+    ep.host = hp.host;
+    if (!ep.host.empty() && ep.host.back() == '.') ep.host.pop_back();
+    ep.port = hp.port;
+    ep.start = start.value_or(default_tls_start(hp.port));
+    return ep;
+}
+
+}  // namespace dk

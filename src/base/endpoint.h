@@ -1,0 +1,42 @@
+// An endpoint: host + port + how TLS starts there.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+
+namespace dk {
+
+enum class TlsStart { smtp, imap, pop3, implicit };
+
+struct Endpoint {
+    std::string host;  // without trailing dot
+    std::uint16_t port = 25;
+    TlsStart start = TlsStart::smtp;
+
+    [[nodiscard]] std::string to_string() const { return host + ":" + std::to_string(port); }
+    friend bool operator==(const Endpoint&, const Endpoint&) = default;
+};
+
+std::string_view to_string(TlsStart start);
+Result<TlsStart> parse_tls_start(std::string_view text);  // smtp|imap|pop3|none
+
+// The usual way TLS starts on a port: 25/587 SMTP STARTTLS, 143 IMAP, 110 POP3, else implicit.
+TlsStart default_tls_start(std::uint16_t port);
+
+// "host", "host:port" or "[v6]:port"; port defaults to default_port.
+Result<Endpoint> parse_endpoint(std::string_view text, std::uint16_t default_port = 25,
+                                std::optional<TlsStart> start = std::nullopt);
+
+// "IP:PORT" / "[IPv6]:PORT" / "IP" (default port) for server addresses.
+struct HostPort {
+    std::string host;
+    std::uint16_t port = 53;
+    [[nodiscard]] std::string to_string() const;
+};
+Result<HostPort> parse_host_port(std::string_view text, std::uint16_t default_port);
+
+}  // namespace dk

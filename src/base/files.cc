@@ -1,0 +1,152 @@
+#include "base/files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <random>
+
+namespace dk::files {
+namespace {
+
+std::string errno_text() { return std::strerror(errno); }
+
+class FdCloser {
+public:
+    explicit FdCloser(int fd) : fd_(fd) {}
+    FdCloser(const FdCloser&) = delete;
+    FdCloser& operator=(const FdCloser&) = delete;
+    ~FdCloser() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    [[nodiscard]] int get() const { return fd_; }
+    int release() {
+        int fd = fd_;
+        fd_ = -1;
+        return fd;
+    }
+
+private:
+    int fd_;
+};
+
+std::string directory_of(const std::string& path) {
+    const auto slash = path.rfind('/');
+    if (slash == std::string::npos) return ".";
+    if (slash == 0) return "/";
+    return path.substr(0, slash);
+}
+
+std::string temp_name_for(const std::string& path) {
+    std::random_device rd;
+    char suffix[32];
+    std::snprintf(suffix, sizeof suffix, ".tmp.%08x", rd());
+    return path + suffix;
+}
+
+Status write_all(int fd, std::string_view data, const std::string& path) {
+    while (!data.empty()) {
+        const ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return Error::environment(path + ": write failed: " + errno_text());
+        }
+        data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return {};
+}
+
+Status fsync_directory(const std::string& dir) {
+    FdCloser fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (fd.get() < 0) return Error::environment(dir + ": cannot open directory: " + errno_text());
+    if (::fsync(fd.get()) != 0) return Error::environment(dir + ": fsync failed: " + errno_text());
+    return {};
+}
+
+}  // namespace
+
+Result<std::string> read_limited(const std::string& path, std::size_t max_bytes) {
+    FdCloser fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    if (fd.get() < 0) {
+        const auto kind = errno == ENOENT || errno == EACCES ? ErrorKind::bad_input
+                                                             : ErrorKind::environment;
+        return Error{kind, path + ": cannot open: " + errno_text()};
+    }
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) return Error::environment(path + ": stat failed: " + errno_text());
+    if (!S_ISREG(st.st_mode)) return Error::bad_input(path + ": not a regular file");
+    if (static_cast<std::size_t>(st.st_size) > max_bytes) {
+        return Error::bad_input(path + ": file too large (" + std::to_string(st.st_size) +
+                                " bytes, limit " + std::to_string(max_bytes) + ")");
+    }
+    std::string content;
+    content.resize(static_cast<std::size_t>(st.st_size));
+    std::size_t filled = 0;
+    while (filled < content.size()) {
+        const ssize_t n = ::read(fd.get(), content.data() + filled, content.size() - filled);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return Error::environment(path + ": read failed: " + errno_text());
+        }
+        if (n == 0) break;
+        filled += static_cast<std::size_t>(n);
+    }
+    content.resize(filled);
+    return content;
+}
+
+Status write_atomic(const std::string& path, std::string_view data, mode_t mode, Overwrite overwrite) {
+    const std::string dir = directory_of(path);
+    const std::string temp = temp_name_for(path);
+    FdCloser fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
+    if (fd.get() < 0) return Error::environment(temp + ": cannot create: " + errno_text());
+    // The umask may have narrowed the mode; set it exactly.
+    if (::fchmod(fd.get(), mode) != 0) {
+        ::unlink(temp.c_str());
+        return Error::environment(temp + ": chmod failed: " + errno_text());
+    }
+    if (auto s = write_all(fd.get(), data, temp); !s.ok()) {
+        ::unlink(temp.c_str());
+        return s;
+    }
+    if (::fsync(fd.get()) != 0 || ::close(fd.release()) != 0) {
+        ::unlink(temp.c_str());
+        return Error::environment(temp + ": fsync/close failed: " + errno_text());
+    }
+    if (overwrite == Overwrite::yes) {
+        if (::rename(temp.c_str(), path.c_str()) != 0) {
+            const std::string why = errno_text();
+            ::unlink(temp.c_str());
+            return Error::environment(path + ": rename failed: " + why);
+        }
+    } else {
+        const int rc = ::link(temp.c_str(), path.c_str());
+        const int saved = errno;
+        ::unlink(temp.c_str());
+        if (rc != 0) {
+            if (saved == EEXIST) return Error::bad_input(path + ": already exists, not overwritten");
+            return Error::environment(path + ": cannot create: " + std::strerror(saved));
+        }
+    }
+    return fsync_directory(dir);
+}
+
+Status check_secret_permissions(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        return Error::bad_input(path + ": cannot stat: " + errno_text());
+    }
+    if (!S_ISREG(st.st_mode)) return Error::bad_input(path + ": not a regular file");
+    if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+        return Error::bad_input(path + ": secret file is accessible by group or others (mode " +
+                                mode + "); chmod 600 it");
+    }
+    return {};
+}
+
+}  // namespace dk::files

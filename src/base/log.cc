@@ -1,0 +1,113 @@
+#include "base/log.h"
+
+#include <syslog.h>
+
+#include <cstdio>
+#include <mutex>
+
+namespace dk::log {
+namespace {
+
+std::mutex g_mutex;
+Options g_options;
+Sink g_sink;
+bool g_syslog_open = false;
+
+const char* level_name(Level level) {
+    switch (level) {
+        case Level::debug: return "debug";
+        case Level::info: return "info";
+        case Level::warn: return "warn";
+        case Level::error: return "error";
+        case Level::fatal: return "fatal";
+        case Level::panic: return "panic";
+    }
+    return "info";
+}
+
+int syslog_priority(Level level) {
+    switch (level) {
+        case Level::debug: return LOG_DEBUG;
+        case Level::info: return LOG_INFO;
+        case Level::warn: return LOG_WARNING;
+        case Level::error: return LOG_ERR;
+        case Level::fatal: return LOG_CRIT;
+        case Level::panic: return LOG_ALERT;
+    }
+    return LOG_INFO;
+}
+
+bool needs_quotes(std::string_view value) {
+    if (value.empty()) return true;
+    for (char c : value) {
+        if (c == ' ' || c == '"' || c == '=' || c == '\\' || static_cast<unsigned char>(c) < 0x20) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void append_value(std::string& out, std::string_view value) {
+    if (!needs_quotes(value)) {
+        out += value;
+        return;
+    }
+    out += '"';
+    for (char c : value) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (c == '\n') {
+            out += "\\n";
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            out += '?';  // keep one event on one line
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+}
+
+}  // namespace
+
+void configure(const Options& options) {
+    std::lock_guard lock(g_mutex);
+    g_options = options;
+    if (options.to_syslog && !g_syslog_open) {
+        openlog("danekeeper", LOG_PID, LOG_DAEMON);
+        g_syslog_open = true;
+    }
+}
+
+void set_sink(Sink sink) {
+    std::lock_guard lock(g_mutex);
+    g_sink = std::move(sink);
+}
+
+std::string format(Level level, std::string_view event, std::initializer_list<Field> fields) {
+    std::string line = "level=";
+    line += level_name(level);
+    line += " event=";
+    line += event;
+    for (const auto& field : fields) {
+        line += ' ';
+        line += field.key;
+        line += '=';
+        append_value(line, field.value);
+    }
+    return line;
+}
+
+void event(Level level, std::string_view event, std::initializer_list<Field> fields) {
+    std::lock_guard lock(g_mutex);
+    if (level < g_options.min_level) return;
+    const std::string line = format(level, event, fields);
+    if (g_sink) {
+        g_sink(level, line);
+        return;
+    }
+    if (g_options.to_stderr) std::fprintf(stderr, "%s\n", line.c_str());
+    if (g_options.to_syslog) syslog(syslog_priority(level), "%s", line.c_str());
+}
+
+}  // namespace dk::log

@@ -1,0 +1,25 @@
+#!/bin/bash
+# Exit codes and one-line errors of the command line itself.
+set -u
+dk=$1
+failures=0
+expect() {  # expect CODE PATTERN -- ARGS...
+    local code=$1 pattern=$2
+    shift 3
+    local out rc
+    out=$("$dk" "$@" 2>&1)
+    rc=$?
+    if [[ $rc -ne $code ]] || ! grep -qE -- "$pattern" <<<"$out"; then
+        echo "FAIL: danekeeper $* -> rc=$rc (want $code), output: $out"
+        failures=$((failures + 1))
+    else
+        echo "ok: danekeeper $* -> $rc"
+    fi
+}
+expect 2 "^danekeeper: unknown verb 'frobnicate'" -- frobnicate
+expect 2 "^danekeeper: unknown option '--bogus'" -- --bogus
+expect 2 "^danekeeper: --config needs a file" -- --config
+expect 2 "Verbs:" --
+expect 0 "^danekeeper [0-9.]+$" -- version
+expect 0 "^danekeeper [0-9.]+$" -- --config /nonexistent version
+exit $((failures > 0))

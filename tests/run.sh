@@ -1,0 +1,48 @@
+#!/bin/bash
+# The whole suite: installs what is missing, builds (debug with gcc, asan-ubsan with clang),
+# checks formatting, runs ctest in both builds (unit, integration against the real servers on
+# loopback, fuzz smoke runs) and exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+jobs=$(nproc)
+
+"$root/tests/install-deps.sh"
+
+echo "== clang-format check"
+mapfile -t sources < <(git ls-files '*.cc' '*.h' 2>/dev/null || find src zone acme db tests -name '*.cc' -o -name '*.h')
+clang-format --dry-run --Werror "${sources[@]}"
+
+# Fails when any process's command line still names DIR (it must have been stopped).
+no_processes_under() {
+    local dir=$1 found=0 pid cmd
+    for pid in /proc/[0-9]*; do
+        pid=${pid#/proc/}
+        [[ $pid == "$$" || $pid == "$BASHPID" ]] && continue
+        cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || continue
+        if [[ $cmd == *"$dir"* ]]; then
+            echo "FAIL: testbed process left running: pid $pid: $cmd" >&2
+            found=1
+        fi
+    done
+    return $found
+}
+
+status=0
+for preset in ci-debug ci-asan-ubsan; do
+    echo "== build $preset"
+    cmake --preset "$preset" >/dev/null
+    cmake --build "build/$preset" -j "$jobs"
+    echo "== ctest $preset"
+    if ! ctest --test-dir "build/$preset" --output-on-failure -j "$jobs" --timeout 600; then
+        status=1
+    fi
+    # No testbed process may outlive the run.
+    if ! no_processes_under "$root/build/$preset/testbed"; then status=1; fi
+done
+if [[ $status -ne 0 ]]; then
+    echo "== tests/run.sh: FAILED"
+else
+    echo "== tests/run.sh: all passed"
+fi
+exit $status
