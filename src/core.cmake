@@ -2,8 +2,9 @@
 # (list(APPEND DK_CORE_SOURCES ...)), so modules can be added without touching each other.
 set(DK_CORE_SOURCES "")
 set(DK_CORE_LIBS "")
-foreach(module cert tlsa probe config engine audit)
-  include(${CMAKE_CURRENT_SOURCE_DIR}/${module}/sources.cmake OPTIONAL)
+file(GLOB DK_CORE_FRAGMENTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*/sources.cmake)
+foreach(fragment ${DK_CORE_FRAGMENTS})
+  include(${fragment})
 endforeach()
 if(DK_CORE_SOURCES)
   add_library(dk_core STATIC ${DK_CORE_SOURCES})

@@ -1,0 +1,3 @@
+list(APPEND DK_CORE_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/tlsa_data.cc
+)
