@@ -9,30 +9,32 @@ using TimePoint = std::chrono::system_clock::time_point;
 using Seconds = std::chrono::seconds;
 
 class Clock {
-public:
+  public:
     virtual ~Clock() = default;
     [[nodiscard]] virtual TimePoint now() const = 0;
 };
 
 class SystemClock final : public Clock {
-public:
+  public:
     [[nodiscard]] TimePoint now() const override { return std::chrono::system_clock::now(); }
 };
 
 class FakeClock final : public Clock {
-public:
+  public:
     explicit FakeClock(TimePoint start) : now_(start) {}
     [[nodiscard]] TimePoint now() const override { return now_; }
     void advance(std::chrono::system_clock::duration d) { now_ += d; }
     void set(TimePoint t) { now_ = t; }
 
-private:
+  private:
     TimePoint now_;
 };
 
 inline long long unix_seconds(TimePoint t) {
     return std::chrono::duration_cast<Seconds>(t.time_since_epoch()).count();
 }
-inline TimePoint from_unix_seconds(long long s) { return TimePoint{Seconds{s}}; }
+inline TimePoint from_unix_seconds(long long s) {
+    return TimePoint{Seconds{s}};
+}
 
 }  // namespace dk

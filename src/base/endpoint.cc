@@ -6,10 +6,14 @@ namespace dk {
 
 std::string_view to_string(TlsStart start) {
     switch (start) {
-        case TlsStart::smtp: return "smtp";
-        case TlsStart::imap: return "imap";
-        case TlsStart::pop3: return "pop3";
-        case TlsStart::implicit: return "none";
+        case TlsStart::smtp:
+            return "smtp";
+        case TlsStart::imap:
+            return "imap";
+        case TlsStart::pop3:
+            return "pop3";
+        case TlsStart::implicit:
+            return "none";
     }
     return "none";
 }
@@ -26,10 +30,14 @@ Result<TlsStart> parse_tls_start(std::string_view text) {
 TlsStart default_tls_start(std::uint16_t port) {
     switch (port) {
         case 25:
-        case 587: return TlsStart::smtp;
-        case 143: return TlsStart::imap;
-        case 110: return TlsStart::pop3;
-        default: return TlsStart::implicit;
+        case 587:
+            return TlsStart::smtp;
+        case 143:
+            return TlsStart::imap;
+        case 110:
+            return TlsStart::pop3;
+        default:
+            return TlsStart::implicit;
     }
 }
 
@@ -50,11 +58,13 @@ Result<HostPort> split_host_port(std::string_view text, std::uint16_t default_po
     if (text.empty()) return Error::bad_input("empty host");
     if (text.front() == '[') {
         const auto close = text.find(']');
-        if (close == std::string_view::npos) return Error::bad_input("unclosed '[' in '" + std::string(text) + "'");
+        if (close == std::string_view::npos)
+            return Error::bad_input("unclosed '[' in '" + std::string(text) + "'");
         hp.host = std::string(text.substr(1, close - 1));
         const auto rest = text.substr(close + 1);
         if (!rest.empty()) {
-            if (rest.front() != ':') return Error::bad_input("junk after ']' in '" + std::string(text) + "'");
+            if (rest.front() != ':')
+                return Error::bad_input("junk after ']' in '" + std::string(text) + "'");
             DK_TRY(hp.port, parse_port(rest.substr(1), text));
         }
     } else {

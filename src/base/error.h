@@ -46,6 +46,8 @@ constexpr ExitCode exit_code_for(ErrorKind kind) {
     return ExitCode::environment;
 }
 
-constexpr int to_int(ExitCode code) { return static_cast<int>(code); }
+constexpr int to_int(ExitCode code) {
+    return static_cast<int>(code);
+}
 
 }  // namespace dk

@@ -12,10 +12,12 @@
 namespace dk::files {
 namespace {
 
-std::string errno_text() { return std::strerror(errno); }
+std::string errno_text() {
+    return std::strerror(errno);
+}
 
 class FdCloser {
-public:
+  public:
     explicit FdCloser(int fd) : fd_(fd) {}
     FdCloser(const FdCloser&) = delete;
     FdCloser& operator=(const FdCloser&) = delete;
@@ -29,7 +31,7 @@ public:
         return fd;
     }
 
-private:
+  private:
     int fd_;
 };
 
@@ -71,12 +73,13 @@ Status fsync_directory(const std::string& dir) {
 Result<std::string> read_limited(const std::string& path, std::size_t max_bytes) {
     FdCloser fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
     if (fd.get() < 0) {
-        const auto kind = errno == ENOENT || errno == EACCES ? ErrorKind::bad_input
-                                                             : ErrorKind::environment;
+        const auto kind =
+            errno == ENOENT || errno == EACCES ? ErrorKind::bad_input : ErrorKind::environment;
         return Error{kind, path + ": cannot open: " + errno_text()};
     }
     struct stat st {};
-    if (::fstat(fd.get(), &st) != 0) return Error::environment(path + ": stat failed: " + errno_text());
+    if (::fstat(fd.get(), &st) != 0)
+        return Error::environment(path + ": stat failed: " + errno_text());
     if (!S_ISREG(st.st_mode)) return Error::bad_input(path + ": not a regular file");
     if (static_cast<std::size_t>(st.st_size) > max_bytes) {
         return Error::bad_input(path + ": file too large (" + std::to_string(st.st_size) +
@@ -98,7 +101,8 @@ Result<std::string> read_limited(const std::string& path, std::size_t max_bytes)
     return content;
 }
 
-Status write_atomic(const std::string& path, std::string_view data, mode_t mode, Overwrite overwrite) {
+Status write_atomic(const std::string& path, std::string_view data, mode_t mode,
+                    Overwrite overwrite) {
     const std::string dir = directory_of(path);
     const std::string temp = temp_name_for(path);
     FdCloser fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
@@ -127,7 +131,8 @@ Status write_atomic(const std::string& path, std::string_view data, mode_t mode,
         const int saved = errno;
         ::unlink(temp.c_str());
         if (rc != 0) {
-            if (saved == EEXIST) return Error::bad_input(path + ": already exists, not overwritten");
+            if (saved == EEXIST)
+                return Error::bad_input(path + ": already exists, not overwritten");
             return Error::environment(path + ": cannot create: " + std::strerror(saved));
         }
     }

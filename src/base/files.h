@@ -15,13 +15,15 @@ namespace dk::files {
 inline constexpr std::size_t default_max_bytes = 1024 * 1024;  // 1 MiB: certificates, keys, configs
 
 // Reads a whole regular file; refuses files over max_bytes with a bad_input error naming the path.
-Result<std::string> read_limited(const std::string& path, std::size_t max_bytes = default_max_bytes);
+Result<std::string> read_limited(const std::string& path,
+                                 std::size_t max_bytes = default_max_bytes);
 
 enum class Overwrite { no, yes };
 
 // Writes temp file in the same directory, fsync, then rename (Overwrite::yes) or link
 // (Overwrite::no: fails if the target exists), then fsyncs the directory.
-Status write_atomic(const std::string& path, std::string_view data, mode_t mode, Overwrite overwrite);
+Status write_atomic(const std::string& path, std::string_view data, mode_t mode,
+                    Overwrite overwrite);
 
 // A secret file (TSIG key, private key, account key) must be a regular file not readable by
 // group or others. Returns bad_input naming the path and its mode otherwise.

@@ -10,8 +10,8 @@
 namespace dk::ldns {
 
 using RrPtr = CHandle<ldns_rr, ldns_rr_free>;
-using RrListPtr = CHandle<ldns_rr_list, ldns_rr_list_deep_free>;       // owns its RRs
-using RrListShallowPtr = CHandle<ldns_rr_list, ldns_rr_list_free>;     // borrows its RRs
+using RrListPtr = CHandle<ldns_rr_list, ldns_rr_list_deep_free>;    // owns its RRs
+using RrListShallowPtr = CHandle<ldns_rr_list, ldns_rr_list_free>;  // borrows its RRs
 using PktPtr = CHandle<ldns_pkt, ldns_pkt_free>;
 using RdfPtr = CHandle<ldns_rdf, ldns_rdf_deep_free>;
 using ResolverPtr = CHandle<ldns_resolver, ldns_resolver_deep_free>;
@@ -21,7 +21,9 @@ using BufferPtr = CHandle<ldns_buffer, ldns_buffer_free>;
 using ZonePtr = CHandle<ldns_zone, ldns_zone_deep_free>;
 using DnssecZonePtr = CHandle<ldns_dnssec_zone, ldns_dnssec_zone_deep_free>;
 
-inline void free_c_string(char* s) { LDNS_FREE(s); }
+inline void free_c_string(char* s) {
+    LDNS_FREE(s);
+}
 using CStringPtr = CHandle<char, free_c_string>;
 
 }  // namespace dk::ldns

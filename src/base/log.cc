@@ -15,24 +15,36 @@ bool g_syslog_open = false;
 
 const char* level_name(Level level) {
     switch (level) {
-        case Level::debug: return "debug";
-        case Level::info: return "info";
-        case Level::warn: return "warn";
-        case Level::error: return "error";
-        case Level::fatal: return "fatal";
-        case Level::panic: return "panic";
+        case Level::debug:
+            return "debug";
+        case Level::info:
+            return "info";
+        case Level::warn:
+            return "warn";
+        case Level::error:
+            return "error";
+        case Level::fatal:
+            return "fatal";
+        case Level::panic:
+            return "panic";
     }
     return "info";
 }
 
 int syslog_priority(Level level) {
     switch (level) {
-        case Level::debug: return LOG_DEBUG;
-        case Level::info: return LOG_INFO;
-        case Level::warn: return LOG_WARNING;
-        case Level::error: return LOG_ERR;
-        case Level::fatal: return LOG_CRIT;
-        case Level::panic: return LOG_ALERT;
+        case Level::debug:
+            return LOG_DEBUG;
+        case Level::info:
+            return LOG_INFO;
+        case Level::warn:
+            return LOG_WARNING;
+        case Level::error:
+            return LOG_ERR;
+        case Level::fatal:
+            return LOG_CRIT;
+        case Level::panic:
+            return LOG_ALERT;
     }
     return LOG_INFO;
 }

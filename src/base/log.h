@@ -19,8 +19,8 @@ struct Field {
     Field(std::string_view k, std::string_view v) : key(k), value(v) {}
     Field(std::string_view k, const char* v) : key(k), value(v) {}
     template <typename N>
-        requires std::is_arithmetic_v<N>
-    Field(std::string_view k, N v) : key(k), value(std::to_string(v)) {}
+    requires std::is_arithmetic_v<N> Field(std::string_view k, N v)
+        : key(k), value(std::to_string(v)) {}
 };
 
 struct Options {
@@ -36,10 +36,18 @@ std::string format(Level level, std::string_view event, std::initializer_list<Fi
 
 void event(Level level, std::string_view event, std::initializer_list<Field> fields = {});
 
-inline void info(std::string_view e, std::initializer_list<Field> f = {}) { event(Level::info, e, f); }
-inline void warn(std::string_view e, std::initializer_list<Field> f = {}) { event(Level::warn, e, f); }
-inline void error(std::string_view e, std::initializer_list<Field> f = {}) { event(Level::error, e, f); }
-inline void debug(std::string_view e, std::initializer_list<Field> f = {}) { event(Level::debug, e, f); }
+inline void info(std::string_view e, std::initializer_list<Field> f = {}) {
+    event(Level::info, e, f);
+}
+inline void warn(std::string_view e, std::initializer_list<Field> f = {}) {
+    event(Level::warn, e, f);
+}
+inline void error(std::string_view e, std::initializer_list<Field> f = {}) {
+    event(Level::error, e, f);
+}
+inline void debug(std::string_view e, std::initializer_list<Field> f = {}) {
+    event(Level::debug, e, f);
+}
 
 // Tests capture lines instead of writing them.
 using Sink = std::function<void(Level, const std::string&)>;

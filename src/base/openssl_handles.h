@@ -14,10 +14,18 @@
 
 namespace dk::ossl {
 
-inline void free_x509_stack(STACK_OF(X509) * s) { sk_X509_pop_free(s, X509_free); }
-inline void free_general_names(GENERAL_NAMES* n) { GENERAL_NAMES_free(n); }
-inline void free_openssl_string(char* s) { OPENSSL_free(s); }
-inline void free_openssl_bytes(unsigned char* s) { OPENSSL_free(s); }
+inline void free_x509_stack(STACK_OF(X509) * s) {
+    sk_X509_pop_free(s, X509_free);
+}
+inline void free_general_names(GENERAL_NAMES* n) {
+    GENERAL_NAMES_free(n);
+}
+inline void free_openssl_string(char* s) {
+    OPENSSL_free(s);
+}
+inline void free_openssl_bytes(unsigned char* s) {
+    OPENSSL_free(s);
+}
 
 using X509Ptr = CHandle<X509, X509_free>;
 using X509ReqPtr = CHandle<X509_REQ, X509_REQ_free>;

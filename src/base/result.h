@@ -13,8 +13,8 @@ namespace dk {
 
 template <typename T>
 class [[nodiscard]] Result {
-public:
-    Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit
+  public:
+    Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}      // NOLINT: implicit
     Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit
 
     [[nodiscard]] bool ok() const noexcept { return state_.index() == 0; }
@@ -38,7 +38,7 @@ public:
         return ok() ? std::get<0>(state_) : static_cast<T>(std::forward<U>(fallback));
     }
 
-private:
+  private:
     std::variant<T, Error>& checked_value() {
         if (!ok()) std::abort();  // our bug: used a failed result's value
         return state_;
@@ -53,7 +53,7 @@ private:
 // Result<void>: success or an Error.
 template <>
 class [[nodiscard]] Result<void> {
-public:
+  public:
     Result() = default;
     Result(Error error) : error_(std::move(error)), failed_(true) {}  // NOLINT: implicit
 
@@ -64,7 +64,7 @@ public:
         return error_;
     }
 
-private:
+  private:
     Error error_;
     bool failed_ = false;
 };
@@ -76,13 +76,13 @@ using Status = Result<void>;
 // Propagate a failure: DK_TRY(auto x, expr); or DK_TRY_STATUS(expr);
 #define DK_CONCAT_INNER(a, b) a##b
 #define DK_CONCAT(a, b) DK_CONCAT_INNER(a, b)
-#define DK_TRY_IMPL(tmp, decl, expr)            \
-    auto tmp = (expr);                          \
-    if (!tmp.ok()) return tmp.error();          \
+#define DK_TRY_IMPL(tmp, decl, expr)   \
+    auto tmp = (expr);                 \
+    if (!tmp.ok()) return tmp.error(); \
     decl = std::move(tmp).value()
 #define DK_TRY(decl, expr) DK_TRY_IMPL(DK_CONCAT(dk_try_, __LINE__), decl, expr)
-#define DK_TRY_STATUS(expr)                                  \
-    do {                                                     \
-        auto dk_status_ = (expr);                            \
-        if (!dk_status_.ok()) return dk_status_.error();     \
+#define DK_TRY_STATUS(expr)                              \
+    do {                                                 \
+        auto dk_status_ = (expr);                        \
+        if (!dk_status_.ok()) return dk_status_.error(); \
     } while (false)

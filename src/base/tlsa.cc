@@ -24,7 +24,8 @@ constexpr std::array mtype_names{Mnemonic{"Full", 0}, Mnemonic{"SHA2-256", 1},
 
 bool iequals(std::string_view a, std::string_view b) {
     return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+        return std::tolower(static_cast<unsigned char>(x)) ==
+               std::tolower(static_cast<unsigned char>(y));
     });
 }
 
@@ -35,7 +36,8 @@ Result<std::uint8_t> parse_field(std::string_view text, const std::array<Mnemoni
     const auto* end = text.data() + text.size();
     auto [ptr, ec] = std::from_chars(text.data(), end, value);
     if (ec == std::errc{} && ptr == end) {
-        if (value > 255) return Error::bad_input(std::string(field) + " out of range: " + std::string(text));
+        if (value > 255)
+            return Error::bad_input(std::string(field) + " out of range: " + std::string(text));
         return static_cast<std::uint8_t>(value);
     }
     for (const auto& m : names) {
@@ -63,7 +65,9 @@ std::string TlsaRecord::rdata_text() const {
            " " + to_hex(data);
 }
 
-Result<std::uint8_t> parse_tlsa_usage(std::string_view t) { return parse_field(t, usage_names, "usage"); }
+Result<std::uint8_t> parse_tlsa_usage(std::string_view t) {
+    return parse_field(t, usage_names, "usage");
+}
 Result<std::uint8_t> parse_tlsa_selector(std::string_view t) {
     return parse_field(t, selector_names, "selector");
 }

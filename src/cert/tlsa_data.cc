@@ -2,15 +2,19 @@
 
 #include <openssl/sha.h>
 
-#include "base/openssl_handles.h"
 #include "base/openssl_error.h"
+#include "base/openssl_handles.h"
 
 namespace dk::cert {
 namespace {
 
 // i2d_* want non-const pointers although they only read.
-X509* mutable_ptr(const X509& c) { return const_cast<X509*>(&c); }          // NOLINT
-EVP_PKEY* mutable_ptr(const EVP_PKEY& k) { return const_cast<EVP_PKEY*>(&k); }  // NOLINT
+X509* mutable_ptr(const X509& c) {
+    return const_cast<X509*>(&c);
+}  // NOLINT
+EVP_PKEY* mutable_ptr(const EVP_PKEY& k) {
+    return const_cast<EVP_PKEY*>(&k);
+}  // NOLINT
 
 template <typename T, typename Encoder>
 Result<Bytes> encode(T* object, Encoder encoder, const char* what) {
@@ -24,7 +28,8 @@ Result<Bytes> encode(T* object, Encoder encoder, const char* what) {
 }  // namespace
 
 Result<Bytes> selected_der(const X509& certificate, std::uint8_t selector) {
-    if (selector == tlsa::selector_cert) return encode(mutable_ptr(certificate), i2d_X509, "encode certificate");
+    if (selector == tlsa::selector_cert)
+        return encode(mutable_ptr(certificate), i2d_X509, "encode certificate");
     if (selector == tlsa::selector_spki) {
         return encode(X509_get_X509_PUBKEY(mutable_ptr(certificate)), i2d_X509_PUBKEY,
                       "encode SubjectPublicKeyInfo");
@@ -57,14 +62,16 @@ Result<Bytes> match_data(const Bytes& selected, std::uint8_t mtype) {
 
 Result<TlsaRecord> tlsa_for_certificate(const X509& certificate, std::uint8_t usage,
                                         std::uint8_t selector, std::uint8_t mtype) {
-    if (usage > tlsa::usage_dane_ee) return Error::bad_input("unsupported TLSA usage " + std::to_string(usage));
+    if (usage > tlsa::usage_dane_ee)
+        return Error::bad_input("unsupported TLSA usage " + std::to_string(usage));
     DK_TRY(Bytes selected, selected_der(certificate, selector));
     DK_TRY(Bytes data, match_data(selected, mtype));
     return TlsaRecord{usage, selector, mtype, std::move(data)};
 }
 
 Result<TlsaRecord> tlsa_for_key(const EVP_PKEY& key, std::uint8_t usage, std::uint8_t mtype) {
-    if (usage > tlsa::usage_dane_ee) return Error::bad_input("unsupported TLSA usage " + std::to_string(usage));
+    if (usage > tlsa::usage_dane_ee)
+        return Error::bad_input("unsupported TLSA usage " + std::to_string(usage));
     DK_TRY(Bytes selected, spki_der(key));
     DK_TRY(Bytes data, match_data(selected, mtype));
     return TlsaRecord{usage, tlsa::selector_spki, mtype, std::move(data)};

@@ -38,12 +38,12 @@ int fail(const Error& error);
 
 // cxxopts wants argc/argv; this keeps the strings alive for it.
 class ArgvView {
-public:
+  public:
     explicit ArgvView(const std::vector<std::string>& args);
     [[nodiscard]] int argc() const { return static_cast<int>(pointers_.size()); }
     [[nodiscard]] char** argv() { return pointers_.data(); }
 
-private:
+  private:
     std::vector<std::string> storage_;
     std::vector<char*> pointers_;
 };

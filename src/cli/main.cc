@@ -97,12 +97,13 @@ int main(int argc, char** argv) {
     }
     const Command* command = find_command(parsed.verb);
     if (command == nullptr) {
-        return dk::cli::fail(dk::Error::bad_input("unknown verb '" + parsed.verb + "' (try --help)"));
+        return dk::cli::fail(
+            dk::Error::bad_input("unknown verb '" + parsed.verb + "' (try --help)"));
     }
-    dk::log::configure({.min_level = parsed.globals.verbose ? dk::log::Level::debug
-                                                            : dk::log::Level::info,
-                        .to_stderr = true,
-                        .to_syslog = parsed.globals.syslog});
+    dk::log::configure(
+        {.min_level = parsed.globals.verbose ? dk::log::Level::debug : dk::log::Level::info,
+         .to_stderr = true,
+         .to_syslog = parsed.globals.syslog});
     dk::cli::Invocation invocation{parsed.globals, {"danekeeper " + parsed.verb}};
     invocation.args.insert(invocation.args.end(), parsed.rest.begin(), parsed.rest.end());
     try {

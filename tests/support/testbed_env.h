@@ -12,7 +12,7 @@
 namespace dk::testing {
 
 class TestbedEnv {
-public:
+  public:
     // Loads the file named by DANEKEEPER_TESTBED_ENV; fails the current test if it is missing.
     static TestbedEnv load() {
         TestbedEnv env;
@@ -51,7 +51,7 @@ public:
         return bin != nullptr ? bin : "danekeeper";
     }
 
-private:
+  private:
     std::map<std::string, std::string> values_;
 };
 

@@ -10,7 +10,8 @@ TEST(Endpoint, DefaultsByPort) {
     EXPECT_EQ(parse_endpoint("mx1.example.net:465").value().start, TlsStart::implicit);
     EXPECT_EQ(parse_endpoint("imap.example.net:143").value().start, TlsStart::imap);
     EXPECT_EQ(parse_endpoint("pop.example.net:110").value().start, TlsStart::pop3);
-    EXPECT_EQ(parse_endpoint("mx1.example.net:2525", 25, TlsStart::smtp).value().start, TlsStart::smtp);
+    EXPECT_EQ(parse_endpoint("mx1.example.net:2525", 25, TlsStart::smtp).value().start,
+              TlsStart::smtp);
 }
 
 TEST(Endpoint, StripsTrailingDotAndParsesPort) {

@@ -12,7 +12,7 @@ namespace dk {
 namespace {
 
 class FilesTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         char tmpl[] = "/tmp/dk-files-XXXXXX";
         ASSERT_NE(::mkdtemp(tmpl), nullptr);

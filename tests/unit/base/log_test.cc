@@ -14,9 +14,11 @@ TEST(Log, FormatsStableEventAndFields) {
 }
 
 TEST(Log, QuotesValuesThatNeedItAndStaysOneLine) {
-    EXPECT_EQ(log::format(log::Level::warn, "e", {{"why", "two words"}, {"nl", "a\nb"}, {"q", "say \"x\""}}),
+    EXPECT_EQ(log::format(log::Level::warn, "e",
+                          {{"why", "two words"}, {"nl", "a\nb"}, {"q", "say \"x\""}}),
               "level=warn event=e why=\"two words\" nl=\"a\\nb\" q=\"say \\\"x\\\"\"");
-    EXPECT_EQ(log::format(log::Level::error, "e", {{"empty", ""}}), "level=error event=e empty=\"\"");
+    EXPECT_EQ(log::format(log::Level::error, "e", {{"empty", ""}}),
+              "level=error event=e empty=\"\"");
 }
 
 TEST(Log, SinkReceivesEventsAboveMinimum) {

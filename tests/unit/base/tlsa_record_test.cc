@@ -27,9 +27,11 @@ TEST(TlsaRecord, ParsesRfc7218MnemonicsCaseInsensitive) {
 }
 
 TEST(TlsaRecord, AcceptsSplitAndUpperCaseHex) {
-    auto r = parse_tlsa_rdata("3 1 1 0123456789ABCDEF0123456789abcdef ( 0123456789abcdef0123456789abcdef");
+    auto r = parse_tlsa_rdata(
+        "3 1 1 0123456789ABCDEF0123456789abcdef ( 0123456789abcdef0123456789abcdef");
     EXPECT_FALSE(r.ok());  // parentheses are not hex: refused
-    auto s = parse_tlsa_rdata("3 1 1 0123456789ABCDEF0123456789abcdef 0123456789abcdef0123456789abcdef");
+    auto s =
+        parse_tlsa_rdata("3 1 1 0123456789ABCDEF0123456789abcdef 0123456789abcdef0123456789abcdef");
     ASSERT_TRUE(s.ok());
     EXPECT_EQ(s->rdata_text(), "3 1 1 " + digest);
 }

@@ -1,0 +1,45 @@
+// What the shell saw in the world just now: DNS at every authoritative server and the
+// certificates the live endpoints present. The planner decides from these and the state only.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/hex.h"
+#include "base/tlsa.h"
+
+namespace dk::engine {
+
+struct OwnerView {
+    std::string owner;                   // _25._tcp.mx1.example.net.
+    std::vector<TlsaRecord> at_primary;  // the RRset the primary serves (basis for prerequisites)
+    // Every authoritative server serves exactly at_primary, with a serial at least the primary's,
+    // and its RRSIGs validate (or it is being awaited).
+    bool propagated = false;
+    bool validated = false;
+    Seconds ttl_max{0};  // max over TLSA TTL, RRSIG original TTL, CNAMEs; negative TTL if new
+};
+
+struct EndpointView {
+    std::string endpoint;    // host:port
+    std::string address;     // the IP probed
+    bool reachable = false;  // TLS handshake completed
+    std::optional<Bytes> leaf_spki_sha256;
+    bool dane_ok = false;  // OpenSSL's DANE verifier accepted it against the published RRset
+    std::string problem;   // why not, one line
+};
+
+struct Observations {
+    TimePoint now{};
+    std::vector<OwnerView> owners;
+    std::vector<EndpointView> endpoints;
+    // The records a chain ready for deployment (for next, or a renewal) would match, for every
+    // usage/selector/mtype combination published at the owners (RFC 7671 section 8).
+    std::optional<std::vector<TlsaRecord>> pending_chain_matches;
+    // The same for the chain that is served now.
+    std::optional<std::vector<TlsaRecord>> served_chain_matches;
+};
+
+}  // namespace dk::engine

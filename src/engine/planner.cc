@@ -1,0 +1,274 @@
+#include "engine/planner.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "engine/safety.h"
+
+namespace dk::engine {
+namespace {
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) {
+        if (!out.empty()) out += ", ";
+        out += item;
+    }
+    return out;
+}
+
+Action wait_until(TimePoint at, std::string reason) {
+    Action a;
+    a.kind = ActionKind::wait;
+    a.at = at;
+    a.reason = std::move(reason);
+    return a;
+}
+
+Action alert(const Observations& obs, const SlotPolicy& policy, std::string reason) {
+    Action a;
+    a.kind = ActionKind::alert;
+    a.at = obs.now + policy.retry;
+    a.reason = std::move(reason);
+    return a;
+}
+
+Action simple(ActionKind kind, std::string reason, bool for_next = false, TimePoint at = {}) {
+    Action a;
+    a.kind = kind;
+    a.reason = std::move(reason);
+    a.for_next = for_next;
+    a.at = at;
+    return a;
+}
+
+// Adds (and removes) records per owner, each change guarded by the owner's observed RRset.
+std::vector<TlsaChange> owner_changes(const Observations& obs, const std::vector<TlsaRecord>& add,
+                                      const std::optional<TlsaRecord>& remove) {
+    std::vector<TlsaChange> changes;
+    for (const auto& owner : obs.owners) {
+        if (remove && contains(owner.at_primary, *remove)) {
+            changes.push_back({owner.owner, ChangeOp::remove, *remove, owner.at_primary});
+        }
+        for (const auto& record : add) {
+            if (!contains(owner.at_primary, record)) {
+                changes.push_back({owner.owner, ChangeOp::add, record, owner.at_primary});
+            }
+        }
+    }
+    return changes;
+}
+
+// Endpoints serving something we do not know about: never touch DNS on top of that.
+std::optional<Action> check_unknown_keys(const SlotState& s, const SlotPolicy& p,
+                                         const Observations& obs) {
+    // next counts as known even before its deployment is recorded: only we hold its private key,
+    // so seeing it served means a deployment of ours whose record was lost in a crash.
+    std::vector<const SlotKey*> known{&*s.current};
+    if (s.next) known.push_back(&*s.next);
+    if (s.previous) known.push_back(&*s.previous);
+    const auto unknown = endpoints_with_unknown_key(obs, known);
+    if (unknown.empty()) return std::nullopt;
+    return alert(obs, p,
+                 "endpoints present a key that is neither current nor next: " + join(unknown) +
+                     "; nothing is changed until this is fixed");
+}
+
+// After a switch the old key's record goes, in the same update that publishes a fresh next.
+std::optional<Action> retire_previous(const SlotState& s, const SlotPolicy& p,
+                                      const Observations& obs) {
+    if (!s.previous) return std::nullopt;
+    const auto maybe_serving = endpoints_maybe_presenting(obs, *s.previous);
+    if (!maybe_serving.empty()) {
+        return alert(obs, p,
+                     "not retiring the previous key: still presented by (or unreachable) " +
+                         join(maybe_serving));
+    }
+    if (!s.next)
+        return simple(ActionKind::generate_next_key, "fresh next key to publish while retiring");
+    const TlsaRecord old_record = record_for(*s.previous);
+    auto changes = owner_changes(obs, {record_for(*s.current), record_for(*s.next)}, old_record);
+    if (!changes.empty()) {
+        Action a = simple(ActionKind::publish, "retire previous key and publish fresh next");
+        a.changes = std::move(changes);
+        return a;
+    }
+    if (!absent_everywhere(obs, old_record)) {
+        return wait_until(obs.now + p.propagation_poll,
+                          "waiting for the retirement to reach every server");
+    }
+    return simple(ActionKind::clear_previous, "previous key's records are gone from every server");
+}
+
+// Steady state: current and next records are published everywhere and validated; t1 known.
+std::optional<Action> ensure_next_published(const SlotState& s, const SlotPolicy& p,
+                                            const Observations& obs) {
+    if (!s.next) return simple(ActionKind::generate_next_key, "slot has no next key");
+    auto changes = owner_changes(obs, {record_for(*s.current), record_for(*s.next)}, std::nullopt);
+    if (!changes.empty()) {
+        Action a = simple(ActionKind::publish, "publish next key (and current where missing)");
+        a.changes = std::move(changes);
+        return a;
+    }
+    const bool everywhere = published_everywhere(obs, record_for(*s.next)) &&
+                            published_everywhere(obs, record_for(*s.current));
+    if (!everywhere) {
+        return wait_until(obs.now + p.propagation_poll,
+                          "waiting until every authoritative server serves the records, validated");
+    }
+    if (!s.next->published_at) {
+        return simple(ActionKind::mark_published, "next key is served everywhere (t1)", true,
+                      obs.now);
+    }
+    const TimePoint safe = safe_switch_time(*s.next->published_at, max_ttl(obs), p.margin);
+    if (!s.switch_not_before || *s.switch_not_before < safe) {
+        return simple(ActionKind::set_switch_time,
+                      "earliest safe switch = t1 + 2 x TTLmax + margin", true, safe);
+    }
+    return std::nullopt;
+}
+
+std::optional<Action> roll_to_next(const SlotState& s, const SlotPolicy& p,
+                                   const Observations& obs) {
+    if (obs.now < *s.switch_not_before) {
+        return wait_until(*s.switch_not_before,
+                          "rollover: waiting until the next record has aged in every cache");
+    }
+    if (!s.next_cert_not_after) {
+        return simple(ActionKind::request_certificate, "rollover: certificate for the next key",
+                      true);
+    }
+    if (!s.next_deployed) {
+        if (!obs.pending_chain_matches) {
+            return alert(obs, p, "rollover: the next key's chain could not be examined");
+        }
+        if (auto owner = first_unsatisfied_owner(obs, *obs.pending_chain_matches)) {
+            return alert(obs, p,
+                         "rollover: the next chain would not match every published TLSA "
+                         "combination at " +
+                             *owner + " (RFC 7671 section 8)");
+        }
+        return simple(ActionKind::deploy, "rollover: deploy the next key", true);
+    }
+    const auto missing = endpoints_not_presenting(obs, *s.next);
+    if (missing.empty()) {
+        return simple(ActionKind::complete_switch,
+                      "every endpoint presents the next key, DANE-valid");
+    }
+    const auto still_old = endpoints_presenting_exactly(obs, *s.current);
+    if (!still_old.empty()) {  // a reload did not take: deploying again is idempotent
+        Action a = simple(
+            ActionKind::deploy,
+            "rollover: re-run deployment, still presenting the current key: " + join(still_old),
+            true);
+        return a;
+    }
+    return alert(
+        obs, p,
+        "rollover: not yet presenting the next key: " + join(missing) + "; nothing is retired");
+}
+
+std::optional<Action> renew_current(const SlotState& s, const SlotPolicy& p,
+                                    const Observations& obs) {
+    const bool due =
+        !s.current_cert_not_after || obs.now >= *s.current_cert_not_after - p.renew_before;
+    if (!due && !s.renewal_cert_not_after) return std::nullopt;
+    if (!s.renewal_cert_not_after) {
+        return simple(ActionKind::request_certificate, "renewal: certificate for the current key");
+    }
+    if (!obs.pending_chain_matches)
+        return alert(obs, p, "renewal: the new chain could not be examined");
+    if (auto owner = first_unsatisfied_owner(obs, *obs.pending_chain_matches)) {
+        return alert(obs, p,
+                     "renewal: the renewed chain would not match every published TLSA "
+                     "combination at " +
+                         *owner + " (RFC 7671 section 8)");
+    }
+    return simple(ActionKind::deploy, "renewal: deploy the renewed certificate (same key)");
+}
+
+Action steady_verification(const SlotState& s, const SlotPolicy& p, const Observations& obs) {
+    const auto missing = endpoints_not_presenting(obs, *s.current);
+    if (!missing.empty()) {
+        return alert(obs, p,
+                     "endpoints do not present the current key DANE-valid: " + join(missing));
+    }
+    if (obs.served_chain_matches) {
+        if (auto owner = first_unsatisfied_owner(obs, *obs.served_chain_matches)) {
+            return alert(obs, p,
+                         "the served chain does not match every published TLSA combination at " +
+                             *owner + " (RFC 7671 section 8)");
+        }
+    }
+    TimePoint wake = obs.now + p.recheck;
+    if (s.current_cert_not_after) wake = std::min(wake, *s.current_cert_not_after - p.renew_before);
+    wake = std::min(wake, s.current->created_at + p.rollover_every);
+    return wait_until(std::max(wake, obs.now + Seconds{1}), "all endpoints match; nothing due");
+}
+
+}  // namespace
+
+TimePoint safe_switch_time(TimePoint t1, Seconds ttl_max, Seconds margin) {
+    return t1 + 2 * ttl_max + margin;
+}
+
+bool rollover_wanted(const SlotState& state, const SlotPolicy& policy, TimePoint now) {
+    if (state.phase == Phase::rolling || state.emergency) return true;
+    return state.current && now - state.current->created_at >= policy.rollover_every;
+}
+
+Action plan_next_action(const SlotState& s, const SlotPolicy& p, const Observations& obs) {
+    if (!s.current) return alert(obs, p, "slot has no current key: adopt the served key first");
+    if (obs.owners.empty())
+        return alert(obs, p, "slot has no TLSA owner names: check its endpoints");
+    if (auto a = check_unknown_keys(s, p, obs)) return *a;
+    if (auto a = retire_previous(s, p, obs)) return *a;
+    // A deployed next key is being verified: keep going whatever DNS looks like now, since
+    // removing or adding nothing cannot break it, and going back means redeploying current.
+    if (s.next_deployed) {
+        auto changes =
+            owner_changes(obs, {record_for(*s.current), record_for(*s.next)}, std::nullopt);
+        if (!changes.empty()) {  // someone removed a record we rely on: adding back is always safe
+            Action a = simple(ActionKind::publish, "restore records of the keys being switched");
+            a.changes = std::move(changes);
+            return a;
+        }
+        return *roll_to_next(s, p, obs);
+    }
+    if (auto a = ensure_next_published(s, p, obs)) return *a;
+    if (rollover_wanted(s, p, obs.now)) return *roll_to_next(s, p, obs);
+    if (auto a = renew_current(s, p, obs)) return *a;
+    return steady_verification(s, p, obs);
+}
+
+std::string_view to_string(Phase phase) {
+    return phase == Phase::steady ? "steady" : "rolling";
+}
+
+std::string_view to_string(ActionKind kind) {
+    switch (kind) {
+        case ActionKind::generate_next_key:
+            return "generate_next_key";
+        case ActionKind::publish:
+            return "publish";
+        case ActionKind::mark_published:
+            return "mark_published";
+        case ActionKind::set_switch_time:
+            return "set_switch_time";
+        case ActionKind::request_certificate:
+            return "request_certificate";
+        case ActionKind::deploy:
+            return "deploy";
+        case ActionKind::complete_switch:
+            return "complete_switch";
+        case ActionKind::clear_previous:
+            return "clear_previous";
+        case ActionKind::alert:
+            return "alert";
+        case ActionKind::wait:
+            return "wait";
+    }
+    return "wait";
+}
+
+}  // namespace dk::engine

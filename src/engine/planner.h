@@ -1,0 +1,30 @@
+// The rollover planner: (persisted state, observations, now) -> the one next action and when to
+// look again. Pure: no I/O, no clock of its own. The shell executes the action, records the
+// transition durably, observes again and asks again, so a crash between any two steps resumes
+// from what is stored and what is seen.
+#pragma once
+
+#include "engine/actions.h"
+#include "engine/observations.h"
+#include "engine/slot_state.h"
+
+namespace dk::engine {
+
+struct SlotPolicy {
+    Seconds margin{900};
+    Seconds renew_before{Seconds{30LL * 86400}};
+    Seconds rollover_every{Seconds{365LL * 86400}};
+    Seconds recheck{3600};        // steady state: look again this often
+    Seconds retry{30};            // after a failure or an alert
+    Seconds propagation_poll{2};  // while records propagate
+};
+
+// The earliest safe switch to a key published at t1 (RFC 7671 section 8.1: two TTLs + margin).
+TimePoint safe_switch_time(TimePoint t1, Seconds ttl_max, Seconds margin);
+
+// True when the slot should roll to its next key now or as soon as that is safe.
+bool rollover_wanted(const SlotState& state, const SlotPolicy& policy, TimePoint now);
+
+Action plan_next_action(const SlotState& state, const SlotPolicy& policy, const Observations& obs);
+
+}  // namespace dk::engine

@@ -1,0 +1,5 @@
+list(APPEND DK_CORE_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/safety.cc
+  ${CMAKE_CURRENT_LIST_DIR}/planner.cc
+  ${CMAKE_CURRENT_LIST_DIR}/transitions.cc
+)

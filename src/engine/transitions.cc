@@ -1,0 +1,81 @@
+#include "engine/transitions.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "engine/safety.h"
+
+namespace dk::engine {
+namespace {
+
+bool adds_record(const Action& action, const TlsaRecord& record) {
+    return std::any_of(action.changes.begin(), action.changes.end(), [&](const TlsaChange& c) {
+        return c.op == ChangeOp::add && c.record == record;
+    });
+}
+
+}  // namespace
+
+SlotState apply_outcome(SlotState s, const Action& action, const Outcome& outcome) {
+    switch (action.kind) {
+        case ActionKind::generate_next_key:
+            if (!outcome.new_key) std::abort();  // our bug: the shell must report the key
+            s.next = outcome.new_key;
+            s.next->published_at.reset();
+            s.next_cert_not_after.reset();
+            s.next_deployed = false;
+            break;
+        case ActionKind::publish:
+            // A next record that had to be (re)added starts its age again.
+            if (s.next && adds_record(action, record_for(*s.next)) && !s.next_deployed) {
+                s.next->published_at.reset();
+            }
+            break;
+        case ActionKind::mark_published:
+            if (s.next) s.next->published_at = action.at;
+            break;
+        case ActionKind::set_switch_time:
+            s.switch_not_before =
+                s.switch_not_before ? std::max(*s.switch_not_before, action.at) : action.at;
+            break;
+        case ActionKind::request_certificate:
+            if (action.for_next) {
+                s.next_cert_not_after = outcome.cert_not_after;
+            } else {
+                s.renewal_cert_not_after = outcome.cert_not_after;
+            }
+            break;
+        case ActionKind::deploy:
+            if (action.for_next) {
+                s.next_deployed = true;
+                s.phase = Phase::rolling;
+            } else {
+                s.current_cert_not_after = s.renewal_cert_not_after;
+                s.renewal_cert_not_after.reset();
+            }
+            break;
+        case ActionKind::complete_switch:
+            s.previous = s.current;
+            s.current = s.next;
+            s.current_cert_not_after = s.next_cert_not_after;
+            s.next.reset();
+            s.next_cert_not_after.reset();
+            s.next_deployed = false;
+            s.phase = Phase::steady;
+            s.emergency = false;
+            s.switch_not_before.reset();
+            s.failed_verifications = 0;
+            break;
+        case ActionKind::clear_previous:
+            s.previous.reset();
+            break;
+        case ActionKind::alert:
+            ++s.failed_verifications;
+            break;
+        case ActionKind::wait:
+            break;
+    }
+    return s;
+}
+
+}  // namespace dk::engine

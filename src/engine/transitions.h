@@ -1,0 +1,20 @@
+// How the state moves once the shell has carried out an action. Pure, like the planner.
+#pragma once
+
+#include <optional>
+
+#include "engine/actions.h"
+#include "engine/slot_state.h"
+
+namespace dk::engine {
+
+struct Outcome {
+    std::optional<SlotKey> new_key;           // generate_next_key
+    std::optional<TimePoint> cert_not_after;  // request_certificate
+};
+
+// The state after `action` succeeded with `outcome`. Actions that only change the world
+// (publish, wait, alert) leave the state as it is, except that re-publishing next resets t1.
+SlotState apply_outcome(SlotState state, const Action& action, const Outcome& outcome);
+
+}  // namespace dk::engine

@@ -1,0 +1,294 @@
+// The planner step by step through a planned rollover, and each refusal on the way.
+#include "engine/planner.h"
+
+#include <gtest/gtest.h>
+
+#include "engine/transitions.h"
+#include "fixtures.h"
+
+namespace dk::engine {
+namespace {
+
+using namespace testing;
+using std::chrono::hours;
+
+const std::string mx1 = "_25._tcp.mx1.example.net.";
+const std::string mx2 = "_25._tcp.mx2.example.net.";
+
+class PlannerTest : public ::testing::Test {
+  protected:
+    PlannerTest() {
+        policy.margin = Seconds{900};
+        state.slot = "mx";
+        state.current = cur;
+        state.current_cert_not_after = epoch + hours(24 * 80);
+        obs.now = epoch + hours(1);
+    }
+
+    void publish_records(std::vector<TlsaRecord> rrset, bool propagated = true) {
+        obs.owners = {owner(mx1, rrset, propagated), owner(mx2, rrset, propagated)};
+    }
+    void serve(const SlotKey& k) { obs.endpoints = {serving("mx1:25", k), serving("mx2:25", k)}; }
+    Action plan() { return plan_next_action(state, policy, obs); }
+
+    SlotKey cur = key(1);
+    SlotKey nxt = key(2);
+    SlotPolicy policy;
+    SlotState state;
+    Observations obs;
+};
+
+TEST_F(PlannerTest, NoCurrentKeyIsAnAlert) {
+    state.current.reset();
+    EXPECT_EQ(plan().kind, ActionKind::alert);
+}
+
+TEST_F(PlannerTest, GeneratesNextWhenMissing) {
+    publish_records({record_for(cur)});
+    serve(cur);
+    EXPECT_EQ(plan().kind, ActionKind::generate_next_key);
+}
+
+TEST_F(PlannerTest, PublishesNextGuardedByObservedRrset) {
+    state.next = nxt;
+    publish_records({record_for(cur)});
+    serve(cur);
+    const Action a = plan();
+    ASSERT_EQ(a.kind, ActionKind::publish);
+    ASSERT_EQ(a.changes.size(), 2u);
+    for (const auto& c : a.changes) {
+        EXPECT_EQ(c.op, ChangeOp::add);
+        EXPECT_EQ(c.record, record_for(nxt));
+        EXPECT_EQ(c.expected, std::vector<TlsaRecord>{record_for(cur)});
+    }
+}
+
+TEST_F(PlannerTest, AdoptionPublishesCurrentAndNextWhereNothingIs) {
+    state.next = nxt;
+    publish_records({});
+    serve(cur);
+    const Action a = plan();
+    ASSERT_EQ(a.kind, ActionKind::publish);
+    EXPECT_EQ(a.changes.size(), 4u);
+}
+
+TEST_F(PlannerTest, OperatorRecordsAreNeverRemoved) {
+    const TlsaRecord operator_ta{2, 1, 1, Bytes(32, 0x77)};
+    state.next = nxt;
+    publish_records({record_for(cur), operator_ta});
+    serve(cur);
+    const Action a = plan();
+    ASSERT_EQ(a.kind, ActionKind::publish);
+    for (const auto& c : a.changes) EXPECT_EQ(c.op, ChangeOp::add);
+}
+
+TEST_F(PlannerTest, WaitsForPropagationBeforeT1) {
+    state.next = nxt;
+    publish_records({record_for(cur), record_for(nxt)}, /*propagated=*/false);
+    serve(cur);
+    const Action a = plan();
+    EXPECT_EQ(a.kind, ActionKind::wait);
+    EXPECT_EQ(a.at, obs.now + policy.propagation_poll);
+}
+
+TEST_F(PlannerTest, MarksT1ThenSetsSwitchTimeFromTtlAndMargin) {
+    state.next = nxt;
+    publish_records({record_for(cur), record_for(nxt)});
+    serve(cur);
+    Action a = plan();
+    ASSERT_EQ(a.kind, ActionKind::mark_published);
+    state = apply_outcome(state, a, {});
+    ASSERT_EQ(state.next->published_at, obs.now);
+    a = plan();
+    ASSERT_EQ(a.kind, ActionKind::set_switch_time);
+    EXPECT_EQ(a.at, obs.now + Seconds{2 * 60 + 900});
+}
+
+TEST_F(PlannerTest, SwitchTimeNeverShortens) {
+    state.next = nxt;
+    state.next->published_at = obs.now;
+    state.switch_not_before = obs.now + hours(5);
+    publish_records({record_for(cur), record_for(nxt)});
+    serve(cur);
+    const Action a = plan();  // computed safe time is earlier than stored: keep the stored one
+    EXPECT_NE(a.kind, ActionKind::set_switch_time);
+    SlotState later =
+        apply_outcome(state, Action{ActionKind::set_switch_time, "", true, obs.now, {}}, {});
+    EXPECT_EQ(later.switch_not_before, obs.now + hours(5));
+}
+
+TEST_F(PlannerTest, LongerTtlMovesSwitchLater) {
+    state.next = nxt;
+    state.next->published_at = obs.now;
+    state.switch_not_before = obs.now + Seconds{1020};
+    publish_records({record_for(cur), record_for(nxt)});
+    obs.owners[1].ttl_max = Seconds{3600};
+    serve(cur);
+    const Action a = plan();
+    ASSERT_EQ(a.kind, ActionKind::set_switch_time);
+    EXPECT_EQ(a.at, obs.now + Seconds{7200 + 900});
+}
+
+class RollingTest : public PlannerTest {
+  protected:
+    RollingTest() {
+        state.next = nxt;
+        state.next->published_at = epoch;
+        state.switch_not_before = epoch + Seconds{1020};
+        state.phase = Phase::rolling;
+        publish_records({record_for(cur), record_for(nxt)});
+        serve(cur);
+    }
+};
+
+TEST_F(RollingTest, WaitsUntilSwitchTime) {
+    obs.now = epoch + Seconds{1000};
+    const Action a = plan();
+    ASSERT_EQ(a.kind, ActionKind::wait);
+    EXPECT_EQ(a.at, epoch + Seconds{1020});
+}
+
+TEST_F(RollingTest, RequestsCertificateForNextThenDeploys) {
+    Action a = plan();
+    ASSERT_EQ(a.kind, ActionKind::request_certificate);
+    EXPECT_TRUE(a.for_next);
+    state = apply_outcome(state, a, {.new_key = {}, .cert_not_after = epoch + hours(24 * 90)});
+    obs.pending_chain_matches = std::vector<TlsaRecord>{record_for(nxt)};
+    a = plan();
+    ASSERT_EQ(a.kind, ActionKind::deploy);
+    EXPECT_TRUE(a.for_next);
+}
+
+TEST_F(RollingTest, RefusesDeployWhenChainBreaksAPublishedCombination) {
+    const TlsaRecord pinned_ca{2, 1, 1, Bytes(32, 0x55)};
+    publish_records({record_for(cur), record_for(nxt), pinned_ca});
+    state.next_cert_not_after = epoch + hours(24 * 90);
+    obs.pending_chain_matches = std::vector<TlsaRecord>{record_for(nxt)};  // issued by another CA
+    EXPECT_EQ(plan().kind, ActionKind::alert);
+    obs.pending_chain_matches = std::vector<TlsaRecord>{record_for(nxt), pinned_ca};
+    EXPECT_EQ(plan().kind, ActionKind::deploy);
+}
+
+TEST_F(RollingTest, RefusesDeployWhenNextIsNotServedEverywhere) {
+    state.next_cert_not_after = epoch + hours(24 * 90);
+    obs.pending_chain_matches = std::vector<TlsaRecord>{record_for(nxt)};
+    publish_records({record_for(cur), record_for(nxt)}, /*propagated=*/false);
+    EXPECT_EQ(plan().kind, ActionKind::wait);
+    publish_records({record_for(cur)});
+    const Action a = plan();
+    EXPECT_EQ(a.kind, ActionKind::publish);
+    state = apply_outcome(state, a, {});
+    EXPECT_FALSE(state.next->published_at.has_value());  // re-published: its age starts again
+}
+
+TEST_F(RollingTest, CompletesOnlyWhenEveryEndpointPresentsNext) {
+    state.next_cert_not_after = epoch + hours(24 * 90);
+    state.next_deployed = true;
+    obs.endpoints = {serving("mx1:25", nxt), serving("mx2:25", cur)};
+    Action a = plan();
+    EXPECT_EQ(a.kind, ActionKind::deploy);  // mx2 still on the old key: reload again
+    obs.endpoints = {serving("mx1:25", nxt), unreachable("mx2:25")};
+    EXPECT_EQ(plan().kind, ActionKind::alert);
+    obs.endpoints = {serving("mx1:25", nxt), serving("mx2:25", nxt, /*dane_ok=*/false)};
+    EXPECT_EQ(plan().kind, ActionKind::alert);
+    obs.endpoints = {serving("mx1:25", nxt), serving("mx2:25", nxt)};
+    a = plan();
+    ASSERT_EQ(a.kind, ActionKind::complete_switch);
+    state = apply_outcome(state, a, {});
+    EXPECT_EQ(state.current->spki_sha256, nxt.spki_sha256);
+    EXPECT_EQ(state.previous->spki_sha256, cur.spki_sha256);
+    EXPECT_FALSE(state.next.has_value());
+    EXPECT_EQ(state.phase, Phase::steady);
+}
+
+TEST_F(RollingTest, RetiresPreviousInOneUpdateWithFreshNext) {
+    state = apply_outcome(state, Action{ActionKind::complete_switch, "", false, {}, {}}, {});
+    serve(nxt);
+    Action a = plan();
+    ASSERT_EQ(a.kind, ActionKind::generate_next_key);
+    const SlotKey fresh = key(3);
+    state = apply_outcome(state, a, {.new_key = fresh, .cert_not_after = {}});
+    a = plan();
+    ASSERT_EQ(a.kind, ActionKind::publish);
+    ASSERT_EQ(a.changes.size(), 4u);  // per owner: remove old current, add fresh next
+    int removes = 0;
+    for (const auto& c : a.changes) {
+        if (c.op == ChangeOp::remove) {
+            ++removes;
+            EXPECT_EQ(c.record, record_for(cur));
+        } else {
+            EXPECT_EQ(c.record, record_for(fresh));
+        }
+    }
+    EXPECT_EQ(removes, 2);
+}
+
+TEST_F(RollingTest, NeverRetiresAKeyThatMightStillBeServed) {
+    state = apply_outcome(state, Action{ActionKind::complete_switch, "", false, {}, {}}, {});
+    state.next = key(3);
+    obs.endpoints = {serving("mx1:25", nxt), serving("mx2:25", cur)};
+    EXPECT_EQ(plan().kind, ActionKind::alert);
+    obs.endpoints = {serving("mx1:25", nxt), unreachable("mx2:25")};
+    EXPECT_EQ(plan().kind, ActionKind::alert);
+}
+
+TEST_F(PlannerTest, UnknownServedKeyBlocksEveryChange) {
+    state.next = nxt;
+    publish_records({record_for(cur)});
+    obs.endpoints = {serving("mx1:25", cur), serving("mx2:25", key(9))};
+    EXPECT_EQ(plan().kind, ActionKind::alert);
+}
+
+TEST_F(PlannerTest, RenewalKeepsTheKeyAndChangesNoDns) {
+    state.next = nxt;
+    state.next->published_at = epoch;
+    state.switch_not_before = epoch + Seconds{1020};
+    state.current_cert_not_after = obs.now + hours(24 * 10);
+    publish_records({record_for(cur), record_for(nxt)});
+    serve(cur);
+    Action a = plan();
+    ASSERT_EQ(a.kind, ActionKind::request_certificate);
+    EXPECT_FALSE(a.for_next);
+    state = apply_outcome(state, a, {.new_key = {}, .cert_not_after = obs.now + hours(24 * 90)});
+    obs.pending_chain_matches = std::vector<TlsaRecord>{record_for(cur)};
+    a = plan();
+    ASSERT_EQ(a.kind, ActionKind::deploy);
+    EXPECT_FALSE(a.for_next);
+    state = apply_outcome(state, a, {});
+    EXPECT_EQ(state.current_cert_not_after, obs.now + hours(24 * 90));
+    EXPECT_EQ(state.current, cur);
+}
+
+TEST_F(PlannerTest, SteadyStateSleepsUntilTheNextDueTime) {
+    state.next = nxt;
+    state.next->published_at = epoch;
+    state.switch_not_before = epoch + Seconds{1020};
+    publish_records({record_for(cur), record_for(nxt)});
+    serve(cur);
+    const Action a = plan();
+    ASSERT_EQ(a.kind, ActionKind::wait);
+    EXPECT_EQ(a.at, obs.now + policy.recheck);
+}
+
+TEST_F(PlannerTest, AgeTriggersRollover) {
+    state.next = nxt;
+    state.next->published_at = epoch;
+    state.switch_not_before = epoch + Seconds{1020};
+    publish_records({record_for(cur), record_for(nxt)});
+    serve(cur);
+    obs.now = epoch + policy.rollover_every;
+    EXPECT_EQ(plan().kind, ActionKind::request_certificate);
+}
+
+TEST_F(PlannerTest, EmergencySwitchesAsSoonAsSafe) {
+    state.next = nxt;
+    state.next->published_at = epoch;
+    state.switch_not_before = epoch + Seconds{1020};
+    state.emergency = true;
+    publish_records({record_for(cur), record_for(nxt)});
+    serve(cur);
+    EXPECT_EQ(plan().kind, ActionKind::request_certificate);
+}
+
+}  // namespace
+}  // namespace dk::engine
