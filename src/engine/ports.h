@@ -1,0 +1,65 @@
+// The engine's view of the world: small interfaces the program implements with the real
+// DNS, TLS, files, CA and SQLite pieces, and tests implement with fakes.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/endpoint.h"
+#include "base/result.h"
+#include "engine/actions.h"
+#include "engine/observations.h"
+#include "engine/slot_state.h"
+
+namespace dk::engine {
+
+// Reads every authoritative server for the slot's TLSA owners (RD=0, DNSSEC validated).
+class DnsView {
+  public:
+    virtual ~DnsView() = default;
+    virtual Result<std::vector<OwnerView>> observe(const std::vector<std::string>& owners) = 0;
+    // After an update: poll until every server serves what the primary serves, or the deadline.
+    virtual Status await_propagation(const std::vector<std::string>& owners, Seconds deadline) = 0;
+};
+
+// Sends prerequisite-guarded updates (one per owner, all changes of that owner together).
+class DnsPublisher {
+  public:
+    virtual ~DnsPublisher() = default;
+    virtual Status publish(const std::vector<TlsaChange>& changes) = 0;
+};
+
+// Probes every address of every endpoint; verifies DANE against the owner's published RRset.
+class EndpointProber {
+  public:
+    virtual ~EndpointProber() = default;
+    virtual std::vector<EndpointView> probe(const std::vector<Endpoint>& endpoints,
+                                            const std::vector<OwnerView>& published) = 0;
+};
+
+// The slot's keys and certificates on disk (0600 key store in the state dir).
+class KeyVault {
+  public:
+    virtual ~KeyVault() = default;
+    virtual Result<SlotKey> generate_key(const std::string& slot, TimePoint now) = 0;
+    // Asks the configured source (command, ACME, hook) for a chain for this key; stores it.
+    virtual Result<TimePoint> obtain_certificate(const std::string& slot, const SlotKey& key) = 0;
+    // The records the stored chain for this key matches, for the given combinations.
+    virtual Result<std::vector<TlsaRecord>> chain_matches(
+        const std::string& slot, const SlotKey& key, const std::vector<TlsaRecord>& published) = 0;
+    // Writes the stored chain and key to the served paths atomically and runs the reloads.
+    virtual Status deploy(const std::string& slot, const SlotKey& key) = 0;
+};
+
+// Durable state: every transition in one transaction, with an event for the log.
+class StateStore {
+  public:
+    virtual ~StateStore() = default;
+    virtual Result<std::optional<SlotState>> load(const std::string& slot) = 0;
+    virtual Status save(const SlotState& state, const std::string& event_kind,
+                        const std::string& details) = 0;
+    virtual Status record_event(const std::string& slot, const std::string& event_kind,
+                                const std::string& details) = 0;
+};
+
+}  // namespace dk::engine

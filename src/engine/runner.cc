@@ -1,0 +1,149 @@
+#include "engine/runner.h"
+
+#include <algorithm>
+#include <set>
+
+#include "base/log.h"
+#include "engine/safety.h"
+#include "engine/transitions.h"
+
+namespace dk::engine {
+namespace {
+
+std::vector<TlsaRecord> all_published(const std::vector<OwnerView>& owners) {
+    std::set<TlsaRecord> all;
+    for (const auto& o : owners) all.insert(o.at_primary.begin(), o.at_primary.end());
+    return {all.begin(), all.end()};
+}
+
+std::string describe_changes(const std::vector<TlsaChange>& changes) {
+    std::string out;
+    for (const auto& c : changes) {
+        if (!out.empty()) out += "; ";
+        out += (c.op == ChangeOp::add ? "add " : "remove ") + c.owner + " TLSA " +
+               c.record.rdata_text();
+    }
+    return out;
+}
+
+Result<Outcome> execute(const SlotSetup& setup, Ports& ports, const Action& action,
+                        const SlotState& state) {
+    Outcome outcome;
+    switch (action.kind) {
+        case ActionKind::generate_next_key: {
+            DK_TRY(SlotKey key, ports.vault.generate_key(setup.slot, ports.clock.now()));
+            outcome.new_key = std::move(key);
+            return outcome;
+        }
+        case ActionKind::publish: {
+            DK_TRY_STATUS(ports.publisher.publish(action.changes));
+            // Waiting here is an optimisation: the next observation decides, so a lagging server
+            // only delays the plan, it never makes it unsafe.
+            auto waited = ports.dns.await_propagation(tlsa_owners(setup.endpoints),
+                                                      setup.propagation_deadline);
+            if (!waited.ok())
+                log::warn("dns.propagation_slow",
+                          {{"slot", setup.slot}, {"why", waited.error().message}});
+            return outcome;
+        }
+        case ActionKind::request_certificate: {
+            const SlotKey& key = action.for_next ? *state.next : *state.current;
+            DK_TRY(TimePoint not_after, ports.vault.obtain_certificate(setup.slot, key));
+            outcome.cert_not_after = not_after;
+            return outcome;
+        }
+        case ActionKind::deploy: {
+            const SlotKey& key = action.for_next ? *state.next : *state.current;
+            DK_TRY_STATUS(ports.vault.deploy(setup.slot, key));
+            return outcome;
+        }
+        default:
+            return outcome;
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> tlsa_owners(const std::vector<Endpoint>& endpoints) {
+    std::vector<std::string> owners;
+    for (const auto& ep : endpoints) {
+        std::string owner = tlsa_owner(ep.host, ep.port);
+        if (std::find(owners.begin(), owners.end(), owner) == owners.end()) owners.push_back(owner);
+    }
+    return owners;
+}
+
+Result<Observations> observe_slot(const SlotSetup& setup, Ports& ports, const SlotState& state) {
+    Observations obs;
+    obs.now = ports.clock.now();
+    DK_TRY(obs.owners, ports.dns.observe(tlsa_owners(setup.endpoints)));
+    obs.endpoints = ports.prober.probe(setup.endpoints, obs.owners);
+    const auto published = all_published(obs.owners);
+    const SlotKey* pending = nullptr;
+    if (state.next && state.next_cert_not_after) pending = &*state.next;
+    if (!pending && state.current && state.renewal_cert_not_after) pending = &*state.current;
+    if (pending != nullptr) {
+        auto matches = ports.vault.chain_matches(setup.slot, *pending, published);
+        if (matches.ok()) obs.pending_chain_matches = std::move(*matches);
+    }
+    if (state.current) {
+        auto matches = ports.vault.chain_matches(setup.slot, *state.current, published);
+        if (matches.ok()) obs.served_chain_matches = std::move(*matches);
+    }
+    return obs;
+}
+
+Result<RunReport> run_slot(const SlotSetup& setup, Ports& ports, RunMode mode,
+                           const StepListener& listener, int max_steps) {
+    DK_TRY(auto loaded, ports.store.load(setup.slot));
+    if (!loaded)
+        return Error::bad_input("slot " + setup.slot + " has no state: run `danekeeper adopt " +
+                                setup.slot + "` first");
+    RunReport report;
+    report.state = std::move(*loaded);
+    for (int step = 0; step < max_steps; ++step) {
+        DK_TRY(Observations obs, observe_slot(setup, ports, report.state));
+        Action action = plan_next_action(report.state, setup.policy, obs);
+        if (listener) listener(action, report.state);
+        if (action.kind == ActionKind::wait || action.kind == ActionKind::alert ||
+            mode == RunMode::dry_run) {
+            if (action.kind == ActionKind::alert && mode == RunMode::apply) {
+                log::warn("engine.alert", {{"slot", setup.slot}, {"reason", action.reason}});
+                DK_TRY_STATUS(ports.store.record_event(setup.slot, "alert", action.reason));
+            }
+            report.final_action = std::move(action);
+            return report;
+        }
+        log::info(
+            "engine.action",
+            {{"slot", setup.slot}, {"action", to_string(action.kind)}, {"reason", action.reason}});
+        auto outcome = execute(setup, ports, action, report.state);
+        if (!outcome.ok() && action.kind == ActionKind::publish &&
+            outcome.error().kind == ErrorKind::check_failed && step + 1 < max_steps) {
+            // A prerequisite failed: someone else changed an RRset. Re-read and re-plan.
+            log::warn("engine.replan", {{"slot", setup.slot}, {"why", outcome.error().message}});
+            DK_TRY_STATUS(
+                ports.store.record_event(setup.slot, "publish_conflict", outcome.error().message));
+            continue;
+        }
+        if (!outcome.ok()) {
+            log::error("engine.action_failed", {{"slot", setup.slot},
+                                                {"action", to_string(action.kind)},
+                                                {"error", outcome.error().message}});
+            (void)ports.store.record_event(setup.slot,
+                                           std::string(to_string(action.kind)) + "_failed",
+                                           outcome.error().message);
+            return outcome.error();
+        }
+        SlotState next_state = apply_outcome(report.state, action, *outcome);
+        std::string details = action.reason;
+        if (!action.changes.empty()) details += ": " + describe_changes(action.changes);
+        DK_TRY_STATUS(ports.store.save(next_state, std::string(to_string(action.kind)), details));
+        report.state = std::move(next_state);
+        report.executed.push_back(std::move(action));
+    }
+    return Error::environment("slot " + setup.slot + ": no steady state after " +
+                              std::to_string(max_steps) + " steps");
+}
+
+}  // namespace dk::engine

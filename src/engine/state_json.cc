@@ -1,0 +1,84 @@
+#include "engine/state_json.h"
+
+#include <nlohmann/json.hpp>
+
+namespace dk::engine {
+namespace {
+
+using nlohmann::json;
+
+json time_or_null(const std::optional<TimePoint>& t) {
+    return t ? json(unix_seconds(*t)) : json(nullptr);
+}
+
+std::optional<TimePoint> time_from(const json& j, const char* field) {
+    if (!j.contains(field) || j.at(field).is_null()) return std::nullopt;
+    return from_unix_seconds(j.at(field).get<long long>());
+}
+
+json key_json(const std::optional<SlotKey>& key) {
+    if (!key) return nullptr;
+    return json{{"id", key->id},
+                {"spki_sha256", to_hex(key->spki_sha256)},
+                {"created_at", unix_seconds(key->created_at)},
+                {"published_at", time_or_null(key->published_at)}};
+}
+
+std::optional<SlotKey> key_from(const json& j, const char* field) {
+    if (!j.contains(field) || j.at(field).is_null()) return std::nullopt;
+    const json& k = j.at(field);
+    SlotKey key;
+    key.id = k.at("id").get<std::string>();
+    auto spki = from_hex(k.at("spki_sha256").get<std::string>());
+    if (!spki || spki->size() != 32)
+        throw std::invalid_argument(std::string(field) + ".spki_sha256 is not a SHA-256 digest");
+    key.spki_sha256 = std::move(*spki);
+    key.created_at = from_unix_seconds(k.at("created_at").get<long long>());
+    key.published_at = time_from(k, "published_at");
+    return key;
+}
+
+}  // namespace
+
+std::string to_json(const SlotState& s) {
+    json j{{"slot", s.slot},
+           {"phase", std::string(to_string(s.phase))},
+           {"current", key_json(s.current)},
+           {"next", key_json(s.next)},
+           {"previous", key_json(s.previous)},
+           {"switch_not_before", time_or_null(s.switch_not_before)},
+           {"current_cert_not_after", time_or_null(s.current_cert_not_after)},
+           {"next_cert_not_after", time_or_null(s.next_cert_not_after)},
+           {"renewal_cert_not_after", time_or_null(s.renewal_cert_not_after)},
+           {"next_deployed", s.next_deployed},
+           {"emergency", s.emergency},
+           {"failed_verifications", s.failed_verifications}};
+    return j.dump();
+}
+
+Result<SlotState> slot_state_from_json(std::string_view text) {
+    try {
+        const json j = json::parse(text);
+        SlotState s;
+        s.slot = j.at("slot").get<std::string>();
+        const auto phase = j.at("phase").get<std::string>();
+        if (phase != "steady" && phase != "rolling")
+            return Error::bad_input("slot state: unknown phase '" + phase + "'");
+        s.phase = phase == "rolling" ? Phase::rolling : Phase::steady;
+        s.current = key_from(j, "current");
+        s.next = key_from(j, "next");
+        s.previous = key_from(j, "previous");
+        s.switch_not_before = time_from(j, "switch_not_before");
+        s.current_cert_not_after = time_from(j, "current_cert_not_after");
+        s.next_cert_not_after = time_from(j, "next_cert_not_after");
+        s.renewal_cert_not_after = time_from(j, "renewal_cert_not_after");
+        s.next_deployed = j.at("next_deployed").get<bool>();
+        s.emergency = j.at("emergency").get<bool>();
+        s.failed_verifications = j.at("failed_verifications").get<int>();
+        return s;
+    } catch (const std::exception& e) {
+        return Error::bad_input(std::string("slot state is not valid: ") + e.what());
+    }
+}
+
+}  // namespace dk::engine
