@@ -2,7 +2,7 @@
 add_library(dk_warnings INTERFACE)
 target_compile_options(dk_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow
   -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual
-  -Wconversion -Wno-sign-conversion -Wnull-dereference -Wimplicit-fallthrough)
+  -Wconversion -Wno-sign-conversion -Wno-missing-field-initializers -Wnull-dereference -Wimplicit-fallthrough)
 if(DANEKEEPER_WERROR)
   target_compile_options(dk_warnings INTERFACE -Werror)
 endif()

@@ -1,0 +1,32 @@
+// Runs a program by fork + execve with an argv list (never a shell), a clean environment plus
+// DANEKEEPER_* variables, a timeout, and bounded capture of its output.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/result.h"
+
+namespace dk::process {
+
+struct Request {
+    std::vector<std::string> argv;                         // argv[0] is an absolute path
+    std::vector<std::pair<std::string, std::string>> env;  // added to PATH, LANG
+    std::chrono::milliseconds timeout{60'000};
+    std::size_t max_output = 64 * 1024;  // per stream; the rest is dropped
+};
+
+struct Completion {
+    int exit_code = -1;  // -1 when killed by a signal
+    int signal = 0;
+    std::string out;
+    std::string err;
+};
+
+// environment error when it cannot start or times out (it is killed); the exit code is the
+// caller's to judge.
+Result<Completion> run(const Request& request);
+
+}  // namespace dk::process
