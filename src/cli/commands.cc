@@ -9,6 +9,7 @@ namespace dk::cli {
 std::span<const Command> all_commands() {
     static const std::array commands{
         Command{"version", "print the version", run_version},
+        Command{"publish", "add or remove single records by RFC 2136 dynamic update", run_publish},
     };
     return commands;
 }

@@ -6,5 +6,6 @@
 namespace dk::cli {
 
 int run_version(const Invocation& invocation);
+int run_publish(const Invocation& invocation);
 
 }  // namespace dk::cli

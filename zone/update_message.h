@@ -1,0 +1,64 @@
+// The RFC 2136 UPDATE message for a minimal delta, guarded by prerequisites.
+//
+// Every touched RRset (owner + type) must come with what was last observed there. The
+// prerequisite section then says "this RRset is exactly what we saw" (RFC 2136 2.4.2, value
+// dependent) or "this RRset does not exist" (2.4.3) when it was empty, so a concurrent change by
+// anyone else makes the server refuse the whole update (NXRRSET/YXRRSET) instead of us
+// overwriting it. Records are only ever added one by one (2.5.1) or deleted one by one (class
+// NONE, 2.5.4): never a whole RRset or name.
+#pragma once
+
+#include <cstdint>
+#include <optional>  // before ldns: its bool macro breaks <optional> if included later
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/ldns_handles.h"
+#include "base/result.h"
+
+namespace dk::zone {
+
+enum class ChangeAction { add, remove };
+
+struct RecordChange {
+    ChangeAction action = ChangeAction::add;
+    std::string owner;  // absolute, with the trailing dot
+    ldns_rr_type type = LDNS_RR_TYPE_TLSA;
+    std::uint32_t ttl = 0;  // for adds
+    std::string rdata;      // presentation format, e.g. "3 1 1 ab12..."
+};
+
+// One RRset as observed at the primary; empty rdatas = the RRset does not exist.
+struct Rrset {
+    std::string owner;  // absolute, with the trailing dot
+    ldns_rr_type type = LDNS_RR_TYPE_TLSA;
+    std::uint32_t ttl = 0;
+    std::vector<std::string> rdatas;  // canonical presentation (see canonical_rdata)
+};
+
+struct ZoneChange {
+    std::string zone;  // absolute, with the trailing dot
+    std::vector<RecordChange> changes;
+    std::vector<Rrset> expected;  // the current RRset of every touched owner + type
+};
+
+// "3 1 1 ABCD" -> "3 1 1 abcd": the form ldns prints, so texts compare as records do.
+Result<std::string> canonical_rdata(ldns_rr_type type, std::string_view rdata);
+
+// Makes `name` absolute: relative names are taken relative to `zone`; "@" is the apex.
+// Refuses names outside the zone.
+Result<std::string> absolute_owner(std::string_view name, const std::string& zone);
+
+// The RRset `expected` turns into once `changes` are applied (the same owner + type only).
+Rrset apply_to(const Rrset& expected, const std::vector<RecordChange>& changes);
+
+// Drops adds of records already present and removes of records absent: what is left is the
+// delta the server has to do. Fails when a change has no observed RRset to guard it.
+Result<ZoneChange> minimal_delta(const ZoneChange& change);
+
+// Builds the UPDATE message (ID 0; the transport sets it and signs). Checks every owner is in
+// the zone and every touched RRset has its expected state.
+Result<ldns::PktPtr> build_update(const ZoneChange& change);
+
+}  // namespace dk::zone
