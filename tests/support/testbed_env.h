@@ -1,5 +1,6 @@
 // Reads the testbed's env file (tests/testbed/testbed.sh writes it; ctest passes its path in
-// DANEKEEPER_TESTBED_ENV) so integration tests know every address, port and key path.
+// DANEKEEPER_TESTBED_ENV, or the build's default) so integration tests know every address, port and
+// key path.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -17,6 +18,9 @@ class TestbedEnv {
     static TestbedEnv load() {
         TestbedEnv env;
         const char* path = std::getenv("DANEKEEPER_TESTBED_ENV");
+#ifdef DANEKEEPER_TESTBED_ENV_PATH
+        if (path == nullptr) path = DANEKEEPER_TESTBED_ENV_PATH;
+#endif
         if (path == nullptr) {
             ADD_FAILURE() << "DANEKEEPER_TESTBED_ENV is not set (run through ctest)";
             return env;
@@ -48,6 +52,9 @@ class TestbedEnv {
     // Path of the danekeeper binary under test.
     static std::string danekeeper_bin() {
         const char* bin = std::getenv("DANEKEEPER_BIN");
+#ifdef DANEKEEPER_BIN_PATH
+        if (bin == nullptr) bin = DANEKEEPER_BIN_PATH;
+#endif
         return bin != nullptr ? bin : "danekeeper";
     }
 

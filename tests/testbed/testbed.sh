@@ -1,0 +1,201 @@
+#!/bin/bash
+# The loopback testbed: BIND signing primary, Knot secondary, Unbound validating resolver,
+# two Postfix MX instances and Pebble, every one from its Debian package, under one directory.
+#
+#   testbed.sh up DIR [--net 127.NN]    start everything, write DIR/testbed.env
+#   testbed.sh down DIR                 stop every recorded process by pid; non-zero if any is left
+#   testbed.sh status DIR               each component and whether it runs
+#   testbed.sh mx-use DIR mx1|mx2 CHAIN switch an MX to CHAIN (key, leaf, CA) and reload it
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+for lib in common ca named knot unbound postfix pebble; do
+    # shellcheck source=/dev/null
+    source "$here/lib/$lib.sh"
+done
+
+# name:binary of every process, in the order they are stopped.
+COMPONENTS=(pebble:/usr/bin/pebble mx2:postfix mx1:postfix unbound:/usr/sbin/unbound
+    knotd:/usr/sbin/knotd named:/usr/sbin/named)
+
+usage() { die "usage: testbed.sh up|down|status DIR [--net 127.NN] | mx-use DIR mx1|mx2 CHAIN" 2; }
+
+set_addresses() {
+    PRIMARY=$NET.1.1 SECONDARY=$NET.1.2 RESOLVER=$NET.1.3
+    MX1=$NET.2.1 MX2=$NET.2.2 PEBBLE=$NET.3.1
+}
+
+stop_all() {
+    local failed=0 entry name binary
+    for entry in "${COMPONENTS[@]}"; do
+        name=${entry%%:*} binary=${entry#*:}
+        if [[ $binary == postfix ]]; then
+            stop_postfix "$name" || failed=1
+        else
+            stop_recorded "$name" "$binary" || failed=1
+        fi
+    done
+    return $failed
+}
+
+# Any process whose command line or working directory is under DIR and is still alive.
+leftover_processes() {
+    local pid cmd
+    for pid in /proc/[0-9]*; do
+        pid=${pid#/proc/}
+        [[ $pid == "$$" || $pid == "$BASHPID" ]] && continue
+        cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || continue
+        [[ -z $cmd ]] && continue
+        if [[ $cmd == *"$DIR/"* || $(readlink "/proc/$pid/cwd" 2>/dev/null) == "$DIR/"* ]]; then
+            [[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) == Z ]] && continue
+            echo "pid $pid: $cmd"
+        fi
+    done
+}
+
+write_env() {
+    local f=$DIR/testbed.env
+    cat >"$f" <<ENV
+TB_DIR=$DIR
+TB_NET=$NET
+TB_ZONE=example.test
+TB_PRIMARY=$PRIMARY:53
+TB_PRIMARY_ADDR=$PRIMARY
+TB_SECONDARY=$SECONDARY:53
+TB_SECONDARY_ADDR=$SECONDARY
+TB_RESOLVER=$RESOLVER:53
+TB_RESOLVER_ADDR=$RESOLVER
+TB_TSIG_KEY_FILE=$DIR/keys/dk-sha256.key
+TB_TSIG_KEY_NAME=dk-sha256
+TB_TSIG_SHA512_KEY_FILE=$DIR/keys/dk-sha512.key
+TB_TSIG_SHA1_KEY_FILE=$DIR/keys/dk-sha1.key
+TB_RNDC_CONF=$DIR/keys/rndc.conf
+TB_TRUST_ANCHOR_DS=$DIR/anchor.ds
+TB_TRUST_ANCHOR_DNSKEY=$DIR/anchor.dnskey
+TB_CA_CERT=$DIR/ca/ca.pem
+TB_CA_KEY=$DIR/ca/ca.key
+TB_KNOT_CONF=$DIR/knot/knot.conf
+TB_KNOTD_PID_FILE=$DIR/pids/knotd.pid
+TB_UNBOUND_CONF=$DIR/unbound/unbound.conf
+TB_PEBBLE_DIRECTORY=https://$PEBBLE:14000/dir
+TB_PEBBLE_MGMT=https://$PEBBLE:15000
+TB_PEBBLE_ADDR=$PEBBLE
+TB_PEBBLE_TLS_CA=$DIR/ca/ca.pem
+TB_PEBBLE_ROOT=$DIR/pebble/root.pem
+ENV
+    local mx addr upper
+    for mx in mx1 mx2; do
+        upper=${mx^^}
+        addr=$MX1
+        [[ $mx == mx2 ]] && addr=$MX2
+        cat >>"$f" <<ENV
+TB_${upper}_HOST=$mx.example.test
+TB_${upper}_ADDR=$addr
+TB_${upper}_SMTP_PORT=25
+TB_${upper}_POSTFIX_CONF=$DIR/$mx/etc
+TB_${upper}_CHAIN=$DIR/$mx/current.postfix.pem
+TB_${upper}_CERT=$DIR/$mx/current.pem
+TB_${upper}_KEY=$DIR/$mx/current.key
+TB_${upper}_FULLCHAIN=$DIR/$mx/current.chain.pem
+TB_${upper}_ALT_CHAIN=$DIR/$mx/alt.postfix.pem
+TB_${upper}_ALT_CERT=$DIR/$mx/alt.pem
+TB_${upper}_ALT_KEY=$DIR/$mx/alt.key
+TB_${upper}_ALT_FULLCHAIN=$DIR/$mx/alt.chain.pem
+ENV
+    done
+    echo "TB_MX1_SMTPS_PORT=465" >>"$f"
+}
+
+timed() {
+    local what=$1 start
+    shift
+    start=$(now_ms)
+    "$@" || return 1
+    log "$what up in $(($(now_ms) - start)) ms"
+}
+
+cmd_up() {
+    if [[ -d $DIR/pids ]] && compgen -G "$DIR/pids/*.pid" >/dev/null; then
+        log "stale pid files in $DIR/pids: stopping what is left of an earlier run"
+        stop_all || die "could not stop the earlier run's processes" 3
+    fi
+    remove_addresses
+    rm -rf "${DIR:?}"/{ca,keys,named,knot,unbound,mx1,mx2,pebble,pids,logs}
+    mkdir -p "$DIR/pids" "$DIR/logs"
+    if grep -qsE '(named|unbound).*\(enforce\)' /sys/kernel/security/apparmor/profiles; then
+        log "warning: AppArmor enforces a named or unbound profile; it may block files under $DIR"
+    fi
+    local start
+    start=$(now_ms)
+    trap 'log "bringing the testbed up failed; tearing down"; stop_all || true; remove_addresses' EXIT
+    make_ca
+    for addr in "$PRIMARY" "$SECONDARY" "$RESOLVER" "$MX1" "$MX2" "$PEBBLE"; do ensure_address "$addr"; done
+    timed named start_named
+    write_trust_anchor
+    timed knotd start_knot
+    timed unbound start_unbound
+    timed mx1 start_postfix mx1 "$MX1" yes
+    timed mx2 start_postfix mx2 "$MX2" no
+    timed pebble start_pebble
+    write_env
+    trap - EXIT
+    log "all up in $(($(now_ms) - start)) ms; env: $DIR/testbed.env"
+}
+
+cmd_down() {
+    local status=0 left
+    stop_all || status=1
+    left=$(leftover_processes)
+    if [[ -n $left ]]; then
+        log "processes still running under $DIR:"
+        printf '%s\n' "$left" >&2
+        status=1
+    fi
+    remove_addresses
+    [[ $status -eq 0 ]] && log "down: nothing left running"
+    return $status
+}
+
+cmd_status() {
+    local entry name binary pid state
+    for entry in "${COMPONENTS[@]}"; do
+        name=${entry%%:*} binary=${entry#*:}
+        [[ $binary == postfix ]] && binary=/usr/lib/postfix/sbin/master
+        state="not running"
+        if [[ -f $(pid_file "$name") ]]; then
+            pid=$(<"$(pid_file "$name")")
+            pid_is_ours "$pid" "$binary" && state="running (pid $pid)"
+        fi
+        printf '%-8s %s\n' "$name" "$state"
+    done
+}
+
+[[ $# -ge 2 ]] || usage
+verb=$1
+DIR=$(realpath -m "$2")
+shift 2
+NET=127.53
+if [[ -f $DIR/testbed.env ]]; then
+    NET=$(sed -n 's/^TB_NET=//p' "$DIR/testbed.env")
+fi
+case $verb in
+up)
+    while [[ $# -gt 0 ]]; do
+        case $1 in
+        --net) NET=$2; shift 2 ;;
+        *) usage ;;
+        esac
+    done
+    [[ $NET =~ ^127\.[0-9]{1,3}$ ]] || die "--net must look like 127.NN" 2
+    [[ $(id -u) -eq 0 ]] || die "the testbed binds port 53 and 25 on loopback addresses: run as root" 3
+    set_addresses
+    mkdir -p "$DIR"
+    cmd_up
+    ;;
+down) set_addresses; cmd_down ;;
+status) set_addresses; cmd_status ;;
+mx-use)
+    [[ $# -eq 2 && ($1 == mx1 || $1 == mx2) ]] || usage
+    use_chain "$1" "$(realpath "$2")"
+    ;;
+*) usage ;;
+esac
