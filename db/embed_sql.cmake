@@ -1,0 +1,12 @@
+# Turns db/migrations/*.sql into a C++ source with the SQL as raw strings, in order.
+file(GLOB migration_files ${SQL_DIR}/migrations/*.sql)
+list(SORT migration_files)
+set(entries "")
+foreach(path ${migration_files})
+  file(READ ${path} sql)
+  get_filename_component(name ${path} NAME)
+  string(APPEND entries "    {\"${name}\", R\"dksql(${sql})dksql\"},\n")
+endforeach()
+file(READ ${SQL_DIR}/schema.sql schema)
+file(WRITE ${OUTPUT}.tmp "// Generated from db/migrations and db/schema.sql by db/embed_sql.cmake.\n#include \"db/migrations.h\"\n\nnamespace dk::db {\n\nconst std::vector<Migration>& migrations() {\n    static const std::vector<Migration> all{\n${entries}    };\n    return all;\n}\n\nconst char* expected_schema() {\n    return R\"dksql(${schema})dksql\";\n}\n\n}  // namespace dk::db\n")
+file(COPY_FILE ${OUTPUT}.tmp ${OUTPUT} ONLY_IF_DIFFERENT)

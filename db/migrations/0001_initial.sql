@@ -1,0 +1,31 @@
+-- danekeeper state, version 1.
+CREATE TABLE schema_version (
+    version INTEGER NOT NULL
+);
+
+-- One row per key slot: the engine's SlotState as JSON (engine/state_json.h), written in the
+-- same transaction as the event that explains the change.
+CREATE TABLE slots (
+    name       TEXT PRIMARY KEY,
+    state_json TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+
+-- Append-only log of every DNS change, deployment, verdict and alert (the audit trail).
+CREATE TABLE events (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    at      INTEGER NOT NULL,
+    slot    TEXT NOT NULL,
+    kind    TEXT NOT NULL,
+    details TEXT NOT NULL
+);
+CREATE INDEX events_at ON events (at);
+
+CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
+BEGIN
+    SELECT RAISE(ABORT, 'events are append-only');
+END;
+CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
+BEGIN
+    SELECT RAISE(ABORT, 'events are append-only');
+END;

@@ -1,0 +1,4 @@
+list(APPEND DK_CORE_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/config_parser.cc
+)
+list(APPEND DK_CORE_LIBS PkgConfig::TOMLPP)
