@@ -1,0 +1,94 @@
+#include "cert/chain.h"
+
+#include <openssl/pem.h>
+
+#include <algorithm>
+#include <ctime>
+
+#include "base/openssl_error.h"
+
+namespace dk::cert {
+namespace {
+
+TimePoint to_time(const ASN1_TIME* t) {
+    std::tm tm{};
+    if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return TimePoint{};
+    return from_unix_seconds(static_cast<long long>(timegm(&tm)));
+}
+
+}  // namespace
+
+Result<Chain> parse_chain_pem(std::string_view pem, const std::string& source) {
+    ossl::BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+    Chain chain;
+    while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr))
+        chain.emplace_back(cert);
+    ossl::drain_errors("");  // the read that ends the loop leaves "no start line"
+    if (chain.empty()) return Error::bad_input(source + ": no PEM certificate found");
+    return chain;
+}
+
+Status check_chain_order(const Chain& chain, const std::string& source) {
+    for (std::size_t i = 0; i + 1 < chain.size(); ++i) {
+        if (X509_check_issued(chain[i + 1].get(), chain[i].get()) != X509_V_OK) {
+            return Error::bad_input(source + ": chain out of order: certificate " +
+                                    std::to_string(i + 1) + " is not issued by certificate " +
+                                    std::to_string(i + 2));
+        }
+    }
+    return {};
+}
+
+Result<std::string> chain_pem(const Chain& chain) {
+    ossl::BioPtr bio(BIO_new(BIO_s_mem()));
+    for (const auto& cert : chain) {
+        if (PEM_write_bio_X509(bio.get(), cert.get()) != 1) {
+            return ossl::error_from_queue(ErrorKind::environment, "cannot encode certificate");
+        }
+    }
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<std::size_t>(len));
+}
+
+std::vector<const X509*> borrow(const Chain& chain) {
+    std::vector<const X509*> out;
+    for (const auto& c : chain) out.push_back(c.get());
+    return out;
+}
+
+std::vector<std::string> dns_names(const X509& certificate) {
+    std::vector<std::string> names;
+    ossl::GeneralNamesPtr sans(static_cast<GENERAL_NAMES*>(
+        X509_get_ext_d2i(&certificate, NID_subject_alt_name, nullptr, nullptr)));
+    if (!sans) return names;
+    for (int i = 0; i < sk_GENERAL_NAME_num(sans.get()); ++i) {
+        const GENERAL_NAME* name = sk_GENERAL_NAME_value(sans.get(), i);
+        if (name->type != GEN_DNS) continue;
+        const auto* data = ASN1_STRING_get0_data(name->d.dNSName);
+        std::string text(reinterpret_cast<const char*>(data),
+                         static_cast<std::size_t>(ASN1_STRING_length(name->d.dNSName)));
+        std::transform(text.begin(), text.end(), text.begin(),
+                       [](unsigned char c) { return std::tolower(c); });
+        names.push_back(text);
+    }
+    return names;
+}
+
+TimePoint not_after(const X509& certificate) {
+    return to_time(X509_get0_notAfter(&certificate));
+}
+TimePoint not_before(const X509& certificate) {
+    return to_time(X509_get0_notBefore(&certificate));
+}
+
+std::string issuer_text(const X509& certificate) {
+    ossl::BioPtr bio(BIO_new(BIO_s_mem()));
+    X509_NAME_print_ex(bio.get(), X509_get_issuer_name(&certificate), 0,
+                       XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<std::size_t>(len));
+}
+
+}  // namespace dk::cert

@@ -1,0 +1,115 @@
+#include "probe/starttls.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "probe/reply_parser.h"
+
+namespace dk::probe {
+namespace {
+
+Result<SmtpReply> read_smtp_reply(Connection& conn, std::string& buffer, Deadline deadline) {
+    while (true) {
+        SmtpParse parsed = parse_smtp_reply(buffer);
+        if (parsed.state == ParseState::complete) {
+            buffer.erase(0, parsed.consumed);
+            return parsed.reply;
+        }
+        if (parsed.state == ParseState::error) return Error::check_failed(parsed.error);
+        DK_TRY_STATUS(conn.receive_some(buffer, deadline));
+    }
+}
+
+Result<std::string> read_line(Connection& conn, std::string& buffer, Deadline deadline) {
+    while (true) {
+        LineParse parsed = parse_line(buffer);
+        if (parsed.state == ParseState::complete) {
+            buffer.erase(0, parsed.consumed);
+            return parsed.line;
+        }
+        if (parsed.state == ParseState::error) return Error::check_failed(parsed.error);
+        DK_TRY_STATUS(conn.receive_some(buffer, deadline));
+    }
+}
+
+bool offers_starttls(const SmtpReply& ehlo) {
+    return std::any_of(ehlo.lines.begin(), ehlo.lines.end(), [](std::string line) {
+        std::transform(line.begin(), line.end(), line.begin(),
+                       [](unsigned char c) { return std::toupper(c); });
+        return line == "STARTTLS" || line.starts_with("STARTTLS ");
+    });
+}
+
+std::string summary(const SmtpReply& r) {
+    return std::to_string(r.code) + " " + (r.lines.empty() ? "" : r.lines.back().substr(0, 80));
+}
+
+std::optional<DialogueFailure> smtp(Connection& conn, const std::string& ehlo_name,
+                                    Deadline deadline) {
+    std::string buffer;
+    auto banner = read_smtp_reply(conn, buffer, deadline);
+    if (!banner.ok()) return DialogueFailure{Stage::banner, banner.error()};
+    if (banner->code != 220)
+        return DialogueFailure{Stage::banner, Error::check_failed("banner: " + summary(*banner))};
+    if (auto s = conn.send_all("EHLO " + ehlo_name + "\r\n", deadline); !s.ok())
+        return DialogueFailure{Stage::ehlo, s.error()};
+    auto ehlo = read_smtp_reply(conn, buffer, deadline);
+    if (!ehlo.ok()) return DialogueFailure{Stage::ehlo, ehlo.error()};
+    if (ehlo->code != 250)
+        return DialogueFailure{Stage::ehlo, Error::check_failed("EHLO: " + summary(*ehlo))};
+    if (!offers_starttls(*ehlo))
+        return DialogueFailure{Stage::starttls, Error::check_failed("STARTTLS not offered")};
+    if (auto s = conn.send_all("STARTTLS\r\n", deadline); !s.ok())
+        return DialogueFailure{Stage::starttls, s.error()};
+    auto go = read_smtp_reply(conn, buffer, deadline);
+    if (!go.ok()) return DialogueFailure{Stage::starttls, go.error()};
+    if (go->code != 220)
+        return DialogueFailure{Stage::starttls,
+                               Error::check_failed("STARTTLS refused: " + summary(*go))};
+    if (!buffer.empty())
+        return DialogueFailure{Stage::starttls,
+                               Error::check_failed("data after the 220 to STARTTLS")};
+    return std::nullopt;
+}
+
+std::optional<DialogueFailure> line_protocol(Connection& conn, const char* greeting_ok,
+                                             const std::string& command, const char* go_ok,
+                                             Deadline deadline) {
+    std::string buffer;
+    auto greeting = read_line(conn, buffer, deadline);
+    if (!greeting.ok()) return DialogueFailure{Stage::banner, greeting.error()};
+    if (!greeting->starts_with(greeting_ok))
+        return DialogueFailure{Stage::banner,
+                               Error::check_failed("greeting: " + greeting->substr(0, 80))};
+    if (auto s = conn.send_all(command, deadline); !s.ok())
+        return DialogueFailure{Stage::starttls, s.error()};
+    // IMAP may send untagged lines first; the tagged answer decides.
+    for (int i = 0; i < 16; ++i) {
+        auto line = read_line(conn, buffer, deadline);
+        if (!line.ok()) return DialogueFailure{Stage::starttls, line.error()};
+        if (line->starts_with("* ")) continue;
+        if (line->starts_with(go_ok)) return std::nullopt;
+        return DialogueFailure{Stage::starttls,
+                               Error::check_failed("STARTTLS refused: " + line->substr(0, 80))};
+    }
+    return DialogueFailure{Stage::starttls, Error::check_failed("no answer to STARTTLS")};
+}
+
+}  // namespace
+
+std::optional<DialogueFailure> start_tls(Connection& conn, TlsStart start,
+                                         const std::string& ehlo_name, Deadline deadline) {
+    switch (start) {
+        case TlsStart::smtp:
+            return smtp(conn, ehlo_name, deadline);
+        case TlsStart::imap:
+            return line_protocol(conn, "* OK", "a1 STARTTLS\r\n", "a1 OK", deadline);
+        case TlsStart::pop3:
+            return line_protocol(conn, "+OK", "STLS\r\n", "+OK", deadline);
+        case TlsStart::implicit:
+            return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+}  // namespace dk::probe
