@@ -9,6 +9,14 @@ namespace dk::cli {
 std::span<const Command> all_commands() {
     static const std::array commands{
         Command{"version", "print the version", run_version},
+        Command{"config", "config check: report every problem in the configuration", run_config},
+        Command{"adopt", "take over the key and certificate a slot serves now", run_adopt},
+        Command{"run", "do what is due for every key slot, then exit (cron)", run_run},
+        Command{"daemon", "run until SIGTERM, waking when a step is due", run_daemon},
+        Command{"status", "each slot's state, keys and what it waits for", run_status},
+        Command{"rollover",
+                "rollover start|check SLOT: request a key rollover, or check it is safe",
+                run_rollover},
         Command{"publish", "add or remove single records by RFC 2136 dynamic update", run_publish},
     };
     return commands;

@@ -6,6 +6,12 @@
 namespace dk::cli {
 
 int run_version(const Invocation& invocation);
+int run_config(const Invocation& invocation);
+int run_adopt(const Invocation& invocation);
+int run_run(const Invocation& invocation);
+int run_daemon(const Invocation& invocation);
+int run_status(const Invocation& invocation);
+int run_rollover(const Invocation& invocation);
 int run_publish(const Invocation& invocation);
 
 }  // namespace dk::cli

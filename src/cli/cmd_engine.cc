@@ -1,0 +1,159 @@
+// The verbs that drive the rollover engine: adopt, run, daemon, status, rollover.
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cxxopts.hpp>
+
+#include "base/files.h"
+#include "base/log.h"
+#include "cert/chain.h"
+#include "cli/handlers.h"
+#include "cli/step_printer.h"
+#include "cli/wiring/runtime.h"
+#include "engine/safety.h"
+
+namespace dk::cli {
+namespace {
+
+void print_step(const engine::Action& action, const engine::SlotState& state) {
+    std::printf("[%s] %s %s\n", iso_time(std::chrono::system_clock::now()).c_str(),
+                state.slot.c_str(), describe(action).c_str());
+    std::fflush(stdout);
+}
+
+std::vector<const config::SlotConfig*> selected_slots(const config::Config& config,
+                                                      const std::vector<std::string>& names,
+                                                      std::string& unknown) {
+    std::vector<const config::SlotConfig*> out;
+    if (std::all_of(names.begin(), names.end(), [](const std::string& n) { return n.empty(); })) {
+        for (const auto& s : config.slots) out.push_back(&s);
+    }
+    for (const auto& n : names) {
+        if (const auto* s = config.slot(n))
+            out.push_back(s);
+        else
+            unknown = n;
+    }
+    return out;
+}
+
+// Applies an operator's pending request (rollover start) to the stored state, then drops it.
+Status take_request(Runtime& rt, const std::string& slot) {
+    const std::string path = request_path(rt.config, slot);
+    auto text = files::read_limited(path, 64);
+    if (!text.ok()) return {};  // none pending
+    DK_TRY(auto loaded, rt.states.load(slot));
+    if (loaded) {
+        engine::SlotState state = *loaded;
+        state.phase = engine::Phase::rolling;
+        state.emergency = state.emergency || text->starts_with("emergency");
+        DK_TRY_STATUS(rt.states.save(state,
+                                     state.emergency ? "rollover_emergency" : "rollover_start",
+                                     "requested by the operator"));
+        log::info("engine.rollover_requested",
+                  {{"slot", slot}, {"emergency", state.emergency ? "yes" : "no"}});
+    }
+    ::unlink(path.c_str());
+    return {};
+}
+
+// Runs every selected slot until it waits; the worst result decides the exit code.
+int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMode mode,
+              TimePoint* wake) {
+    std::string unknown;
+    const auto slots = selected_slots(rt.config, names, unknown);
+    if (!unknown.empty())
+        return fail(Error::bad_input("no key slot named '" + unknown + "' in " + rt.config.source));
+    int worst = 0;
+    for (const auto* slot : slots) {
+        if (auto s = take_request(rt, slot->name); !s.ok())
+            worst = std::max(worst, fail(s.error()));
+        auto runtime = SlotRuntime::build(rt, *slot);
+        if (!runtime.ok()) {
+            worst = std::max(worst, fail(runtime.error()));
+            continue;
+        }
+        auto ports = (*runtime)->ports();
+        auto report = engine::run_slot((*runtime)->setup(), ports, mode, print_step);
+        if (!report.ok()) {
+            worst = std::max(worst, fail(report.error().context("slot " + slot->name)));
+            continue;
+        }
+        if (report->final_action.kind == engine::ActionKind::alert) worst = std::max(worst, 1);
+        if (wake != nullptr) *wake = std::min(*wake, report->final_action.at);
+    }
+    return worst;
+}
+
+}  // namespace
+
+int run_run(const Invocation& inv) {
+    cxxopts::Options options("danekeeper run",
+                             "Do what is due for every key slot (or the named ones), then exit");
+    options.add_options()("once", "run once and exit (the cron mode; also the default)")(
+        "dry-run", "print the next planned step of each slot and change nothing")(
+        "h,help", "show help")("slots", "slots",
+                               cxxopts::value<std::vector<std::string>>()->default_value({}));
+    options.parse_positional({"slots"});
+    ArgvView argv(inv.args);
+    auto parsed = options.parse(argv.argc(), argv.argv());
+    if (parsed.count("help")) {
+        std::printf("%s\n", options.help().c_str());
+        return 0;
+    }
+    auto rt = open_runtime(inv.globals.config_path);
+    if (!rt.ok()) return fail(rt.error());
+    const auto mode = parsed.count("dry-run") ? engine::RunMode::dry_run : engine::RunMode::apply;
+    return run_slots(**rt, parsed["slots"].as<std::vector<std::string>>(), mode, nullptr);
+}
+
+int run_daemon(const Invocation& inv) {
+    cxxopts::Options options(
+        "danekeeper daemon",
+        "Run until SIGTERM, sleeping until the next due step; SIGHUP reloads the configuration");
+    options.add_options()("h,help", "show help");
+    ArgvView argv(inv.args);
+    auto parsed = options.parse(argv.argc(), argv.argv());
+    if (parsed.count("help")) {
+        std::printf("%s\n", options.help().c_str());
+        return 0;
+    }
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGHUP);
+    // Signals are taken only between steps, so SIGTERM finishes the current step.
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    auto rt = open_runtime(inv.globals.config_path);
+    if (!rt.ok()) return fail(rt.error());
+    log::info("daemon.started", {{"config", (*rt)->config.source},
+                                 {"slots", static_cast<long long>((*rt)->config.slots.size())}});
+    while (true) {
+        TimePoint wake = (*rt)->clock.now() + std::chrono::hours(1);
+        run_slots(**rt, {}, engine::RunMode::apply, &wake);
+        const auto left =
+            std::max<long long>(1, unix_seconds(wake) - unix_seconds((*rt)->clock.now()));
+        log::info("daemon.sleeping", {{"seconds", left}, {"until", iso_time(wake)}});
+        timespec timeout{static_cast<time_t>(left), 0};
+        const int sig = sigtimedwait(&signals, nullptr, &timeout);
+        if (sig == SIGTERM || sig == SIGINT) {
+            log::info("daemon.stopping", {{"signal", sig}});
+            return 0;
+        }
+        if (sig == SIGHUP) {
+            log::info("daemon.reloading", {});
+            auto config =
+                config::load_config(inv.globals.config_path.value_or(config::default_config_path));
+            if (!config.ok()) {
+                log::error("daemon.reload_failed", {{"error", config.error().message}});
+                continue;  // keep running with the configuration that worked
+            }
+            (*rt)->config = std::move(*config);
+        }
+    }
+}
+
+}  // namespace dk::cli

@@ -1,0 +1,39 @@
+// The engine's KeyVault: keys (0600, never overwritten) and chains in the state directory,
+// certificates from the slot's issue_command, deployment by atomic writes plus reload argv.
+#pragma once
+
+#include "base/clock.h"
+#include "config/config.h"
+#include "engine/ports.h"
+
+namespace dk::cli {
+
+class FileKeyVault final : public engine::KeyVault {
+  public:
+    FileKeyVault(std::string state_dir, const config::SlotConfig& slot)
+        : state_dir_(std::move(state_dir)), slot_(slot) {}
+
+    Result<engine::SlotKey> generate_key(const std::string& slot, TimePoint now) override;
+    Result<TimePoint> obtain_certificate(const std::string& slot,
+                                         const engine::SlotKey& key) override;
+    Result<std::vector<TlsaRecord>> chain_matches(
+        const std::string& slot, const engine::SlotKey& key,
+        const std::vector<TlsaRecord>& published) override;
+    Status deploy(const std::string& slot, const engine::SlotKey& key) override;
+
+    // Takes over what is served now (adoption): the key file and chain become the current key.
+    Result<engine::SlotKey> import_served(TimePoint now);
+
+    [[nodiscard]] std::string key_path(const std::string& id) const;
+    [[nodiscard]] std::string chain_path(const std::string& id) const;
+
+  private:
+    Status ensure_dirs() const;
+    Result<std::string> check_chain_for_key(const std::string& chain_text,
+                                            const engine::SlotKey& key,
+                                            const std::string& source) const;
+    std::string state_dir_;
+    const config::SlotConfig& slot_;
+};
+
+}  // namespace dk::cli

@@ -1,0 +1,3 @@
+list(APPEND DK_ZONE_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/tlsa_view.cc
+)

@@ -1,0 +1,205 @@
+#include "zone/tlsa_view.h"
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+#include "base/files.h"
+#include "zone/publisher.h"
+
+namespace dk::zone {
+namespace {
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+std::string rdata_of(const ldns_rr* rr) {
+    std::string out;
+    for (std::size_t i = 0; i < ldns_rr_rd_count(rr); ++i) {
+        ldns::CStringPtr field(ldns_rdf2str(ldns_rr_rdf(rr, i)));
+        if (!out.empty()) out += ' ';
+        out += field ? lower(field.get()) : std::string("?");
+    }
+    return out;
+}
+
+Result<ldns::PktPtr> query(const HostPort& server, const std::string& name, ldns_rr_type type,
+                           const TransportOptions& transport) {
+    ldns::RdfPtr qname(ldns_dname_new_frm_str(name.c_str()));
+    if (!qname) return Error::bad_input("bad name " + name);
+    ldns::PktPtr q(ldns_pkt_query_new(qname.get(), type, LDNS_RR_CLASS_IN, 0));  // RD=0
+    if (!q) return Error::environment("cannot build a query for " + name);
+    qname.release();
+    ldns_pkt_set_edns_udp_size(q.get(), 1232);
+    ldns_pkt_set_edns_do(q.get(), true);
+    return exchange(server, *q, transport);
+}
+
+// The records of `type` (and their RRSIGs) owned by `name` in a section.
+void select(const ldns_rr_list* section, const ldns_rdf* name, ldns_rr_type type, ldns_rr_list* rrs,
+            ldns_rr_list* sigs) {
+    for (std::size_t i = 0; i < ldns_rr_list_rr_count(section); ++i) {
+        const ldns_rr* rr = ldns_rr_list_rr(section, i);
+        if (ldns_dname_compare(ldns_rr_owner(rr), name) != 0) continue;
+        if (ldns_rr_get_type(rr) == type) {
+            ldns_rr_list_push_rr(rrs, ldns_rr_clone(rr));
+        } else if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG &&
+                   ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)) == type) {
+            ldns_rr_list_push_rr(sigs, ldns_rr_clone(rr));
+        }
+    }
+}
+
+std::string status_text(ldns_status s) {
+    return ldns_get_errorstr_by_id(s);
+}
+
+}  // namespace
+
+Result<ldns::RrListPtr> parse_trust_anchors(std::string_view text, const std::string& source) {
+    ldns::RrListPtr anchors(ldns_rr_list_new());
+    std::istringstream in{std::string(text)};
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        const auto first = line.find_first_not_of(" \t");
+        if (first == std::string::npos || line[first] == ';' || line[first] == '#') continue;
+        ldns_rr* rr = nullptr;
+        const ldns_status s = ldns_rr_new_frm_str(&rr, line.c_str(), 3600, nullptr, nullptr);
+        if (s != LDNS_STATUS_OK)
+            return Error::bad_input(source + ":" + std::to_string(number) + ": " + status_text(s));
+        ldns::RrPtr owned(rr);
+        const auto type = ldns_rr_get_type(rr);
+        if (type != LDNS_RR_TYPE_DS && type != LDNS_RR_TYPE_DNSKEY) {
+            return Error::bad_input(source + ":" + std::to_string(number) +
+                                    ": a trust anchor is a DS or DNSKEY record");
+        }
+        ldns_rr_list_push_rr(anchors.get(), owned.release());
+    }
+    if (ldns_rr_list_rr_count(anchors.get()) == 0)
+        return Error::bad_input(source + ": no DS or DNSKEY record");
+    return anchors;
+}
+
+Result<TlsaView> TlsaView::create(TlsaViewOptions options) {
+    if (options.servers.empty()) return Error::bad_input("no authoritative servers to observe");
+    ldns::RrListPtr anchors;
+    if (options.trust_anchor_file) {
+        DK_TRY(std::string text, files::read_limited(*options.trust_anchor_file));
+        DK_TRY(anchors, parse_trust_anchors(text, *options.trust_anchor_file));
+    }
+    return TlsaView(std::move(options), std::move(anchors));
+}
+
+std::vector<ServerView> TlsaView::observe(const std::string& owner, TimePoint now) {
+    std::vector<ServerView> out;
+    for (const auto& server : options_.servers) out.push_back(ask(server, owner, now));
+    return out;
+}
+
+ServerView TlsaView::ask(const HostPort& server, const std::string& owner, TimePoint now) {
+    ServerView view;
+    view.server = server;
+    auto fail = [&](const std::string& why) {
+        view.problem = server.to_string() + ": " + why;
+        return view;
+    };
+    auto serial = query_soa_serial(server, options_.transport, options_.zone);
+    if (!serial.ok()) return fail(serial.error().message);
+    view.serial = *serial;
+    auto reply = query(server, owner, LDNS_RR_TYPE_TLSA, options_.transport);
+    if (!reply.ok()) return fail(reply.error().message);
+    const auto rcode = ldns_pkt_get_rcode(reply->get());
+    if (rcode != LDNS_RCODE_NOERROR && rcode != LDNS_RCODE_NXDOMAIN)
+        return fail("answered rcode " + std::to_string(rcode));
+    if (!ldns_pkt_aa(reply->get())) return fail("not authoritative for " + owner);
+    ldns::RdfPtr name(ldns_dname_new_frm_str(owner.c_str()));
+    ldns::RrListPtr tlsa(ldns_rr_list_new());
+    ldns::RrListPtr sigs(ldns_rr_list_new());
+    select(ldns_pkt_answer(reply->get()), name.get(), LDNS_RR_TYPE_TLSA, tlsa.get(), sigs.get());
+    for (std::size_t i = 0; i < ldns_rr_list_rr_count(tlsa.get()); ++i) {
+        const ldns_rr* rr = ldns_rr_list_rr(tlsa.get(), i);
+        view.ttl = ldns_rr_ttl(rr);
+        view.rdatas.push_back(rdata_of(rr));
+    }
+    std::sort(view.rdatas.begin(), view.rdatas.end());
+    const ldns_rr_list* authority = ldns_pkt_authority(reply->get());
+    for (std::size_t i = 0; i < ldns_rr_list_rr_count(authority); ++i) {
+        const ldns_rr* rr = ldns_rr_list_rr(authority, i);
+        if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && ldns_rr_rd_count(rr) >= 7) {
+            view.negative_ttl =
+                std::min(ldns_rr_ttl(rr), ldns_rdf2native_int32(ldns_rr_rdf(rr, 6)));
+        }
+    }
+    view.answered = true;
+    if (view.rdatas.empty()) {
+        view.validated = true;  // nothing published: nothing a validator could reject
+        return view;
+    }
+    if (ldns_rr_list_rr_count(sigs.get()) == 0)
+        return fail("TLSA at " + owner + " carries no RRSIG");
+    const ldns_rr* sig = ldns_rr_list_rr(sigs.get(), 0);
+    view.rrsig_original_ttl = ldns_rdf2native_int32(ldns_rr_rrsig_origttl(sig));
+    view.rrsig_expiration =
+        from_unix_seconds(ldns_rdf2native_time_t(ldns_rr_rrsig_expiration(sig)));
+    view.rrsig_inception = from_unix_seconds(ldns_rdf2native_time_t(ldns_rr_rrsig_inception(sig)));
+    // The DNSKEY RRset, itself validated against the trust anchor when one is configured.
+    auto keys_reply = query(server, options_.zone, LDNS_RR_TYPE_DNSKEY, options_.transport);
+    if (!keys_reply.ok()) return fail(keys_reply.error().message);
+    ldns::RdfPtr apex(ldns_dname_new_frm_str(options_.zone.c_str()));
+    ldns::RrListPtr keys(ldns_rr_list_new());
+    ldns::RrListPtr key_sigs(ldns_rr_list_new());
+    select(ldns_pkt_answer(keys_reply->get()), apex.get(), LDNS_RR_TYPE_DNSKEY, keys.get(),
+           key_sigs.get());
+    const time_t at = static_cast<time_t>(unix_seconds(now));
+    if (anchors_) {
+        ldns::RrListPtr anchor_keys(ldns_rr_list_new());
+        for (std::size_t k = 0; k < ldns_rr_list_rr_count(keys.get()); ++k) {
+            const ldns_rr* key = ldns_rr_list_rr(keys.get(), k);
+            for (std::size_t a = 0; a < ldns_rr_list_rr_count(anchors_.get()); ++a) {
+                const ldns_rr* anchor = ldns_rr_list_rr(anchors_.get(), a);
+                const bool match = ldns_rr_get_type(anchor) == LDNS_RR_TYPE_DS
+                                       ? ldns_rr_compare_ds(key, anchor)
+                                       : ldns_rr_compare(key, anchor) == 0;
+                if (match) ldns_rr_list_push_rr(anchor_keys.get(), ldns_rr_clone(key));
+            }
+        }
+        if (ldns_rr_list_rr_count(anchor_keys.get()) == 0)
+            return fail("no DNSKEY matches the trust anchor");
+        const ldns_status s =
+            ldns_verify_time(keys.get(), key_sigs.get(), anchor_keys.get(), at, nullptr);
+        if (s != LDNS_STATUS_OK)
+            return fail("DNSKEY RRset does not validate from the trust anchor: " + status_text(s));
+    }
+    const ldns_status s = ldns_verify_time(tlsa.get(), sigs.get(), keys.get(), at, nullptr);
+    if (s != LDNS_STATUS_OK) return fail("TLSA RRSIG does not validate: " + status_text(s));
+    view.validated = true;
+    return view;
+}
+
+Result<std::vector<HostPort>> discover_authoritative(const HostPort& primary,
+                                                     const std::string& zone,
+                                                     const TransportOptions& transport) {
+    DK_TRY(Rrset ns, query_rrset(primary, transport, zone, LDNS_RR_TYPE_NS));
+    std::vector<HostPort> servers{primary};
+    for (const auto& target : ns.rdatas) {
+        for (ldns_rr_type type : {LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA}) {
+            auto addresses = query_rrset(primary, transport, target, type);
+            if (!addresses.ok()) continue;  // out of zone: the operator lists those servers
+            for (const auto& address : addresses->rdatas) {
+                HostPort hp{address, 53};
+                const bool seen = std::any_of(
+                    servers.begin(), servers.end(),
+                    [&](const HostPort& s) { return s.host == hp.host && s.port == hp.port; });
+                if (!seen) servers.push_back(hp);
+            }
+        }
+    }
+    return servers;
+}
+
+}  // namespace dk::zone

@@ -1,0 +1,64 @@
+// What every authoritative server serves at a TLSA owner: serial, RRset, TTLs, and whether its
+// RRSIGs validate (against the zone's DNSKEYs, and those against a trust anchor when given).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/endpoint.h"
+#include "base/ldns_handles.h"
+#include "base/result.h"
+#include "zone/dns_transport.h"
+
+namespace dk::zone {
+
+struct ServerView {
+    HostPort server;
+    bool answered = false;
+    std::string problem;  // why not answered / not validated
+    std::uint32_t serial = 0;
+    std::vector<std::string> rdatas;  // canonical presentation, sorted
+    std::uint32_t ttl = 0;            // TLSA TTL
+    std::uint32_t rrsig_original_ttl = 0;
+    std::uint32_t negative_ttl = 0;  // min(SOA TTL, SOA MINIMUM)
+    bool validated = false;          // RRSIG chain checks out (an empty RRset counts as valid)
+    std::optional<TimePoint> rrsig_expiration;
+    std::optional<TimePoint> rrsig_inception;
+};
+
+struct TlsaViewOptions {
+    std::string zone;               // absolute
+    std::vector<HostPort> servers;  // every authoritative server; the first is the primary
+    std::optional<std::string> trust_anchor_file;  // DS or DNSKEY RRs (zone-file format)
+    TransportOptions transport;
+};
+
+class TlsaView {
+  public:
+    static Result<TlsaView> create(TlsaViewOptions options);
+
+    // Asks every server directly (RD=0, DO=1) about `owner`.
+    std::vector<ServerView> observe(const std::string& owner, TimePoint now);
+    [[nodiscard]] const TlsaViewOptions& options() const { return options_; }
+
+  private:
+    TlsaView(TlsaViewOptions options, ldns::RrListPtr anchors)
+        : options_(std::move(options)), anchors_(std::move(anchors)) {}
+    ServerView ask(const HostPort& server, const std::string& owner, TimePoint now);
+    TlsaViewOptions options_;
+    ldns::RrListPtr anchors_;  // DS or DNSKEY RRs; null without a trust anchor
+};
+
+// The zone's authoritative servers: its NS RRset at `primary`, each name's A/AAAA addresses.
+Result<std::vector<HostPort>> discover_authoritative(const HostPort& primary,
+                                                     const std::string& zone,
+                                                     const TransportOptions& transport);
+
+// Reads trust anchor RRs (DS or DNSKEY) from zone-file text.
+Result<ldns::RrListPtr> parse_trust_anchors(std::string_view text, const std::string& source);
+
+}  // namespace dk::zone
