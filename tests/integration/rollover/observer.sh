@@ -1,0 +1,35 @@
+#!/bin/bash
+# An independent DANE sender: over and over, for every endpoint, it takes the TLSA RRset from the
+# validating resolver (AD bit required, cached as any sender's resolver caches it) and lets the
+# openssl command line verify the server's chain against it. One line per probe in OUT:
+#   ok ENDPOINT   or   FAIL ENDPOINT REASON
+# Usage: observer.sh ENV_FILE OUT   (runs until killed)
+set -uo pipefail
+# shellcheck source=/dev/null
+source "$1"
+out=$2
+endpoints=("$TB_MX1_HOST $TB_MX1_ADDR 25 smtp" "$TB_MX2_HOST $TB_MX2_ADDR 25 smtp" "$TB_MX1_HOST $TB_MX1_ADDR 465 none")
+while true; do
+    for ep in "${endpoints[@]}"; do
+        read -r host addr port starttls <<<"$ep"
+        answer=$(dig @"$TB_RESOLVER_ADDR" "_$port._tcp.$host" TLSA +dnssec +nosplit +time=2 +tries=1)
+        if ! grep -q 'flags:.* ad' <<<"$answer"; then
+            echo "FAIL $host:$port TLSA answer not validated" >>"$out"
+            continue
+        fi
+        rrdata=()
+        while read -r data; do rrdata+=(-dane_tlsa_rrdata "$data"); done < <(awk '$4 == "TLSA" {print $5, $6, $7, $8}' <<<"$answer")
+        if [[ ${#rrdata[@]} -eq 0 ]]; then
+            echo "FAIL $host:$port no TLSA records" >>"$out"
+            continue
+        fi
+        args=(-connect "$addr:$port" -servername "$host" -dane_tlsa_domain "$host" -dane_ee_no_namechecks "${rrdata[@]}")
+        [[ $starttls == smtp ]] && args+=(-starttls smtp)
+        result=$(echo QUIT | timeout 5 openssl s_client "${args[@]}" 2>&1)
+        if grep -q 'Verification: OK' <<<"$result" && grep -q 'Verify return code: 0' <<<"$result"; then
+            echo "ok $host:$port" >>"$out"
+        else
+            echo "FAIL $host:$port $(grep -m1 -E 'Verify return code|error' <<<"$result")" >>"$out"
+        fi
+    done
+done

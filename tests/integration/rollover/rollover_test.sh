@@ -1,0 +1,91 @@
+#!/bin/bash
+# A full planned rollover of mx1 + mx2 (ports 25 and 465) on the real testbed, while an
+# independent DANE sender (observer.sh: dig through the validating resolver + openssl) probes
+# every endpoint the whole time. Then the same again with danekeeper SIGKILLed at random points
+# of every run and restarted. Passes only with zero observer failures and both rollovers done.
+# Usage: rollover_test.sh ENV_FILE DANEKEEPER_BIN
+set -euo pipefail
+env_file=$1 dk_bin=$2
+# shellcheck source=/dev/null
+source "$env_file"
+repo=$(cd "$(dirname "$0")/../../.." && pwd)
+work=$(mktemp -d /tmp/dk-rollover-XXXXXX)
+chmod 700 "$work"
+mkdir -p "$work/served"
+observer_pid=""
+cleanup() {
+    [[ -n $observer_pid ]] && kill "$observer_pid" 2>/dev/null && wait "$observer_pid" 2>/dev/null
+    # Put the testbed back as other tests expect it: the MX keys and no TLSA records.
+    "$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx1 "$TB_MX1_CHAIN" || true
+    "$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx2 "$TB_MX2_CHAIN" || true
+    printf 'server %s\nzone example.test\nupdate delete _25._tcp.mx1.example.test TLSA\nupdate delete _25._tcp.mx2.example.test TLSA\nupdate delete _465._tcp.mx1.example.test TLSA\nsend\n' \
+        "$TB_PRIMARY_ADDR" | nsupdate -k "$TB_TSIG_KEY_FILE" || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$repo/examples/render-testbed-config.sh" "$env_file" "$work/state" "$work/served" >"$work/dk.toml"
+dk() { "$dk_bin" --config "$work/dk.toml" "$@"; }
+
+echo "== both MX serve one key (mx1's), as a slot's endpoints do"
+cp "$TB_MX1_KEY" "$work/served/mx-key.pem"
+cat "$TB_MX1_FULLCHAIN" >"$work/served/mx-chain.pem"
+"$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx1 "$TB_MX1_CHAIN"
+"$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx2 "$TB_MX1_CHAIN"
+
+echo "== adopt and publish current + next"
+dk adopt mx
+dk run --once
+status_field() { dk status --json 2>/dev/null | python3 -c "import json,sys; s=json.load(sys.stdin)[0]; print(s$1)"; }
+first_key=$(status_field "['current']['id']")
+
+rollover() {  # rollover KILL(0|1): request a rollover and drive it to the end
+    local kill_runs=$1 before after step
+    before=$(status_field "['current']['id']")
+    dk rollover start mx
+    for step in $(seq 1 120); do
+        if [[ $kill_runs == 1 && $step -le 40 ]]; then
+            dk run --once >>"$work/runs.log" 2>&1 &
+            local pid=$!
+            sleep "0.$((RANDOM % 10))$((RANDOM % 10))"
+            kill -KILL "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        else
+            dk run --once >>"$work/runs.log" 2>&1 || true
+        fi
+        after=$(status_field "['current']['id']")
+        if [[ $after != "$before" && $(status_field "['previous']") == None && $(status_field "['next']['published_at']") != None ]]; then
+            echo "rolled from $before to $after after $step runs"
+            return 0
+        fi
+        sleep 0.5
+    done
+    echo "FAIL: rollover did not finish"
+    tail -n 30 "$work/runs.log"
+    return 1
+}
+
+echo "== independent observer starts"
+: >"$work/observer.log"
+"$(dirname "$0")/observer.sh" "$env_file" "$work/observer.log" &
+observer_pid=$!
+sleep 2
+
+echo "== planned rollover"
+rollover 0
+echo "== planned rollover with danekeeper SIGKILLed at random points"
+rollover 1
+sleep 6  # the observer keeps probing past the last TTL
+
+kill "$observer_pid" 2>/dev/null
+wait "$observer_pid" 2>/dev/null || true
+observer_pid=""
+probes=$(wc -l <"$work/observer.log")
+failures=$(grep -c '^FAIL' "$work/observer.log" || true)
+last_key=$(status_field "['current']['id']")
+echo "observer: $probes probes, $failures failures; key $first_key -> $last_key"
+if [[ $failures -ne 0 ]]; then
+    grep '^FAIL' "$work/observer.log" | head -n 10
+    exit 1
+fi
+[[ $probes -gt 30 && $first_key != "$last_key" ]]
