@@ -19,7 +19,7 @@ no_processes_under() {
     for pid in /proc/[0-9]*; do
         pid=${pid#/proc/}
         [[ $pid == "$$" || $pid == "$BASHPID" ]] && continue
-        cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || continue
+        cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || continue
         if [[ $cmd == *"$dir"* ]]; then
             echo "FAIL: testbed process left running: pid $pid: $cmd" >&2
             found=1

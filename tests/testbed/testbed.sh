@@ -43,7 +43,7 @@ leftover_processes() {
     for pid in /proc/[0-9]*; do
         pid=${pid#/proc/}
         [[ $pid == "$$" || $pid == "$BASHPID" ]] && continue
-        cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || continue
+        cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || continue
         [[ -z $cmd ]] && continue
         if [[ $cmd == *"$DIR/"* || $(readlink "/proc/$pid/cwd" 2>/dev/null) == "$DIR/"* ]]; then
             [[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) == Z ]] && continue

@@ -66,6 +66,10 @@ start_postfix() {
     local name=$1 addr=$2 smtps=$3
     check_port_free "$addr" 25
     [[ $smtps == yes ]] && check_port_free "$addr" 465
+    # Postfix's daemons run as user postfix and must reach their directories under DIR.
+    if ! runuser -u postfix -- test -x "$DIR" 2>/dev/null; then
+        die "user postfix cannot enter $DIR (a parent directory is not searchable by others); use a directory under a 0755 path" 3
+    fi
     write_postfix_instance "$name" "$addr" "$smtps"
     if ! postfix -c "$DIR/$name/etc" start >>"$DIR/logs/$name.log" 2>&1; then
         show_log_tail "$name"
