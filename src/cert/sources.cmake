@@ -4,4 +4,5 @@ list(APPEND DK_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/keys.cc
   ${CMAKE_CURRENT_LIST_DIR}/chain.cc
   ${CMAKE_CURRENT_LIST_DIR}/csr.cc
+  ${CMAKE_CURRENT_LIST_DIR}/material.cc
 )

@@ -12,6 +12,7 @@ int run_run(const Invocation& invocation);
 int run_daemon(const Invocation& invocation);
 int run_status(const Invocation& invocation);
 int run_rollover(const Invocation& invocation);
+int run_tlsa(const Invocation& invocation);
 int run_publish(const Invocation& invocation);
 
 }  // namespace dk::cli
