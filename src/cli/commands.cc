@@ -18,6 +18,7 @@ std::span<const Command> all_commands() {
                 "rollover start|check SLOT: request a key rollover, or check it is safe",
                 run_rollover},
         Command{"tlsa", "TLSA records for a certificate, chain or key", run_tlsa},
+        Command{"probe", "probe endpoints and verify them with DANE", run_probe},
         Command{"publish", "add or remove single records by RFC 2136 dynamic update", run_publish},
     };
     return commands;

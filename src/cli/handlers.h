@@ -13,6 +13,7 @@ int run_daemon(const Invocation& invocation);
 int run_status(const Invocation& invocation);
 int run_rollover(const Invocation& invocation);
 int run_tlsa(const Invocation& invocation);
+int run_probe(const Invocation& invocation);
 int run_publish(const Invocation& invocation);
 
 }  // namespace dk::cli

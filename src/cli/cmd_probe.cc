@@ -1,0 +1,199 @@
+// danekeeper probe: what endpoints present, judged by OpenSSL's DANE verifier.
+#include <netdb.h>
+
+#include <cstdio>
+#include <cxxopts.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "base/files.h"
+#include "cli/handlers.h"
+#include "cli/wiring/prober_adapter.h"
+#include "cli/wiring/tlsa_lookup.h"
+#include "probe/probe.h"
+
+namespace dk::cli {
+namespace {
+
+Result<std::vector<std::string>> system_addresses(const std::string& host) {
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found); rc != 0) {
+        return Error::environment("cannot resolve " + host + ": " + gai_strerror(rc));
+    }
+    std::vector<std::string> out;
+    for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
+        char text[NI_MAXHOST];
+        if (::getnameinfo(a->ai_addr, a->ai_addrlen, text, sizeof text, nullptr, 0,
+                          NI_NUMERICHOST) == 0)
+            out.emplace_back(text);
+    }
+    ::freeaddrinfo(found);
+    return out;
+}
+
+Result<std::vector<TlsaRecord>> records_from_file(const std::string& path) {
+    DK_TRY(std::string text, files::read_limited(path));
+    std::vector<TlsaRecord> out;
+    std::size_t start = 0;
+    int line_no = 0;
+    while (start < text.size()) {
+        const auto end = text.find('\n', start);
+        std::string line =
+            text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        start = end == std::string::npos ? text.size() : end + 1;
+        ++line_no;
+        if (line.find_first_not_of(" \t\r") == std::string::npos ||
+            line[line.find_first_not_of(" \t")] == ';')
+            continue;
+        if (const auto pos = line.find("TLSA"); pos != std::string::npos)
+            line = line.substr(pos + 4);  // zone-file line
+        auto r = parse_tlsa_rdata(line);
+        if (!r.ok()) return r.error().context(path + ":" + std::to_string(line_no));
+        out.push_back(*r);
+    }
+    return out;
+}
+
+nlohmann::json to_json(const probe::ProbeResult& r) {
+    nlohmann::json j{
+        {"endpoint", r.endpoint}, {"address", r.address},
+        {"dane_ok", r.dane_ok},   {"stage", std::string(probe::to_string(r.failed_at))},
+        {"problem", r.problem},   {"tls_version", r.tls_version},
+        {"cipher", r.cipher},     {"forward_secret", r.forward_secret},
+        {"issuer", r.issuer},     {"not_after", r.not_after}};
+    j["leaf_spki_sha256"] = r.leaf_spki_sha256 ? to_hex(*r.leaf_spki_sha256) : "";
+    j["matched"] = r.matched ? r.matched->rdata_text() : "";
+    return j;
+}
+
+}  // namespace
+
+int run_probe(const Invocation& inv) {
+    cxxopts::Options options("danekeeper probe",
+                             "Probe HOST[:PORT]... and verify with DANE (exit 0 all match, 1 "
+                             "mismatch, 2 bad input, 3 network)");
+    options.add_options()("starttls", "smtp|imap|pop3|none (default: from the port)",
+                          cxxopts::value<std::string>())(
+        "address", "probe this address instead of looking the host up",
+        cxxopts::value<std::string>())("tlsa", "a record \"3 1 1 HEX\" (repeatable)",
+                                       cxxopts::value<std::vector<std::string>>())(
+        "tlsa-file", "records, one per line (RDATA or zone-file lines)",
+        cxxopts::value<std::string>())(
+        "resolver", "validating resolver IP:PORT for TLSA (AD required) and addresses",
+        cxxopts::value<std::string>())("timeout", "seconds per probe",
+                                       cxxopts::value<unsigned>()->default_value("10"))(
+        "json", "JSON output")("h,help", "show help")("endpoints", "",
+                                                      cxxopts::value<std::vector<std::string>>());
+    options.parse_positional({"endpoints"});
+    ArgvView argv(inv.args);
+    cxxopts::ParseResult parsed;
+    try {
+        parsed = options.parse(argv.argc(), argv.argv());
+    } catch (const cxxopts::exceptions::exception& e) {
+        return fail(Error::bad_input(e.what()));
+    }
+    if (parsed.count("help")) {
+        std::printf("%s\n", options.help().c_str());
+        return 0;
+    }
+    if (!parsed.count("endpoints"))
+        return fail(Error::bad_input("usage: danekeeper probe HOST[:PORT]... (try --help)"));
+    std::optional<TlsStart> start;
+    if (parsed.count("starttls")) {
+        auto s = parse_tls_start(parsed["starttls"].as<std::string>());
+        if (!s.ok()) return fail(s.error());
+        start = *s;
+    }
+    std::optional<HostPort> resolver;
+    if (parsed.count("resolver")) {
+        auto r = parse_host_port(parsed["resolver"].as<std::string>(), 53);
+        if (!r.ok()) return fail(r.error().context("--resolver"));
+        resolver = *r;
+    }
+    std::vector<TlsaRecord> given;
+    if (parsed.count("tlsa")) {
+        for (const auto& text : parsed["tlsa"].as<std::vector<std::string>>()) {
+            auto r = parse_tlsa_rdata(text);
+            if (!r.ok()) return fail(r.error().context("--tlsa"));
+            given.push_back(*r);
+        }
+    }
+    if (parsed.count("tlsa-file")) {
+        auto records = records_from_file(parsed["tlsa-file"].as<std::string>());
+        if (!records.ok()) return fail(records.error());
+        given.insert(given.end(), records->begin(), records->end());
+    }
+    if (given.empty() && !resolver)
+        return fail(
+            Error::bad_input("give --tlsa, --tlsa-file or --resolver to look the records up"));
+    std::vector<probe::ProbeRequest> requests;
+    std::vector<std::string> early;  // failures before any connection (DNS)
+    int worst = 0;
+    for (const auto& text : parsed["endpoints"].as<std::vector<std::string>>()) {
+        auto ep = parse_endpoint(text, 25, start);
+        if (!ep.ok()) return fail(ep.error());
+        std::vector<TlsaRecord> records = given;
+        if (records.empty()) {
+            auto found = lookup_tlsa(*resolver, tlsa_owner(ep->host, ep->port));
+            if (!found.ok()) {
+                early.push_back(ep->to_string() + ": " + found.error().message);
+                worst = std::max(worst, to_int(exit_code_for(found.error().kind)));
+                continue;
+            }
+            records = *found;
+        }
+        Result<std::vector<std::string>> addresses = std::vector<std::string>{};
+        if (parsed.count("address"))
+            addresses = std::vector<std::string>{parsed["address"].as<std::string>()};
+        else if (resolver)
+            addresses = AddressBook({}, resolver).addresses(ep->host);
+        else
+            addresses = system_addresses(ep->host);
+        if (!addresses.ok()) {
+            early.push_back(ep->to_string() + ": " + addresses.error().message);
+            worst = std::max(worst, to_int(exit_code_for(addresses.error().kind)));
+            continue;
+        }
+        for (const auto& a : *addresses) requests.push_back({*ep, a, records});
+    }
+    probe::ProbeOptions opts;
+    opts.timeout = std::chrono::seconds(parsed["timeout"].as<unsigned>());
+    const auto results = probe::probe_all(requests, opts);
+    bool mismatch = false;
+    bool network = false;
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : results) {
+        mismatch = mismatch || (!r.dane_ok && !r.environment_failure);
+        network = network || r.environment_failure;
+        if (parsed.count("json")) {
+            out.push_back(to_json(r));
+            continue;
+        }
+        if (r.dane_ok) {
+            std::printf("ok   %s [%s] %s %s%s spki=%s matched=\"%s\" issuer=\"%s\" expires=%s\n",
+                        r.endpoint.c_str(), r.address.c_str(), r.tls_version.c_str(),
+                        r.cipher.c_str(), r.forward_secret ? " (forward secret)" : "",
+                        to_hex(*r.leaf_spki_sha256).c_str(), r.matched->rdata_text().c_str(),
+                        r.issuer.c_str(), r.not_after.c_str());
+        } else {
+            std::printf("FAIL %s [%s] %s%s\n", r.endpoint.c_str(), r.address.c_str(),
+                        r.problem.c_str(),
+                        r.leaf_spki_sha256 ? (" spki=" + to_hex(*r.leaf_spki_sha256)).c_str() : "");
+        }
+    }
+    for (const auto& e : early) {
+        if (parsed.count("json"))
+            out.push_back(nlohmann::json{{"endpoint", e}, {"dane_ok", nlohmann::json(false)}, {"problem", e}});
+        else
+            std::printf("FAIL %s\n", e.c_str());
+    }
+    if (parsed.count("json")) std::printf("%s\n", out.dump(2).c_str());
+    if (mismatch) worst = std::max(worst, 1);
+    if (network && worst == 0) worst = 3;
+    if (worst == 3 && mismatch) worst = 1;
+    return worst;
+}
+
+}  // namespace dk::cli
