@@ -185,7 +185,8 @@ int run_probe(const Invocation& inv) {
     }
     for (const auto& e : early) {
         if (parsed.count("json"))
-            out.push_back(nlohmann::json{{"endpoint", e}, {"dane_ok", nlohmann::json(false)}, {"problem", e}});
+            out.push_back(nlohmann::json{
+                {"endpoint", e}, {"dane_ok", nlohmann::json(false)}, {"problem", e}});
         else
             std::printf("FAIL %s\n", e.c_str());
     }
