@@ -19,6 +19,8 @@ std::span<const Command> all_commands() {
                 run_rollover},
         Command{"tlsa", "TLSA records for a certificate, chain or key", run_tlsa},
         Command{"probe", "probe endpoints and verify them with DANE", run_probe},
+        Command{"dns-status", "what every authoritative server serves at a TLSA owner, validated",
+                run_dns_status},
         Command{"publish", "add or remove single records by RFC 2136 dynamic update", run_publish},
     };
     return commands;

@@ -14,6 +14,7 @@ int run_status(const Invocation& invocation);
 int run_rollover(const Invocation& invocation);
 int run_tlsa(const Invocation& invocation);
 int run_probe(const Invocation& invocation);
+int run_dns_status(const Invocation& invocation);
 int run_publish(const Invocation& invocation);
 
 }  // namespace dk::cli

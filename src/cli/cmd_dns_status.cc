@@ -1,0 +1,169 @@
+// danekeeper dns-status: what every authoritative server serves at a TLSA owner, validated.
+#include <cstdio>
+#include <cxxopts.hpp>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cli/handlers.h"
+#include "cli/step_printer.h"
+#include "cli/wiring/dns_view_adapter.h"
+#include "zone/update_message.h"
+
+namespace dk::cli {
+namespace {
+
+struct Verdict {
+    bool consistent = true;
+    bool validated = true;
+    bool expected = true;
+    bool reachable = true;
+};
+
+Verdict judge(const std::vector<zone::ServerView>& views, const std::vector<std::string>& expect) {
+    Verdict v;
+    const auto& primary = views.front();
+    for (const auto& s : views) {
+        v.reachable = v.reachable && s.answered;
+        v.consistent = v.consistent && s.answered && s.rdatas == primary.rdatas &&
+                       serial_at_least(s.serial, primary.serial);
+        v.validated = v.validated && s.validated;
+        for (const auto& e : expect) {
+            v.expected =
+                v.expected && std::find(s.rdatas.begin(), s.rdatas.end(), e) != s.rdatas.end();
+        }
+    }
+    return v;
+}
+
+void print_human(const std::string& owner, const std::vector<zone::ServerView>& views,
+                 TimePoint now) {
+    std::printf("%s\n", owner.c_str());
+    for (const auto& s : views) {
+        if (!s.answered) {
+            std::printf("  %-22s unreachable: %s\n", s.server.to_string().c_str(),
+                        s.problem.c_str());
+            continue;
+        }
+        std::printf("  %-22s serial %u, %zu TLSA, ttl %u, rrsig ttl %u, negative ttl %u, %s\n",
+                    s.server.to_string().c_str(), s.serial, s.rdatas.size(), s.ttl,
+                    s.rrsig_original_ttl, s.negative_ttl,
+                    s.validated ? "validated" : ("NOT validated: " + s.problem).c_str());
+        for (const auto& r : s.rdatas) std::printf("      TLSA %s\n", r.c_str());
+        if (s.rrsig_expiration) {
+            const auto left =
+                std::chrono::duration_cast<std::chrono::hours>(*s.rrsig_expiration - now).count();
+            std::printf("      RRSIG inception %s, expiration %s (%lld h left)\n",
+                        iso_time(*s.rrsig_inception).c_str(), iso_time(*s.rrsig_expiration).c_str(),
+                        static_cast<long long>(left));
+        }
+    }
+}
+
+nlohmann::json to_json(const std::string& owner, const std::vector<zone::ServerView>& views) {
+    nlohmann::json servers = nlohmann::json::array();
+    for (const auto& s : views) {
+        servers.push_back(
+            {{"server", s.server.to_string()},
+             {"answered", s.answered},
+             {"serial", s.serial},
+             {"tlsa", s.rdatas},
+             {"ttl", s.ttl},
+             {"rrsig_original_ttl", s.rrsig_original_ttl},
+             {"negative_ttl", s.negative_ttl},
+             {"validated", s.validated},
+             {"problem", s.problem},
+             {"rrsig_expiration", s.rrsig_expiration ? iso_time(*s.rrsig_expiration) : ""}});
+    }
+    return {{"owner", owner}, {"servers", servers}};
+}
+
+}  // namespace
+
+int run_dns_status(const Invocation& inv) {
+    cxxopts::Options options(
+        "danekeeper dns-status",
+        "Ask every authoritative server (RD=0, DNSSEC) about a TLSA owner; exit 0 when all agree");
+    options.add_options()("zone", "the zone", cxxopts::value<std::string>())(
+        "owner", "TLSA owner, relative or absolute",
+        cxxopts::value<std::string>()->default_value("_25._tcp.mx1"))(
+        "server",
+        "authoritative server IP:PORT (repeatable; one alone: its NS RRset gives the rest)",
+        cxxopts::value<std::vector<std::string>>())(
+        "trust-anchor", "DS/DNSKEY file to validate against", cxxopts::value<std::string>())(
+        "expect", "a record every server must serve (repeatable)",
+        cxxopts::value<std::vector<std::string>>())("wait",
+                                                    "poll until every server agrees, up to SECONDS",
+                                                    cxxopts::value<unsigned>()->default_value("0"))(
+        "json", "JSON output")("h,help", "show help");
+    ArgvView argv(inv.args);
+    cxxopts::ParseResult parsed;
+    try {
+        parsed = options.parse(argv.argc(), argv.argv());
+    } catch (const cxxopts::exceptions::exception& e) {
+        return fail(Error::bad_input(e.what()));
+    }
+    if (parsed.count("help")) {
+        std::printf("%s\n", options.help().c_str());
+        return 0;
+    }
+    if (!parsed.count("zone") || !parsed.count("server"))
+        return fail(Error::bad_input("dns-status needs --zone and --server"));
+    std::string zone_name = parsed["zone"].as<std::string>();
+    if (zone_name.back() != '.') zone_name += '.';
+    auto owner = zone::absolute_owner(parsed["owner"].as<std::string>(), zone_name);
+    if (!owner.ok()) return fail(owner.error());
+    zone::TlsaViewOptions view_options;
+    view_options.zone = zone_name;
+    for (const auto& text : parsed["server"].as<std::vector<std::string>>()) {
+        auto hp = parse_host_port(text, 53);
+        if (!hp.ok()) return fail(hp.error().context("--server"));
+        view_options.servers.push_back(*hp);
+    }
+    if (view_options.servers.size() == 1) {
+        auto found = zone::discover_authoritative(view_options.servers.front(), zone_name,
+                                                  view_options.transport);
+        if (!found.ok()) return fail(found.error());
+        view_options.servers = *found;
+    }
+    if (parsed.count("trust-anchor"))
+        view_options.trust_anchor_file = parsed["trust-anchor"].as<std::string>();
+    std::vector<std::string> expect;
+    if (parsed.count("expect")) {
+        for (const auto& e : parsed["expect"].as<std::vector<std::string>>()) {
+            auto r = parse_tlsa_rdata(e);
+            if (!r.ok()) return fail(r.error().context("--expect"));
+            expect.push_back(r->rdata_text());
+        }
+    }
+    auto view = zone::TlsaView::create(view_options);
+    if (!view.ok()) return fail(view.error());
+    SystemClock clock;
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(parsed["wait"].as<unsigned>());
+    std::vector<zone::ServerView> views;
+    Verdict v;
+    while (true) {
+        views = view->observe(*owner, clock.now());
+        v = judge(views, expect);
+        if ((v.consistent && v.validated && v.expected) ||
+            std::chrono::steady_clock::now() >= deadline)
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (parsed.count("json")) {
+        auto j = to_json(*owner, views);
+        j["consistent"] = v.consistent;
+        j["validated"] = v.validated;
+        j["expected_present"] = v.expected;
+        std::printf("%s\n", j.dump(2).c_str());
+    } else {
+        print_human(*owner, views, clock.now());
+        std::printf("%s, %s%s\n", v.consistent ? "every server agrees" : "servers DISAGREE",
+                    v.validated ? "validated" : "NOT validated",
+                    v.expected ? "" : ", expected records MISSING");
+    }
+    if (!v.reachable) return 3;
+    return v.consistent && v.validated && v.expected ? 0 : 1;
+}
+
+}  // namespace dk::cli

@@ -1,0 +1,52 @@
+#!/bin/bash
+# `danekeeper dns-status` on the testbed: a record published with `danekeeper publish` is seen on
+# the primary and the Knot secondary (found from the NS RRset), signed and validated up to the
+# trust anchor; with the secondary stopped (SIGSTOP), a wait ends at its deadline naming it.
+# Usage: dns_status_test.sh ENV_FILE DANEKEEPER_BIN
+set -uo pipefail
+# shellcheck source=/dev/null
+source "$1"
+dk=$2
+failures=0
+knotd_pid=$(<"$TB_KNOTD_PID_FILE")
+record=$("$dk" tlsa "$TB_MX2_CERT")
+cleanup() {
+    kill -CONT "$knotd_pid" 2>/dev/null
+    "$dk" publish --zone example.test --server "$TB_PRIMARY" --tsig-key "$TB_TSIG_KEY_FILE" \
+        --remove "_25._tcp.mx2 TLSA $record" >/dev/null 2>&1
+}
+trap cleanup EXIT
+check() {  # check WHAT CONDITION_RESULT
+    if [[ $2 -eq 0 ]]; then echo "ok: $1"; else echo "FAIL: $1"; failures=$((failures + 1)); fi
+}
+status() {
+    "$dk" dns-status --zone example.test --server "$TB_PRIMARY" --owner _25._tcp.mx2 \
+        --trust-anchor "$TB_TRUST_ANCHOR_DS" "$@" 2>&1
+}
+
+"$dk" publish --zone example.test --server "$TB_PRIMARY" --tsig-key "$TB_TSIG_KEY_FILE" --add "_25._tcp.mx2 5 TLSA $record" >/dev/null
+out=$(status --expect "$record" --wait 10)
+rc=$?
+echo "$out"
+check "published record served by every server, validated (exit $rc)" $rc
+grep -q "$TB_SECONDARY_ADDR:53 .*validated" <<<"$out"
+check "the secondary was found from the NS RRset and validated" $?
+
+kill -STOP "$knotd_pid"
+"$dk" publish --zone example.test --server "$TB_PRIMARY" --tsig-key "$TB_TSIG_KEY_FILE" --remove "_25._tcp.mx2 TLSA $record" >/dev/null
+start=$(date +%s)
+out=$(status --wait 3)
+rc=$?
+took=$(($(date +%s) - start))
+echo "$out"
+[[ $rc -eq 3 ]]
+check "a stopped secondary is reported unreachable (exit $rc)" $?
+grep -q "$TB_SECONDARY_ADDR:53 *unreachable" <<<"$out"
+check "the message names the lagging server" $?
+[[ $took -ge 3 && $took -le 15 ]]
+check "the wait ended at its deadline (${took}s)" $?
+kill -CONT "$knotd_pid"
+out=$(status --wait 10)
+check "after SIGCONT the secondary catches up" $?
+echo "$failures failures"
+exit $((failures > 0))
