@@ -1,5 +1,6 @@
 // danekeeper: entry point. Finds the verb, takes the global options wherever they stand, and
 // hands the rest to the verb's handler.
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -85,6 +86,9 @@ Parsed parse_command_line(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     ::umask(027);  // nothing we create is world-readable by accident
+    // A peer that hangs up while OpenSSL writes (close_notify, alerts) must be an error value,
+    // not a signal that kills the daemon.
+    ::signal(SIGPIPE, SIG_IGN);
     Parsed parsed = parse_command_line(argc, argv);
     if (!parsed.error.empty()) return dk::cli::fail(dk::Error::bad_input(parsed.error));
     if (parsed.version) {

@@ -1,0 +1,1 @@
+dk_fuzz_target(pem_material material_fuzz.cc dk_core)
