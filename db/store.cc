@@ -30,10 +30,10 @@ Result<Store> Store::open(const std::string& path) {
         auto db =
             std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
         ::umask(old);
+        db->setBusyTimeout(5000);  // first: a daemon may be writing while `status` opens
         db->exec("PRAGMA journal_mode=WAL");
         db->exec("PRAGMA foreign_keys=ON");
         db->exec("PRAGMA synchronous=FULL");
-        db->setBusyTimeout(5000);
         Store store(std::move(db));
         DK_TRY_STATUS(store.migrate());
         return store;

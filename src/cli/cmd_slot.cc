@@ -179,7 +179,7 @@ int run_rollover(const Invocation& inv) {
         inv, "danekeeper rollover start|check SLOT [--emergency] [--dry-run]", true, &help);
     if (help) return 0;
     if (!args.ok()) return fail(args.error());
-    auto rt = open_runtime(inv.globals.config_path);
+    auto rt = open_runtime(inv.globals.config_path, Locking::read_only);
     if (!rt.ok()) return fail(rt.error());
     Error error;
     const auto* slot = find_slot(**rt, args->slot, error);

@@ -15,6 +15,7 @@ mkdir -p "$work/served"
 observer_pid=""
 cleanup() {
     [[ -n $observer_pid ]] && kill "$observer_pid" 2>/dev/null && wait "$observer_pid" 2>/dev/null
+    [[ -n ${daemon_pid:-} ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
     # Put the testbed back as other tests expect it: the MX keys and no TLSA records.
     "$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx1 "$TB_MX1_CHAIN" || true
     "$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx2 "$TB_MX2_CHAIN" || true
@@ -75,6 +76,28 @@ echo "== planned rollover"
 rollover 0
 echo "== planned rollover with danekeeper SIGKILLed at random points"
 rollover 1
+
+echo "== the daemon: rollover start wakes it (SIGHUP), SIGTERM stops it"
+"$dk_bin" --config "$work/dk.toml" daemon >"$work/daemon.log" 2>&1 &
+daemon_pid=$!
+sleep 3
+before=$(status_field "['current']['id']")
+dk rollover start mx
+for _ in $(seq 1 60); do
+    after=$(status_field "['current']['id']")
+    [[ $after != "$before" && $(status_field "['previous']") == None ]] && break
+    sleep 0.5
+done
+echo "daemon rolled from $before to $after; peak RSS $(awk '/VmHWM/ {print $2, $3}' "/proc/$daemon_pid/status")"
+kill -TERM "$daemon_pid"
+daemon_rc=0
+wait "$daemon_pid" || daemon_rc=$?
+daemon_pid=""
+if [[ $after == "$before" || $daemon_rc -ne 0 ]]; then
+    echo "FAIL: the daemon did not roll over or did not stop cleanly (exit $daemon_rc)"
+    tail -n 20 "$work/daemon.log"
+    exit 1
+fi
 sleep 6  # the observer keeps probing past the last TTL
 
 kill "$observer_pid" 2>/dev/null
