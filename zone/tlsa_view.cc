@@ -59,6 +59,42 @@ std::string status_text(ldns_status s) {
 
 }  // namespace
 
+Status validate_rrset(const ldns_rr_list& rrset, const ldns_rr_list& sigs, const ldns_rr_list& keys,
+                      const ldns_rr_list& key_sigs, const ldns_rr_list* anchors, TimePoint now) {
+    // ldns takes non-const lists although it only reads them.
+    auto* mrrset = const_cast<ldns_rr_list*>(&rrset);        // NOLINT
+    auto* msigs = const_cast<ldns_rr_list*>(&sigs);          // NOLINT
+    auto* mkeys = const_cast<ldns_rr_list*>(&keys);          // NOLINT
+    auto* mkey_sigs = const_cast<ldns_rr_list*>(&key_sigs);  // NOLINT
+    const time_t at = static_cast<time_t>(unix_seconds(now));
+    if (ldns_rr_list_rr_count(&sigs) == 0) return Error::check_failed("the RRset carries no RRSIG");
+    if (anchors != nullptr) {
+        ldns::RrListPtr anchor_keys(ldns_rr_list_new());
+        for (std::size_t k = 0; k < ldns_rr_list_rr_count(&keys); ++k) {
+            const ldns_rr* key = ldns_rr_list_rr(&keys, k);
+            for (std::size_t a = 0; a < ldns_rr_list_rr_count(anchors); ++a) {
+                const ldns_rr* anchor = ldns_rr_list_rr(anchors, a);
+                const bool match = ldns_rr_get_type(anchor) == LDNS_RR_TYPE_DS
+                                       ? ldns_rr_compare_ds(key, anchor)
+                                       : ldns_rr_compare(key, anchor) == 0;
+                if (match) ldns_rr_list_push_rr(anchor_keys.get(), ldns_rr_clone(key));
+            }
+        }
+        if (ldns_rr_list_rr_count(anchor_keys.get()) == 0) {
+            return Error::check_failed("no DNSKEY matches the trust anchor");
+        }
+        const ldns_status s = ldns_verify_time(mkeys, mkey_sigs, anchor_keys.get(), at, nullptr);
+        if (s != LDNS_STATUS_OK) {
+            return Error::check_failed("DNSKEY RRset does not validate from the trust anchor: " +
+                                       status_text(s));
+        }
+    }
+    const ldns_status s = ldns_verify_time(mrrset, msigs, mkeys, at, nullptr);
+    if (s != LDNS_STATUS_OK)
+        return Error::check_failed("RRSIG does not validate: " + status_text(s));
+    return {};
+}
+
 Result<ldns::RrListPtr> parse_trust_anchors(std::string_view text, const std::string& source) {
     ldns::RrListPtr anchors(ldns_rr_list_new());
     std::istringstream in{std::string(text)};
@@ -155,28 +191,10 @@ ServerView TlsaView::ask(const HostPort& server, const std::string& owner, TimeP
     ldns::RrListPtr key_sigs(ldns_rr_list_new());
     select(ldns_pkt_answer(keys_reply->get()), apex.get(), LDNS_RR_TYPE_DNSKEY, keys.get(),
            key_sigs.get());
-    const time_t at = static_cast<time_t>(unix_seconds(now));
-    if (anchors_) {
-        ldns::RrListPtr anchor_keys(ldns_rr_list_new());
-        for (std::size_t k = 0; k < ldns_rr_list_rr_count(keys.get()); ++k) {
-            const ldns_rr* key = ldns_rr_list_rr(keys.get(), k);
-            for (std::size_t a = 0; a < ldns_rr_list_rr_count(anchors_.get()); ++a) {
-                const ldns_rr* anchor = ldns_rr_list_rr(anchors_.get(), a);
-                const bool match = ldns_rr_get_type(anchor) == LDNS_RR_TYPE_DS
-                                       ? ldns_rr_compare_ds(key, anchor)
-                                       : ldns_rr_compare(key, anchor) == 0;
-                if (match) ldns_rr_list_push_rr(anchor_keys.get(), ldns_rr_clone(key));
-            }
-        }
-        if (ldns_rr_list_rr_count(anchor_keys.get()) == 0)
-            return fail("no DNSKEY matches the trust anchor");
-        const ldns_status s =
-            ldns_verify_time(keys.get(), key_sigs.get(), anchor_keys.get(), at, nullptr);
-        if (s != LDNS_STATUS_OK)
-            return fail("DNSKEY RRset does not validate from the trust anchor: " + status_text(s));
+    if (auto valid = validate_rrset(*tlsa, *sigs, *keys, *key_sigs, anchors_.get(), now);
+        !valid.ok()) {
+        return fail(valid.error().message);
     }
-    const ldns_status s = ldns_verify_time(tlsa.get(), sigs.get(), keys.get(), at, nullptr);
-    if (s != LDNS_STATUS_OK) return fail("TLSA RRSIG does not validate: " + status_text(s));
     view.validated = true;
     return view;
 }

@@ -58,6 +58,11 @@ Result<std::vector<HostPort>> discover_authoritative(const HostPort& primary,
                                                      const std::string& zone,
                                                      const TransportOptions& transport);
 
+// DNSSEC validation of one RRset at time `now`: its RRSIGs by the zone's DNSKEYs, and (with
+// anchors) the DNSKEY RRset by a key that matches a DS or DNSKEY trust anchor.
+Status validate_rrset(const ldns_rr_list& rrset, const ldns_rr_list& sigs, const ldns_rr_list& keys,
+                      const ldns_rr_list& key_sigs, const ldns_rr_list* anchors, TimePoint now);
+
 // Reads trust anchor RRs (DS or DNSKEY) from zone-file text.
 Result<ldns::RrListPtr> parse_trust_anchors(std::string_view text, const std::string& source);
 

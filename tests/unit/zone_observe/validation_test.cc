@@ -1,0 +1,145 @@
+// DNSSEC validation of a TLSA RRset with keys made here and a fixed clock: the happy path, then
+// one test per way it must fail (expired, not yet valid, wrong key, missing RRSIG, wrong owner,
+// tampered data, a trust anchor that matches no key).
+#include <gtest/gtest.h>
+
+#include "zone/tlsa_view.h"
+
+namespace dk::zone {
+namespace {
+
+const TimePoint inception = from_unix_seconds(1'800'000'000);
+const TimePoint expiration = inception + Seconds{7 * 86400};
+const TimePoint during = inception + Seconds{86400};
+
+ldns::RrPtr rr(const std::string& text) {
+    ldns_rr* out = nullptr;
+    EXPECT_EQ(ldns_rr_new_frm_str(&out, text.c_str(), 300, nullptr, nullptr), LDNS_STATUS_OK)
+        << text;
+    return ldns::RrPtr(out);
+}
+
+struct Signer {
+    ldns::KeyPtr key;
+    ldns::RrPtr dnskey;
+
+    explicit Signer(TimePoint from = inception, TimePoint until = expiration) {
+        key.reset(ldns_key_new_frm_algorithm(LDNS_SIGN_ECDSAP256SHA256, 256));
+        ldns_key_set_flags(key.get(), LDNS_KEY_ZONE_KEY | LDNS_KEY_SEP_KEY);
+        ldns_key_set_pubkey_owner(key.get(), ldns_dname_new_frm_str("example.net."));
+        ldns_key_set_inception(key.get(), static_cast<uint32_t>(unix_seconds(from)));
+        ldns_key_set_expiration(key.get(), static_cast<uint32_t>(unix_seconds(until)));
+        dnskey.reset(ldns_key2rr(key.get()));
+        ldns_key_set_keytag(key.get(), ldns_calc_keytag(dnskey.get()));
+    }
+
+    [[nodiscard]] ldns::RrListPtr sign(const ldns_rr_list& rrset) const {
+        ldns::KeyListPtr keys(ldns_key_list_new());
+        ldns_key_list_push_key(keys.get(), key.get());
+        ldns::RrListPtr sigs(
+            ldns_sign_public(const_cast<ldns_rr_list*>(&rrset), keys.get()));  // NOLINT
+        ldns_key_list_set_key_count(keys.get(), 0);  // the list only borrowed the key
+        return sigs;
+    }
+};
+
+ldns::RrListPtr list_of(std::initializer_list<const ldns_rr*> rrs) {
+    ldns::RrListPtr list(ldns_rr_list_new());
+    for (const ldns_rr* r : rrs) ldns_rr_list_push_rr(list.get(), ldns_rr_clone(r));
+    return list;
+}
+
+class Validation : public ::testing::Test {
+  protected:
+    Validation() {
+        tlsa = list_of({rr("_25._tcp.mx1.example.net. 300 IN TLSA 3 1 1 "
+                           "0c019a2e059bcb663ac5fbb79c54a5345685821fc1459bae1c12ad543b397062")
+                            .get()});
+        keys = list_of({signer.dnskey.get()});
+        key_sigs = signer.sign(*keys);
+        sigs = signer.sign(*tlsa);
+        anchors = list_of({ldns::RrPtr(ldns_key_rr2ds(signer.dnskey.get(), LDNS_SHA256)).get()});
+    }
+    Status check(TimePoint at = during) {
+        return validate_rrset(*tlsa, *sigs, *keys, *key_sigs, anchors.get(), at);
+    }
+
+    Signer signer;
+    ldns::RrListPtr tlsa, keys, key_sigs, sigs, anchors;
+};
+
+TEST_F(Validation, ValidFromTheTrustAnchor) {
+    auto s = check();
+    EXPECT_TRUE(s.ok()) << s.error().message;
+    EXPECT_TRUE(validate_rrset(*tlsa, *sigs, *keys, *key_sigs, nullptr, during).ok());
+}
+
+TEST_F(Validation, ExpiredSignature) {
+    auto s = check(expiration + Seconds{1});
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.error().message.find("expired"), std::string::npos) << s.error().message;
+}
+
+TEST_F(Validation, NotYetValidSignature) {
+    auto s = check(inception - Seconds{3600});
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().kind, ErrorKind::check_failed);
+}
+
+TEST_F(Validation, SignedByAnotherKey) {
+    Signer other;
+    sigs = other.sign(*tlsa);
+    EXPECT_FALSE(check().ok());
+}
+
+TEST_F(Validation, MissingRrsig) {
+    sigs.reset(ldns_rr_list_new());
+    auto s = check();
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.error().message.find("no RRSIG"), std::string::npos);
+}
+
+TEST_F(Validation, SignatureForAnotherOwner) {
+    auto elsewhere = list_of({rr("_25._tcp.mx2.example.net. 300 IN TLSA 3 1 1 "
+                                 "0c019a2e059bcb663ac5fbb79c54a5345685821fc1459bae1c12ad543b397062")
+                                  .get()});
+    sigs = signer.sign(*elsewhere);
+    EXPECT_FALSE(check().ok());
+}
+
+TEST_F(Validation, TamperedData) {
+    tlsa = list_of({rr("_25._tcp.mx1.example.net. 300 IN TLSA 3 1 1 "
+                       "1c019a2e059bcb663ac5fbb79c54a5345685821fc1459bae1c12ad543b397062")
+                        .get()});
+    EXPECT_FALSE(check().ok());
+}
+
+TEST_F(Validation, TrustAnchorMatchesNoKey) {
+    Signer other;
+    anchors = list_of({ldns::RrPtr(ldns_key_rr2ds(other.dnskey.get(), LDNS_SHA256)).get()});
+    auto s = check();
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.error().message.find("trust anchor"), std::string::npos);
+}
+
+TEST_F(Validation, DnskeyRrsetNotSignedByTheAnchoredKey) {
+    Signer other;
+    key_sigs = other.sign(*keys);
+    EXPECT_FALSE(check().ok());
+}
+
+TEST(TrustAnchors, ParsesDsAndDnskeyFilesAndRefusesOthers) {
+    auto ds = parse_trust_anchors(
+        "; comment\nexample.net. 3600 IN DS 12345 13 2 "
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n",
+        "anchor.ds");
+    ASSERT_TRUE(ds.ok()) << ds.error().message;
+    EXPECT_EQ(ldns_rr_list_rr_count(ds->get()), 1u);
+    auto a = parse_trust_anchors("example.net. 300 IN A 192.0.2.1\n", "anchor.ds");
+    ASSERT_FALSE(a.ok());
+    EXPECT_NE(a.error().message.find("anchor.ds:1"), std::string::npos);
+    EXPECT_FALSE(parse_trust_anchors("", "empty").ok());
+}
+
+}  // namespace
+}  // namespace dk::zone
