@@ -130,13 +130,14 @@ std::optional<Action> ensure_next_published(const SlotState& s, const SlotPolicy
 
 std::optional<Action> roll_to_next(const SlotState& s, const SlotPolicy& p,
                                    const Observations& obs) {
-    if (obs.now < *s.switch_not_before) {
-        return wait_until(*s.switch_not_before,
-                          "rollover: waiting until the next record has aged in every cache");
-    }
+    // The certificate can come while the record ages: nothing is served until deploy.
     if (!s.next_cert_not_after) {
         return simple(ActionKind::request_certificate, "rollover: certificate for the next key",
                       true);
+    }
+    if (obs.now < *s.switch_not_before) {
+        return wait_until(*s.switch_not_before,
+                          "rollover: waiting until the next record has aged in every cache");
     }
     if (!s.next_deployed) {
         if (!obs.pending_chain_matches) {

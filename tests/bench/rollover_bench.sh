@@ -19,7 +19,10 @@ mkdir -p "$work/served"
     sed 's/^renew_before_days = 30/renew_before_days = 1/' >"$work/dk.toml"
 cp "$TB_MX1_KEY" "$work/served/mx-key.pem"
 cp "$TB_MX1_FULLCHAIN" "$work/served/mx-chain.pem"
-"$repo/tests/testbed/testbed.sh" mx-use "$work/tb" mx2 "$TB_MX1_CHAIN"
+# As in production, the MTA already reads the file danekeeper writes: point both MX at it.
+cat "$TB_MX1_KEY" "$TB_MX1_FULLCHAIN" >"$work/served/mx-combined.pem"
+"$repo/tests/testbed/testbed.sh" mx-use "$work/tb" mx1 "$work/served/mx-combined.pem"
+"$repo/tests/testbed/testbed.sh" mx-use "$work/tb" mx2 "$work/served/mx-combined.pem"
 dk() { "$dk_bin" --config "$work/dk.toml" "$@"; }
 dk adopt mx >/dev/null
 field() { dk status --json | python3 -c "import json,sys; s=json.load(sys.stdin)[0]; print(s$1)"; }
@@ -38,6 +41,7 @@ floor=$((propagation + 2 * ttl_max * 1000 + margin * 1000))
 echo "planned rollover: wall ${wall} ms from request to retirement"
 echo "safety floor: propagation ${propagation} ms + 2 x TTLmax ${ttl_max} s + margin ${margin} s = ${floor} ms"
 python3 -c "print(f'ratio wall/floor: {$wall / $floor:.3f}')"
+grep "^\[" "$work/daemon.log" | cut -c1-110
 
 sleep 5  # let it settle into steady state
 before=$(awk '/voluntary_ctxt_switches/ && !/non/ {print $2}' "/proc/$daemon_pid/status")

@@ -100,6 +100,9 @@ stop_postfix() {
 use_chain() {
     local name=$1 chain=$2
     [[ -r $chain ]] || die "cannot read $chain" 2
-    postconf -c "$DIR/$name/etc" -e "smtpd_tls_chain_files = $chain"
+    # Rewriting main.cf makes the reload take seconds; skip it when the path is unchanged.
+    if [[ $(postconf -c "$DIR/$name/etc" -h smtpd_tls_chain_files) != "$chain" ]]; then
+        postconf -c "$DIR/$name/etc" -e "smtpd_tls_chain_files = $chain"
+    fi
     postfix -c "$DIR/$name/etc" reload >>"$DIR/logs/$name.log" 2>&1
 }

@@ -141,8 +141,11 @@ class RollingTest : public PlannerTest {
     }
 };
 
-TEST_F(RollingTest, WaitsUntilSwitchTime) {
+TEST_F(RollingTest, GetsTheCertificateEarlyThenWaitsUntilSwitchTime) {
     obs.now = epoch + Seconds{1000};
+    ASSERT_EQ(plan().kind, ActionKind::request_certificate);
+    state.next_cert_not_after = epoch + hours(24 * 90);
+    obs.pending_chain_matches = std::vector<TlsaRecord>{record_for(nxt)};
     const Action a = plan();
     ASSERT_EQ(a.kind, ActionKind::wait);
     EXPECT_EQ(a.at, epoch + Seconds{1020});
