@@ -7,6 +7,7 @@
 #include "cli/handlers.h"
 #include "cli/step_printer.h"
 #include "cli/wiring/dns_view_adapter.h"
+#include "cli/wiring/tlsa_lookup.h"
 #include "zone/update_message.h"
 
 namespace dk::cli {
@@ -91,10 +92,11 @@ int run_dns_status(const Invocation& inv) {
         cxxopts::value<std::vector<std::string>>())(
         "trust-anchor", "DS/DNSKEY file to validate against", cxxopts::value<std::string>())(
         "expect", "a record every server must serve (repeatable)",
-        cxxopts::value<std::vector<std::string>>())("wait",
-                                                    "poll until every server agrees, up to SECONDS",
-                                                    cxxopts::value<unsigned>()->default_value("0"))(
-        "json", "JSON output")("h,help", "show help");
+        cxxopts::value<std::vector<std::string>>())(
+        "wait", "poll until every server agrees, up to SECONDS",
+        cxxopts::value<unsigned>()->default_value("0"))("json", "JSON output")(
+        "resolver", "also ask this validating resolver; the AD bit is required",
+        cxxopts::value<std::string>())("h,help", "show help");
     ArgvView argv(inv.args);
     cxxopts::ParseResult parsed;
     try {
@@ -150,14 +152,35 @@ int run_dns_status(const Invocation& inv) {
             break;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
+    // The validating resolver's view: what senders get. An answer without AD is not trusted.
+    std::string resolver_verdict;
+    if (parsed.count("resolver")) {
+        auto resolver = parse_host_port(parsed["resolver"].as<std::string>(), 53);
+        if (!resolver.ok()) return fail(resolver.error().context("--resolver"));
+        auto records = lookup_tlsa(*resolver, *owner);
+        const bool empty_but_secure =
+            !records.ok() && records.error().message.find("validated denial") != std::string::npos;
+        if (records.ok()) {
+            resolver_verdict = "resolver " + resolver->to_string() + ": AD, " +
+                               std::to_string(records->size()) + " TLSA";
+        } else if (empty_but_secure) {
+            resolver_verdict = "resolver " + resolver->to_string() + ": AD, no TLSA";
+        } else {
+            resolver_verdict = records.error().message;
+            v.validated = false;
+            v.reachable = v.reachable && records.error().kind != ErrorKind::environment;
+        }
+    }
     if (parsed.count("json")) {
         auto j = to_json(*owner, views);
+        if (!resolver_verdict.empty()) j["resolver"] = resolver_verdict;
         j["consistent"] = v.consistent;
         j["validated"] = v.validated;
         j["expected_present"] = v.expected;
         std::printf("%s\n", j.dump(2).c_str());
     } else {
         print_human(*owner, views, clock.now());
+        if (!resolver_verdict.empty()) std::printf("  %s\n", resolver_verdict.c_str());
         std::printf("%s, %s%s\n", v.consistent ? "every server agrees" : "servers DISAGREE",
                     v.validated ? "validated" : "NOT validated",
                     v.expected ? "" : ", expected records MISSING");

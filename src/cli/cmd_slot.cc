@@ -50,7 +50,10 @@ Result<SlotArgs> parse_slot_args(const Invocation& inv, const std::string& usage
         SlotArgs a{.dry_run = parsed.count("dry-run") > 0,
                    .json = parsed.count("json") > 0,
                    .emergency = parsed.count("emergency") > 0};
-        if (with_sub) {
+        if (with_sub && a.emergency && pos.size() == 1) {  // `rollover --emergency SLOT`
+            a.sub = "start";
+            a.slot = pos[0];
+        } else if (with_sub) {
             if (pos.size() != 2 || (pos[0] != "start" && pos[0] != "check"))
                 return Error::bad_input("usage: " + usage);
             a.sub = pos[0];
@@ -175,8 +178,10 @@ void wake_running_daemon(const std::string& state_dir) {
 
 int run_rollover(const Invocation& inv) {
     bool help = false;
-    auto args = parse_slot_args(
-        inv, "danekeeper rollover start|check SLOT [--emergency] [--dry-run]", true, &help);
+    auto args = parse_slot_args(inv,
+                                "danekeeper rollover start|check SLOT [--emergency] [--dry-run] | "
+                                "rollover --emergency SLOT",
+                                true, &help);
     if (help) return 0;
     if (!args.ok()) return fail(args.error());
     auto rt = open_runtime(inv.globals.config_path, Locking::read_only);
@@ -241,29 +246,6 @@ int run_rollover(const Invocation& inv) {
     }
     for (const auto& u : unmet) std::printf("unsafe: %s\n", u.c_str());
     return 1;
-}
-
-int run_config(const Invocation& inv) {
-    cxxopts::Options options("danekeeper config",
-                             "danekeeper config check: report every problem in the configuration");
-    options.add_options()("h,help", "show help")(
-        "sub", "", cxxopts::value<std::vector<std::string>>()->default_value({}));
-    options.parse_positional({"sub"});
-    ArgvView argv(inv.args);
-    auto parsed = options.parse(argv.argc(), argv.argv());
-    if (parsed.count("help")) {
-        std::printf("%s\n", options.help().c_str());
-        return 0;
-    }
-    const auto sub = parsed["sub"].as<std::vector<std::string>>();
-    if (sub.size() != 1 || sub[0] != "check")
-        return fail(Error::bad_input("usage: danekeeper config check"));
-    auto config =
-        config::load_config(inv.globals.config_path.value_or(config::default_config_path));
-    if (!config.ok()) return fail(config.error());
-    if (auto s = config::check_files(*config); !s.ok()) return fail(s.error());
-    std::printf("ok: %zu zone(s), %zu key slot(s)\n", config->zones.size(), config->slots.size());
-    return 0;
 }
 
 }  // namespace dk::cli

@@ -84,6 +84,13 @@ Result<std::string> FileKeyVault::check_chain_for_key(const std::string& text,
                                    to_hex(spki).substr(0, 16) + ", wanted " +
                                    to_hex(key.spki_sha256).substr(0, 16) + ")");
     }
+    const TimePoint now = std::chrono::system_clock::now();
+    if (now < cert::not_before(*chain.front()) || now >= cert::not_after(*chain.front())) {
+        return Error::check_failed(
+            source + ": the certificate is not valid now (not before " +
+            std::to_string(unix_seconds(cert::not_before(*chain.front()))) + ", not after " +
+            std::to_string(unix_seconds(cert::not_after(*chain.front()))) + ")");
+    }
     const auto names = cert::dns_names(*chain.front());
     for (const auto& ep : slot_.endpoints) {
         if (std::find(names.begin(), names.end(), ep.host) == names.end()) {

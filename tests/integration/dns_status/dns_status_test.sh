@@ -25,12 +25,14 @@ status() {
 }
 
 "$dk" publish --zone example.test --server "$TB_PRIMARY" --tsig-key "$TB_TSIG_KEY_FILE" --add "_25._tcp.mx2 5 TLSA $record" >/dev/null
-out=$(status --expect "$record" --wait 10)
+out=$(status --expect "$record" --wait 10 --resolver "$TB_RESOLVER")
 rc=$?
 echo "$out"
 check "published record served by every server, validated (exit $rc)" $rc
 grep -q "$TB_SECONDARY_ADDR:53 .*validated" <<<"$out"
 check "the secondary was found from the NS RRset and validated" $?
+grep -q "resolver $TB_RESOLVER: AD" <<<"$out"
+check "the validating resolver answers with the AD bit" $?
 
 kill -STOP "$knotd_pid"
 "$dk" publish --zone example.test --server "$TB_PRIMARY" --tsig-key "$TB_TSIG_KEY_FILE" --remove "_25._tcp.mx2 TLSA $record" >/dev/null

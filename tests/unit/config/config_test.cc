@@ -26,8 +26,19 @@ issue_command = ["/usr/local/sbin/sign", "{csr}", "{chain}"]
 )";
 
 std::string with(std::string text, const std::string& from, const std::string& to) {
-    text.replace(text.find(from), from.size(), to);
+    const auto at = text.find(from);
+    if (at == std::string::npos)
+        ADD_FAILURE() << "test bug: no '" << from << "' in the text";
+    else
+        text.replace(at, from.size(), to);
     return text;
+}
+
+std::string read_source_file(const std::string& relative) {
+    std::ifstream in(std::string(DK_SOURCE_DIR) + "/" + relative);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
 }
 
 TEST(Config, ParsesTheDocumentedShape) {
@@ -37,14 +48,43 @@ TEST(Config, ParsesTheDocumentedShape) {
     EXPECT_EQ(c->resolver->to_string(), "127.0.0.1:53");
     ASSERT_EQ(c->zones.size(), 1u);
     EXPECT_EQ(c->zones[0].name, "example.net.");
+    EXPECT_EQ(c->zones[0].publisher, "rfc2136");
     EXPECT_EQ(c->zones[0].tlsa_ttl, 300u);
+    EXPECT_TRUE(c->zones[0].authoritative.empty());
     const SlotConfig* slot = c->slot("mx");
     ASSERT_NE(slot, nullptr);
     EXPECT_EQ(slot->zone, "example.net.");
+    EXPECT_EQ(slot->algorithm, "ecdsa-p256");
     ASSERT_EQ(slot->endpoints.size(), 2u);
     EXPECT_EQ(slot->endpoints[1].start, TlsStart::implicit);
     EXPECT_EQ(slot->reload.at(0).at(1), "reload");
+    EXPECT_EQ(slot->issue_command.at(1), "{csr}");
+    EXPECT_EQ(slot->renew_before_days, 30);
+    EXPECT_EQ(slot->rollover_every_days, 365);
     EXPECT_EQ(slot->margin_seconds, 900);
+    EXPECT_EQ(c->slot("nope"), nullptr);
+}
+
+TEST(Config, OptionalKeysAreRead) {
+    auto c = parse_config(
+        with(with(valid, "tlsa_ttl = 300", R"(tlsa_ttl = 300
+tsig_key_name = "dk"
+authoritative = ["192.0.2.53", "[2001:db8::53]:5353"])"),
+             "reload =", R"(addresses = { "mx1.example.net" = ["192.0.2.25", "2001:db8::25"] }
+combined_file = "/etc/postfix/combined.pem"
+algorithm = "rsa-3072"
+margin_seconds = 0
+reload =)"),
+        "dk.toml");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->zones[0].tsig_key_name, std::optional<std::string>("dk"));
+    ASSERT_EQ(c->zones[0].authoritative.size(), 2u);
+    EXPECT_EQ(c->zones[0].authoritative[1].port, 5353);
+    const SlotConfig& s = c->slots.at(0);
+    EXPECT_EQ(s.addresses.at("mx1.example.net.").at(1), "2001:db8::25");
+    EXPECT_EQ(s.combined_file, std::optional<std::string>("/etc/postfix/combined.pem"));
+    EXPECT_EQ(s.algorithm, "rsa-3072");
+    EXPECT_EQ(s.margin_seconds, 0);
 }
 
 void expect_problem(const std::string& text, const std::string& needle) {
@@ -54,49 +94,161 @@ void expect_problem(const std::string& text, const std::string& needle) {
     EXPECT_NE(c.error().message.find(needle), std::string::npos) << c.error().message;
 }
 
-TEST(Config, EachProblemNamesFileLineAndField) {
-    expect_problem(with(valid, "tlsa_ttl = 300", "tlsa_tll = 300"),
-                   "dk.toml:8: zone[0].tlsa_tll: unknown key");
-    expect_problem(with(valid, "tlsa_ttl = 300", "tlsa_ttl = 0"),
-                   "dk.toml:8: zone[0].tlsa_ttl: must be between 1 and 86400");
-    expect_problem(with(valid, "tlsa_ttl = 300", "tlsa_ttl = \"300\""),
-                   "zone[0].tlsa_ttl: must be an integer");
-    expect_problem(with(valid, "primary = \"192.0.2.53:53\"", "primary = \"192.0.2.53:0\""),
-                   "zone[0].primary: bad port");
-    expect_problem(with(valid, "\"mx1.example.net:25\", ", "\"mx1.example.org:25\", "),
-                   "is in no configured [[zone]]");
-    expect_problem(with(valid, "\"/usr/sbin/postfix\", \"reload\"", "\"postfix\", \"reload\""),
-                   "key[0].reload");
-    expect_problem(with(valid, "\"{csr}\"", "\"{cert}\""), "unknown placeholder {cert}");
-    expect_problem(with(valid, "name = \"mx\"\n", ""), "key[0].name: is required");
-    expect_problem(with(valid, "[dns]", "[dns\n"), "dk.toml:2:");
+struct Breakage {
+    std::string from;
+    std::string to;
+    std::string expected;  // FILE:LINE: FIELD: problem, or the part of it that matters
+};
+
+TEST(Config, EachFieldsProblemNamesFileLineAndField) {
+    const std::vector<Breakage> cases{
+        {"\"/var/lib/dk\"", "\"var/lib/dk\"", "dk.toml:1: state_dir: must be an absolute path"},
+        {"\"127.0.0.1:53\"", "\"127.0.0.1:99999\"", "dk.toml:3: dns.resolver: "},
+        {"resolver =", "resolvr =", "dk.toml:3: dns.resolvr: unknown key"},
+        {"[dns]\n", "[dns]\ntrust_anchor_file = 7\n",
+         "dk.toml:3: dns.trust_anchor_file: must be a string"},
+        {"\"example.net\"", "\"exa mple.net\"", "dk.toml:5: zone[0].name: 'exa mple.net' is not"},
+        {"name = \"example.net\"\n", "", "dk.toml:4: zone[0].name: is required"},
+        {"primary =", "publisher = \"nsupdate\"\nprimary =",
+         "dk.toml:6: zone[0].publisher: must be \"rfc2136\""},
+        {"primary = \"192.0.2.53:53\"\n", "", "dk.toml:4: zone[0].primary: is required"},
+        {"\"192.0.2.53:53\"", "\"192.0.2.53:0\"", "dk.toml:6: zone[0].primary: "},
+        {"\"/etc/dk/example.net.key\"", "\"example.net.key\"",
+         "dk.toml:7: zone[0].tsig_key_file: must be an absolute path"},
+        {"tsig_key_file = \"/etc/dk/example.net.key\"\n", "",
+         "dk.toml:4: zone[0].tsig_key_file: is required"},
+        {"tlsa_ttl = 300", "authoritative = \"192.0.2.53\"",
+         "dk.toml:8: zone[0].authoritative: must be an array of strings"},
+        {"tlsa_ttl = 300", "tlsa_tll = 300", "dk.toml:8: zone[0].tlsa_tll: unknown key"},
+        {"tlsa_ttl = 300", "tlsa_ttl = 0",
+         "dk.toml:8: zone[0].tlsa_ttl: must be between 1 and 86400"},
+        {"tlsa_ttl = 300", "tlsa_ttl = 86401",
+         "dk.toml:8: zone[0].tlsa_ttl: must be between 1 and 86400"},
+        {"tlsa_ttl = 300", "tlsa_ttl = \"300\"", "dk.toml:8: zone[0].tlsa_ttl: must be an integer"},
+        {"tlsa_ttl = 300", "tlsa_ttl = 3.5", "dk.toml:8: zone[0].tlsa_ttl: must be an integer"},
+        {"name = \"mx\"\n", "", "dk.toml:9: key[0].name: is required"},
+        {"name = \"mx\"", "name = \"mx\"\nalgorithm = \"dsa\"",
+         "dk.toml:11: key[0].algorithm: must be one of"},
+        {"\"mx1.example.net:465\"", "\"mx1.example.net:465:x\"",
+         "dk.toml:11: key[0].endpoints: 'mx1.example.net:465:x': the host must be a DNS name"},
+        {"\"mx1.example.net:465\"", "\"192.0.2.25:465\"",
+         "dk.toml:11: key[0].endpoints: '192.0.2.25:465': the host must be a DNS name"},
+        {"\"mx1.example.net:465\"", "\"mx1.example.net:0\"",
+         "dk.toml:11: key[0].endpoints: bad port"},
+        {"[\"mx1.example.net:25\", \"mx1.example.net:465\"]", "[]",
+         "dk.toml:11: key[0].endpoints: needs at least one endpoint"},
+        {"\"mx1.example.net:25\", ", "\"mx1.example.org:25\", ",
+         "dk.toml:9: key[0].endpoints: mx1.example.org is in no configured [[zone]]"},
+        {"reload =", "addresses = { \"mx1.example.net\" = [\"mx1\"] }\nreload =",
+         "dk.toml:14: key[0].addresses.mx1.example.net: 'mx1' is not an IP address"},
+        {"cert_file = \"/etc/postfix/chain.pem\"\n", "",
+         "dk.toml:9: key[0].cert_file: is required"},
+        {"\"/etc/postfix/key.pem\"", "\"/etc/postfix/chain.pem\"",
+         "dk.toml:13: key[0].key_file: must differ from cert_file"},
+        {"reload =", "combined_file = \"c.pem\"\nreload =",
+         "dk.toml:14: key[0].combined_file: must be an absolute path"},
+        {"\"/usr/sbin/postfix\", \"reload\"", "\"postfix\", \"reload\"",
+         "dk.toml:14: key[0].reload: must be a list of argv lists"},
+        {"[[\"/usr/sbin/postfix\", \"reload\"]]", "[[]]",
+         "dk.toml:14: key[0].reload: must be a list of argv lists"},
+        {"reload =", "certificates = \"acme\"\nreload =",
+         "dk.toml:14: key[0].certificates: must be \"command\""},
+        {"issue_command = [\"/usr/local/sbin/sign\", \"{csr}\", \"{chain}\"]\n", "",
+         "dk.toml:9: key[0].issue_command: is required"},
+        {"\"/usr/local/sbin/sign\"", "\"sign\"",
+         "dk.toml:15: key[0].issue_command: must start with an absolute program path"},
+        {"\"{csr}\"", "\"{cert}\"", "dk.toml:15: key[0].issue_command: unknown placeholder {cert}"},
+        {"reload =", "renew_before_days = 0\nreload =",
+         "dk.toml:14: key[0].renew_before_days: must be between 1"},
+        {"reload =", "rollover_every_days = -3\nreload =",
+         "dk.toml:14: key[0].rollover_every_days: must be between 1"},
+        {"reload =", "margin_seconds = -1\nreload =",
+         "dk.toml:14: key[0].margin_seconds: must be between 0"},
+        {"reload =", "tlsa_ttl = 5\nreload =", "dk.toml:14: key[0].tlsa_ttl: unknown key"},
+        {"[dns]", "[dns\n", "dk.toml:2:"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.expected);
+        expect_problem(with(valid, c.from, c.to), c.expected);
+    }
+}
+
+TEST(Config, TablesOfTheWrongShapeAreReported) {
+    expect_problem("state_dir = \"/x\"\nzone = [1]\n", "dk.toml:2: zone[0]: must be a table");
+    expect_problem(valid + "key = \"mx\"\n", "dk.toml");
+    expect_problem("dns = 1\n" + valid.substr(valid.find("[[zone]]")),
+                   "dk.toml:1: dns: must be a table");
+    expect_problem("state_dir = \"/x\"\n", "dk.toml:1: zone: at least one [[zone]] is required");
 }
 
 TEST(Config, ReportsAllProblemsTogether) {
-    auto c =
-        parse_config("bogus = 1\n" + with(valid, "tlsa_ttl = 300", "tlsa_ttl = -1"), "dk.toml");
+    auto c = parse_config("bogus = 1\n" + with(with(valid, "tlsa_ttl = 300", "tlsa_ttl = -1"),
+                                               "\"{csr}\"", "\"{cert}\""),
+                          "dk.toml");
     ASSERT_FALSE(c.ok());
-    EXPECT_NE(c.error().message.find("tlsa_ttl"), std::string::npos);
-    EXPECT_NE(c.error().message.find("bogus: unknown key"), std::string::npos);
+    const std::string& m = c.error().message;
+    EXPECT_NE(m.find("dk.toml:1: bogus: unknown key"), std::string::npos) << m;
+    EXPECT_NE(m.find("dk.toml:9: zone[0].tlsa_ttl"), std::string::npos) << m;
+    EXPECT_NE(m.find("dk.toml:16: key[0].issue_command: unknown placeholder"), std::string::npos)
+        << m;
+    EXPECT_EQ(std::count(m.begin(), m.end(), '\n'), 2) << m;
 }
 
-TEST(Config, DuplicateSlotsAndEndpointsAreRefused) {
+TEST(Config, DuplicateSlotsZonesAndEndpointsAreRefused) {
     const std::string slot = valid.substr(valid.find("[[key]]"));
-    expect_problem(valid + slot, "duplicate slot name 'mx'");
+    const std::string zone =
+        valid.substr(valid.find("[[zone]]"), valid.find("[[key]]") - valid.find("[[zone]]"));
+    expect_problem(valid + slot, "dk.toml:16: key[1].name: duplicate slot name 'mx'");
+    expect_problem(valid + zone, "dk.toml:16: zone[1].name: duplicate zone 'example.net.'");
     expect_problem(valid + with(slot, "name = \"mx\"", "name = \"mx2\""),
-                   "in two slots with the same algorithm");
-    EXPECT_TRUE(parse_config(valid + with(with(slot, "name = \"mx\"", "name = \"mx-rsa\""),
-                                          "[[key]]\n", "[[key]]\nalgorithm = \"rsa-3072\"\n"),
-                             "dk.toml")
-                    .ok());
+                   "key[1].endpoints: mx1.example.net:25 is in two slots with the same algorithm");
+    auto rsa = parse_config(valid + with(with(slot, "name = \"mx\"", "name = \"mx-rsa\""),
+                                         "[[key]]\n", "[[key]]\nalgorithm = \"rsa-3072\"\n"),
+                            "dk.toml");
+    EXPECT_TRUE(rsa.ok()) << rsa.error().message;
 }
 
-TEST(Config, ShippedExamplesParse) {
-    std::ifstream in(std::string(DK_SOURCE_DIR) + "/examples/danekeeper.toml");
-    std::stringstream text;
-    text << in.rdbuf();
-    auto c = parse_config(text.str(), "examples/danekeeper.toml");
-    EXPECT_TRUE(c.ok()) << c.error().message;
+TEST(Config, SlotZoneIsTheInnermostConfiguredZone) {
+    auto c = parse_config(with(valid, "[[key]]",
+                               "[[zone]]\nname = \"MX1.Example.NET.\"\nprimary = \"192.0.2.1\"\n"
+                               "tsig_key_file = \"/k\"\n[[key]]"),
+                          "dk.toml");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->slots.at(0).zone, "mx1.example.net.");
+    expect_problem(with(valid, "\"mx1.example.net:465\"", "\"mx.other.test:465\"]\n#"),
+                   "key[0].endpoints: mx.other.test is in no configured [[zone]]");
+}
+
+TEST(Config, ProductionExampleParses) {
+    auto c = parse_config(read_source_file("examples/danekeeper.toml"), "examples/danekeeper.toml");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->slots.at(0).endpoints.size(), 3u);
+}
+
+TEST(Config, TestbedExampleParsesOnceFilledIn) {
+    std::string text = read_source_file("examples/testbed.toml");
+    const std::vector<std::pair<std::string, std::string>> values{
+        {"@TB_RESOLVER@", "127.53.1.3:53"},
+        {"@TB_PRIMARY@", "127.53.1.1:53"},
+        {"@TB_SECONDARY@", "127.53.1.2:53"},
+        {"@TB_MX1_ADDR@", "127.53.2.1"},
+        {"@TB_MX2_ADDR@", "127.53.2.2"}};
+    for (const auto& [from, to] : values) {
+        for (auto at = text.find(from); at != std::string::npos; at = text.find(from))
+            text.replace(at, from.size(), to);
+    }
+    // Every other placeholder is a path.
+    for (auto at = text.find('@'); at != std::string::npos; at = text.find('@')) {
+        const auto end = text.find('@', at + 1);
+        ASSERT_NE(end, std::string::npos) << "unpaired @ in examples/testbed.toml";
+        text.replace(at, end - at + 1, "/tmp/tb/" + text.substr(at + 1, end - at - 1));
+    }
+    auto c = parse_config(text, "examples/testbed.toml");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->zones.at(0).name, "example.test.");
+    EXPECT_EQ(c->zones.at(0).primary.to_string(), "127.53.1.1:53");
+    EXPECT_EQ(c->slot("mx")->endpoints.size(), 3u);
+    EXPECT_EQ(c->slot("mx")->addresses.at("mx2.example.test.").at(0), "127.53.2.2");
 }
 
 }  // namespace

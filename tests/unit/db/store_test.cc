@@ -6,9 +6,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <stdexcept>
 
 #include "db/migrations.h"
-#include "db/state_lock.h"
 
 namespace dk::db {
 namespace {
@@ -87,42 +87,139 @@ TEST_F(StoreTest, AbandonedTransactionLeavesNothingHalfWritten) {
     EXPECT_EQ(store->events_since(from_unix_seconds(0)).value().size(), 1u);
 }
 
-TEST_F(StoreTest, OneInstancePerStateDir) {
-    const std::string state = dir_ + "/state";
-    auto first = StateLock::acquire(state);
-    ASSERT_TRUE(first.ok()) << first.error().message;
+TEST_F(StoreTest, FailedTransactionLeavesNothing) {
+    auto store = Store::open(dir_ + "/state.db");
+    ASSERT_TRUE(store.ok());
+    Status failed = store->transaction([&]() -> Status {
+        DK_TRY_STATUS(store->save_slot("mx", "{}", t0, "adopt", ""));
+        DK_TRY_STATUS(store->append_event(t0, "mx", "dns.update", "add next"));
+        return Error::environment("primary refused the update");
+    });
+    ASSERT_FALSE(failed.ok());
+    EXPECT_EQ(failed.error().message, "primary refused the update");
+    EXPECT_FALSE(store->slot_state("mx").value().has_value());
+    EXPECT_TRUE(store->events_since(t0).value().empty());
+    // The connection is usable afterwards: no transaction left open.
+    ASSERT_TRUE(store->save_slot("mx", "{}", t0, "adopt", "").ok());
+    EXPECT_EQ(store->events_since(t0).value().size(), 1u);
+}
+
+TEST_F(StoreTest, ThrowingBodyRollsBack) {
+    auto store = Store::open(dir_ + "/state.db");
+    Status failed = store->transaction([&]() -> Status {
+        EXPECT_TRUE(store->append_event(t0, "mx", "probe", "ok").ok());
+        throw std::runtime_error("bug in a transition");
+    });
+    ASSERT_FALSE(failed.ok());
+    EXPECT_EQ(failed.error().kind, ErrorKind::environment);
+    EXPECT_NE(failed.error().message.find("bug in a transition"), std::string::npos);
+    EXPECT_TRUE(store->events_since(t0).value().empty());
+}
+
+TEST_F(StoreTest, InnerTransactionSharesTheOuterFate) {
+    auto store = Store::open(dir_ + "/state.db");
+    Status outer = store->transaction([&]() -> Status {
+        Status inner_failed = store->transaction([&]() -> Status {
+            EXPECT_TRUE(store->append_event(t0, "mx", "inner-failed", "").ok());
+            return Error::check_failed("no");
+        });
+        EXPECT_FALSE(inner_failed.ok());
+        DK_TRY_STATUS(store->save_slot("mx", "{}", t0, "inner-ok", ""));
+        return {};
+    });
+    ASSERT_TRUE(outer.ok()) << outer.error().message;
+    auto events = store->events_since(t0).value();
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].kind, "inner-ok");
+
+    Status rolled_back = store->transaction([&]() -> Status {
+        DK_TRY_STATUS(store->save_slot("mx", "{\"b\":1}", t0, "committed-inner", ""));
+        return Error::check_failed("outer fails after the inner committed");
+    });
+    ASSERT_FALSE(rolled_back.ok());
+    EXPECT_EQ(store->slot_state("mx").value(), std::optional<std::string>("{}"));
+    EXPECT_EQ(store->events_since(t0).value().size(), 1u);
+}
+
+TEST_F(StoreTest, CrashInsideATransactionLeavesNothingHalfWritten) {
+    {
+        ASSERT_TRUE(
+            Store::open(dir_ + "/state.db").value().save_slot("mx", "{}", t0, "a", "").ok());
+    }
     const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
     if (child == 0) {
-        auto second = StateLock::acquire(state);
-        ::_exit(!second.ok() &&
-                        second.error().message.find("another danekeeper holds") != std::string::npos
-                    ? 0
-                    : 1);
+        auto store = Store::open(dir_ + "/state.db");
+        (void)store.value().transaction([&]() -> Status {
+            (void)store.value().save_slot("mx", "{\"half\":true}", t0, "switch", "");
+            (void)store.value().append_event(t0, "mx", "deploy", "");
+            ::_exit(0);  // the process dies between the writes and the commit
+        });
+        ::_exit(1);
     }
     int status = 0;
-    ::waitpid(child, &status, 0);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    struct stat st {};
-    ASSERT_EQ(::stat(state.c_str(), &st), 0);
-    EXPECT_EQ(st.st_mode & 0777, 0700u);
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    auto store = Store::open(dir_ + "/state.db");
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    EXPECT_EQ(store->slot_state("mx").value(), std::optional<std::string>("{}"));
+    EXPECT_EQ(store->events_since(t0).value().size(), 1u);
 }
 
-TEST_F(StoreTest, LockIsFreeAgainAfterRelease) {
-    const std::string state = dir_ + "/state";
+TEST_F(StoreTest, DnsChangeEventsKeepTheirFields) {
+    auto store = Store::open(dir_ + "/state.db");
+    Event change{.at = t0,
+                 .slot = "mx",
+                 .kind = "dns.update",
+                 .details = R"({"ns1":"serial 7"})",
+                 .zone = "example.net.",
+                 .owner = "_25._tcp.mx1.example.net.",
+                 .serial = 4294967295u,
+                 .rrset_before = "",
+                 .rrset_after = "_25._tcp.mx1.example.net. 3600 IN TLSA 3 1 1 AB"};
+    ASSERT_TRUE(store->append(change).ok());
+    ASSERT_TRUE(store->append_event(t0 + Seconds{1}, "mx", "probe", "ok").ok());
+    auto events = store->events_since(t0).value();
+    ASSERT_EQ(events.size(), 2u);
+    EXPECT_EQ(events[0].zone, change.zone);
+    EXPECT_EQ(events[0].owner, change.owner);
+    EXPECT_EQ(events[0].serial, change.serial);
+    EXPECT_EQ(events[0].rrset_before, std::optional<std::string>(""));
+    EXPECT_EQ(events[0].rrset_after, change.rrset_after);
+    EXPECT_EQ(events[0].details, change.details);
+    EXPECT_FALSE(events[1].zone.has_value());
+    EXPECT_FALSE(events[1].serial.has_value());
+    EXPECT_LT(events[0].id, events[1].id);
+}
+
+TEST_F(StoreTest, VersionOneDatabaseIsUpgradedKeepingItsEvents) {
     {
-        auto first = StateLock::acquire(state);
-        ASSERT_TRUE(first.ok());
+        SQLite::Database raw(dir_ + "/state.db", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        raw.exec(migrations().at(0).sql);
+        raw.exec("INSERT INTO schema_version (version) VALUES (1)");
+        raw.exec(
+            "INSERT INTO events (at, slot, kind, details) VALUES (1800000000, 'mx', 'old', '')");
     }
-    EXPECT_TRUE(StateLock::acquire(state).ok());
+    auto store = Store::open(dir_ + "/state.db");
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    EXPECT_EQ(store->schema_version().value(), static_cast<int>(migrations().size()));
+    EXPECT_EQ(store->live_schema().value(), normalise_schema(expected_schema()));
+    auto events = store->events_since(t0).value();
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].kind, "old");
+    EXPECT_FALSE(events[0].owner.has_value());
 }
 
-TEST_F(StoreTest, RefusesAnOpenStateDir) {
-    const std::string state = dir_ + "/open";
-    ::mkdir(state.c_str(), 0755);
-    ::chmod(state.c_str(), 0755);
-    auto lock = StateLock::acquire(state);
-    ASSERT_FALSE(lock.ok());
-    EXPECT_EQ(lock.error().kind, ErrorKind::bad_input);
+TEST_F(StoreTest, NewerSchemaIsLeftAlone) {
+    { ASSERT_TRUE(Store::open(dir_ + "/state.db").ok()); }
+    {
+        SQLite::Database raw(dir_ + "/state.db", SQLite::OPEN_READWRITE);
+        raw.exec("INSERT INTO schema_version (version) VALUES (999)");
+    }
+    auto store = Store::open(dir_ + "/state.db");
+    ASSERT_FALSE(store.ok());
+    EXPECT_EQ(store.error().kind, ErrorKind::environment);
+    EXPECT_NE(store.error().message.find("schema version 999 is newer"), std::string::npos);
 }
 
 }  // namespace

@@ -65,6 +65,39 @@ TEST(Probe, ImplicitTlsMismatchNamesTheReason) {
     EXPECT_NE(r.problem.find("DANE"), std::string::npos);
 }
 
+TEST(Probe, ImapStarttls) {
+    FakeServer server([](int fd) {
+        send_text(fd, "* OK IMAP4rev1 ready\r\n");
+        read_line(fd);  // a1 STARTTLS
+        send_text(fd, "* CAPABILITY IMAP4rev1\r\na1 OK Begin TLS negotiation now\r\n");
+        serve_tls(fd, identity());
+    });
+    const auto r = probe_fake(server, TlsStart::imap, {matching()});
+    EXPECT_TRUE(r.dane_ok) << r.problem;
+}
+
+TEST(Probe, Pop3Stls) {
+    FakeServer server([](int fd) {
+        send_text(fd, "+OK POP3 ready\r\n");
+        read_line(fd);  // STLS
+        send_text(fd, "+OK Begin TLS\r\n");
+        serve_tls(fd, identity());
+    });
+    const auto r = probe_fake(server, TlsStart::pop3, {matching()});
+    EXPECT_TRUE(r.dane_ok) << r.problem;
+}
+
+TEST(Probe, ImapStarttlsRefused) {
+    FakeServer server([](int fd) {
+        send_text(fd, "* OK IMAP4rev1 ready\r\n");
+        read_line(fd);
+        send_text(fd, "a1 NO STARTTLS unavailable\r\n");
+    });
+    const auto r = probe_fake(server, TlsStart::imap, {matching()});
+    EXPECT_EQ(r.failed_at, Stage::starttls);
+    EXPECT_NE(r.problem.find("refused"), std::string::npos);
+}
+
 TEST(Probe, StarttlsNotOffered) {
     FakeServer server([](int fd) {
         send_text(fd, "220 mx ESMTP\r\n");

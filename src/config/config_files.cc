@@ -1,0 +1,54 @@
+// Loading the file, lookups, and the checks that need the file system (kept apart from parsing
+// so that parse_config stays pure).
+#include <unistd.h>
+
+#include "base/files.h"
+#include "config/config.h"
+
+namespace dk::config {
+
+Result<Config> load_config(const std::string& path) {
+    DK_TRY(std::string text, files::read_limited(path));
+    return parse_config(text, path);
+}
+
+const SlotConfig* Config::slot(std::string_view name) const {
+    for (const auto& s : slots) {
+        if (s.name == name) return &s;
+    }
+    return nullptr;
+}
+
+const ZoneConfig* Config::zone(std::string_view name) const {
+    for (const auto& z : zones) {
+        if (z.name == name) return &z;
+    }
+    return nullptr;
+}
+
+Status check_files(const Config& c) {
+    std::string problems;
+    auto note = [&](const std::string& what) {
+        problems += (problems.empty() ? "" : "\n") + c.source + ": " + what;
+    };
+    for (const auto& z : c.zones) {
+        if (auto s = files::check_secret_permissions(z.tsig_key_file); !s.ok())
+            note("zone " + z.name + ": tsig_key_file: " + s.error().message);
+    }
+    if (c.trust_anchor_file && !files::read_limited(*c.trust_anchor_file).ok()) {
+        note("dns.trust_anchor_file: cannot read " + *c.trust_anchor_file);
+    }
+    for (const auto& s : c.slots) {
+        for (const auto& argv : s.reload) {
+            if (::access(argv[0].c_str(), X_OK) != 0)
+                note("key " + s.name + ": reload: " + argv[0] + " is not executable");
+        }
+        if (!s.issue_command.empty() && ::access(s.issue_command[0].c_str(), X_OK) != 0) {
+            note("key " + s.name + ": issue_command: " + s.issue_command[0] + " is not executable");
+        }
+    }
+    if (!problems.empty()) return Error::bad_input(problems);
+    return {};
+}
+
+}  // namespace dk::config

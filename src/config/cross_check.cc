@@ -1,0 +1,71 @@
+// Checks across tables, once every table is parsed.
+#include <set>
+
+#include "config/parse_parts.h"
+
+namespace dk::config {
+namespace {
+
+bool name_in_zone(const std::string& host, const std::string& zone) {
+    const std::string name = absolute_name(host);
+    return name == zone || (name.size() > zone.size() && name.ends_with("." + zone));
+}
+
+// The innermost configured zone holding host, or nullptr.
+const ZoneConfig* zone_of(const Config& c, const std::string& host) {
+    const ZoneConfig* zone = nullptr;
+    for (const auto& z : c.zones) {
+        if (name_in_zone(host, z.name) && (zone == nullptr || z.name.size() > zone->name.size()))
+            zone = &z;
+    }
+    return zone;
+}
+
+void check_zones(const Config& c, const std::vector<std::uint32_t>& zone_lines, Problems& p) {
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < c.zones.size(); ++i) {
+        const std::string& name = c.zones[i].name;
+        if (!name.empty() && !names.insert(name).second)
+            p.add_at(zone_lines[i], "zone[" + std::to_string(i) + "].name",
+                     "duplicate zone '" + name + "'");
+    }
+}
+
+// Derives the slot's zone from its endpoints: all of them must sit in the same one.
+void assign_zone(const Config& c, SlotConfig& s, std::uint32_t line, const std::string& field,
+                 Problems& p) {
+    for (const auto& ep : s.endpoints) {
+        const ZoneConfig* zone = zone_of(c, ep.host);
+        if (zone == nullptr) {
+            p.add_at(line, field, ep.host + " is in no configured [[zone]]");
+        } else if (s.zone.empty()) {
+            s.zone = zone->name;
+        } else if (s.zone != zone->name) {
+            p.add_at(line, field, "endpoints span two zones (" + s.zone + ", " + zone->name + ")");
+        }
+    }
+}
+
+}  // namespace
+
+void cross_check(Config& c, const std::vector<std::uint32_t>& zone_lines,
+                 const std::vector<std::uint32_t>& slot_lines, Problems& p) {
+    check_zones(c, zone_lines, p);
+    std::set<std::string> names;
+    std::set<std::string> endpoints;  // algorithm/host:port
+    for (std::size_t i = 0; i < c.slots.size(); ++i) {
+        SlotConfig& s = c.slots[i];
+        const std::string field = "key[" + std::to_string(i) + "]";
+        if (!s.name.empty() && !names.insert(s.name).second)
+            p.add_at(slot_lines[i], field + ".name", "duplicate slot name '" + s.name + "'");
+        for (const auto& ep : s.endpoints) {
+            if (!endpoints.insert(s.algorithm + "/" + absolute_name(ep.to_string())).second) {
+                p.add_at(slot_lines[i], field + ".endpoints",
+                         ep.to_string() + " is in two slots with the same algorithm");
+            }
+        }
+        assign_zone(c, s, slot_lines[i], field + ".endpoints", p);
+    }
+}
+
+}  // namespace dk::config

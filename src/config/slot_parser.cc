@@ -1,0 +1,124 @@
+// One [[key]] table: a key slot, its endpoints, where it is served and how it is issued.
+#include <arpa/inet.h>
+
+#include <set>
+
+#include "config/parse_parts.h"
+
+namespace dk::config {
+namespace {
+
+std::vector<std::vector<std::string>> argv_lists(Table& t, std::string_view key) {
+    std::vector<std::vector<std::string>> out;
+    const toml::node* node = t.node(key);
+    if (node == nullptr) return out;
+    const toml::array* lists = node->as_array();
+    bool ok = lists != nullptr;
+    for (std::size_t i = 0; ok && i < lists->size(); ++i) {
+        const toml::array* argv = lists->get(i)->as_array();
+        std::vector<std::string> args;
+        for (std::size_t j = 0; argv != nullptr && j < argv->size(); ++j) {
+            if (auto s = argv->get(j)->value<std::string>()) args.push_back(*s);
+        }
+        ok = argv != nullptr && !args.empty() && args.size() == argv->size() &&
+             args[0].starts_with('/');
+        if (ok) out.push_back(std::move(args));
+    }
+    if (!ok) {
+        t.problem(key, "must be a list of argv lists, each starting with an absolute program path");
+        out.clear();
+    }
+    return out;
+}
+
+bool is_ip_literal(const std::string& text) {
+    unsigned char buffer[16];
+    return ::inet_pton(AF_INET, text.c_str(), buffer) == 1 ||
+           ::inet_pton(AF_INET6, text.c_str(), buffer) == 1;
+}
+
+void check_placeholders(Table& t, const std::vector<std::string>& argv) {
+    static const std::set<std::string> known{"{csr}", "{chain}", "{key}", "{slot}"};
+    for (const auto& arg : argv) {
+        for (auto open = arg.find('{'); open != std::string::npos; open = arg.find('{', open + 1)) {
+            const auto close = arg.find('}', open);
+            const std::string placeholder =
+                arg.substr(open, close == std::string::npos ? 1 : close - open + 1);
+            if (!known.contains(placeholder)) {
+                t.problem("issue_command", "unknown placeholder " + placeholder +
+                                               " (use {csr} {chain} {key} {slot})");
+            }
+        }
+    }
+}
+
+void parse_issuing(Table& t, SlotConfig& s) {
+    s.certificates = t.string("certificates", false).value_or("command");
+    if (s.certificates != "command") t.problem("certificates", "must be \"command\"");
+    auto cmd = t.strings("issue_command", s.certificates == "command");
+    if (!cmd) return;
+    s.issue_command = *cmd;
+    if (s.issue_command.empty() || !s.issue_command[0].starts_with('/'))
+        t.problem("issue_command", "must start with an absolute program path");
+    check_placeholders(t, s.issue_command);
+}
+
+void parse_endpoints(Table& t, SlotConfig& s) {
+    auto texts = t.strings("endpoints", true);
+    if (texts && texts->empty()) t.problem("endpoints", "needs at least one endpoint");
+    for (const auto& text : texts.value_or(std::vector<std::string>{})) {
+        auto ep = parse_endpoint(text);
+        if (!ep.ok())
+            t.problem("endpoints", ep.error().message);
+        else if (!valid_domain_name(absolute_name(ep->host)) || is_ip_literal(ep->host))
+            t.problem(
+                "endpoints",
+                "'" + text + "': the host must be a DNS name (its TLSA owner is _PORT._tcp.HOST)");
+        else
+            s.endpoints.push_back(*ep);
+    }
+    const toml::node* node = t.node("addresses");
+    if (node == nullptr) return;
+    const toml::table* table = node->as_table();
+    if (table == nullptr) return t.problem("addresses", "must be a table of host = [addresses]");
+    Table inner = t.nested(*table, "addresses");
+    for (const auto& [host, list] : *table) {
+        auto ips = inner.strings(host.str(), true);
+        for (const auto& ip : ips.value_or(std::vector<std::string>{})) {
+            if (!is_ip_literal(ip)) inner.problem(host.str(), "'" + ip + "' is not an IP address");
+        }
+        if (ips) s.addresses[absolute_name(std::string(host.str()))] = *ips;
+    }
+}
+
+}  // namespace
+
+SlotConfig parse_slot(Table& t) {
+    SlotConfig s;
+    s.name = t.string("name", true).value_or("");
+    s.algorithm = t.string("algorithm", false).value_or("ecdsa-p256");
+    static const std::set<std::string> algorithms{"ecdsa-p256", "ecdsa-p384", "rsa-2048",
+                                                  "rsa-3072",   "rsa-4096",   "ed25519"};
+    if (!algorithms.contains(s.algorithm)) {
+        t.problem("algorithm",
+                  "must be one of ecdsa-p256, ecdsa-p384, rsa-2048, rsa-3072, rsa-4096, ed25519");
+    }
+    parse_endpoints(t, s);
+    s.cert_file = t.path("cert_file", true).value_or("");
+    s.key_file = t.path("key_file", true).value_or("");
+    s.combined_file = t.path("combined_file", false);
+    if (!s.key_file.empty() && (s.key_file == s.cert_file || s.key_file == s.combined_file))
+        t.problem("key_file", "must differ from cert_file and combined_file");
+    s.reload = argv_lists(t, "reload");
+    parse_issuing(t, s);
+    s.renew_before_days = static_cast<int>(t.integer("renew_before_days", 1, 3650).value_or(30));
+    s.rollover_every_days =
+        static_cast<int>(t.integer("rollover_every_days", 1, 36500).value_or(365));
+    s.margin_seconds = static_cast<int>(t.integer("margin_seconds", 0, 86400).value_or(900));
+    t.report_unknown({"name", "algorithm", "endpoints", "addresses", "cert_file", "key_file",
+                      "combined_file", "reload", "certificates", "issue_command",
+                      "renew_before_days", "rollover_every_days", "margin_seconds"});
+    return s;
+}
+
+}  // namespace dk::config

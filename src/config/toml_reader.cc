@@ -1,0 +1,82 @@
+#include "config/toml_reader.h"
+
+#include <algorithm>
+
+namespace dk::config {
+
+void Problems::add_at(std::uint32_t line, std::string_view field, std::string_view problem) {
+    if (!text_.empty()) text_ += '\n';
+    text_ += source_ + ":" + std::to_string(line) + ": " + std::string(field) + ": " +
+             std::string(problem);
+}
+
+const toml::node* Table::get(std::string_view key, bool required) {
+    const toml::node* node = table_.get(key);
+    if (node == nullptr && required) problems_.add(table_.source(), field(key), "is required");
+    return node;
+}
+
+void Table::problem(std::string_view key, std::string_view text) {
+    const toml::node* at = table_.get(key);
+    problems_.add(at != nullptr ? at->source() : table_.source(), field(key), text);
+}
+
+std::optional<std::string> Table::string(std::string_view key, bool required) {
+    const toml::node* node = get(key, required);
+    if (node == nullptr) return std::nullopt;
+    if (auto v = node->value<std::string>()) return *v;
+    problems_.add(node->source(), field(key), "must be a string");
+    return std::nullopt;
+}
+
+std::optional<std::string> Table::path(std::string_view key, bool required) {
+    auto text = string(key, required);
+    if (text && (text->empty() || text->front() != '/')) {
+        problem(key, "must be an absolute path");
+        return std::nullopt;
+    }
+    return text;
+}
+
+std::optional<long long> Table::integer(std::string_view key, long long min, long long max) {
+    const toml::node* node = get(key, false);
+    if (node == nullptr) return std::nullopt;
+    auto v = node->value<long long>();
+    if (!v || !node->is_integer()) {
+        problems_.add(node->source(), field(key), "must be an integer");
+        return std::nullopt;
+    }
+    if (*v < min || *v > max) {
+        problems_.add(node->source(), field(key),
+                      "must be between " + std::to_string(min) + " and " + std::to_string(max));
+        return std::nullopt;
+    }
+    return v;
+}
+
+std::optional<std::vector<std::string>> Table::strings(std::string_view key, bool required) {
+    const toml::node* node = get(key, required);
+    if (node == nullptr) return std::nullopt;
+    const toml::array* array = node->as_array();
+    std::vector<std::string> out;
+    for (std::size_t i = 0; array != nullptr && i < array->size(); ++i) {
+        auto s = array->get(i)->value<std::string>();
+        if (!s) break;
+        out.push_back(*s);
+    }
+    if (array == nullptr || out.size() != array->size()) {
+        problems_.add(node->source(), field(key), "must be an array of strings");
+        return std::nullopt;
+    }
+    return out;
+}
+
+void Table::report_unknown(std::initializer_list<std::string_view> known) {
+    for (const auto& [key, value] : table_) {
+        if (std::find(known.begin(), known.end(), key.str()) == known.end()) {
+            problems_.add(value.source(), field(key.str()), "unknown key (misspelt?)");
+        }
+    }
+}
+
+}  // namespace dk::config

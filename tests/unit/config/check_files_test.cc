@@ -1,0 +1,73 @@
+// check_files: the pass that looks at the file system (kept apart from pure parsing).
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "config/config.h"
+
+namespace dk::config {
+namespace {
+
+class CheckFilesTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        char tmpl[] = "/tmp/dk-config-XXXXXX";
+        ASSERT_NE(::mkdtemp(tmpl), nullptr);
+        dir_ = tmpl;
+        key_ = dir_ + "/tsig.key";
+        std::ofstream(key_) << "key \"dk\" { algorithm hmac-sha256; secret \"AAAA\"; };\n";
+        ASSERT_EQ(::chmod(key_.c_str(), 0600), 0);
+    }
+    void TearDown() override { std::filesystem::remove_all(dir_); }
+
+    Config config(const std::string& reload = "/bin/true") {
+        auto c = parse_config(R"([[zone]]
+name = "example.net"
+primary = "192.0.2.53"
+tsig_key_file = ")" + key_ + R"("
+[[key]]
+name = "mx"
+endpoints = ["mx1.example.net:25"]
+cert_file = "/c.pem"
+key_file = "/k.pem"
+reload = [[")" + reload + R"("]]
+issue_command = ["/bin/true", "{csr}"]
+)",
+                              "dk.toml");
+        EXPECT_TRUE(c.ok()) << c.error().message;
+        return *c;
+    }
+    std::string dir_;
+    std::string key_;
+};
+
+TEST_F(CheckFilesTest, PrivateKeyFileAndRealProgramsPass) {
+    auto s = check_files(config());
+    EXPECT_TRUE(s.ok()) << s.error().message;
+}
+
+TEST_F(CheckFilesTest, ReadableTsigKeyIsRefused) {
+    ASSERT_EQ(::chmod(key_.c_str(), 0644), 0);
+    auto s = check_files(config());
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().kind, ErrorKind::bad_input);
+    EXPECT_NE(s.error().message.find("dk.toml: zone example.net.: tsig_key_file: "),
+              std::string::npos)
+        << s.error().message;
+}
+
+TEST_F(CheckFilesTest, MissingFilesAreAllReported) {
+    std::filesystem::remove(key_);
+    auto s = check_files(config(dir_ + "/no-such-reload"));
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.error().message.find("tsig_key_file"), std::string::npos) << s.error().message;
+    EXPECT_NE(
+        s.error().message.find("key mx: reload: " + dir_ + "/no-such-reload is not executable"),
+        std::string::npos)
+        << s.error().message;
+}
+
+}  // namespace
+}  // namespace dk::config
