@@ -59,6 +59,24 @@ std::string status_text(ldns_status s) {
 
 }  // namespace
 
+static const ldns_rr* find_cname(const ldns_rr_list* section, const ldns_rdf* name) {
+    for (std::size_t i = 0; i < ldns_rr_list_rr_count(section); ++i) {
+        const ldns_rr* rr = ldns_rr_list_rr(section, i);
+        if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME &&
+            ldns_dname_compare(ldns_rr_owner(rr), name) == 0) {
+            return rr;
+        }
+    }
+    return nullptr;
+}
+
+static bool contains_answer_for(const ldns_rr_list* section, const ldns_rdf* name) {
+    for (std::size_t i = 0; i < ldns_rr_list_rr_count(section); ++i) {
+        if (ldns_dname_compare(ldns_rr_owner(ldns_rr_list_rr(section, i)), name) == 0) return true;
+    }
+    return false;
+}
+
 Status validate_rrset(const ldns_rr_list& rrset, const ldns_rr_list& sigs, const ldns_rr_list& keys,
                       const ldns_rr_list& key_sigs, const ldns_rr_list* anchors, TimePoint now) {
     // ldns takes non-const lists although it only reads them.
@@ -154,6 +172,20 @@ ServerView TlsaView::ask(const HostPort& server, const std::string& owner, TimeP
         return fail("answered rcode " + std::to_string(rcode));
     if (!ldns_pkt_aa(reply->get())) return fail("not authoritative for " + owner);
     ldns::RdfPtr name(ldns_dname_new_frm_str(owner.c_str()));
+    // Follow CNAMEs in the answer (owner -> shared RRset); the TLSA sits at the last name.
+    for (int hops = 0; hops < 8; ++hops) {
+        const ldns_rr* cname = find_cname(ldns_pkt_answer(reply->get()), name.get());
+        if (cname == nullptr) break;
+        view.cname_ttl_max = std::max(view.cname_ttl_max, ldns_rr_ttl(cname));
+        name.reset(ldns_rdf_clone(ldns_rr_rdf(cname, 0)));
+        ldns::CStringPtr target(ldns_rdf2str(name.get()));
+        view.cname_chain.emplace_back(target ? target.get() : "?");
+        if (!contains_answer_for(ldns_pkt_answer(reply->get()), name.get())) {
+            // The server did not chase it (out of zone or a partial answer): ask for the target.
+            reply = query(server, view.cname_chain.back(), LDNS_RR_TYPE_TLSA, options_.transport);
+            if (!reply.ok()) return fail(reply.error().message);
+        }
+    }
     ldns::RrListPtr tlsa(ldns_rr_list_new());
     ldns::RrListPtr sigs(ldns_rr_list_new());
     select(ldns_pkt_answer(reply->get()), name.get(), LDNS_RR_TYPE_TLSA, tlsa.get(), sigs.get());

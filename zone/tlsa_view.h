@@ -25,7 +25,10 @@ struct ServerView {
     std::uint32_t ttl = 0;            // TLSA TTL
     std::uint32_t rrsig_original_ttl = 0;
     std::uint32_t negative_ttl = 0;  // min(SOA TTL, SOA MINIMUM)
-    bool validated = false;          // RRSIG chain checks out (an empty RRset counts as valid)
+    // CNAMEs followed from the owner (the RFC 7671 provider pattern), with their TTLs.
+    std::vector<std::string> cname_chain;
+    std::uint32_t cname_ttl_max = 0;
+    bool validated = false;  // RRSIG chain checks out (an empty RRset counts as valid)
     std::optional<TimePoint> rrsig_expiration;
     std::optional<TimePoint> rrsig_inception;
 };

@@ -49,6 +49,8 @@ void print_human(const std::string& owner, const std::vector<zone::ServerView>& 
                     s.server.to_string().c_str(), s.serial, s.rdatas.size(), s.ttl,
                     s.rrsig_original_ttl, s.negative_ttl,
                     s.validated ? "validated" : ("NOT validated: " + s.problem).c_str());
+        for (const auto& c : s.cname_chain)
+            std::printf("      CNAME -> %s (ttl %u)\n", c.c_str(), s.cname_ttl_max);
         for (const auto& r : s.rdatas) std::printf("      TLSA %s\n", r.c_str());
         if (s.rrsig_expiration) {
             const auto left =
@@ -71,6 +73,8 @@ nlohmann::json to_json(const std::string& owner, const std::vector<zone::ServerV
              {"ttl", s.ttl},
              {"rrsig_original_ttl", s.rrsig_original_ttl},
              {"negative_ttl", s.negative_ttl},
+             {"cnames", s.cname_chain},
+             {"cname_ttl_max", s.cname_ttl_max},
              {"validated", s.validated},
              {"problem", s.problem},
              {"rrsig_expiration", s.rrsig_expiration ? iso_time(*s.rrsig_expiration) : ""}});

@@ -99,8 +99,8 @@ Result<Config> parse_config(std::string_view text, const std::string& source) {
     try {
         root = toml::parse(text, source);
     } catch (const toml::parse_error& e) {
-        return Error::bad_input(source + ":" + std::to_string(e.source().begin.line) + ": " +
-                                std::string(e.description()));
+        return Error::bad_input(printable(source) + ":" + std::to_string(e.source().begin.line) +
+                                ": " + printable(e.description()));
     }
     Config c;
     c.source = source;

@@ -4,10 +4,25 @@
 
 namespace dk::config {
 
+std::string printable(std::string_view text) {
+    std::string out;
+    for (unsigned char c : text) {
+        if (c >= 0x20 && c != 0x7f) {
+            out += static_cast<char>(c);
+            continue;
+        }
+        static constexpr char digits[] = "0123456789abcdef";
+        out += "\\x";
+        out += digits[c >> 4];
+        out += digits[c & 0xf];
+    }
+    return out;
+}
+
 void Problems::add_at(std::uint32_t line, std::string_view field, std::string_view problem) {
     if (!text_.empty()) text_ += '\n';
-    text_ += source_ + ":" + std::to_string(line) + ": " + std::string(field) + ": " +
-             std::string(problem);
+    text_ += printable(source_) + ":" + std::to_string(line) + ": " + printable(field) + ": " +
+             printable(problem);
 }
 
 const toml::node* Table::get(std::string_view key, bool required) {

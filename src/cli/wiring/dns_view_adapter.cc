@@ -29,7 +29,7 @@ Result<engine::OwnerView> DnsViewAdapter::summarise(const std::string& owner,
             s.answered && s.rdatas == primary.rdatas && serial_at_least(s.serial, primary.serial);
         view.propagated = view.propagated && same;
         view.validated = view.validated && s.validated;
-        ttl_max = std::max({ttl_max, s.ttl, s.rrsig_original_ttl});
+        ttl_max = std::max({ttl_max, s.ttl, s.rrsig_original_ttl, s.cname_ttl_max});
         if (s.rdatas.empty()) ttl_max = std::max(ttl_max, s.negative_ttl);
     }
     view.ttl_max = Seconds{ttl_max};

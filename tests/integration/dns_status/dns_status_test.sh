@@ -34,6 +34,18 @@ check "the secondary was found from the NS RRset and validated" $?
 grep -q "resolver $TB_RESOLVER: AD" <<<"$out"
 check "the validating resolver answers with the AD bit" $?
 
+# The provider pattern: the owner is a CNAME to one shared TLSA RRset; it is followed and the
+# CNAME's TTL counts.
+printf 'server %s\nzone example.test\nupdate add _tlsa.shared.example.test 5 TLSA %s\nupdate add _465._tcp.mx2.example.test 7 CNAME _tlsa.shared.example.test.\nsend\n' \
+    "$TB_PRIMARY_ADDR" "$record" | nsupdate -k "$TB_TSIG_KEY_FILE"
+out=$("$dk" dns-status --zone example.test --server "$TB_PRIMARY" --owner _465._tcp.mx2 --trust-anchor "$TB_TRUST_ANCHOR_DS" \
+    --expect "$record" --wait 10 --json 2>&1)
+check "a CNAME owner is followed to the shared RRset, validated" $?
+grep -q '"cname_ttl_max": 7' <<<"$out"
+check "the CNAME's TTL is reported" $?
+printf 'server %s\nzone example.test\nupdate delete _tlsa.shared.example.test TLSA\nupdate delete _465._tcp.mx2.example.test CNAME\nsend\n' \
+    "$TB_PRIMARY_ADDR" | nsupdate -k "$TB_TSIG_KEY_FILE"
+
 kill -STOP "$knotd_pid"
 "$dk" publish --zone example.test --server "$TB_PRIMARY" --tsig-key "$TB_TSIG_KEY_FILE" --remove "_25._tcp.mx2 TLSA $record" >/dev/null
 start=$(date +%s)

@@ -181,6 +181,15 @@ TEST(Config, TablesOfTheWrongShapeAreReported) {
     expect_problem("state_dir = \"/x\"\n", "dk.toml:1: zone: at least one [[zone]] is required");
 }
 
+TEST(Config, EveryProblemStaysOnOneLine) {
+    // Found by the fuzzer: toml++ quotes the offending character, here a newline.
+    auto broken = parse_config("state_dir = i\n\"\"\n", "dk.toml");
+    ASSERT_FALSE(broken.ok());
+    EXPECT_EQ(broken.error().message.find('\n'), std::string::npos) << broken.error().message;
+    EXPECT_TRUE(broken.error().message.starts_with("dk.toml:1: ")) << broken.error().message;
+    expect_problem("\"a\\nb\" = 1\n" + valid, "dk.toml:1: a\\x0ab: unknown key");
+}
+
 TEST(Config, ReportsAllProblemsTogether) {
     auto c = parse_config("bogus = 1\n" + with(with(valid, "tlsa_ttl = 300", "tlsa_ttl = -1"),
                                                "\"{csr}\"", "\"{cert}\""),
