@@ -17,7 +17,14 @@ CREATE TABLE events (
     at      INTEGER NOT NULL,
     slot    TEXT NOT NULL,
     kind    TEXT NOT NULL,
-    details TEXT NOT NULL
+    details TEXT NOT NULL,
+    -- DNS changes: the zone, the TLSA owner, the serial after the update and the RRset before
+    -- and after (zone-file text); NULL for events that are not DNS changes.
+    zone         TEXT,
+    owner        TEXT,
+    serial       INTEGER,
+    rrset_before TEXT,
+    rrset_after  TEXT
 );
 CREATE INDEX events_at ON events (at);
 

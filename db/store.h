@@ -4,6 +4,8 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,12 +16,18 @@
 
 namespace dk::db {
 
+// One line of the audit trail. The DNS fields are set for DNS changes only.
 struct Event {
-    long long id = 0;
+    long long id = 0;  // assigned by the store; ignored by append()
     TimePoint at{};
     std::string slot;
     std::string kind;
-    std::string details;
+    std::string details;  // free text or JSON: what each server answered, the verdict, ...
+    std::optional<std::string> zone;
+    std::optional<std::string> owner;
+    std::optional<std::uint32_t> serial;
+    std::optional<std::string> rrset_before;  // zone-file text
+    std::optional<std::string> rrset_after;
 };
 
 class Store {
@@ -27,14 +35,20 @@ class Store {
     // Opens (creating if needed, mode 0600) and migrates to the newest schema.
     static Result<Store> open(const std::string& path);
 
+    // Runs body in one transaction: committed when it succeeds, rolled back when it fails or
+    // throws. Nests: an inner transaction joins the outer one's fate.
+    Status transaction(const std::function<Status()>& body);
+
     Result<int> schema_version();
     Result<std::optional<std::string>> slot_state(const std::string& slot);
     Result<std::vector<std::string>> slot_names();
     // Writes the slot's state and appends its event in one transaction.
     Status save_slot(const std::string& slot, const std::string& state_json, TimePoint at,
                      const std::string& kind, const std::string& details);
+    Status append(const Event& event);
     Status append_event(TimePoint at, const std::string& slot, const std::string& kind,
                         const std::string& details);
+    // Every event at or after since, oldest first (the log and audit export).
     Result<std::vector<Event>> events_since(TimePoint since);
     // The normalised CREATE statements of the live schema (tests compare with schema.sql).
     Result<std::string> live_schema();
@@ -43,6 +57,7 @@ class Store {
     explicit Store(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
     Status migrate();
     std::unique_ptr<SQLite::Database> db_;
+    int savepoints_ = 0;  // depth of open transaction() calls, names their savepoints
 };
 
 // CREATE statements with comments, case and spacing normalised, sorted.

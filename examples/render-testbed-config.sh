@@ -1,5 +1,5 @@
 #!/bin/bash
-# Fills examples/testbed.toml.in from a testbed env file: render-testbed-config.sh ENV STATE_DIR SERVED_DIR
+# Fills examples/testbed.toml from a testbed env file: render-testbed-config.sh ENV STATE_DIR SERVED_DIR
 set -euo pipefail
 env_file=$1 state_dir=$2 served_dir=$3
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -7,4 +7,4 @@ args=(-e "s|@STATE_DIR@|$state_dir|g" -e "s|@SERVED_DIR@|$served_dir|g" -e "s|@R
 while IFS='=' read -r key value; do
     [[ $key == TB_* ]] && args+=(-e "s|@${key}@|${value}|g")
 done <"$env_file"
-sed "${args[@]}" "$repo/examples/testbed.toml.in"
+sed "${args[@]}" "$repo/examples/testbed.toml"
