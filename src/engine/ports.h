@@ -26,7 +26,8 @@ class DnsView {
 class DnsPublisher {
   public:
     virtual ~DnsPublisher() = default;
-    virtual Status publish(const std::vector<TlsaChange>& changes) = 0;
+    // Returns what the primary said (outcome, new serial) for the event log.
+    virtual Result<std::string> publish(const std::vector<TlsaChange>& changes) = 0;
 };
 
 // Probes every address of every endpoint; verifies DANE against the owner's published RRset.

@@ -36,7 +36,7 @@ Result<Outcome> execute(const SlotSetup& setup, Ports& ports, const Action& acti
             return outcome;
         }
         case ActionKind::publish: {
-            DK_TRY_STATUS(ports.publisher.publish(action.changes));
+            DK_TRY(outcome.published, ports.publisher.publish(action.changes));
             // Waiting here is an optimisation: the next observation decides, so a lagging server
             // only delays the plan, it never makes it unsafe.
             auto waited = ports.dns.await_propagation(tlsa_owners(setup.endpoints),
@@ -137,7 +137,9 @@ Result<RunReport> run_slot(const SlotSetup& setup, Ports& ports, RunMode mode,
         }
         SlotState next_state = apply_outcome(report.state, action, *outcome);
         std::string details = action.reason;
-        if (!action.changes.empty()) details += ": " + describe_changes(action.changes);
+        if (!action.changes.empty()) {
+            details += ": " + describe_changes(action.changes) + " (" + outcome->published + ")";
+        }
         DK_TRY_STATUS(ports.store.save(next_state, std::string(to_string(action.kind)), details));
         report.state = std::move(next_state);
         report.executed.push_back(std::move(action));

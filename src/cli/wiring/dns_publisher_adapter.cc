@@ -32,7 +32,7 @@ Error error_for(const zone::UpdateResult& result) {
 
 // One UPDATE for every owner: all prerequisites hold together or nothing changes, and the
 // secondaries see a single serial step (a burst of serials makes IXFR followers lag).
-Status DnsPublisherAdapter::publish(const std::vector<engine::TlsaChange>& changes) {
+Result<std::string> DnsPublisherAdapter::publish(const std::vector<engine::TlsaChange>& changes) {
     std::map<std::string, std::vector<const engine::TlsaChange*>> by_owner;
     for (const auto& c : changes) by_owner[c.owner].push_back(&c);
     zone::ZoneChange change;
@@ -54,7 +54,8 @@ Status DnsPublisherAdapter::publish(const std::vector<engine::TlsaChange>& chang
                               {"owners", static_cast<long long>(by_owner.size())},
                               {"changes", static_cast<long long>(changes.size())},
                               {"serial", result.serial ? std::to_string(*result.serial) : "?"}});
-    return {};
+    return std::string(zone::to_string(result.outcome)) + " by " + result.rcode + ", serial " +
+           (result.serial ? std::to_string(*result.serial) : "?");
 }
 
 }  // namespace dk::cli

@@ -14,7 +14,7 @@ class DnsPublisherAdapter final : public engine::DnsPublisher {
     DnsPublisherAdapter(zone::Publisher& publisher, std::string zone, std::uint32_t ttl)
         : publisher_(publisher), zone_(std::move(zone)), ttl_(ttl) {}
 
-    Status publish(const std::vector<engine::TlsaChange>& changes) override;
+    Result<std::string> publish(const std::vector<engine::TlsaChange>& changes) override;
 
   private:
     zone::Publisher& publisher_;

@@ -1,0 +1,90 @@
+// The append-only event log: inserts and reads only (the schema's triggers refuse the rest).
+#include <SQLiteCpp/Statement.h>
+
+#include "db/db_error.h"
+#include "db/store.h"
+
+namespace dk::db {
+namespace {
+
+template <typename T>
+void bind_optional(SQLite::Statement& q, int index, const std::optional<T>& value) {
+    if (value)
+        q.bind(index, *value);
+    else
+        q.bind(index);  // NULL
+}
+
+template <typename T>
+std::optional<T> optional_column(const SQLite::Column& c);
+
+template <>
+std::optional<std::string> optional_column(const SQLite::Column& c) {
+    if (c.isNull()) return std::nullopt;
+    return c.getString();
+}
+
+template <>
+std::optional<std::uint32_t> optional_column(const SQLite::Column& c) {
+    if (c.isNull()) return std::nullopt;
+    return static_cast<std::uint32_t>(c.getInt64());
+}
+
+}  // namespace
+
+Status Store::append(const Event& e) {
+    try {
+        SQLite::Statement q(*db_,
+                            "INSERT INTO events (at, slot, kind, details, zone, owner, serial, "
+                            "rrset_before, rrset_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        q.bind(1, static_cast<int64_t>(unix_seconds(e.at)));
+        q.bind(2, e.slot);
+        q.bind(3, e.kind);
+        q.bind(4, e.details);
+        bind_optional(q, 5, e.zone);
+        bind_optional(q, 6, e.owner);
+        if (e.serial)
+            q.bind(7, static_cast<int64_t>(*e.serial));
+        else
+            q.bind(7);
+        bind_optional(q, 8, e.rrset_before);
+        bind_optional(q, 9, e.rrset_after);
+        q.exec();
+        return {};
+    } catch (const std::exception& ex) {
+        return db_error("append event " + e.kind + " for slot " + e.slot, ex);
+    }
+}
+
+Status Store::append_event(TimePoint at, const std::string& slot, const std::string& kind,
+                           const std::string& details) {
+    return append(Event{.at = at, .slot = slot, .kind = kind, .details = details});
+}
+
+Result<std::vector<Event>> Store::events_since(TimePoint since) {
+    try {
+        std::vector<Event> out;
+        SQLite::Statement q(
+            *db_,
+            "SELECT id, at, slot, kind, details, zone, owner, serial, rrset_before, "
+            "rrset_after FROM events WHERE at >= ? ORDER BY id");
+        q.bind(1, static_cast<int64_t>(unix_seconds(since)));
+        while (q.executeStep()) {
+            out.push_back(Event{.id = q.getColumn(0).getInt64(),
+                                .at = from_unix_seconds(q.getColumn(1).getInt64()),
+                                .slot = q.getColumn(2).getString(),
+                                .kind = q.getColumn(3).getString(),
+                                .details = q.getColumn(4).getString(),
+                                .zone = optional_column<std::string>(q.getColumn(5)),
+                                .owner = optional_column<std::string>(q.getColumn(6)),
+                                .serial = optional_column<std::uint32_t>(q.getColumn(7)),
+                                .rrset_before = optional_column<std::string>(q.getColumn(8)),
+                                .rrset_after = optional_column<std::string>(q.getColumn(9))});
+        }
+        return out;
+    } catch (const std::exception& e) {
+        return db_error("read events", e);
+    }
+}
+
+}  // namespace dk::db
