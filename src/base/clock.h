@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <string>
 
 namespace dk {
 
@@ -36,5 +37,8 @@ inline long long unix_seconds(TimePoint t) {
 inline TimePoint from_unix_seconds(long long s) {
     return TimePoint{Seconds{s}};
 }
+
+// RFC 3339 in UTC to the second: 2026-11-24T12:00:00Z.
+std::string iso_time(TimePoint t);
 
 }  // namespace dk

@@ -9,8 +9,10 @@
 #include "base/files.h"
 #include "base/log.h"
 #include "cert/chain.h"
+#include "cli/engine_verbs.h"
 #include "cli/handlers.h"
 #include "cli/step_printer.h"
+#include "cli/wiring/delivery.h"
 #include "cli/wiring/runtime.h"
 #include "engine/safety.h"
 
@@ -59,7 +61,8 @@ Status take_request(Runtime& rt, const std::string& slot) {
     return {};
 }
 
-// Runs every selected slot until it waits; the worst result decides the exit code.
+}  // namespace
+
 int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMode mode,
               TimePoint* wake) {
     std::string unknown;
@@ -75,6 +78,9 @@ int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMod
             worst = std::max(worst, fail(runtime.error()));
             continue;
         }
+        // A certificate an ACME client handed over (hook deliver) is taken under the lock.
+        if (auto s = take_delivery(rt, (*runtime)->vault(), slot->name); !s.ok())
+            worst = std::max(worst, fail(s.error()));
         auto ports = (*runtime)->ports();
         auto report = engine::run_slot((*runtime)->setup(), ports, mode, print_step);
         if (!report.ok()) {
@@ -86,8 +92,6 @@ int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMod
     }
     return worst;
 }
-
-}  // namespace
 
 int run_run(const Invocation& inv) {
     cxxopts::Options options("danekeeper run",

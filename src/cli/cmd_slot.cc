@@ -12,6 +12,7 @@
 
 #include "base/files.h"
 #include "cert/chain.h"
+#include "cli/engine_verbs.h"
 #include "cli/handlers.h"
 #include "cli/step_printer.h"
 #include "cli/wiring/runtime.h"
@@ -156,24 +157,25 @@ int run_status(const Invocation& inv) {
 
 // When a danekeeper holds the state lock (the daemon), SIGHUP makes it look at once. The pid in
 // the lock file counts only while the lock is held and the pid runs this same program.
-void wake_running_daemon(const std::string& state_dir) {
+long wake_running_daemon(const std::string& state_dir) {
     const std::string path = state_dir + "/danekeeper.lock";
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return;
+    if (fd < 0) return 0;
     const bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0;
     char text[32] = {};
     const ssize_t n = ::pread(fd, text, sizeof text - 1, 0);
     ::close(fd);
-    if (!held || n <= 0) return;
+    if (!held || n <= 0) return 0;
     const long pid = std::strtol(text, nullptr, 10);
-    if (pid <= 1 || pid == ::getpid()) return;
+    if (pid <= 1 || pid == ::getpid()) return 0;
     char exe[4096] = {};
     char self[4096] = {};
     const std::string proc = "/proc/" + std::to_string(pid) + "/exe";
     if (::readlink(proc.c_str(), exe, sizeof exe - 1) <= 0 ||
         ::readlink("/proc/self/exe", self, sizeof self - 1) <= 0)
-        return;
-    if (std::string(exe) == self) ::kill(static_cast<pid_t>(pid), SIGHUP);
+        return 0;
+    if (std::string(exe) != self) return 0;
+    return ::kill(static_cast<pid_t>(pid), SIGHUP) == 0 ? pid : 0;
 }
 
 int run_rollover(const Invocation& inv) {

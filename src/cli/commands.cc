@@ -22,6 +22,10 @@ std::span<const Command> all_commands() {
         Command{"dns-status", "what every authoritative server serves at a TLSA owner, validated",
                 run_dns_status},
         Command{"publish", "add or remove single records by RFC 2136 dynamic update", run_publish},
+        Command{"hook",
+                "hook deliver SLOT CHAIN KEY | hook csr SLOT: take a certificate from an ACME "
+                "client, or give it the CSR",
+                run_hook},
     };
     return commands;
 }

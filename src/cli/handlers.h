@@ -16,5 +16,6 @@ int run_tlsa(const Invocation& invocation);
 int run_probe(const Invocation& invocation);
 int run_dns_status(const Invocation& invocation);
 int run_publish(const Invocation& invocation);
+int run_hook(const Invocation& invocation);
 
 }  // namespace dk::cli

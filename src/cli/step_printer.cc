@@ -1,17 +1,6 @@
 #include "cli/step_printer.h"
 
-#include <ctime>
-
 namespace dk::cli {
-
-std::string iso_time(TimePoint t) {
-    const std::time_t s = static_cast<std::time_t>(unix_seconds(t));
-    std::tm tm{};
-    gmtime_r(&s, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 std::string describe(const engine::Action& a) {
     std::string out = std::string(engine::to_string(a.kind)) + ": " + a.reason;

@@ -10,6 +10,5 @@ namespace dk::cli {
 
 std::string describe(const engine::Action& action);
 std::string describe(const engine::SlotState& state);
-std::string iso_time(TimePoint t);
 
 }  // namespace dk::cli

@@ -54,7 +54,10 @@ void check_placeholders(Table& t, const std::vector<std::string>& argv) {
 
 void parse_issuing(Table& t, SlotConfig& s) {
     s.certificates = t.string("certificates", false).value_or("command");
-    if (s.certificates != "command") t.problem("certificates", "must be \"command\"");
+    // command: our CSR to the operator's program; hook: an ACME client the operator runs hands
+    // its result to `danekeeper hook deliver`.
+    if (s.certificates != "command" && s.certificates != "hook")
+        t.problem("certificates", "must be \"command\" or \"hook\"");
     auto cmd = t.strings("issue_command", s.certificates == "command");
     if (!cmd) return;
     s.issue_command = *cmd;

@@ -132,6 +132,12 @@ std::optional<Action> roll_to_next(const SlotState& s, const SlotPolicy& p,
                                    const Observations& obs) {
     // The certificate can come while the record ages: nothing is served until deploy.
     if (!s.next_cert_not_after) {
+        if (p.certificates_delivered) {
+            return wait_until(obs.now + p.recheck,
+                              "rollover: waiting for the ACME client to deliver a certificate "
+                              "for the next key (its CSR: danekeeper hook csr " +
+                                  s.slot + " --next)");
+        }
         return simple(ActionKind::request_certificate, "rollover: certificate for the next key",
                       true);
     }
@@ -174,6 +180,7 @@ std::optional<Action> renew_current(const SlotState& s, const SlotPolicy& p,
     const bool due =
         !s.current_cert_not_after || obs.now >= *s.current_cert_not_after - p.renew_before;
     if (!due && !s.renewal_cert_not_after) return std::nullopt;
+    if (!s.renewal_cert_not_after && p.certificates_delivered) return std::nullopt;  // waits
     if (!s.renewal_cert_not_after) {
         return simple(ActionKind::request_certificate, "renewal: certificate for the current key");
     }
@@ -202,6 +209,13 @@ Action steady_verification(const SlotState& s, const SlotPolicy& p, const Observ
         }
     }
     TimePoint wake = obs.now + p.recheck;
+    const bool renewal_due =
+        !s.current_cert_not_after || obs.now >= *s.current_cert_not_after - p.renew_before;
+    if (renewal_due && p.certificates_delivered) {
+        return wait_until(wake,
+                          "all endpoints match; renewal due: waiting for the ACME client to "
+                          "deliver a certificate for the current key (danekeeper hook deliver)");
+    }
     if (s.current_cert_not_after) wake = std::min(wake, *s.current_cert_not_after - p.renew_before);
     wake = std::min(wake, s.current->created_at + p.rollover_every);
     return wait_until(std::max(wake, obs.now + Seconds{1}), "all endpoints match; nothing due");

@@ -17,6 +17,9 @@ struct SlotPolicy {
     Seconds recheck{3600};        // steady state: look again this often
     Seconds retry{30};            // after a failure or an alert
     Seconds propagation_poll{2};  // while records propagate
+    // certificates = "hook": the operator's ACME client brings certificates on its own schedule
+    // (`hook deliver`); the engine waits for them instead of asking.
+    bool certificates_delivered = false;
 };
 
 // The earliest safe switch to a key published at t1 (RFC 7671 section 8.1: two TTLs + margin).

@@ -103,13 +103,10 @@ Result<std::string> FileKeyVault::check_chain_for_key(const std::string& text,
 Result<TimePoint> FileKeyVault::obtain_certificate(const std::string& /*slot*/,
                                                    const engine::SlotKey& key) {
     DK_TRY_STATUS(ensure_dirs());
-    DK_TRY(std::string key_pem, files::read_limited(key_path(key.id)));
-    DK_TRY(ossl::EvpPkeyPtr pkey, cert::parse_private_key_pem(key_pem, key_path(key.id)));
-    std::vector<std::string> names;
-    for (const auto& ep : slot_.endpoints) {
-        if (std::find(names.begin(), names.end(), ep.host) == names.end()) names.push_back(ep.host);
-    }
-    DK_TRY(std::string csr, cert::make_csr_pem(*pkey, names));
+    // The planner waits for `hook deliver` in hook mode; asking here would be a bug.
+    if (slot_.certificates == "hook")
+        return Error::bad_input("slot " + slot_.name + " takes certificates from its hook");
+    DK_TRY(std::string csr, make_csr(key));
     const std::string csr_path = state_dir_ + "/tmp/" + key.id + ".csr";
     const std::string out_path = state_dir_ + "/tmp/" + key.id + ".issued.pem";
     ::unlink(out_path.c_str());
@@ -130,12 +127,30 @@ Result<TimePoint> FileKeyVault::obtain_certificate(const std::string& /*slot*/,
                                   done.err.substr(0, 200));
     }
     DK_TRY(std::string issued, files::read_limited(out_path));
-    DK_TRY(std::string chain, check_chain_for_key(issued, key, "issued certificate"));
-    DK_TRY_STATUS(files::write_atomic(chain_path(key.id), chain, 0644, files::Overwrite::yes));
+    DK_TRY(TimePoint not_after, store_chain(key, issued, "issued certificate"));
     ::unlink(out_path.c_str());
+    return not_after;
+}
+
+Result<std::string> FileKeyVault::make_csr(const engine::SlotKey& key) const {
+    DK_TRY(std::string key_pem, files::read_limited(key_path(key.id)));
+    DK_TRY(ossl::EvpPkeyPtr pkey, cert::parse_private_key_pem(key_pem, key_path(key.id)));
+    std::vector<std::string> names;
+    for (const auto& ep : slot_.endpoints) {
+        if (std::find(names.begin(), names.end(), ep.host) == names.end()) names.push_back(ep.host);
+    }
+    return cert::make_csr_pem(*pkey, names);
+}
+
+Result<TimePoint> FileKeyVault::store_chain(const engine::SlotKey& key,
+                                            const std::string& chain_text,
+                                            const std::string& source) {
+    DK_TRY_STATUS(ensure_dirs());
+    DK_TRY(std::string chain, check_chain_for_key(chain_text, key, source));
+    DK_TRY_STATUS(files::write_atomic(chain_path(key.id), chain, 0644, files::Overwrite::yes));
     DK_TRY(cert::Chain parsed, cert::parse_chain_pem(chain, chain_path(key.id)));
     log::info(
-        "certificate.issued",
+        "certificate.stored",
         {{"slot", slot_.name}, {"key", key.id}, {"issuer", cert::issuer_text(*parsed.front())}});
     return cert::not_after(*parsed.front());
 }

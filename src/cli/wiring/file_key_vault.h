@@ -26,12 +26,20 @@ class FileKeyVault final : public engine::KeyVault {
 
     [[nodiscard]] std::string key_path(const std::string& id) const;
     [[nodiscard]] std::string chain_path(const std::string& id) const;
+    // A CSR for the key, naming every endpoint host.
+    Result<std::string> make_csr(const engine::SlotKey& key) const;
+    // Checks a chain for the key (order, key, validity, names) and stores it; its expiry.
+    Result<TimePoint> store_chain(const engine::SlotKey& key, const std::string& chain_text,
+                                  const std::string& source);
 
-  private:
-    Status ensure_dirs() const;
+    // The chain in canonical PEM if it is for the key, in order, valid now and names every
+    // endpoint host; check_failed otherwise.
     Result<std::string> check_chain_for_key(const std::string& chain_text,
                                             const engine::SlotKey& key,
                                             const std::string& source) const;
+
+  private:
+    Status ensure_dirs() const;
     std::string state_dir_;
     const config::SlotConfig& slot_;
 };

@@ -9,6 +9,7 @@ engine::SlotPolicy policy_for(const config::SlotConfig& slot) {
     p.margin = Seconds{slot.margin_seconds};
     p.renew_before = Seconds{static_cast<long long>(slot.renew_before_days) * 86400};
     p.rollover_every = Seconds{static_cast<long long>(slot.rollover_every_days) * 86400};
+    p.certificates_delivered = slot.certificates == "hook";
     return p;
 }
 

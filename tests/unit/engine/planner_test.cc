@@ -293,5 +293,62 @@ TEST_F(PlannerTest, EmergencySwitchesAsSoonAsSafe) {
     EXPECT_EQ(plan().kind, ActionKind::request_certificate);
 }
 
+// certificates = "hook": the ACME client brings certificates; the engine waits, never asks.
+TEST_F(RollingTest, HookModeWaitsForTheNextKeysCertificateThenDeploysIt) {
+    policy.certificates_delivered = true;
+    obs.now = epoch + Seconds{2000};
+    Action a = plan();
+    ASSERT_EQ(a.kind, ActionKind::wait);
+    EXPECT_EQ(a.at, obs.now + policy.recheck);
+    EXPECT_NE(a.reason.find("hook csr mx --next"), std::string::npos);
+    state.next_cert_not_after = epoch + hours(24 * 90);  // delivered
+    obs.pending_chain_matches = std::vector<TlsaRecord>{record_for(nxt)};
+    a = plan();
+    EXPECT_EQ(a.kind, ActionKind::deploy);
+    EXPECT_TRUE(a.for_next);
+}
+
+class SteadyHookTest : public PlannerTest {
+  protected:
+    SteadyHookTest() {
+        policy.certificates_delivered = true;
+        state.next = nxt;
+        state.next->published_at = epoch;
+        state.switch_not_before = epoch + Seconds{1020};
+        publish_records({record_for(cur), record_for(nxt)});
+        serve(cur);
+    }
+};
+
+TEST_F(SteadyHookTest, DueRenewalWaitsWithoutATightLoop) {
+    obs.now = *state.current_cert_not_after - policy.renew_before + Seconds{10};
+    const Action a = plan();
+    ASSERT_EQ(a.kind, ActionKind::wait);
+    EXPECT_EQ(a.at, obs.now + policy.recheck);
+    EXPECT_NE(a.reason.find("renewal due"), std::string::npos);
+}
+
+TEST_F(SteadyHookTest, DueRenewalStillAlertsOnAMismatchingEndpoint) {
+    obs.now = *state.current_cert_not_after - policy.renew_before + Seconds{10};
+    obs.endpoints = {serving("mx1:25", cur), serving("mx2:25", key(7), false)};
+    EXPECT_EQ(plan().kind, ActionKind::alert);
+}
+
+TEST_F(SteadyHookTest, DeliveredRenewalIsDeployed) {
+    obs.now = *state.current_cert_not_after - policy.renew_before + Seconds{10};
+    state.renewal_cert_not_after = epoch + hours(24 * 170);
+    obs.pending_chain_matches = std::vector<TlsaRecord>{record_for(cur)};
+    const Action a = plan();
+    EXPECT_EQ(a.kind, ActionKind::deploy);
+    EXPECT_FALSE(a.for_next);
+}
+
+TEST_F(SteadyHookTest, NotDueSleepsUntilRenewalTime) {
+    const Action a = plan();
+    ASSERT_EQ(a.kind, ActionKind::wait);
+    EXPECT_EQ(a.at, std::min(obs.now + policy.recheck,
+                             *state.current_cert_not_after - policy.renew_before));
+}
+
 }  // namespace
 }  // namespace dk::engine

@@ -1,0 +1,157 @@
+// `danekeeper hook deliver SLOT CHAIN KEY` and `hook csr SLOT`: the bridge to the ACME client an
+// operator already runs (certbot, acme.sh, dehydrated; ready scripts in hooks/).
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cxxopts.hpp>
+
+#include "base/files.h"
+#include "base/log.h"
+#include "cli/engine_verbs.h"
+#include "cli/handlers.h"
+#include "cli/wiring/delivery.h"
+#include "cli/wiring/runtime.h"
+
+namespace dk::cli {
+namespace {
+
+constexpr const char* usage =
+    "danekeeper hook deliver SLOT CHAIN KEY | hook csr SLOT [--next] [-o FILE]";
+
+struct HookArgs {
+    std::vector<std::string> positional;
+    bool next = false;
+    std::optional<std::string> out;
+};
+
+Result<HookArgs> parse_hook_args(const Invocation& inv, bool* help) {
+    cxxopts::Options options("danekeeper hook", usage);
+    options.add_options()("next", "csr: for the slot's next key instead of the current one")(
+        "o,output", "csr: write to FILE instead of standard output", cxxopts::value<std::string>())(
+        "h,help", "show help")("positional", "",
+                               cxxopts::value<std::vector<std::string>>()->default_value({}));
+    options.parse_positional({"positional"});
+    ArgvView argv(inv.args);
+    try {
+        auto parsed = options.parse(argv.argc(), argv.argv());
+        *help = parsed.count("help") > 0;
+        if (*help) std::printf("%s\n", options.help().c_str());
+        HookArgs a;
+        a.positional = parsed["positional"].as<std::vector<std::string>>();
+        a.next = parsed.count("next") > 0;
+        if (parsed.count("output")) a.out = parsed["output"].as<std::string>();
+        return a;
+    } catch (const cxxopts::exceptions::exception& e) {
+        return Error::bad_input(e.what());
+    }
+}
+
+struct SlotContext {
+    const config::SlotConfig* slot = nullptr;
+    engine::SlotState state;
+};
+
+Result<SlotContext> hook_slot(Runtime& rt, const std::string& name) {
+    const auto* slot = rt.config.slot(name);
+    if (slot == nullptr)
+        return Error::bad_input("no key slot named '" + name + "' in " + rt.config.source);
+    if (slot->certificates != "hook") {
+        return Error::bad_input(rt.config.source + ": slot " + name + " takes certificates from '" +
+                                slot->certificates + "'; set certificates = \"hook\" to deliver");
+    }
+    DK_TRY(auto loaded, rt.states.load(name));
+    if (!loaded)
+        return Error::bad_input("slot " + name + " is not adopted yet (danekeeper adopt " + name +
+                                ")");
+    return SlotContext{slot, *loaded};
+}
+
+int deliver(const Invocation& inv, const std::string& slot_name, const std::string& chain_file,
+            const std::string& key_file) {
+    auto rt = open_runtime(inv.globals.config_path, Locking::read_only);
+    if (!rt.ok()) return fail(rt.error());
+    auto ctx = hook_slot(**rt, slot_name);
+    if (!ctx.ok()) return fail(ctx.error());
+    auto chain_text = files::read_limited(chain_file);
+    if (!chain_text.ok()) return fail(chain_text.error());
+    auto key_text = files::read_limited(key_file);
+    if (!key_text.ok()) return fail(key_text.error());
+    FileKeyVault vault((*rt)->config.state_dir, *ctx->slot);
+    auto checked = check_delivery(ctx->state, vault, *chain_text, chain_file, *key_text, key_file);
+    if (!checked.ok()) return fail(checked.error());
+    const auto& decision = checked->decision;
+    if (decision.verdict == engine::DeliveryVerdict::refuse) {
+        log::warn("hook.refused",
+                  {{"slot", slot_name}, {"chain", chain_file}, {"reason", decision.reason}});
+        if (auto s = (*rt)->states.record_event(slot_name, "hook_refused",
+                                                chain_file + ": " + decision.reason);
+            !s.ok())
+            return fail(s.error());
+        std::fprintf(stderr,
+                     "danekeeper: REFUSED %s for slot %s: %s; the served certificate stays as it "
+                     "is\n",
+                     chain_file.c_str(), slot_name.c_str(), decision.reason.c_str());
+        return to_int(exit_code_for(ErrorKind::check_failed));
+    }
+    if (decision.verdict == engine::DeliveryVerdict::already_have) {
+        std::printf("nothing to do: %s\n", decision.reason.c_str());
+        return 0;
+    }
+    const std::string dir = (*rt)->config.state_dir + "/deliveries";
+    ::mkdir(dir.c_str(), 0700);
+    if (auto s = files::write_atomic(delivery_path((*rt)->config, slot_name), checked->chain_pem,
+                                     0600, files::Overwrite::yes);
+        !s.ok())
+        return fail(s.error());
+    if (auto s = (*rt)->states.record_event(slot_name, "hook_accepted",
+                                            chain_file + ": " + decision.reason);
+        !s.ok())
+        return fail(s.error());
+    std::printf("accepted: %s\n", decision.reason.c_str());
+    if (const long pid = wake_running_daemon((*rt)->config.state_dir); pid != 0) {
+        std::printf("handed to the running daemon (pid %ld), which deploys and verifies it\n", pid);
+        return 0;
+    }
+    // No daemon: take the lock and let the engine deploy and verify it now.
+    const std::string state_dir = (*rt)->config.state_dir;
+    rt->reset();
+    auto locked = open_runtime(inv.globals.config_path, Locking::exclusive);
+    if (!locked.ok()) return fail(locked.error());
+    return run_slots(**locked, {slot_name}, engine::RunMode::apply, nullptr);
+}
+
+int write_csr(const Invocation& inv, const std::string& slot_name, const HookArgs& args) {
+    auto rt = open_runtime(inv.globals.config_path, Locking::read_only);
+    if (!rt.ok()) return fail(rt.error());
+    auto ctx = hook_slot(**rt, slot_name);
+    if (!ctx.ok()) return fail(ctx.error());
+    const auto& key = args.next ? ctx->state.next : ctx->state.current;
+    if (!key)
+        return fail(Error::bad_input("slot " + slot_name + " has no " +
+                                     (args.next ? "next" : "current") + " key yet"));
+    FileKeyVault vault((*rt)->config.state_dir, *ctx->slot);
+    auto csr = vault.make_csr(*key);
+    if (!csr.ok()) return fail(csr.error());
+    if (args.out) {
+        if (auto s = files::write_atomic(*args.out, *csr, 0644, files::Overwrite::yes); !s.ok())
+            return fail(s.error());
+    } else {
+        std::fputs(csr->c_str(), stdout);
+    }
+    return 0;
+}
+
+}  // namespace
+
+int run_hook(const Invocation& inv) {
+    bool help = false;
+    auto args = parse_hook_args(inv, &help);
+    if (help) return 0;
+    if (!args.ok()) return fail(args.error());
+    const auto& p = args->positional;
+    if (p.size() == 4 && p[0] == "deliver") return deliver(inv, p[1], p[2], p[3]);
+    if (p.size() == 2 && p[0] == "csr") return write_csr(inv, p[1], *args);
+    return fail(Error::bad_input(std::string("usage: ") + usage));
+}
+
+}  // namespace dk::cli
