@@ -33,7 +33,12 @@ fail() {
 dk() { "$dk_bin" --config "$work/dk.toml" "$@"; }
 status_field() { dk status --json 2>/dev/null | python3 -c "import json,sys; s=json.load(sys.stdin)[0]; print(s$1)"; }
 served_sha() { sha256sum "$work/served/mx-chain.pem" | cut -d' ' -f1; }
-events() { python3 -c "import sqlite3,sys; print('\n'.join(' '.join(map(str,r)) for r in sqlite3.connect(sys.argv[1]).execute('select kind, details from events order by id')))" "$work/state/state.db"; }
+# The event log, one "kind details" line each (into a file: grep -q must not cut the pipe).
+has_event() {
+    python3 -c "import sqlite3,sys; print('\n'.join(' '.join(map(str,r)) for r in sqlite3.connect(sys.argv[1]).execute('select kind, details from events order by id')))" \
+        "$work/state/state.db" >"$work/events.txt"
+    grep -q "^$1" "$work/events.txt"
+}
 
 echo "== slot mx serves mx1's key on mx1 and mx2; adopt it and publish current + next"
 cp "$TB_MX1_KEY" "$work/served/mx-key.pem"
@@ -75,7 +80,7 @@ grep -q "neither the slot's current nor its published next key" "$work/certbot1.
     fail "refusal does not say why"
 [[ -s $work/le/config/live/mx/fullchain.pem ]] || fail "certbot did not get a certificate"
 [[ $(served_sha) == "$before" ]] || fail "the served chain changed after a refusal"
-events | grep -q "^hook_refused" || fail "no hook_refused event"
+has_event hook_refused || fail "no hook_refused event"
 # Running the hook by hand shows its exit code: 1 = refused.
 set +e
 RENEWED_LINEAGE=$work/le/config/live/mx DANEKEEPER=$dk_bin DANEKEEPER_CONFIG=$work/dk.toml \
@@ -88,7 +93,9 @@ echo "== 2. certbot renewing with the slot's current key is accepted, deployed a
 # What an operator does once: give certbot's lineage the key danekeeper serves, and --reuse-key.
 archive_key=$(readlink -f "$work/le/config/live/mx/privkey.pem")
 cp "$work/served/mx-key.pem" "$archive_key"
-certbot_run renew --cert-name mx --force-renewal --reuse-key --deploy-hook "$hook" \
+# Off a terminal, certbot renew first sleeps up to 8 minutes at random unless told not to.
+certbot_run renew --cert-name mx --force-renewal --reuse-key --no-random-sleep-on-renew \
+    --deploy-hook "$hook" \
     >"$work/certbot2.log" 2>&1 ||
     { cat "$work/certbot2.log"; fail "certbot renew failed"; }
 grep -q "accepted: renewal of the current key" "$work/certbot2.log" ||
@@ -101,10 +108,27 @@ for ep in "mx1.example.test:25@$TB_MX1_ADDR" "mx2.example.test:25@$TB_MX2_ADDR";
         openssl x509 -noout -issuer)
     grep -qi pebble <<<"$out" || fail "$ep does not present the Pebble certificate: $out"
 done
-events | grep -q "^hook_delivered" || fail "no hook_delivered event"
+has_event hook_delivered || fail "no hook_delivered event"
 echo "-- a second delivery of the same certificate changes nothing"
 RENEWED_LINEAGE=$work/le/config/live/mx DANEKEEPER=$dk_bin DANEKEEPER_CONFIG=$work/dk.toml \
     "$repo/hooks/certbot-deploy-hook" mx | grep -q "nothing to do" || fail "repeat not idempotent"
+
+echo "-- the dehydrated and acme.sh scripts pass the same files the way those clients call them"
+lineage=$work/le/config/live/mx
+out=$(DANEKEEPER=$dk_bin DANEKEEPER_CONFIG=$work/dk.toml DANEKEEPER_SLOT_mx1_example_test=mx \
+    "$repo/hooks/dehydrated-hook" deploy_cert mx1.example.test "$lineage/privkey.pem" \
+    "$lineage/cert.pem" "$lineage/fullchain.pem" "$lineage/chain.pem" 1700000000)
+grep -q "nothing to do" <<<"$out" || fail "dehydrated-hook: $out"
+DANEKEEPER=/bin/false "$repo/hooks/dehydrated-hook" deploy_challenge mx1.example.test t v ||
+    fail "dehydrated-hook must ignore other handlers"
+out=$(DANEKEEPER=$dk_bin DANEKEEPER_CONFIG=$work/dk.toml CERT_FULLCHAIN_PATH=$lineage/fullchain.pem \
+    CERT_KEY_PATH=$lineage/privkey.pem "$repo/hooks/acme.sh-reloadcmd" mx)
+grep -q "nothing to do" <<<"$out" || fail "acme.sh-reloadcmd: $out"
+set +e
+"$repo/hooks/acme.sh-reloadcmd" mx 2>/dev/null
+rc=$?
+set -e
+[[ $rc == 2 ]] || fail "acme.sh-reloadcmd without CERT_* exited $rc, wanted 2"
 
 echo "== 3. a certificate for the published next key is kept for the switch"
 next_id=$(status_field "['next']['id']")
