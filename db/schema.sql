@@ -36,3 +36,25 @@ CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
 BEGIN
     SELECT RAISE(ABORT, 'events are append-only');
 END;
+
+-- The DNSSEC keys of the zones danekeeper signs (zone/dnssec_keys/key_record.h), one row per key:
+-- role, state (generated, awaiting_ds, published, active, retired, ds_withdrawn, removed), the
+-- DNSKEY RDATA in hex, and the times the rollover timings count from (Unix seconds). The key
+-- material is in STATE_DIR/dnssec/ZONE/K*.private, never here.
+CREATE TABLE dnssec_keys (
+    zone           TEXT NOT NULL,
+    tag            INTEGER NOT NULL,
+    algorithm      INTEGER NOT NULL,
+    role           TEXT NOT NULL CHECK (role IN ('ksk', 'zsk')),
+    state          TEXT NOT NULL,
+    dnskey         TEXT NOT NULL,
+    created        INTEGER NOT NULL,
+    activated      INTEGER,
+    state_since    INTEGER NOT NULL,
+    state_serial   INTEGER,
+    state_seen     INTEGER,
+    ds_seen        INTEGER,
+    ds_gone        INTEGER,
+    roll_requested INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (zone, tag, algorithm)
+);

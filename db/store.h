@@ -30,6 +30,26 @@ struct Event {
     std::optional<std::string> rrset_after;
 };
 
+// One DNSSEC key of a signed zone as stored (zone/dnssec_keys/key_record.h has the meaning;
+// the wiring converts). Times are Unix seconds.
+struct DnssecKeyRow {
+    std::string zone;
+    int tag = 0;
+    int algorithm = 0;
+    std::string role;   // "ksk", "zsk"
+    std::string state;  // "generated", "awaiting_ds", "published", "active", ...
+    std::string dnskey_hex;
+    long long created = 0;
+    std::optional<long long> activated;
+    long long state_since = 0;
+    std::optional<long long> state_serial;
+    std::optional<long long> state_seen;
+    std::optional<long long> ds_seen;
+    std::optional<long long> ds_gone;
+    bool roll_requested = false;
+    friend bool operator==(const DnssecKeyRow&, const DnssecKeyRow&) = default;
+};
+
 class Store {
   public:
     // Opens (creating if needed, mode 0600) and migrates to the newest schema.
@@ -48,6 +68,11 @@ class Store {
     Status append(const Event& event);
     Status append_event(TimePoint at, const std::string& slot, const std::string& kind,
                         const std::string& details);
+    // The DNSSEC keys of a zone (empty when it has none yet), in the order they were saved.
+    Result<std::vector<DnssecKeyRow>> dnssec_keys(const std::string& zone);
+    // Replaces the zone's key rows and appends `event`, in one transaction.
+    Status save_dnssec_keys(const std::string& zone, const std::vector<DnssecKeyRow>& rows,
+                            const Event& event);
     // Every event at or after since, oldest first (the log and audit export).
     Result<std::vector<Event>> events_since(TimePoint since);
     // The normalised CREATE statements of the live schema (tests compare with schema.sql).

@@ -103,6 +103,12 @@ Result<std::string> read_limited(const std::string& path, std::size_t max_bytes)
 
 Status write_atomic(const std::string& path, std::string_view data, mode_t mode,
                     Overwrite overwrite) {
+    return write_atomic_pieces(path, mode, overwrite,
+                               [data](const PieceWriter& write) { return write(data); });
+}
+
+Status write_atomic_pieces(const std::string& path, mode_t mode, Overwrite overwrite,
+                           const std::function<Status(const PieceWriter& write)>& produce) {
     const std::string dir = directory_of(path);
     const std::string temp = temp_name_for(path);
     FdCloser fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
@@ -112,7 +118,10 @@ Status write_atomic(const std::string& path, std::string_view data, mode_t mode,
         ::unlink(temp.c_str());
         return Error::environment(temp + ": chmod failed: " + errno_text());
     }
-    if (auto s = write_all(fd.get(), data, temp); !s.ok()) {
+    const PieceWriter write = [&](std::string_view piece) {
+        return write_all(fd.get(), piece, temp);
+    };
+    if (auto s = produce(write); !s.ok()) {
         ::unlink(temp.c_str());
         return s;
     }

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,12 @@ enum class Overwrite { no, yes };
 // (Overwrite::no: fails if the target exists), then fsyncs the directory.
 Status write_atomic(const std::string& path, std::string_view data, mode_t mode,
                     Overwrite overwrite);
+
+// The same for data made in pieces (a signed zone of a hundred megabytes is never held whole):
+// produce(write) calls write(piece) as often as it likes; a failure of either leaves no file.
+using PieceWriter = std::function<Status(std::string_view piece)>;
+Status write_atomic_pieces(const std::string& path, mode_t mode, Overwrite overwrite,
+                           const std::function<Status(const PieceWriter& write)>& produce);
 
 // A secret file (TSIG key, private key, account key) must be a regular file not readable by
 // group or others. Returns bad_input naming the path and its mode otherwise.

@@ -13,7 +13,9 @@
 #include "cli/handlers.h"
 #include "cli/step_printer.h"
 #include "cli/wiring/delivery.h"
+#include "cli/wiring/managed_keys.h"
 #include "cli/wiring/runtime.h"
+#include "cli/wiring/signed_file_publisher.h"
 #include "engine/safety.h"
 
 namespace dk::cli {
@@ -70,7 +72,19 @@ int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMod
     if (!unknown.empty())
         return fail(Error::bad_input("no key slot named '" + unknown + "' in " + rt.config.source));
     int worst = 0;
+    // Signed-file zones whose DNSSEC keys danekeeper manages take their key steps first; while a
+    // step makes validation fragile there, the zone's TLSA changes wait.
+    std::vector<std::string> fragile;
+    if (mode == engine::RunMode::apply)
+        fragile = advance_managed_zones(rt.store, rt.config, rt.clock, wake);
+    // Signed-file zones: signatures due for refresh, or an edited unsigned file.
+    if (mode == engine::RunMode::apply) refresh_signed_zones(rt.config, rt.clock);
     for (const auto* slot : slots) {
+        if (std::find(fragile.begin(), fragile.end(), slot->zone) != fragile.end()) {
+            log::info("engine.waiting_for_dnssec_key_step",
+                      {{"slot", slot->name}, {"zone", slot->zone}});
+            continue;
+        }
         if (auto s = take_request(rt, slot->name); !s.ok())
             worst = std::max(worst, fail(s.error()));
         auto runtime = SlotRuntime::build(rt, *slot);

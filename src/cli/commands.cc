@@ -22,6 +22,11 @@ std::span<const Command> all_commands() {
         Command{"dns-status", "what every authoritative server serves at a TLSA owner, validated",
                 run_dns_status},
         Command{"publish", "add or remove single records by RFC 2136 dynamic update", run_publish},
+        Command{"sign", "sign a zone file with keys in BIND's key file format", run_sign},
+        Command{"dnssec",
+                "dnssec status|ds ZONE | dnssec rollover ZONE --zsk|--ksk: the DNSSEC keys of a "
+                "signed-file zone",
+                run_dnssec},
         Command{"hook",
                 "hook deliver SLOT CHAIN KEY | hook csr SLOT: take a certificate from an ACME "
                 "client, or give it the CSR",

@@ -16,6 +16,8 @@ int run_tlsa(const Invocation& invocation);
 int run_probe(const Invocation& invocation);
 int run_dns_status(const Invocation& invocation);
 int run_publish(const Invocation& invocation);
+int run_sign(const Invocation& invocation);
+int run_dnssec(const Invocation& invocation);
 int run_hook(const Invocation& invocation);
 
 }  // namespace dk::cli

@@ -14,10 +14,38 @@
 
 namespace dk::config {
 
+// The DNSSEC keys danekeeper manages for a signed-file zone without keys_dir: a KSK and a ZSK in
+// STATE_DIR/dnssec/ZONE, rolled by zone/dnssec_keys (ZSK pre-publication, KSK double-DS).
+struct DnssecKeyConfig {
+    std::vector<HostPort> parent_servers;  // where the DS is watched; none: KSKs roll not at all
+    int zsk_lifetime_days = 90;            // 0: only on request
+    int ksk_lifetime_days = 0;             // 0: only on request
+    int publish_safety_seconds = 3600;     // added to every introduction wait (RFC 7583)
+    int retire_safety_seconds = 3600;      // added to every withdrawal wait
+    int ds_ttl = 86400;                    // the parent's DS TTL until a parent server shows it
+};
+
+// publisher = "signed-file": danekeeper signs the operator's zone file itself and writes the
+// signed file a name server serves (zone/sign); the records it manages are added to it.
+struct SignedFileConfig {
+    std::string unsigned_file;                     // the operator's zone file; never written
+    std::string signed_file;                       // written atomically after every change
+    std::vector<std::vector<std::string>> reload;  // argv lists run after each write
+    std::optional<std::string> keys_dir;  // BIND K* files; none: keys managed (DnssecKeyConfig)
+    std::string algorithm = "ecdsap256sha256";  // of the keys danekeeper makes
+    bool nsec3 = false;                         // RFC 9276 parameters
+    int signature_validity_days = 14;
+    int refresh_days = 5;             // signatures with less left are made again
+    int jitter_hours = 12;            // expirations spread over this much before the validity ends
+    std::string serial = "unixtime";  // or "increment"
+    DnssecKeyConfig keys;             // used when keys_dir is not set
+};
+
 struct ZoneConfig {
-    std::string name;       // absolute, with the trailing dot
-    std::string publisher;  // "rfc2136"
-    HostPort primary;
+    std::string name;                             // absolute, with the trailing dot
+    std::string publisher;                        // "rfc2136" or "signed-file"
+    std::optional<SignedFileConfig> signed_file;  // publisher = "signed-file"
+    HostPort primary;  // signed-file: the first server of the file (default: authoritative[0])
     std::string tsig_key_file;
     std::optional<std::string> tsig_key_name;
     std::vector<HostPort> authoritative;  // empty: the NS RRset's addresses

@@ -26,12 +26,34 @@ const ZoneConfig* Config::zone(std::string_view name) const {
     return nullptr;
 }
 
+namespace {
+
+// The unsigned file must be readable, the signed file's directory there, reloads executable.
+template <typename Note>
+void check_signed_file(const SignedFileConfig& s, const std::string& prefix, Note note) {
+    if (::access(s.unsigned_file.c_str(), R_OK) != 0)
+        note(prefix + "unsigned_file: cannot read " + s.unsigned_file);
+    const std::string dir = s.signed_file.substr(0, s.signed_file.rfind('/') + 1);
+    if (::access(dir.c_str(), W_OK | X_OK) != 0)
+        note(prefix + "signed_file: cannot write in " + dir);
+    for (const auto& argv : s.reload) {
+        if (::access(argv[0].c_str(), X_OK) != 0)
+            note(prefix + "reload: " + argv[0] + " is not executable");
+    }
+}
+
+}  // namespace
+
 Status check_files(const Config& c) {
     std::string problems;
     auto note = [&](const std::string& what) {
         problems += (problems.empty() ? "" : "\n") + c.source + ": " + what;
     };
     for (const auto& z : c.zones) {
+        if (z.signed_file) {
+            check_signed_file(*z.signed_file, "zone " + z.name + ": ", note);
+            continue;
+        }
         if (auto s = files::check_secret_permissions(z.tsig_key_file); !s.ok())
             note("zone " + z.name + ": tsig_key_file: " + s.error().message);
     }

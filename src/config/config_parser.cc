@@ -52,10 +52,16 @@ ZoneConfig parse_zone(Table& t) {
         if (!valid_domain_name(z.name)) t.problem("name", "'" + *name + "' is not a domain name");
     }
     z.publisher = t.string("publisher", false).value_or("rfc2136");
-    if (z.publisher != "rfc2136") t.problem("publisher", "must be \"rfc2136\"");
-    if (auto primary = host_port(t, "primary", true)) z.primary = *primary;
-    z.tsig_key_file = t.path("tsig_key_file", true).value_or("");
+    if (z.publisher != "rfc2136" && z.publisher != "signed-file")
+        t.problem("publisher", "must be \"rfc2136\" or \"signed-file\"");
+    const bool rfc2136 = z.publisher == "rfc2136";
+    if (auto primary = host_port(t, "primary", rfc2136)) z.primary = *primary;
+    z.tsig_key_file = t.path("tsig_key_file", rfc2136).value_or("");
     z.tsig_key_name = t.string("tsig_key_name", false);
+    if (z.publisher == "signed-file")
+        z.signed_file = parse_signed_file(t);
+    else
+        refuse_signed_file_keys(t);
     for (const auto& s : t.strings("authoritative", false).value_or(std::vector<std::string>{})) {
         auto hp = parse_host_port(s, 53);
         if (hp.ok())
@@ -64,8 +70,35 @@ ZoneConfig parse_zone(Table& t) {
             t.problem("authoritative", hp.error().message);
     }
     z.tlsa_ttl = static_cast<std::uint32_t>(t.integer("tlsa_ttl", 1, 86400).value_or(3600));
-    t.report_unknown({"name", "publisher", "primary", "tsig_key_file", "tsig_key_name",
-                      "authoritative", "tlsa_ttl"});
+    if (z.signed_file && !t.node("primary")) {
+        if (z.authoritative.empty())
+            t.problem("authoritative", "signed-file needs the servers that serve signed_file");
+        else
+            z.primary = z.authoritative.front();
+    }
+    t.report_unknown({"name",
+                      "publisher",
+                      "primary",
+                      "tsig_key_file",
+                      "tsig_key_name",
+                      "authoritative",
+                      "tlsa_ttl",
+                      "unsigned_file",
+                      "signed_file",
+                      "reload",
+                      "keys_dir",
+                      "algorithm",
+                      "nsec3",
+                      "signature_validity_days",
+                      "refresh_days",
+                      "jitter_hours",
+                      "serial",
+                      "parent_servers",
+                      "zsk_lifetime_days",
+                      "ksk_lifetime_days",
+                      "key_publish_safety_seconds",
+                      "key_retire_safety_seconds",
+                      "ds_ttl"});
     return z;
 }
 

@@ -22,6 +22,19 @@ std::optional<HostPort> host_port(Table& t, std::string_view key, bool required)
 
 SlotConfig parse_slot(Table& t);
 
+// The signed-file keys of a [[zone]] (publisher = "signed-file"); elsewhere they are refused.
+SignedFileConfig parse_signed_file(Table& t);
+void refuse_signed_file_keys(Table& t);
+
+// The key-management keys of a signed-file [[zone]] (dnssec_key_parser.cc).
+inline constexpr const char* dnssec_key_keys[] = {"parent_servers",
+                                                  "zsk_lifetime_days",
+                                                  "ksk_lifetime_days",
+                                                  "key_publish_safety_seconds",
+                                                  "key_retire_safety_seconds",
+                                                  "ds_ttl"};
+DnssecKeyConfig parse_dnssec_keys(Table& t);
+
 // Checks across tables: duplicate names and endpoints, each endpoint inside one zone (which
 // becomes the slot's zone). slot_lines[i] is where slot i's table starts.
 void cross_check(Config& c, const std::vector<std::uint32_t>& zone_lines,

@@ -22,4 +22,10 @@ expect 2 "^danekeeper: --config needs a file" -- --config
 expect 2 "Verbs:" --
 expect 0 "^danekeeper [0-9.]+$" -- version
 expect 0 "^danekeeper [0-9.]+$" -- --config /nonexistent version
+expect 2 "^danekeeper: sign: give exactly one ZONEFILE" -- sign --keys /nonexistent
+expect 2 "^danekeeper: sign: --keys DIR is required" -- sign zone.db
+expect 2 "^danekeeper: /nonexistent: cannot open the key directory" -- sign zone.db --keys /nonexistent
+expect 2 "^danekeeper: dnssec: give status, rollover or ds, and a ZONE" -- dnssec
+expect 2 "^danekeeper: dnssec rollover: give exactly one of --zsk and --ksk" -- dnssec rollover example.net
+expect 2 "^danekeeper: dnssec status: --zsk and --ksk belong to rollover" -- dnssec status example.net --ksk
 exit $((failures > 0))

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The loopback testbed: BIND signing primary, Knot secondary, Unbound validating resolver,
 # two Postfix MX instances and Pebble, every one from its Debian package, under one directory.
+# A second Knot serves signed.test from a signed zone file (danekeeper's signed-file publisher).
 #
 #   testbed.sh up DIR [--net 127.NN]    start everything, write DIR/testbed.env
 #   testbed.sh down DIR                 stop every recorded process by pid; non-zero if any is left
@@ -8,19 +9,19 @@
 #   testbed.sh mx-use DIR mx1|mx2 CHAIN switch an MX to CHAIN (key, leaf, CA) and reload it
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-for lib in common ca named knot unbound postfix pebble; do
+for lib in common ca named knot signed_zone unbound postfix pebble; do
     # shellcheck source=/dev/null
     source "$here/lib/$lib.sh"
 done
 
 # name:binary of every process, in the order they are stopped.
 COMPONENTS=(pebble:/usr/bin/pebble mx2:postfix mx1:postfix unbound:/usr/sbin/unbound
-    knotd:/usr/sbin/knotd named:/usr/sbin/named)
+    knotd-signed:/usr/sbin/knotd knotd:/usr/sbin/knotd named:/usr/sbin/named)
 
 usage() { die "usage: testbed.sh up|down|status DIR [--net 127.NN] | mx-use DIR mx1|mx2 CHAIN" 2; }
 
 set_addresses() {
-    PRIMARY=$NET.1.1 SECONDARY=$NET.1.2 RESOLVER=$NET.1.3
+    PRIMARY=$NET.1.1 SECONDARY=$NET.1.2 RESOLVER=$NET.1.3 SIGNER=$NET.1.4
     MX1=$NET.2.1 MX2=$NET.2.2 PEBBLE=$NET.3.1
 }
 
@@ -81,6 +82,16 @@ TB_PEBBLE_MGMT=https://$PEBBLE:15000
 TB_PEBBLE_ADDR=$PEBBLE
 TB_PEBBLE_TLS_CA=$DIR/ca/ca.pem
 TB_PEBBLE_ROOT=$DIR/pebble/root.pem
+TB_SIGNED_ZONE=$SIGNED_ZONE
+TB_SIGNED_SERVER=$SIGNER:53
+TB_SIGNED_ADDR=$SIGNER
+TB_SIGNED_UNSIGNED_FILE=$DIR/signed/$SIGNED_ZONE.zone
+TB_SIGNED_FILE=$DIR/knot-signed/zones/$SIGNED_ZONE.signed
+TB_SIGNED_KEYS_DIR=$DIR/signed/keys
+TB_SIGNED_KNOT_CONF=$DIR/knot-signed/knot.conf
+TB_SIGNED_TRUST_ANCHOR_DS=$DIR/signed-anchor.ds
+TB_SIGNED_MX1_HOST=mx1.$SIGNED_ZONE
+TB_SIGNED_MX2_HOST=mx2.$SIGNED_ZONE
 ENV
     local mx addr upper
     for mx in mx1 mx2; do
@@ -119,7 +130,8 @@ cmd_up() {
         stop_all || die "could not stop the earlier run's processes" 3
     fi
     remove_addresses
-    rm -rf "${DIR:?}"/{ca,keys,named,knot,unbound,mx1,mx2,pebble,pids,logs}
+    rm -rf "${DIR:?}"/{ca,keys,named,knot,knot-signed,signed,unbound,mx1,mx2,pebble,pids,logs}
+    rm -f "${DIR:?}"/signed-anchor.{ds,dnskey}
     mkdir -p "$DIR/pids" "$DIR/logs"
     if grep -qsE '(named|unbound).*\(enforce\)' /sys/kernel/security/apparmor/profiles; then
         log "warning: AppArmor enforces a named or unbound profile; it may block files under $DIR"
@@ -128,10 +140,13 @@ cmd_up() {
     start=$(now_ms)
     trap 'log "bringing the testbed up failed; tearing down"; stop_all || true; remove_addresses' EXIT
     make_ca
-    for addr in "$PRIMARY" "$SECONDARY" "$RESOLVER" "$MX1" "$MX2" "$PEBBLE"; do ensure_address "$addr"; done
+    for addr in "$PRIMARY" "$SECONDARY" "$RESOLVER" "$SIGNER" "$MX1" "$MX2" "$PEBBLE"; do
+        ensure_address "$addr"
+    done
     timed named start_named
     write_trust_anchor
     timed knotd start_knot
+    timed knotd-signed start_signed_knot
     timed unbound start_unbound
     timed mx1 start_postfix mx1 "$MX1" yes
     timed mx2 start_postfix mx2 "$MX2" no

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "cli/wiring/signed_file_publisher.h"
+
 namespace dk::cli {
 
 engine::SlotPolicy policy_for(const config::SlotConfig& slot) {
@@ -44,11 +46,16 @@ Result<std::unique_ptr<SlotRuntime>> SlotRuntime::build(Runtime& runtime,
     if (zone == nullptr)
         return Error::bad_input("slot " + slot.name + ": no [[zone]] for " + slot.zone);
     std::unique_ptr<SlotRuntime> r(new SlotRuntime(runtime, slot));
-    DK_TRY(zone::TsigKey key, zone::load_tsig_key(zone->tsig_key_file, zone->tsig_key_name));
-    r->publisher_ =
-        std::make_unique<zone::Rfc2136Publisher>(zone::Rfc2136Options{zone->primary, key});
-    r->publisher_adapter_ =
-        std::make_unique<DnsPublisherAdapter>(*r->publisher_, zone->name, zone->tlsa_ttl);
+    if (zone->signed_file) {
+        DK_TRY(r->publisher_adapter_,
+               SignedFilePublisher::create(runtime.config, *zone, runtime.clock));
+    } else {
+        DK_TRY(zone::TsigKey key, zone::load_tsig_key(zone->tsig_key_file, zone->tsig_key_name));
+        r->publisher_ =
+            std::make_unique<zone::Rfc2136Publisher>(zone::Rfc2136Options{zone->primary, key});
+        r->publisher_adapter_ =
+            std::make_unique<DnsPublisherAdapter>(*r->publisher_, zone->name, zone->tlsa_ttl);
+    }
     zone::TlsaViewOptions view;
     view.zone = zone->name;
     view.trust_anchor_file = runtime.config.trust_anchor_file;

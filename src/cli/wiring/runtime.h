@@ -57,7 +57,7 @@ class SlotRuntime {
     engine::SlotSetup setup_;
     FileKeyVault vault_;
     std::unique_ptr<zone::Rfc2136Publisher> publisher_;
-    std::unique_ptr<DnsPublisherAdapter> publisher_adapter_;
+    std::unique_ptr<engine::DnsPublisher> publisher_adapter_;  // RFC 2136 or signed-file
     std::unique_ptr<zone::TlsaView> view_;
     std::unique_ptr<DnsViewAdapter> dns_;
     std::unique_ptr<AddressBook> book_;

@@ -26,11 +26,13 @@ server:
     cache-max-ttl: 30
     cache-max-negative-ttl: 5
     val-log-level: 2
+$(unbound_signed_zone_server_lines)
 stub-zone:
     name: "example.test."
     stub-addr: $PRIMARY
     stub-addr: $SECONDARY
     stub-prime: no
+$(unbound_signed_zone_stub_lines)
 remote-control:
     control-enable: yes
     control-interface: $RESOLVER

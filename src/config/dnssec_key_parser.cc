@@ -1,0 +1,32 @@
+// The keys of a signed-file [[zone]] that shape danekeeper's own DNSSEC key management (used when
+// keys_dir is not set): the parent's servers and the rollover timings.
+#include "config/parse_parts.h"
+
+namespace dk::config {
+
+DnssecKeyConfig parse_dnssec_keys(Table& t) {
+    DnssecKeyConfig k;
+    for (const auto& s : t.strings("parent_servers", false).value_or(std::vector<std::string>{})) {
+        auto hp = parse_host_port(s, 53);
+        if (hp.ok())
+            k.parent_servers.push_back(*hp);
+        else
+            t.problem("parent_servers", hp.error().message);
+    }
+    k.zsk_lifetime_days = static_cast<int>(t.integer("zsk_lifetime_days", 0, 3650).value_or(90));
+    k.ksk_lifetime_days = static_cast<int>(t.integer("ksk_lifetime_days", 0, 36500).value_or(0));
+    k.publish_safety_seconds =
+        static_cast<int>(t.integer("key_publish_safety_seconds", 0, 86400).value_or(3600));
+    k.retire_safety_seconds =
+        static_cast<int>(t.integer("key_retire_safety_seconds", 0, 86400).value_or(3600));
+    k.ds_ttl = static_cast<int>(t.integer("ds_ttl", 1, 172800).value_or(86400));
+    if (t.node("keys_dir") != nullptr) {
+        for (const auto* key : dnssec_key_keys) {
+            if (t.node(key) != nullptr)
+                t.problem(key, "only when danekeeper manages the keys (no keys_dir)");
+        }
+    }
+    return k;
+}
+
+}  // namespace dk::config

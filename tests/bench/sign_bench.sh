@@ -1,0 +1,92 @@
+#!/bin/bash
+# Benchmark (not a test): sign a 200,000-RRset zone (100,000 A + 100,000 TLSA owners) in one run
+# with danekeeper sign, ldns-signzone and dnssec-signzone, all with the same KSK + ZSK
+# (ECDSAP256SHA256, made by dnssec-keygen), each run ROUNDS times and the best kept; report wall
+# time, RRsets signed per second and peak RSS (/usr/bin/time -v) as ratios. Then change one TLSA
+# record and re-sign incrementally (danekeeper sign --incremental): signatures made and time
+# against the full signing. danekeeper's output is checked with ldns-verify-zone.
+# Usage: sign_bench.sh [OWNERS (100000)] [ROUNDS (3)]     DANEKEEPER_BIN overrides the binary.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+owners=${1:-100000}
+rounds=${2:-3}
+dk=${DANEKEEPER_BIN:-$repo/build/release/src/cli/danekeeper}
+[[ -x $dk ]] || { cmake --preset release >/dev/null && cmake --build "$repo/build/release" >/dev/null; }
+for tool in ldns-signzone dnssec-signzone dnssec-keygen ldns-verify-zone /usr/bin/time; do
+    command -v "$tool" >/dev/null || { echo "sign_bench: $tool is missing (tests/install-deps.sh)" >&2; exit 3; }
+done
+work=$(mktemp -d /tmp/dk-sign-bench-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+zone=bench.test
+
+python3 - "$owners" "$work/$zone.zone" <<'PY'
+import hashlib, sys
+owners, path = int(sys.argv[1]), sys.argv[2]
+with open(path, "w") as f:
+    f.write("$TTL 3600\n@ SOA ns1 hostmaster 1 7200 3600 1209600 300\n  NS ns1\nns1 A 192.0.2.1\n")
+    for i in range(owners):
+        f.write(f"h{i} A 10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}\n")
+        f.write(f"_25._tcp.h{i} TLSA 3 1 1 {hashlib.sha256(str(i).encode()).hexdigest()}\n")
+PY
+mkdir "$work/keys"
+ksk=$(cd "$work/keys" && dnssec-keygen -q -a ECDSAP256SHA256 -f KSK "$zone")
+zsk=$(cd "$work/keys" && dnssec-keygen -q -a ECDSAP256SHA256 "$zone")
+
+seconds() { awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (j = 1; j <= n; j++) s = s * 60 + p[j]; print s}' "$1"; }
+peak_kb() { awk -F': ' '/Maximum resident set size/ {print $2}' "$1"; }
+
+# run NAME COMMAND...: one timed run; keeps the best wall time (and that run's peak RSS).
+declare -A wall rss
+run() {
+    local name=$1 w
+    shift
+    /usr/bin/time -v -o "$work/time.$name" "$@" >"$work/out.$name" 2>&1 ||
+        { echo "sign_bench: $name failed:"; tail -n 5 "$work/out.$name"; exit 1; }
+    w=$(seconds "$work/time.$name")
+    if [[ -z ${wall[$name]:-} ]] || awk -v a="$w" -v b="${wall[$name]}" 'BEGIN {exit !(a < b)}'; then
+        wall[$name]=$w rss[$name]=$(peak_kb "$work/time.$name")
+    fi
+}
+rrsets=$((2 * owners + 3))  # A and TLSA owners, the apex SOA, NS and ns1's A
+echo "zone: $owners A + $owners TLSA owners ($rrsets RRsets, $(du -h "$work/$zone.zone" | cut -f1)), $(nproc) cores, best of $rounds"
+# The tools take turns, so a busy moment of the machine does not favour one of them.
+for ((round = 0; round < rounds; round++)); do
+    run danekeeper "$dk" sign "$work/$zone.zone" --origin "$zone" --keys "$work/keys" -o "$work/dk.signed"
+    run ldns-signzone ldns-signzone -o "$zone" -f "$work/ldns.signed" "$work/$zone.zone" "$work/keys/$ksk" "$work/keys/$zsk"
+    # -S: the keys (both DNSKEYs published) from -K, as dnssec-signzone is used with key files.
+    run dnssec-signzone dnssec-signzone -S -K "$work/keys" -d "$work" -o "$zone" -f "$work/bind.signed" "$work/$zone.zone"
+done
+sigs=$(grep -c $'\tRRSIG\t' "$work/dk.signed")
+
+printf '%-16s %9s %12s %12s %10s %10s\n' tool "wall s" "RRsets/s" "peak RSS" "speed" "RSS"
+for name in danekeeper ldns-signzone dnssec-signzone; do
+    awk -v n="$name" -v w="${wall[$name]}" -v r="${rss[$name]}" -v dw="${wall[danekeeper]}" -v dr="${rss[danekeeper]}" -v s="$rrsets" \
+        'BEGIN {printf "%-16s %9.2f %12.0f %9.0f MB %9.2fx %9.2fx\n", n, w, s / w, r / 1024, w / dw, r / dr}'
+done
+echo "(speed: the tool's wall time over danekeeper's; RSS: its peak RSS over danekeeper's; $sigs RRSIGs by danekeeper)"
+
+if ldns-verify-zone "$work/dk.signed" >"$work/verify.out" 2>&1; then
+    echo "ldns-verify-zone: danekeeper's output verified"
+else
+    echo "ldns-verify-zone FAILED on danekeeper's output: $(tail -n 1 "$work/verify.out")"
+    exit 1
+fi
+
+echo "== one TLSA record changed, re-signed incrementally (keeping valid signatures from the last output)"
+sed 's/^_25\._tcp\.h777 TLSA 3 1 1 .*/_25._tcp.h777 TLSA 3 1 1 0000000000000000000000000000000000000000000000000000000000000000/' \
+    "$work/$zone.zone" >"$work/changed.zone"
+/usr/bin/time -v -o "$work/time.inc" "$dk" sign "$work/changed.zone" --origin "$zone" --keys "$work/keys" \
+    -o "$work/dk.signed" --incremental --json >"$work/inc.json"
+inc_wall=$(seconds "$work/time.inc")
+inc_rss=$(peak_kb "$work/time.inc")
+python3 - "$work/inc.json" "$inc_wall" "${wall[danekeeper]}" "$inc_rss" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+inc, full, rss = float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+print(f"incremental: {j['signatures_made']} signatures made, {j['signatures_kept']} kept, "
+      f"{j['rrsets_resigned']} RRsets re-signed ({j['denial_resigned']} NSEC); "
+      f"{inc:.2f} s vs {full:.2f} s full ({inc / full:.2f}x the time; reading the previous "
+      f"output {j['read_ms']} ms), peak RSS {rss / 1024:.0f} MB")
+PY
+ldns-verify-zone "$work/dk.signed" >/dev/null 2>&1 && echo "ldns-verify-zone: the incremental output verified" ||
+    { echo "ldns-verify-zone FAILED on the incremental output"; exit 1; }

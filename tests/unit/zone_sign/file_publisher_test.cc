@@ -1,0 +1,176 @@
+// The signed-file publisher: guarded changes to our records, the signed file written and the
+// server reloaded once per change, refusals for records only the operator's file holds, and
+// recovery when the file was not written after our records were saved.
+#include "zone/sign/file_publisher.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "zone/sign/signed_zone.h"
+#include "zone/sign/zone_reader.h"
+#include "zone_sign/ldns_check.h"
+
+namespace dk::zone::sign {
+namespace {
+
+const std::string tlsa1 = "3 1 1 0c019a2e059bcb663ac5fbb79c54a5345685821fc1459bae1c12ad543b397062";
+const std::string tlsa2 = "3 1 1 1111111111111111111111111111111111111111111111111111111111111111";
+const std::string owner = "_25._tcp.mx1.example.test.";
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+class FilePublisherTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        char templ[] = "/tmp/dk-filepub-XXXXXX";
+        ASSERT_NE(mkdtemp(templ), nullptr);
+        dir = templ;
+        std::ofstream(dir + "/zone.db") << "$TTL 300\n@ SOA ns1 hostmaster 1 7200 3600 1209600 60\n"
+                                           "  NS ns1\nns1 A 192.0.2.1\nmx1 A 192.0.2.2\n"
+                                           "_25._tcp.mx2 TLSA " +
+                                               tlsa1 + "\n";
+        FilePublisherOptions o;
+        o.zone = "example.test.";
+        o.unsigned_file = dir + "/zone.db";
+        o.signed_file = dir + "/zone.db.signed";
+        o.managed_file = dir + "/managed.zone";
+        o.reload = {{"/bin/sh", "-c", "echo reload >> " + dir + "/reloads"}};
+        o.keys = testing::two_keys(Algorithm::ecdsap256sha256);
+        o.serial = SerialPolicy::increment;
+        publisher = std::make_unique<FilePublisher>(std::move(o), clock);
+    }
+    void TearDown() override { std::filesystem::remove_all(dir); }
+
+    ZoneChange add(const std::string& rdata, std::vector<std::string> expected) const {
+        return ZoneChange{"example.test.",
+                          {{ChangeAction::add, owner, LDNS_RR_TYPE_TLSA, 300, rdata}},
+                          {{owner, LDNS_RR_TYPE_TLSA, 300, std::move(expected)}}};
+    }
+    std::size_t reloads() const {
+        const std::string text = slurp(dir + "/reloads");
+        return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+    }
+    void expect_valid_file() const {
+        ReadOptions read;
+        read.origin = "example.test.";
+        auto z = read_signed_zone_file(dir + "/zone.db.signed", read);
+        ASSERT_TRUE(z.ok());
+        std::size_t checked = 0;
+        EXPECT_EQ(testing::verify_with_ldns(*z, clock.now(), &checked), std::vector<std::string>{});
+        EXPECT_GT(checked, 5u);
+    }
+
+    FakeClock clock{from_unix_seconds(1'800'000'000)};
+    std::string dir;
+    std::unique_ptr<FilePublisher> publisher;
+};
+
+TEST_F(FilePublisherTest, AddSignsWritesReloadsOnce) {
+    auto r = publisher->apply(add(tlsa1, {}));
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->outcome, UpdateOutcome::applied);
+    EXPECT_EQ(r->serial, 2u);
+    EXPECT_EQ(reloads(), 1u);
+    EXPECT_NE(slurp(dir + "/zone.db.signed").find(owner + "\t300\tIN\tTLSA\t" + tlsa1),
+              std::string::npos);
+    EXPECT_NE(slurp(dir + "/managed.zone").find(owner), std::string::npos);
+    auto rrset = publisher->read_rrset(owner, LDNS_RR_TYPE_TLSA);
+    ASSERT_TRUE(rrset.ok());
+    EXPECT_EQ(rrset->rdatas, std::vector<std::string>{tlsa1});
+    expect_valid_file();
+
+    clock.advance(std::chrono::seconds(10));
+    auto again = publisher->apply(add(tlsa1, {tlsa1}));
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again->outcome, UpdateOutcome::unchanged);
+    EXPECT_EQ(again->serial, 2u);
+    EXPECT_EQ(reloads(), 1u);
+}
+
+TEST_F(FilePublisherTest, AChangedRrsetFailsThePrerequisite) {
+    ASSERT_TRUE(publisher->apply(add(tlsa1, {})).ok());
+    auto r = publisher->apply(add(tlsa2, {}));  // it was not empty
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->outcome, UpdateOutcome::prerequisite_failed);
+    EXPECT_EQ(reloads(), 1u);
+}
+
+TEST_F(FilePublisherTest, OurRecordsSavedButTheFileNotWrittenIsCompletedNextTime) {
+    // As after a crash between saving our records and writing the signed file.
+    ASSERT_TRUE(publisher->apply(add(tlsa1, {})).ok());
+    auto managed = load_managed(dir + "/managed.zone", "example.test.");
+    ASSERT_TRUE(managed.ok());
+    auto second = parse_record(owner + " 300 IN TLSA " + tlsa2, "example.test.");
+    managed->push_back(*second);
+    ASSERT_TRUE(save_managed(dir + "/managed.zone", *managed).ok());
+    clock.advance(std::chrono::seconds(10));
+    auto r = publisher->apply(add(tlsa2, {tlsa1}));  // what the server still serves
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->outcome, UpdateOutcome::applied);
+    EXPECT_EQ(r->serial, 3u);
+    EXPECT_NE(slurp(dir + "/zone.db.signed").find(tlsa2), std::string::npos);
+    expect_valid_file();
+}
+
+TEST_F(FilePublisherTest, TheOperatorsRecordsAreNeverRemoved) {
+    const std::string mx2 = "_25._tcp.mx2.example.test.";
+    ZoneChange remove{"example.test.",
+                      {{ChangeAction::remove, mx2, LDNS_RR_TYPE_TLSA, 300, tlsa1}},
+                      {{mx2, LDNS_RR_TYPE_TLSA, 300, {tlsa1}}}};
+    auto r = publisher->apply(remove);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->outcome, UpdateOutcome::refused);
+    EXPECT_NE(r->message.find("zone.db"), std::string::npos);
+}
+
+TEST_F(FilePublisherTest, RefreshWritesOnlyWhenSomethingIsDue) {
+    ASSERT_TRUE(publisher->apply(add(tlsa1, {})).ok());
+    clock.advance(std::chrono::hours(24));
+    auto nothing = publisher->refresh();
+    ASSERT_TRUE(nothing.ok());
+    EXPECT_FALSE(nothing->has_value());
+    EXPECT_EQ(reloads(), 1u);
+    // The operator edits the unsigned file (and bumps nothing): it is picked up.
+    std::ofstream(dir + "/zone.db", std::ios::app) << "www A 192.0.2.80\n";
+    auto edited = publisher->refresh();
+    ASSERT_TRUE(edited.ok());
+    EXPECT_EQ(edited->value_or(0), 3u);
+    EXPECT_EQ(reloads(), 2u);
+    // Ten days on, signatures are within five days of expiry: all made again.
+    clock.advance(std::chrono::hours(24 * 10));
+    auto due = publisher->refresh();
+    ASSERT_TRUE(due.ok());
+    EXPECT_EQ(due->value_or(0), 4u);
+    expect_valid_file();
+}
+
+TEST(FilePublisherReload, AFailingReloadIsAnEnvironmentError) {
+    char templ[] = "/tmp/dk-filepub-XXXXXX";
+    ASSERT_NE(mkdtemp(templ), nullptr);
+    const std::string dir = templ;
+    std::ofstream(dir + "/zone.db") << "$TTL 300\n@ SOA ns1 hostmaster 1 7200 3600 1209600 60\n";
+    FilePublisherOptions o;
+    o.zone = "example.test.";
+    o.unsigned_file = dir + "/zone.db";
+    o.signed_file = dir + "/zone.db.signed";
+    o.managed_file = dir + "/managed.zone";
+    o.reload = {{"/bin/false"}};
+    o.keys = testing::two_keys(Algorithm::ed25519);
+    FakeClock clock(from_unix_seconds(1'800'000'000));
+    FilePublisher publisher(std::move(o), clock);
+    auto r = publisher.refresh();
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::environment);
+    std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace dk::zone::sign

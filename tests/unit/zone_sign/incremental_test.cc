@@ -1,0 +1,204 @@
+// Incremental signing: a change re-signs exactly the changed RRsets and the NSEC/NSEC3 records
+// whose links or bit maps change; everything else keeps its signature until the refresh window.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "zone/sign/sign_job.h"
+#include "zone/sign/signed_zone.h"
+#include "zone/sign/zone_reader.h"
+#include "zone_sign/ldns_check.h"
+
+namespace dk::zone::sign {
+namespace {
+
+const std::string base_text = R"($TTL 300
+@        SOA ns1 hostmaster 1 7200 3600 1209600 60
+         NS  ns1
+ns1      A   192.0.2.1
+mx1      A   192.0.2.2
+mx2      A   192.0.2.3
+www      A   192.0.2.4
+_25._tcp.mx1 TLSA 3 1 1 0c019a2e059bcb663ac5fbb79c54a5345685821fc1459bae1c12ad543b397062
+)";
+const std::string tlsa_mx1 =
+    "_25._tcp.mx1 TLSA 3 1 1 0c019a2e059bcb663ac5fbb79c54a5345685821fc1459bae1c12ad543b397062\n";
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+    const auto at = text.find(from);
+    EXPECT_NE(at, std::string::npos);
+    return text.replace(at, from.size(), to);
+}
+
+class Incremental : public ::testing::TestWithParam<Denial> {
+  protected:
+    Incremental() {
+        options.denial = GetParam();
+        keys = testing::two_keys(Algorithm::ed25519);
+        before = sign(base_text, t0, nullptr);
+    }
+
+    Zone sign(const std::string& text, TimePoint now, const Zone* previous) {
+        Zone z = testing::zone_from_text(text);
+        EXPECT_TRUE(prepare_zone(z, keys, options).ok());
+        auto s = sign_prepared(z, keys, options, previous, now);
+        EXPECT_TRUE(s.ok());
+        if (s.ok()) stats = *s;
+        return z;
+    }
+
+    // NSEC or NSEC3 RRsets whose owner or content is not in `old`.
+    std::size_t changed_denial(const Zone& now, const Zone& old) const {
+        std::map<std::string, std::string> previous;
+        auto collect = [](const Zone& z, std::map<std::string, std::string>& out) {
+            for (const auto* nodes : {&z.nodes, &z.nsec3_nodes}) {
+                for (const auto& n : *nodes) {
+                    for (const auto& r : n.rrsets) {
+                        if (r.type == type_nsec || r.type == type_nsec3)
+                            out[n.name] = r.rdatas.bytes();
+                    }
+                }
+            }
+        };
+        collect(old, previous);
+        std::map<std::string, std::string> current;
+        collect(now, current);
+        std::size_t changed = 0;
+        for (const auto& [name, rdata] : current) {
+            auto it = previous.find(name);
+            if (it == previous.end() || it->second != rdata) ++changed;
+        }
+        return changed;
+    }
+
+    void expect_valid(const Zone& z, TimePoint now) {
+        std::size_t checked = 0;
+        EXPECT_EQ(testing::verify_with_ldns(z, now, &checked), std::vector<std::string>{});
+        EXPECT_EQ(checked, stats.signatures_made + stats.signatures_kept);
+    }
+
+    const TimePoint t0 = testing::test_now();
+    SignOptions options;
+    KeySet keys;
+    SignStats stats;
+    Zone before;
+};
+
+TEST_P(Incremental, NothingChangedNothingSigned) {
+    const Zone after = sign(base_text, t0 + Seconds{3600}, &before);
+    EXPECT_EQ(stats.signatures_made, 0u);
+    EXPECT_EQ(stats.signatures_kept, stats.rrsets);
+    expect_valid(after, t0 + Seconds{3600});
+}
+
+TEST_P(Incremental, ChangingOneTlsaResignsExactlyThatRrset) {
+    const std::string text = replace(base_text, "0c019a2e", "ffffffff");
+    const Zone after = sign(text, t0 + Seconds{3600}, &before);
+    EXPECT_EQ(stats.signatures_made, 1u);
+    EXPECT_EQ(stats.rrsets_resigned, 1u);
+    EXPECT_EQ(stats.denial_resigned, 0u);
+    EXPECT_EQ(changed_denial(after, before), 0u);
+    const Rrset* tlsa = after.find(*wire_origin("_25._tcp.mx1.example.test."))->find(type_tlsa);
+    const Rrset* old = before.find(*wire_origin("_25._tcp.mx1.example.test."))->find(type_tlsa);
+    EXPECT_NE(tlsa->sigs, old->sigs);
+    EXPECT_EQ(after.apex().find(type_soa)->sigs, before.apex().find(type_soa)->sigs);
+    expect_valid(after, t0 + Seconds{3600});
+}
+
+TEST_P(Incremental, AddingAnOwnerResignsItAndTheDenialRecordsWhoseLinksChange) {
+    const std::string text = base_text + replace(tlsa_mx1, "mx1", "mx2");
+    const Zone after = sign(text, t0 + Seconds{3600}, &before);
+    const std::size_t changed = changed_denial(after, before);
+    // NSEC: the new name's NSEC and mx2's (its next name). NSEC3: the new name and its empty
+    // parent _tcp.mx2, and the hash before each (one of them, when the two are neighbours).
+    if (GetParam() == Denial::nsec) {
+        EXPECT_EQ(changed, 2u);
+    } else {
+        EXPECT_GE(changed, 3u);
+        EXPECT_LE(changed, 4u);
+    }
+    EXPECT_EQ(stats.denial_resigned, changed);
+    EXPECT_EQ(stats.signatures_made, 1u + changed);
+    expect_valid(after, t0 + Seconds{3600});
+}
+
+TEST_P(Incremental, RemovingAnOwnerResignsOnlyTheLinksAroundIt) {
+    const std::string text = replace(base_text, tlsa_mx1, "");
+    const Zone after = sign(text, t0 + Seconds{3600}, &before);
+    const std::size_t changed = changed_denial(after, before);
+    // NSEC: mx1's next name. NSEC3: the names before the two that went (_tcp.mx1 as well).
+    EXPECT_GE(changed, 1u);
+    EXPECT_LE(changed, GetParam() == Denial::nsec ? 1u : 2u);
+    EXPECT_EQ(stats.denial_resigned, changed);
+    EXPECT_EQ(stats.signatures_made, changed);
+    expect_valid(after, t0 + Seconds{3600});
+}
+
+TEST_P(Incremental, RefreshRemakesSignaturesInTheRefreshWindowOnly) {
+    // Expirations lie in [t0 + 14 d - 12 h, t0 + 14 d]; kept while more than 5 d are left.
+    sign(base_text, t0 + Seconds{86400}, &before);
+    EXPECT_EQ(stats.signatures_made, 0u);
+    sign(base_text, t0 + Seconds{9 * 86400 - 12 * 3600 - 1}, &before);
+    EXPECT_EQ(stats.signatures_made, 0u);
+    const Zone late = sign(base_text, t0 + Seconds{9 * 86400 + 1}, &before);
+    EXPECT_EQ(stats.signatures_made, stats.rrsets);
+    expect_valid(late, t0 + Seconds{9 * 86400 + 1});
+    sign(base_text, t0 + Seconds{9 * 86400 - 6 * 3600}, &before);
+    EXPECT_GT(stats.signatures_made, 0u);
+    EXPECT_LT(stats.signatures_made, stats.rrsets);
+}
+
+TEST_P(Incremental, ANewZoneSigningKeyResignsTheZoneButNotTheDnskeySetTwice) {
+    keys.zone_signing = {*SigningKey::generate(Algorithm::ed25519, flag_zone_key)};
+    const Zone after = sign(base_text, t0 + Seconds{3600}, &before);
+    // The DNSKEY RRset changed too (new key in it): every RRset is signed again.
+    EXPECT_EQ(stats.signatures_made, stats.rrsets);
+    expect_valid(after, t0 + Seconds{3600});
+}
+
+INSTANTIATE_TEST_SUITE_P(Denial, Incremental, ::testing::Values(Denial::nsec, Denial::nsec3));
+
+// Through the file: sign, read the signed file back, keep its signatures.
+TEST(SignJob, RereadsItsSignedFileAndBumpsTheSerial) {
+    char templ[] = "/tmp/dk-signjob-XXXXXX";
+    ASSERT_NE(mkdtemp(templ), nullptr);
+    const std::string dir = templ;
+    std::ofstream(dir + "/zone.db") << base_text;
+    SignJob job;
+    job.unsigned_file = dir + "/zone.db";
+    job.signed_file = dir + "/zone.db.signed";
+    job.origin = "example.test";
+    job.keys = testing::two_keys(Algorithm::ecdsap256sha256);
+    job.serial_policy = SerialPolicy::increment;
+    job.skip_when_current = true;
+    const TimePoint t0 = testing::test_now();
+    auto first = run_sign_job(job, t0);
+    ASSERT_TRUE(first.ok()) << first.error().message;
+    EXPECT_TRUE(first->written);
+    EXPECT_EQ(first->serial, 2u);
+    auto again = run_sign_job(job, t0 + Seconds{60});
+    ASSERT_TRUE(again.ok());
+    EXPECT_FALSE(again->written);  // nothing changed, nothing due
+    job.managed.push_back(*parse_record(replace(tlsa_mx1, "mx1", "mx2"), "example.test."));
+    auto changed = run_sign_job(job, t0 + Seconds{120});
+    ASSERT_TRUE(changed.ok());
+    EXPECT_TRUE(changed->written);
+    EXPECT_EQ(changed->serial, 3u);
+    EXPECT_TRUE(changed->had_previous);
+    // The TLSA, the SOA (new serial), the new NSEC and mx2's NSEC.
+    EXPECT_EQ(changed->stats.signatures_made, 4u);
+    ReadOptions read;
+    read.origin = "example.test";
+    auto written = read_signed_zone_file(job.signed_file, read);
+    ASSERT_TRUE(written.ok());
+    std::size_t checked = 0;
+    EXPECT_EQ(testing::verify_with_ldns(*written, t0 + Seconds{120}, &checked),
+              std::vector<std::string>{});
+    EXPECT_EQ(checked, changed->stats.signatures_made + changed->stats.signatures_kept);
+    std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace dk::zone::sign

@@ -1,0 +1,111 @@
+// The pure helpers around the planner: what a key state puts into the zone, what observations
+// prove, and what a successful signing commits.
+#include <algorithm>
+#include <cstddef>
+
+#include "zone/dnssec_keys/ds.h"
+#include "zone/dnssec_keys/planner.h"
+
+namespace dk::zone::dnssec_keys {
+namespace {
+
+bool serves_as_stated(const KeyRecord& k, const std::vector<ServerKeys>& servers) {
+    if (!k.state_serial || !all_answered(servers)) return false;
+    const bool wanted = in_dnskey(k);
+    return std::all_of(servers.begin(), servers.end(), [&](const ServerKeys& s) {
+        const bool has =
+            std::find(s.dnskeys.begin(), s.dnskeys.end(), k.dnskey_rdata) != s.dnskeys.end();
+        return serial_at_least(s.serial, *k.state_serial) && has == wanted;
+    });
+}
+
+bool has_ds(const ParentServerDs& server, const std::string& owner, const KeyRecord& k) {
+    return std::any_of(server.ds.begin(), server.ds.end(), [&](const std::string& ds) {
+        return ds_matches(ds, owner, k.dnskey_rdata);
+    });
+}
+
+void record_ds(KeyRecord& k, const KeyObservations& obs, const std::string& owner) {
+    if (k.role != Role::ksk || !obs.parent_observed || !all_answered(obs.parent)) return;
+    const auto with = std::count_if(obs.parent.begin(), obs.parent.end(),
+                                    [&](const ParentServerDs& s) { return has_ds(s, owner, k); });
+    if (with == static_cast<std::ptrdiff_t>(obs.parent.size())) {
+        if (!k.ds_seen) k.ds_seen = obs.now;
+        k.ds_gone.reset();
+    } else if (with == 0) {
+        if (!k.ds_gone) k.ds_gone = obs.now;
+        k.ds_seen.reset();
+    } else {
+        // Some parent servers have it, some not: whatever was proven before no longer holds.
+        k.ds_seen.reset();
+        k.ds_gone.reset();
+    }
+}
+
+}  // namespace
+
+bool ds_at_every_parent_server(const KeyRecord& k, const KeyObservations& obs,
+                               const std::string& owner) {
+    return obs.parent_observed && all_answered(obs.parent) &&
+           std::all_of(obs.parent.begin(), obs.parent.end(),
+                       [&](const ParentServerDs& s) { return has_ds(s, owner, k); });
+}
+
+KeySelection select_keys(const ZoneKeys& keys, const std::string& owner) {
+    KeySelection out;
+    for (const auto& k : keys.keys) {
+        if (in_dnskey(k)) out.dnskeys.push_back(k.dnskey_rdata);
+        if (signs(k)) {
+            auto& list = k.role == Role::ksk ? out.key_signers : out.zone_signers;
+            list.push_back({k.tag, k.algorithm});
+        }
+        if (in_cds(k)) {
+            auto ds = ds_rdata(owner, k.dnskey_rdata, DigestType::sha256);
+            if (ds.ok()) out.cds.push_back(*ds);
+            out.cdnskey.push_back(k.dnskey_rdata);
+        }
+    }
+    return out;
+}
+
+ZoneKeys record_observations(ZoneKeys keys, const KeyObservations& obs, const std::string& owner) {
+    for (auto& k : keys.keys) {
+        if (k.state == KeyState::removed || k.state == KeyState::generated) continue;
+        if (!k.state_seen && serves_as_stated(k, obs.servers)) k.state_seen = obs.now;
+        record_ds(k, obs, owner);
+    }
+    return keys;
+}
+
+ZoneKeys commit_signed(ZoneKeys next, std::uint32_t serial) {
+    for (auto& k : next.keys) {
+        if (k.state != KeyState::generated && !k.state_serial) k.state_serial = serial;
+    }
+    return next;
+}
+
+KeyRecord new_key_record(std::uint16_t tag, std::uint8_t algorithm, Role role,
+                         std::string dnskey_rdata, TimePoint now) {
+    KeyRecord k;
+    k.tag = tag;
+    k.algorithm = algorithm;
+    k.role = role;
+    k.state = KeyState::generated;
+    k.dnskey_rdata = std::move(dnskey_rdata);
+    k.created = now;
+    k.state_since = now;
+    return k;
+}
+
+bool request_rollover(ZoneKeys& keys, Role role) {
+    bool found = false;
+    for (auto& k : keys.keys) {
+        if (k.role == role && k.state == KeyState::active) {
+            k.roll_requested = true;
+            found = true;
+        }
+    }
+    return found;
+}
+
+}  // namespace dk::zone::dnssec_keys

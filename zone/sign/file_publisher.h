@@ -1,0 +1,71 @@
+// Publishing by signing a zone file ourselves: the records danekeeper manages (TLSA, ACME TXT,
+// CDS ...) are kept in a file of their own in the state directory, added to the operator's
+// unsigned zone file, signed (keeping valid signatures of what did not change), written
+// atomically where the name server loads it, and the server is told to reload. The same
+// Publisher interface as RFC 2136, so the rollover engine and ACME use it unchanged.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "zone/publisher.h"
+#include "zone/sign/key_set.h"
+#include "zone/sign/serial.h"
+#include "zone/sign/signer.h"
+#include "zone/sign/zone_model.h"
+
+namespace dk::zone::sign {
+
+struct FilePublisherOptions {
+    std::string zone;           // absolute
+    std::string unsigned_file;  // the operator's; never written
+    std::string signed_file;    // what the name server loads
+    std::string managed_file;   // our records, zone-file text, in the state directory
+    std::vector<std::vector<std::string>> reload;  // argv lists run after each write
+    std::chrono::milliseconds reload_timeout{30'000};
+    KeySet keys;
+    std::vector<Record> extra;  // CDS/CDNSKEY from the key planner (zone/dnssec_keys), signed too
+    SignOptions sign;
+    SerialPolicy serial = SerialPolicy::unixtime;
+};
+
+class FilePublisher final : public Publisher {
+  public:
+    FilePublisher(FilePublisherOptions options, const Clock& clock)
+        : options_(std::move(options)), clock_(clock) {}
+
+    // The RRset as the next signed file will hold it: the operator's records and ours.
+    Result<dk::zone::Rrset> read_rrset(const std::string& owner, ldns_rr_type type) override;
+
+    // Checks change.expected against the RRsets as they are (or as they would be had the last
+    // change been written: a crash between saving our records and writing the file), keeps our
+    // records, signs and writes the file, reloads. A record only the operator's file holds is
+    // never removed (refused).
+    Result<UpdateResult> apply(const ZoneChange& change) override;
+
+    // Signs again when a signature is in its refresh window or the unsigned file changed;
+    // writes nothing otherwise. Returns the serial written, if any.
+    Result<std::optional<std::uint32_t>> refresh();
+
+    // Signs and writes now, whatever is due (a DNSSEC key step changed the keys); the serial.
+    Result<std::uint32_t> sign_now();
+
+  private:
+    Result<std::vector<Record>> unsigned_records() const;
+    struct Published {
+        std::uint32_t serial = 0;
+        bool written = false;
+    };
+    Result<Published> sign_and_reload(const std::vector<Record>& managed, bool force);
+    FilePublisherOptions options_;
+    const Clock& clock_;
+};
+
+// The records danekeeper added, as zone-file text (missing file: none).
+Result<std::vector<Record>> load_managed(const std::string& path, const std::string& zone);
+Status save_managed(const std::string& path, const std::vector<Record>& records);
+
+}  // namespace dk::zone::sign

@@ -1,0 +1,43 @@
+// One signing of a zone file: read the operator's unsigned file, add the records danekeeper
+// manages, keep what the last signed file still has valid, bump the serial, sign, write the
+// signed file atomically. The caller reloads the name server.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/result.h"
+#include "zone/sign/serial.h"
+#include "zone/sign/signer.h"
+#include "zone/sign/zone_model.h"
+
+namespace dk::zone::sign {
+
+struct SignJob {
+    std::string unsigned_file;
+    std::string origin;           // the zone, absolute or not
+    std::string signed_file;      // written atomically
+    std::vector<Record> managed;  // added to the file's records (TLSA, ACME TXT, CDS ...)
+    KeySet keys;
+    SignOptions options;
+    SerialPolicy serial_policy = SerialPolicy::unixtime;
+    std::optional<std::uint32_t> last_serial;  // the last one published, when known elsewhere
+    bool reuse_previous = true;                // keep valid signatures from signed_file as it is
+    bool skip_when_current = false;            // nothing changed and nothing due: write nothing
+};
+
+struct SignOutcome {
+    bool written = false;
+    std::uint32_t serial = 0;
+    SignStats stats;
+    bool had_previous = false;
+    std::chrono::milliseconds read_time{0};  // unsigned file, previous signed file, chain
+    std::chrono::milliseconds sign_time{0};  // signing and writing, which overlap
+};
+
+Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now);
+
+}  // namespace dk::zone::sign

@@ -1,0 +1,231 @@
+#include "zone/sign/signer.h"
+
+#include <algorithm>
+#include <atomic>
+#include <functional>
+
+#include "base/files.h"
+#include "zone/sign/parallel.h"
+#include "zone/sign/rrsig.h"
+#include "zone/sign/signers.h"
+#include "zone/sign/zone_writer.h"
+
+namespace dk::zone::sign {
+namespace {
+
+bool signed_by_ksk(std::uint16_t type) {
+    return type == type_dnskey || type == type_cds || type == type_cdnskey;
+}
+
+// The zone's own RRsets are signed; NS at a delegation and glue are not (RFC 4035 2.2).
+bool is_signed(const Node& node, std::uint16_t type) {
+    if ((node.flags & node_occluded) != 0) return false;
+    if ((node.flags & node_delegation) != 0) return type == type_ds || type == type_nsec;
+    return true;
+}
+
+using LibCtxPtr = CHandle<OSSL_LIB_CTX, OSSL_LIB_CTX_free>;
+
+// What a signing thread keeps across the blocks of one run: an OpenSSL library context of its
+// own and the keys' signature makers in it (declared after the context: destroyed first).
+struct ThreadSigning {
+    LibCtxPtr libctx{OSSL_LIB_CTX_new()};
+    std::uint64_t run = 0;
+    std::vector<std::optional<SignatureMaker>> makers;
+};
+
+std::atomic<std::uint64_t> run_counter{0};
+
+ThreadSigning& thread_signing(std::uint64_t run, std::size_t keys) {
+    thread_local ThreadSigning state;
+    if (state.run != run) {
+        state.makers.clear();
+        state.makers.resize(keys);
+        state.run = run;
+    }
+    return state;
+}
+
+// Signs one block of nodes, with the thread's signature makers, its own statistics and buffers.
+struct Worker {
+    const Signers& signers;
+    const RrsigTimes& times;
+    const std::string& signer_name;
+    bool dry_run;
+    ThreadSigning& thread;
+    std::vector<std::optional<SignatureMaker>>& makers;
+    SignStats stats;
+    std::string scratch;
+    std::string rrsig;
+    std::optional<Error> error;
+
+    Worker(const Signers& s, const RrsigTimes& t, const std::string& origin, bool dry,
+           std::uint64_t run)
+        : signers(s),
+          times(t),
+          signer_name(origin),
+          dry_run(dry),
+          thread(thread_signing(run, s.all.size())),
+          makers(thread.makers) {}
+
+    void sign_rrset(const Node& node, Rrset& rrset, const Rrset* before);
+    void sign_node(Node& node, const Node* before);
+    void sign_range(std::vector<Node>& nodes, const std::vector<Node>* previous, std::size_t begin,
+                    std::size_t end);
+};
+
+void Worker::sign_rrset(const Node& node, Rrset& rrset, const Rrset* before) {
+    const auto& keys = signed_by_ksk(rrset.type) ? signers.keys : signers.zone;
+    const bool same =
+        before != nullptr && before->ttl == rrset.ttl && before->rdatas == rrset.rdatas;
+    BlobList sigs;
+    sigs.reserve(keys.size() * (2 + 18 + signer_name.size() + 64));
+    bool made = false;
+    for (const SigningKey* key : keys) {
+        const std::size_t k = index_of(signers, key);
+        std::optional<std::string_view> kept;
+        if (same && signers.reusable[k])
+            kept = find_reusable(*before, node.name, *key, signer_name, times);
+        if (kept) {
+            sigs.push_back(*kept);
+            ++stats.signatures_kept;
+            continue;
+        }
+        made = true;
+        ++stats.signatures_made;
+        if (dry_run) continue;
+        if (!makers[k]) makers[k].emplace(*key, thread.libctx.get());
+        auto s = make_rrsig(node.name, rrset, *key, signer_name, times, *makers[k], scratch, rrsig);
+        if (!s.ok()) {
+            if (!error) error = s.error();
+            continue;
+        }
+        sigs.push_back(rrsig);
+    }
+    if (!dry_run) rrset.sigs = std::move(sigs);
+    ++stats.rrsets;
+    if (made) ++stats.rrsets_resigned;
+    if (rrset.type == type_nsec || rrset.type == type_nsec3) {
+        ++stats.denial_records;
+        if (made) ++stats.denial_resigned;
+    }
+}
+
+void Worker::sign_node(Node& node, const Node* before) {
+    for (auto& rrset : node.rrsets) {
+        if (!is_signed(node, rrset.type)) {
+            if (!dry_run) rrset.sigs.clear();
+            continue;
+        }
+        sign_rrset(node, rrset, before != nullptr ? before->find(rrset.type) : nullptr);
+    }
+}
+
+// Signs nodes[begin, end), walking the previous zone's nodes (both in canonical order) alongside.
+void Worker::sign_range(std::vector<Node>& nodes, const std::vector<Node>* previous,
+                        std::size_t begin, std::size_t end) {
+    if (begin >= end) return;
+    std::size_t cursor = 0;
+    if (previous != nullptr) {
+        cursor = static_cast<std::size_t>(
+            std::lower_bound(previous->begin(), previous->end(), nodes[begin].name,
+                             [](const Node& n, const WireName& name) {
+                                 return compare_names(n.name, name) < 0;
+                             }) -
+            previous->begin());
+    }
+    for (std::size_t i = begin; i < end && !error; ++i) {
+        const Node* before = nullptr;
+        if (previous != nullptr) {
+            while (cursor < previous->size() &&
+                   compare_names((*previous)[cursor].name, nodes[i].name) < 0)
+                ++cursor;
+            if (cursor < previous->size() &&
+                compare_names((*previous)[cursor].name, nodes[i].name) == 0)
+                before = &(*previous)[cursor];
+        }
+        sign_node(nodes[i], before);
+    }
+}
+
+void add_stats(SignStats& total, const SignStats& part) {
+    total.rrsets += part.rrsets;
+    total.signatures_made += part.signatures_made;
+    total.signatures_kept += part.signatures_kept;
+    total.rrsets_resigned += part.rrsets_resigned;
+    total.denial_records += part.denial_records;
+    total.denial_resigned += part.denial_resigned;
+}
+
+constexpr std::size_t nodes_per_block = 1024;
+
+// Signs the zone block by block on every core; with `sink`, each block's zone-file text goes
+// to it in order while later blocks are still being signed.
+Result<SignStats> sign_blocks(Zone& zone, const KeySet& keys, const SignOptions& options,
+                              const Zone* previous, TimePoint now, bool dry_run,
+                              const std::function<Status(std::string_view)>* sink) {
+    DK_TRY(const Signers signers, choose_signers(keys, previous));
+    const RrsigTimes times = rrsig_times(now, options);
+    const std::size_t data = zone.nodes.size();
+    const std::size_t total = data + zone.nsec3_nodes.size();
+    const std::size_t blocks = (total + nodes_per_block - 1) / nodes_per_block;
+    std::vector<SignStats> block_stats(blocks);
+    std::vector<std::optional<Error>> block_errors(blocks);
+    const unsigned threads = worker_count(options.threads);
+    const std::uint64_t run = ++run_counter;
+    Status written;
+    ordered_pipeline(
+        blocks, threads, 4 * threads,
+        [&](std::size_t b) {
+            Worker w(signers, times, zone.origin, dry_run, run);
+            const std::size_t begin = b * nodes_per_block;
+            const std::size_t end = std::min(total, begin + nodes_per_block);
+            w.sign_range(zone.nodes, previous ? &previous->nodes : nullptr, std::min(begin, data),
+                         std::min(end, data));
+            w.sign_range(zone.nsec3_nodes, previous ? &previous->nsec3_nodes : nullptr,
+                         std::max(begin, data) - data, std::max(end, data) - data);
+            block_stats[b] = w.stats;
+            block_errors[b] = w.error;
+            std::string text;
+            if (sink != nullptr && !w.error) {
+                text.reserve((end - begin) * 320);
+                for (std::size_t i = begin; i < end; ++i)
+                    append_node_text(text, i < data ? zone.nodes[i] : zone.nsec3_nodes[i - data]);
+            }
+            return text;
+        },
+        [&](std::string& text) {
+            if (sink != nullptr && written.ok()) written = (*sink)(text);
+            return written.ok();
+        });
+    SignStats stats;
+    for (std::size_t b = 0; b < blocks; ++b) {
+        if (block_errors[b]) return *block_errors[b];
+        add_stats(stats, block_stats[b]);
+    }
+    if (!written.ok()) return written.error();
+    return stats;
+}
+
+}  // namespace
+
+Result<SignStats> sign_prepared(Zone& zone, const KeySet& keys, const SignOptions& options,
+                                const Zone* previous, TimePoint now, bool dry_run) {
+    return sign_blocks(zone, keys, options, previous, now, dry_run, nullptr);
+}
+
+Result<SignStats> sign_to_file(Zone& zone, const KeySet& keys, const SignOptions& options,
+                               const Zone* previous, TimePoint now, const std::string& path) {
+    Result<SignStats> result = SignStats{};
+    auto status = files::write_atomic_pieces(
+        path, 0644, files::Overwrite::yes, [&](const files::PieceWriter& write) -> Status {
+            const std::function<Status(std::string_view)> sink = write;
+            result = sign_blocks(zone, keys, options, previous, now, false, &sink);
+            if (!result.ok()) return result.error();
+            return {};
+        });
+    if (!status.ok()) return status.error();
+    return result;
+}
+
+}  // namespace dk::zone::sign

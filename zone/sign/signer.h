@@ -1,0 +1,58 @@
+// The zone signer. It takes the DNSKEYs to publish and the keys that sign (ZSKs sign the zone,
+// KSKs the DNSKEY, CDS and CDNSKEY RRsets), so a key rollover planner can drive it: it decides
+// nothing about keys itself. Signatures over RRsets that did not change are kept from the
+// previous signed zone while they are valid for longer than the refresh window; everything else
+// is signed again on every core.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/result.h"
+#include "zone/sign/denial.h"
+#include "zone/sign/key_set.h"
+#include "zone/sign/zone_model.h"
+
+namespace dk::zone::sign {
+
+enum class Denial { nsec, nsec3 };
+
+struct SignOptions {
+    Denial denial = Denial::nsec;
+    Nsec3Params nsec3;                        // RFC 9276 defaults
+    Seconds validity{14 * 86400};             // expiration = now + validity - jitter
+    Seconds refresh{5 * 86400};               // a kept signature has at least this long left
+    Seconds jitter{12 * 3600};                // spread of expirations, per RRset
+    Seconds backdate{3600};                   // inception before now, for skewed clocks
+    std::optional<std::uint32_t> dnskey_ttl;  // default: the SOA's TTL
+    unsigned threads = 0;                     // 0: every core
+};
+
+struct SignStats {
+    std::size_t rrsets = 0;  // signed RRsets in the zone, denial records included
+    std::size_t signatures_made = 0;
+    std::size_t signatures_kept = 0;
+    std::size_t rrsets_resigned = 0;  // RRsets with at least one new signature
+    std::size_t denial_records = 0;   // NSEC or NSEC3 RRsets
+    std::size_t denial_resigned = 0;  // of those, signed again (new or changed links)
+};
+
+// Readies an unsigned zone: checks the apex (one SOA at the origin), drops the DNSSEC records
+// a file may carry (RRSIG, NSEC, NSEC3, NSEC3PARAM; the DNSKEY RRset becomes the file's plus
+// keys.publish), marks delegations and glue, builds the NSEC or NSEC3 chain.
+Status prepare_zone(Zone& zone, const KeySet& keys, const SignOptions& options);
+
+// Signs every RRset of a prepared zone at `now`, keeping valid signatures from `previous`
+// (a signed zone as written before) where the RRset is the same. dry_run counts only.
+Result<SignStats> sign_prepared(Zone& zone, const KeySet& keys, const SignOptions& options,
+                                const Zone* previous, TimePoint now, bool dry_run = false);
+
+// The same, writing the signed zone file (atomically) while it signs: each block of owners goes
+// to the file as soon as it is signed.
+Result<SignStats> sign_to_file(Zone& zone, const KeySet& keys, const SignOptions& options,
+                               const Zone* previous, TimePoint now, const std::string& path);
+
+}  // namespace dk::zone::sign
