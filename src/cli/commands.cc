@@ -26,6 +26,8 @@ std::span<const Command> all_commands() {
                 "hook deliver SLOT CHAIN KEY | hook csr SLOT: take a certificate from an ACME "
                 "client, or give it the CSR",
                 run_hook},
+        Command{"check", "RFC 7672 verdict for every MX host of a mail domain (--nagios)",
+                run_check},
     };
     return commands;
 }

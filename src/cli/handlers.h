@@ -17,5 +17,6 @@ int run_probe(const Invocation& invocation);
 int run_dns_status(const Invocation& invocation);
 int run_publish(const Invocation& invocation);
 int run_hook(const Invocation& invocation);
+int run_check(const Invocation& invocation);
 
 }  // namespace dk::cli
