@@ -18,5 +18,6 @@ int run_dns_status(const Invocation& invocation);
 int run_publish(const Invocation& invocation);
 int run_hook(const Invocation& invocation);
 int run_check(const Invocation& invocation);
+int run_log(const Invocation& invocation);
 
 }  // namespace dk::cli

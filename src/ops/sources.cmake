@@ -2,4 +2,5 @@ list(APPEND DK_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/verdict.cc
   ${CMAKE_CURRENT_LIST_DIR}/nagios.cc
   ${CMAKE_CURRENT_LIST_DIR}/check_report.cc
+  ${CMAKE_CURRENT_LIST_DIR}/since.cc
 )
