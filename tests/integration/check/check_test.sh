@@ -9,7 +9,6 @@ set -uo pipefail
 source "$1"
 dk=$2
 work=$(mktemp -d)
-failures=0
 nsupdate_lines() {
     { echo "server $TB_PRIMARY_ADDR"; echo "zone example.test"; cat; echo send; } | nsupdate -k "$TB_TSIG_KEY_FILE"
 }
@@ -18,11 +17,8 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; failures=$((failures + 1)); }
-expect() {  # expect WHAT WANT GOT
-    if [[ "$2" == "$3" ]]; then ok "$1 ($3)"; else bad "$1: got '$3', wanted '$2'"; fi
-}
+# shellcheck source=../expect.sh
+source "$(dirname "$0")/../expect.sh"
 verdict_of() {  # verdict_of HOST < check --json
     python3 -c 'import json,sys; print(next(h["verdict"] for d in json.load(sys.stdin) for h in d["hosts"] if h["host"]==sys.argv[1]))' "$1"
 }
