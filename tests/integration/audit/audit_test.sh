@@ -3,7 +3,7 @@
 # and its evidence (the CA's SPKI and the DS cross-checked with openssl and the anchor file), then
 # failures: a CA not on the certified list, an MX serving a key its TLSA does not match; a lint
 # warning (a 2 1 1 record pinned to a CA that did not issue the served chain); --nagios in each
-# case; then `log --since --json` shows the engine's events.
+# case, and status --nagios; then `log --since --json` shows the engine's events.
 # Usage: audit_test.sh ENV_FILE DANEKEEPER_BIN
 set -uo pipefail
 env_file=$1 dk_bin=$2
@@ -64,6 +64,10 @@ expect "nagios OK" 0 $?
 grep -q '^DANE-AUDIT OK - EMLREQ_2/4/6 met at 3 endpoint addresses | addresses=3;;;0 failed=0;;0;0 lint_errors=0;;0;0 lint_warnings=0;0;;0 time=' "$work/n1" && ok "nagios line" || bad "nagios: $(cat "$work/n1")"
 dk audit >"$work/t1"
 expect "text output ends with the verdict" "audit: PASS (3 endpoint addresses, 0 failed; 0 lint findings)" "$(tail -1 "$work/t1")"
+
+dk status --nagios >"$work/s1"
+expect "status --nagios OK" 0 $?
+grep -q '^DANEKEEPER OK - 1 key slots | mx_failed_verifications=0;;0;0 mx_cert_days=[0-9]*;15;7$' "$work/s1" && ok "status nagios line" || bad "status nagios: $(cat "$work/s1")"
 
 # 2. A CA not on the certified list.
 "$dk_bin" --config "$work/other-ca.toml" audit --json >"$work/a2.json" 2>/dev/null
