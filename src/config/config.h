@@ -48,6 +48,12 @@ struct AuditConfig {
     int max_tlsa_records = 12;
 };
 
+// [metrics]: Prometheus metrics after every run (see ops/metrics.h).
+struct MetricsConfig {
+    std::optional<HostPort> listen;   // HTTP listener, an IP literal and port
+    std::optional<std::string> file;  // textfile-collector file, written atomically
+};
+
 struct Config {
     std::string source;
     std::string state_dir = "/var/lib/danekeeper";
@@ -56,6 +62,7 @@ struct Config {
     std::vector<ZoneConfig> zones;
     std::vector<SlotConfig> slots;
     AuditConfig audit;
+    MetricsConfig metrics;
 
     [[nodiscard]] const SlotConfig* slot(std::string_view name) const;
     [[nodiscard]] const ZoneConfig* zone(std::string_view name) const;

@@ -22,8 +22,9 @@ std::optional<HostPort> host_port(Table& t, std::string_view key, bool required)
 
 SlotConfig parse_slot(Table& t);
 
-// The optional [audit] table (audit_parser.cc).
+// The optional [audit] and [metrics] tables (audit_parser.cc).
 void parse_audit(Table& top, Config& c, Problems& p);
+void parse_metrics(Table& top, Config& c, Problems& p);
 
 // Checks across tables: duplicate names and endpoints, each endpoint inside one zone (which
 // becomes the slot's zone). slot_lines[i] is where slot i's table starts.

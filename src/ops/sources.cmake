@@ -7,4 +7,5 @@ list(APPEND DK_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/lint.cc
   ${CMAKE_CURRENT_LIST_DIR}/audit_report.cc
   ${CMAKE_CURRENT_LIST_DIR}/status_report.cc
+  ${CMAKE_CURRENT_LIST_DIR}/metrics.cc
 )

@@ -14,15 +14,12 @@ work=$(mktemp -d /tmp/dk-audit-XXXXXX)
 chmod 700 "$work"
 mkdir -p "$work/served"
 cleanup() {
-    "$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx1 "$TB_MX1_CHAIN" >/dev/null 2>&1
-    "$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx2 "$TB_MX2_CHAIN" >/dev/null 2>&1
-    printf 'server %s\nzone example.test\nupdate delete _25._tcp.mx1.example.test TLSA\nupdate delete _25._tcp.mx2.example.test TLSA\nupdate delete _465._tcp.mx1.example.test TLSA\nsend\n' \
-        "$TB_PRIMARY_ADDR" | nsupdate -k "$TB_TSIG_KEY_FILE"
+    restore_testbed "$repo"
     rm -rf "$work"
 }
 trap cleanup EXIT
-# shellcheck source=../expect.sh
-source "$(dirname "$0")/../expect.sh"
+# shellcheck source=../helpers.sh
+source "$(dirname "$0")/../helpers.sh"
 json() {  # json FILE PYTHON-EXPRESSION-ON-d
     python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"
 }

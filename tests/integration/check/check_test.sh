@@ -17,8 +17,8 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-# shellcheck source=../expect.sh
-source "$(dirname "$0")/../expect.sh"
+# shellcheck source=../helpers.sh
+source "$(dirname "$0")/../helpers.sh"
 verdict_of() {  # verdict_of HOST < check --json
     python3 -c 'import json,sys; print(next(h["verdict"] for d in json.load(sys.stdin) for h in d["hosts"] if h["host"]==sys.argv[1]))' "$1"
 }

@@ -69,3 +69,30 @@ TEST(AuditConfig, EachProblemNamesFileLineAndField) {
 
 }  // namespace
 }  // namespace dk::config
+
+namespace dk::config {
+namespace {
+
+TEST(MetricsConfig, ReadsListenAndFile) {
+    auto c = parse_config(
+        base + "[metrics]\nlisten = \"127.0.0.1:9464\"\nfile = \"/var/lib/node/dk.prom\"\n",
+        "dk.toml");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->metrics.listen->to_string(), "127.0.0.1:9464");
+    EXPECT_EQ(*c->metrics.file, "/var/lib/node/dk.prom");
+    EXPECT_FALSE(parse_config(base, "dk.toml")->metrics.listen.has_value());
+}
+
+TEST(MetricsConfig, EachProblemNamesFileLineAndField) {
+    expect_problem("[metrics]\nlisten = \"127.0.0.1\"\n",
+                   "dk.toml:13: metrics.listen: needs a port");
+    expect_problem("[metrics]\nlisten = \"localhost:9464\"\n",
+                   "dk.toml:13: metrics.listen: 'localhost' is not an IP address");
+    expect_problem("[metrics]\nlisten = \"127.0.0.1:99999\"\n", "dk.toml:13: metrics.listen:");
+    expect_problem("[metrics]\nfile = \"dk.prom\"\n",
+                   "dk.toml:13: metrics.file: must be an absolute path");
+    expect_problem("[metrics]\nport = 9464\n", "dk.toml:13: metrics.port: unknown key");
+}
+
+}  // namespace
+}  // namespace dk::config
