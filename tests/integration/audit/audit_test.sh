@@ -95,7 +95,15 @@ dk audit --nagios >"$work/n4"
 expect "nagios WARNING" 1 $?
 printf 'server %s\nzone example.test\nupdate delete _25._tcp.mx1.example.test TLSA %s\nsend\n' "$TB_PRIMARY_ADDR" "$bogus_ca" | nsupdate -k "$TB_TSIG_KEY_FILE"
 
-# 5. The event log.
+# 5. config check runs the offline lint: a TLSA TTL the rollover plan cannot wait out.
+sed -e 's/^tlsa_ttl = 5$/tlsa_ttl = 86400/' -e 's/^renew_before_days = 30$/renew_before_days = 1/' "$work/dk.toml" >"$work/ttl.toml"
+"$dk_bin" --config "$work/ttl.toml" config check >"$work/cc" 2>&1
+expect "config check: lint error is exit 2" 2 $?
+grep -q "^$work/ttl.toml: lint error tlsa-ttl-too-long mx: a key switch waits 2 x TTL 86400 + margin = 172802 s" "$work/cc" && ok "the lint line" || bad "config check: $(cat "$work/cc")"
+dk config check >/dev/null 2>&1
+expect "config check on the audited configuration" 0 $?
+
+# 6. The event log.
 dk log --since "$start_time" --json >"$work/log.json"
 expect "log exits 0" 0 $?
 kinds=$(json "$work/log.json" '" ".join(sorted({e["kind"] for e in d}))')
