@@ -92,7 +92,9 @@ HostVerdict judge_probes(const HostObservation& host) {
 HostVerdict judge_host(const HostObservation& host) {
     switch (host.mx) {
         case Lookup::unreachable:
-            return {Verdict::unknown, "the resolver did not answer the MX query"};
+            return {Verdict::unknown,
+                    "the resolver did not answer the MX query" +
+                        (host.address_problem.empty() ? "" : ": " + host.address_problem)};
         case Lookup::failed:
             return {Verdict::tempfail, "MX lookup failed (bogus or SERVFAIL): a sender defers"};
         case Lookup::insecure:

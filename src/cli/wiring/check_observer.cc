@@ -53,9 +53,17 @@ CheckedDomain hosts_of(const HostPort& resolver, const std::string& domain) {
     auto reply = ask_resolver(resolver, absolute(domain), LDNS_RR_TYPE_MX);
     std::vector<Mx> mx = reply.ok() ? mx_records(**reply) : std::vector<Mx>{};
     const ops::Lookup status = classify(reply, !mx.empty());
-    if (!reply.ok()) {
-        d.problem = reply.error().message;
-    } else if (ldns_pkt_get_rcode(reply->get()) == LDNS_RCODE_NXDOMAIN) {
+    if (!reply.ok()) {  // our resolver failed: no verdict for the domain (ops::Verdict::unknown)
+        d.hosts.push_back({relative(domain),
+                           0,
+                           ops::Lookup::unreachable,
+                           ops::Lookup::unreachable,
+                           {},
+                           reply.error().message,
+                           {}});
+        return d;
+    }
+    if (ldns_pkt_get_rcode(reply->get()) == LDNS_RCODE_NXDOMAIN) {
         d.problem = "no such domain (NXDOMAIN)";
     } else if (status == ops::Lookup::failed) {
         d.problem = "MX lookup failed with rcode " +
@@ -97,6 +105,7 @@ std::vector<CheckedDomain> observe_domains(const HostPort& resolver,
         out.push_back(hosts_of(resolver, name));
         for (std::size_t i = 0; i < out.back().hosts.size(); ++i) {
             auto& h = out.back().hosts[i];
+            if (h.mx == ops::Lookup::unreachable) continue;
             look_up_tlsa(resolver, h, port);
             auto addresses = book.addresses(h.host);
             if (!addresses.ok()) {

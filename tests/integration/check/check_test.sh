@@ -97,12 +97,18 @@ expect "posttls-finger on mx2 agrees (TLS without DANE)" no-dane "$(posttls "$TB
 "$dk" check example.test --resolver "$TB_RESOLVER" --nagios >/dev/null 2>&1
 expect "nagios exit is WARNING" 1 $?
 
-# 4. bad input and a domain that does not exist.
+# 4. bad input, a domain that does not exist, a resolver that refuses.
 "$dk" check --resolver "$TB_RESOLVER" >/dev/null 2>&1
 expect "no domain is bad input" 2 $?
 "$dk" check nosuch.example.test --resolver "$TB_RESOLVER" >"$work/nx" 2>&1
 expect "NXDOMAIN fails the check" 1 $?
 grep -q 'no such domain' "$work/nx" && ok "NXDOMAIN named" || bad "nx: $(cat "$work/nx")"
+
+"$dk" check example.test --resolver "$TB_NET.9.9:53" >/dev/null 2>&1
+expect "a resolver that does not answer: exit 3" 3 $?
+"$dk" check example.test --resolver "$TB_NET.9.9:53" --nagios >"$work/nu" 2>&1
+expect "and UNKNOWN for the plugin" 3 $?
+grep -q '^DANE UNKNOWN - ' "$work/nu" && ok "UNKNOWN line" || bad "nagios: $(cat "$work/nu")"
 
 echo "$failures failures"
 exit $((failures > 0))
