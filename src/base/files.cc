@@ -9,31 +9,14 @@
 #include <cstring>
 #include <random>
 
+#include "base/unique_fd.h"
+
 namespace dk::files {
 namespace {
 
 std::string errno_text() {
     return std::strerror(errno);
 }
-
-class FdCloser {
-  public:
-    explicit FdCloser(int fd) : fd_(fd) {}
-    FdCloser(const FdCloser&) = delete;
-    FdCloser& operator=(const FdCloser&) = delete;
-    ~FdCloser() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    [[nodiscard]] int get() const { return fd_; }
-    int release() {
-        int fd = fd_;
-        fd_ = -1;
-        return fd;
-    }
-
-  private:
-    int fd_;
-};
 
 std::string directory_of(const std::string& path) {
     const auto slash = path.rfind('/');
@@ -62,7 +45,7 @@ Status write_all(int fd, std::string_view data, const std::string& path) {
 }
 
 Status fsync_directory(const std::string& dir) {
-    FdCloser fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (fd.get() < 0) return Error::environment(dir + ": cannot open directory: " + errno_text());
     if (::fsync(fd.get()) != 0) return Error::environment(dir + ": fsync failed: " + errno_text());
     return {};
@@ -71,7 +54,7 @@ Status fsync_directory(const std::string& dir) {
 }  // namespace
 
 Result<std::string> read_limited(const std::string& path, std::size_t max_bytes) {
-    FdCloser fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
     if (fd.get() < 0) {
         const auto kind =
             errno == ENOENT || errno == EACCES ? ErrorKind::bad_input : ErrorKind::environment;
@@ -111,7 +94,7 @@ Status write_atomic_pieces(const std::string& path, mode_t mode, Overwrite overw
                            const std::function<Status(const PieceWriter& write)>& produce) {
     const std::string dir = directory_of(path);
     const std::string temp = temp_name_for(path);
-    FdCloser fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
+    UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
     if (fd.get() < 0) return Error::environment(temp + ": cannot create: " + errno_text());
     // The umask may have narrowed the mode; set it exactly.
     if (::fchmod(fd.get(), mode) != 0) {

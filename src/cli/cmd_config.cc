@@ -1,10 +1,14 @@
 // danekeeper config check [--json]: every problem in the configuration, or "ok".
+#include <unistd.h>
+
 #include <cstdio>
 #include <cxxopts.hpp>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cli/handlers.h"
+#include "cli/wiring/audit_observer.h"
+#include "cli/wiring/sql_state_store.h"
 #include "config/config.h"
 
 namespace dk::cli {
@@ -53,6 +57,25 @@ Result<config::Config> checked_config(const std::string& path) {
     return c;
 }
 
+// The lint rules that need no network: the TLSA TTL against the rollover plan, and key ages when
+// a state database exists already (config check never creates one).
+std::vector<ops::Finding> offline_lint(const config::Config& c) {
+    SystemClock clock;
+    std::vector<ops::SlotFacts> facts;
+    const std::string db_path = c.state_dir + "/state.db";
+    auto store = ::access(db_path.c_str(), F_OK) == 0 ? db::Store::open(db_path)
+                                                      : Result<db::Store>(Error::environment(""));
+    if (store.ok()) {
+        SqlStateStore states(*store, clock);
+        facts = offline_slot_facts(c, &states);
+    } else {
+        facts = offline_slot_facts(c, nullptr);
+    }
+    ops::LintPolicy policy;
+    policy.rrsig_warn_days = c.audit.rrsig_warn_days;
+    return ops::lint(facts, {}, policy, clock.now());
+}
+
 }  // namespace
 
 int run_config(const Invocation& inv) {
@@ -61,21 +84,36 @@ int run_config(const Invocation& inv) {
     if (args->help) return 0;
     const std::string path = inv.globals.config_path.value_or(config::default_config_path);
     auto c = checked_config(path);
+    const auto findings = c.ok() ? offline_lint(*c) : std::vector<ops::Finding>{};
     if (args->json) {
-        nlohmann::json out{{"config", path}, {"ok", c.ok()}};
+        nlohmann::json out{{"config", path}, {"ok", c.ok() && !ops::any_error(findings)}};
         if (c.ok()) {
             out["zones"] = c->zones.size();
             out["key_slots"] = c->slots.size();
+            out["lint"] = nlohmann::json::array();
+            for (const auto& f : findings) {
+                out["lint"].push_back({{"rule", f.rule},
+                                       {"severity", to_string(f.severity)},
+                                       {"where", f.where},
+                                       {"message", f.message}});
+            }
         } else {
             out["problems"] = lines_of(c.error().message);
         }
         std::printf("%s\n", out.dump(2).c_str());
     } else if (c.ok()) {
-        std::printf("ok: %zu zones, %zu key slots\n", c->zones.size(), c->slots.size());
+        for (const auto& f : findings) {
+            std::fprintf(stderr, "%s: lint %s %s %s: %s\n", path.c_str(),
+                         std::string(to_string(f.severity)).c_str(), f.rule.c_str(),
+                         f.where.c_str(), f.message.c_str());
+        }
+        if (!ops::any_error(findings))
+            std::printf("ok: %zu zones, %zu key slots\n", c->zones.size(), c->slots.size());
     } else {
         for (const auto& line : lines_of(c.error().message))
             std::fprintf(stderr, "%s\n", line.c_str());
     }
+    if (c.ok() && ops::any_error(findings)) return to_int(ExitCode::bad_input);
     return c.ok() ? 0 : to_int(exit_code_for(c.error().kind));
 }
 

@@ -14,6 +14,8 @@
 #include "cli/step_printer.h"
 #include "cli/wiring/delivery.h"
 #include "cli/wiring/managed_keys.h"
+#include "cli/wiring/metrics_collector.h"
+#include "cli/wiring/metrics_server.h"
 #include "cli/wiring/runtime.h"
 #include "cli/wiring/signed_file_publisher.h"
 #include "engine/safety.h"
@@ -111,6 +113,8 @@ int run_run(const Invocation& inv) {
     cxxopts::Options options("danekeeper run",
                              "Do what is due for every key slot (or the named ones), then exit");
     options.add_options()("once", "run once and exit (the cron mode; also the default)")(
+        "metrics-file", "write Prometheus metrics here after the run (textfile collector)",
+        cxxopts::value<std::string>())(
         "dry-run", "print the next planned step of each slot and change nothing")(
         "h,help", "show help")("slots", "slots",
                                cxxopts::value<std::vector<std::string>>()->default_value({}));
@@ -124,14 +128,25 @@ int run_run(const Invocation& inv) {
     auto rt = open_runtime(inv.globals.config_path);
     if (!rt.ok()) return fail(rt.error());
     const auto mode = parsed.count("dry-run") ? engine::RunMode::dry_run : engine::RunMode::apply;
-    return run_slots(**rt, parsed["slots"].as<std::vector<std::string>>(), mode, nullptr);
+    const auto started = std::chrono::steady_clock::now();
+    TimePoint wake = (*rt)->clock.now() + std::chrono::hours(1);
+    const int rc = run_slots(**rt, parsed["slots"].as<std::vector<std::string>>(), mode, &wake);
+    if (mode == engine::RunMode::apply) {
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        std::optional<std::string> file = (*rt)->config.metrics.file;
+        if (parsed.count("metrics-file")) file = parsed["metrics-file"].as<std::string>();
+        export_metrics(**rt, {rc, took.count(), (*rt)->clock.now(), wake}, file, nullptr);
+    }
+    return rc;
 }
 
 int run_daemon(const Invocation& inv) {
     cxxopts::Options options(
         "danekeeper daemon",
         "Run until SIGTERM, sleeping until the next due step; SIGHUP reloads the configuration");
-    options.add_options()("h,help", "show help");
+    options.add_options()("metrics-file",
+                          "write Prometheus metrics here after every run (textfile collector)",
+                          cxxopts::value<std::string>())("h,help", "show help");
     ArgvView argv(inv.args);
     auto parsed = options.parse(argv.argc(), argv.argv());
     if (parsed.count("help")) {
@@ -147,11 +162,22 @@ int run_daemon(const Invocation& inv) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     auto rt = open_runtime(inv.globals.config_path);
     if (!rt.ok()) return fail(rt.error());
+    std::unique_ptr<MetricsServer> metrics;
+    if ((*rt)->config.metrics.listen) {
+        auto started = MetricsServer::start(*(*rt)->config.metrics.listen);
+        if (!started.ok()) return fail(started.error());
+        metrics = std::move(*started);
+    }
     log::info("daemon.started", {{"config", (*rt)->config.source},
                                  {"slots", static_cast<long long>((*rt)->config.slots.size())}});
     while (true) {
         TimePoint wake = (*rt)->clock.now() + std::chrono::hours(1);
-        run_slots(**rt, {}, engine::RunMode::apply, &wake);
+        const auto started = std::chrono::steady_clock::now();
+        const int rc = run_slots(**rt, {}, engine::RunMode::apply, &wake);
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        std::optional<std::string> file = (*rt)->config.metrics.file;
+        if (parsed.count("metrics-file")) file = parsed["metrics-file"].as<std::string>();
+        export_metrics(**rt, {rc, took.count(), (*rt)->clock.now(), wake}, file, metrics.get());
         const auto left =
             std::max<long long>(1, unix_seconds(wake) - unix_seconds((*rt)->clock.now()));
         log::info("daemon.sleeping", {{"seconds", left}, {"until", iso_time(wake)}});

@@ -64,6 +64,7 @@ nlohmann::json to_json(const probe::ProbeResult& r) {
         {"cipher", r.cipher},     {"forward_secret", r.forward_secret},
         {"issuer", r.issuer},     {"not_after", r.not_after}};
     j["leaf_spki_sha256"] = r.leaf_spki_sha256 ? to_hex(*r.leaf_spki_sha256) : "";
+    j["issuer_spki_sha256"] = r.issuer_spki_sha256 ? to_hex(*r.issuer_spki_sha256) : "";
     j["matched"] = r.matched ? r.matched->rdata_text() : "";
     return j;
 }

@@ -19,6 +19,7 @@
 #include "engine/planner.h"
 #include "engine/safety.h"
 #include "engine/state_json.h"
+#include "ops/status_report.h"
 
 namespace dk::cli {
 namespace {
@@ -28,7 +29,8 @@ struct SlotArgs {
     bool dry_run = false;
     bool json = false;
     bool emergency = false;
-    std::string sub;  // rollover: start | check
+    bool nagios = false;  // status: monitoring-plugin output
+    std::string sub;      // rollover: start | check
 };
 
 Result<SlotArgs> parse_slot_args(const Invocation& inv, const std::string& usage, bool with_sub,
@@ -36,8 +38,8 @@ Result<SlotArgs> parse_slot_args(const Invocation& inv, const std::string& usage
     cxxopts::Options options(inv.args[0], usage);
     options.add_options()("dry-run", "print the plan, change nothing")("json", "JSON output")(
         "emergency", "rollover start: switch as soon as the next key is safely published")(
-        "h,help", "show help")("positional", "",
-                               cxxopts::value<std::vector<std::string>>()->default_value({}));
+        "nagios", "status: monitoring-plugin output and exit code")("h,help", "show help")(
+        "positional", "", cxxopts::value<std::vector<std::string>>()->default_value({}));
     options.parse_positional({"positional"});
     ArgvView argv(inv.args);
     try {
@@ -50,7 +52,8 @@ Result<SlotArgs> parse_slot_args(const Invocation& inv, const std::string& usage
         auto pos = parsed["positional"].as<std::vector<std::string>>();
         SlotArgs a{.dry_run = parsed.count("dry-run") > 0,
                    .json = parsed.count("json") > 0,
-                   .emergency = parsed.count("emergency") > 0};
+                   .emergency = parsed.count("emergency") > 0,
+                   .nagios = parsed.count("nagios") > 0};
         if (with_sub && a.emergency && pos.size() == 1) {  // `rollover --emergency SLOT`
             a.sub = "start";
             a.slot = pos[0];
@@ -129,19 +132,32 @@ int run_adopt(const Invocation& inv) {
 
 int run_status(const Invocation& inv) {
     bool help = false;
-    auto args = parse_slot_args(
-        inv, "danekeeper status [SLOT] [--json]: each slot's state, keys and what it waits for",
-        false, &help);
+    auto args = parse_slot_args(inv,
+                                "danekeeper status [SLOT] [--json] [--nagios]: each slot's state, "
+                                "keys and what it waits for",
+                                false, &help);
     if (help) return 0;
     if (!args.ok()) return fail(args.error());
     auto rt = open_runtime(inv.globals.config_path, Locking::read_only);
+    if (!rt.ok() && args->nagios) {
+        std::printf("DANEKEEPER UNKNOWN - %s\n", rt.error().message.c_str());
+        return 3;
+    }
     if (!rt.ok()) return fail(rt.error());
     nlohmann::json out = nlohmann::json::array();
+    std::vector<ops::SlotStatusFacts> facts;
     for (const auto& slot : (*rt)->config.slots) {
         if (!args->slot.empty() && slot.name != args->slot) continue;
         auto state = (*rt)->states.load(slot.name);
         if (!state.ok()) return fail(state.error());
-        if (args->json) {
+        if (args->nagios) {
+            facts.push_back({slot.name, state->has_value(),
+                             *state ? (*state)->current_cert_not_after : std::nullopt,
+                             slot.renew_before_days, *state ? (*state)->failed_verifications : 0,
+                             *state && (*state)->phase == engine::Phase::rolling
+                                 ? (*state)->switch_not_before
+                                 : std::nullopt});
+        } else if (args->json) {
             out.push_back(*state ? nlohmann::json::parse(engine::to_json(**state))
                                  : nlohmann::json{{"slot", slot.name}, {"adopted", false}});
         } else if (*state) {
@@ -150,6 +166,11 @@ int run_status(const Invocation& inv) {
             std::printf("slot %s: not adopted yet (danekeeper adopt %s)\n", slot.name.c_str(),
                         slot.name.c_str());
         }
+    }
+    if (args->nagios) {
+        const auto report = ops::status_nagios(facts, (*rt)->clock.now());
+        std::fputs(ops::format_nagios(report).c_str(), stdout);
+        return static_cast<int>(report.state);
     }
     if (args->json) std::printf("%s\n", out.dump(2).c_str());
     return 0;

@@ -31,6 +31,10 @@ std::span<const Command> all_commands() {
                 "hook deliver SLOT CHAIN KEY | hook csr SLOT: take a certificate from an ACME "
                 "client, or give it the CSR",
                 run_hook},
+        Command{"check", "RFC 7672 verdict for every MX host of a mail domain (--nagios)",
+                run_check},
+        Command{"audit", "BSI TR-03108-1 EMLREQ_2/4/6 evidence and the pre-flight lint", run_audit},
+        Command{"log", "export the event log (--since T, --json)", run_log},
     };
     return commands;
 }

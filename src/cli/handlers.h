@@ -19,5 +19,8 @@ int run_publish(const Invocation& invocation);
 int run_sign(const Invocation& invocation);
 int run_dnssec(const Invocation& invocation);
 int run_hook(const Invocation& invocation);
+int run_check(const Invocation& invocation);
+int run_log(const Invocation& invocation);
+int run_audit(const Invocation& invocation);
 
 }  // namespace dk::cli

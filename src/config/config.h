@@ -69,6 +69,19 @@ struct SlotConfig {
     std::string zone;  // the zone holding the endpoints' TLSA owners
 };
 
+// [audit]: what `danekeeper audit` and the lint compare against.
+struct AuditConfig {
+    std::vector<std::string> certified_ca_spki_sha256;  // lower-case hex (EMLREQ_6)
+    int rrsig_warn_days = 7;
+    int max_tlsa_records = 12;
+};
+
+// [metrics]: Prometheus metrics after every run (see ops/metrics.h).
+struct MetricsConfig {
+    std::optional<HostPort> listen;   // HTTP listener, an IP literal and port
+    std::optional<std::string> file;  // textfile-collector file, written atomically
+};
+
 struct Config {
     std::string source;
     std::string state_dir = "/var/lib/danekeeper";
@@ -76,6 +89,8 @@ struct Config {
     std::optional<std::string> trust_anchor_file;
     std::vector<ZoneConfig> zones;
     std::vector<SlotConfig> slots;
+    AuditConfig audit;
+    MetricsConfig metrics;
 
     [[nodiscard]] const SlotConfig* slot(std::string_view name) const;
     [[nodiscard]] const ZoneConfig* zone(std::string_view name) const;

@@ -141,6 +141,8 @@ Result<Config> parse_config(std::string_view text, const std::string& source) {
     Table top(root, "", p);
     c.state_dir = top.path("state_dir", false).value_or(c.state_dir);
     parse_dns(top, c, p);
+    parse_audit(top, c, p);
+    parse_metrics(top, c, p);
     std::vector<std::uint32_t> zone_lines;
     for (auto& [zone, line] : parse_tables<ZoneConfig>(top, "zone", p, parse_zone)) {
         c.zones.push_back(std::move(zone));
@@ -151,7 +153,7 @@ Result<Config> parse_config(std::string_view text, const std::string& source) {
         c.slots.push_back(std::move(slot));
         slot_lines.push_back(line);
     }
-    top.report_unknown({"state_dir", "dns", "zone", "key"});
+    top.report_unknown({"state_dir", "dns", "zone", "key", "audit", "metrics"});
     const toml::array* zones = root.get_as<toml::array>("zone");
     if (top.node("zone") == nullptr || (zones != nullptr && zones->empty()))
         p.add_at(1, "zone", "at least one [[zone]] is required");

@@ -34,6 +34,9 @@ inline constexpr const char* dnssec_key_keys[] = {"parent_servers",
                                                   "key_retire_safety_seconds",
                                                   "ds_ttl"};
 DnssecKeyConfig parse_dnssec_keys(Table& t);
+// The optional [audit] and [metrics] tables (audit_parser.cc).
+void parse_audit(Table& top, Config& c, Problems& p);
+void parse_metrics(Table& top, Config& c, Problems& p);
 
 // Checks across tables: duplicate names and endpoints, each endpoint inside one zone (which
 // becomes the slot's zone). slot_lines[i] is where slot i's table starts.

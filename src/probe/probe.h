@@ -41,7 +41,8 @@ struct ProbeResult {
     bool forward_secret = false;
     std::optional<Bytes> leaf_spki_sha256;
     std::string issuer;
-    std::string not_after;  // ISO 8601
+    std::optional<Bytes> issuer_spki_sha256;  // the presented certificate that issued the leaf
+    std::string not_after;                    // ISO 8601
     bool dane_ok = false;
     std::optional<TlsaRecord> matched;  // the record OpenSSL's DANE verifier matched
     std::string dane_error;             // why nothing matched

@@ -75,6 +75,15 @@ void describe_session(SSL* ssl, ProbeResult& result) {
     if (leaf == nullptr) return;
     if (auto spki = cert::spki_sha256(*leaf); spki.ok()) result.leaf_spki_sha256 = *spki;
     result.issuer = cert::issuer_text(*leaf);
+    // The presented certificate that issued the leaf (for the certified-CA check).
+    STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl);
+    for (int i = 0; chain != nullptr && i < sk_X509_num(chain); ++i) {
+        X509* candidate = sk_X509_value(chain, i);
+        if (X509_cmp(candidate, leaf) == 0 || X509_check_issued(candidate, leaf) != X509_V_OK)
+            continue;
+        if (auto spki = cert::spki_sha256(*candidate); spki.ok()) result.issuer_spki_sha256 = *spki;
+        break;
+    }
     result.not_after = iso8601(cert::not_after(*leaf));
 }
 

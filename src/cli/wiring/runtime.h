@@ -50,6 +50,8 @@ class SlotRuntime {
     FileKeyVault& vault() { return vault_; }
     DnsViewAdapter& dns() { return *dns_; }
     ProberAdapter& prober() { return *prober_; }
+    zone::TlsaView& view() { return *view_; }
+    AddressBook& addresses() { return *book_; }
 
   private:
     SlotRuntime(Runtime& runtime, const config::SlotConfig& slot);

@@ -1,0 +1,111 @@
+// danekeeper audit: BSI TR-03108-1 EMLREQ_2/4/6 per endpoint and address with the evidence, plus
+// the pre-flight lint; exit 0 pass, 1 fail (--nagios: 0/1/2/3).
+#include <chrono>
+#include <cstdio>
+#include <cxxopts.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli/handlers.h"
+#include "cli/parse_options.h"
+#include "cli/wiring/audit_observer.h"
+#include "ops/audit_report.h"
+
+namespace dk::cli {
+namespace {
+
+nlohmann::json finding_json(const ops::Finding& f) {
+    return {{"rule", f.rule},
+            {"severity", to_string(f.severity)},
+            {"where", f.where},
+            {"message", f.message}};
+}
+
+nlohmann::json audit_json(const std::vector<ops::AuditItem>& items,
+                          const std::vector<ops::Finding>& findings, TimePoint now) {
+    nlohmann::json out{{"at", iso_time(now)},
+                       {"pass", ops::audit_pass(items, findings)},
+                       {"items", nlohmann::json::array()},
+                       {"lint", nlohmann::json::array()}};
+    for (const auto& item : items) {
+        nlohmann::json reqs = nlohmann::json::array();
+        for (const auto& r : item.requirements) {
+            reqs.push_back(
+                {{"id", r.id}, {"check", r.check}, {"pass", r.pass}, {"evidence", r.evidence}});
+        }
+        out["items"].push_back({{"endpoint", item.endpoint},
+                                {"address", item.address},
+                                {"at", iso_time(item.at)},
+                                {"pass", item.pass()},
+                                {"requirements", reqs}});
+    }
+    for (const auto& f : findings) out["lint"].push_back(finding_json(f));
+    return out;
+}
+
+void print_text(const std::vector<ops::AuditItem>& items,
+                const std::vector<ops::Finding>& findings) {
+    std::size_t failed = 0;
+    for (const auto& item : items) {
+        failed += item.pass() ? 0 : 1;
+        std::printf("%s %s [%s] at %s\n", item.pass() ? "PASS" : "FAIL", item.endpoint.c_str(),
+                    item.address.c_str(), iso_time(item.at).c_str());
+        for (const auto& r : item.requirements) {
+            std::printf("  %-4s %s %s: %s\n", r.pass ? "ok" : "FAIL", r.id.c_str(), r.check.c_str(),
+                        r.evidence.c_str());
+        }
+    }
+    for (const auto& f : findings) {
+        std::printf("lint %s %s %s: %s\n", std::string(to_string(f.severity)).c_str(),
+                    f.rule.c_str(), f.where.c_str(), f.message.c_str());
+    }
+    std::printf("audit: %s (%zu endpoint addresses, %zu failed; %zu lint findings)\n",
+                ops::audit_pass(items, findings) ? "PASS" : "FAIL", items.size(), failed,
+                findings.size());
+}
+
+}  // namespace
+
+int run_audit(const Invocation& inv) {
+    cxxopts::Options options("danekeeper audit",
+                             "BSI TR-03108-1 EMLREQ_2/4/6 evidence per endpoint and address, and "
+                             "the pre-flight lint (exit 0 pass, 1 fail, 2 config, 3 environment)");
+    options.add_options()("json", "JSON output")("nagios", "monitoring-plugin output")("h,help",
+                                                                                       "show help");
+    cxxopts::ParseResult parsed;
+    if (auto stop = parse_options(options, inv, parsed)) return *stop;
+    const bool nagios = parsed.count("nagios") > 0;
+    auto rt = open_runtime(inv.globals.config_path, Locking::read_only);
+    if (!rt.ok()) {
+        if (!nagios) return fail(rt.error());
+        std::printf("DANE-AUDIT UNKNOWN - %s\n", rt.error().message.c_str());
+        return 3;
+    }
+    const auto started = std::chrono::steady_clock::now();
+    const TimePoint now = (*rt)->clock.now();
+    auto obs = observe_for_audit(**rt, now);
+    if (!obs.ok()) {
+        if (!nagios) return fail(obs.error());
+        std::printf("DANE-AUDIT UNKNOWN - %s\n", obs.error().message.c_str());
+        return 3;
+    }
+    const auto items = ops::judge_audit(obs->endpoints, obs->policy, now);
+    ops::LintPolicy lint_policy;
+    lint_policy.rrsig_warn_days = (*rt)->config.audit.rrsig_warn_days;
+    lint_policy.max_tlsa_records = static_cast<std::size_t>((*rt)->config.audit.max_tlsa_records);
+    auto findings = ops::lint(obs->slots, obs->mx, lint_policy, now);
+    findings.insert(findings.end(), obs->problems.begin(), obs->problems.end());
+    const bool pass = ops::audit_pass(items, findings);
+    if (nagios) {
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        const auto report = ops::audit_nagios(items, findings, took.count());
+        std::fputs(ops::format_nagios(report).c_str(), stdout);
+        return static_cast<int>(report.state);
+    }
+    if (parsed.count("json"))
+        std::printf("%s\n", audit_json(items, findings, now).dump(2).c_str());
+    else
+        print_text(items, findings);
+    return pass ? 0 : 1;
+}
+
+}  // namespace dk::cli

@@ -1,0 +1,60 @@
+// The [audit] table (the certified CAs for EMLREQ_6, the lint thresholds) and the [metrics]
+// table (where Prometheus metrics go).
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "config/parse_parts.h"
+
+namespace dk::config {
+
+void parse_audit(Table& top, Config& c, Problems& p) {
+    const toml::node* node = top.node("audit");
+    if (node == nullptr) return;
+    const toml::table* table = node->as_table();
+    if (table == nullptr) return p.add(node->source(), "audit", "must be a table");
+    Table t(*table, "audit.", p);
+    for (auto hex :
+         t.strings("certified_ca_spki_sha256", false).value_or(std::vector<std::string>{})) {
+        std::transform(hex.begin(), hex.end(), hex.begin(),
+                       [](unsigned char ch) { return std::tolower(ch); });
+        const bool is_hex =
+            std::all_of(hex.begin(), hex.end(), [](unsigned char ch) { return std::isxdigit(ch); });
+        if (hex.size() != 64 || !is_hex) {
+            t.problem("certified_ca_spki_sha256",
+                      "'" + hex.substr(0, 70) + "' is not a SHA-256 in hex (64 digits)");
+            continue;
+        }
+        c.audit.certified_ca_spki_sha256.push_back(hex);
+    }
+    c.audit.rrsig_warn_days = static_cast<int>(t.integer("rrsig_warn_days", 1, 365).value_or(7));
+    c.audit.max_tlsa_records = static_cast<int>(t.integer("max_tlsa_records", 1, 100).value_or(12));
+    t.report_unknown({"certified_ca_spki_sha256", "rrsig_warn_days", "max_tlsa_records"});
+}
+
+void parse_metrics(Table& top, Config& c, Problems& p) {
+    const toml::node* node = top.node("metrics");
+    if (node == nullptr) return;
+    const toml::table* table = node->as_table();
+    if (table == nullptr) return p.add(node->source(), "metrics", "must be a table");
+    Table t(*table, "metrics.", p);
+    if (auto text = t.string("listen", false)) {
+        auto hp = parse_host_port(*text, 0);
+        in6_addr scratch{};
+        if (!hp.ok()) {
+            t.problem("listen", hp.error().message);
+        } else if (hp->port == 0) {
+            t.problem("listen", "needs a port (IP:PORT)");
+        } else if (::inet_pton(AF_INET, hp->host.c_str(), &scratch) != 1 &&
+                   ::inet_pton(AF_INET6, hp->host.c_str(), &scratch) != 1) {
+            t.problem("listen", "'" + hp->host + "' is not an IP address");
+        } else {
+            c.metrics.listen = *hp;
+        }
+    }
+    c.metrics.file = t.path("file", false);
+    t.report_unknown({"listen", "file"});
+}
+
+}  // namespace dk::config

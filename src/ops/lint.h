@@ -1,0 +1,75 @@
+// Pre-flight lint: rules over what the configuration, the DNS and the served chain show that
+// predict a DANE outage or an audit failure. Each rule is a pure function; lint() runs them all.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/tlsa.h"
+
+namespace dk::ops {
+
+enum class Severity { warning, error };
+std::string_view to_string(Severity severity);
+
+struct Finding {
+    std::string rule;  // stable name, e.g. tlsa-3-0-with-acme
+    Severity severity = Severity::warning;
+    std::string where;  // slot, owner or host
+    std::string message;
+};
+
+// One TLSA owner as the authoritative servers serve it.
+struct OwnerFacts {
+    std::string owner;
+    bool observed = false;  // false: the DNS was not asked (config check)
+    std::vector<TlsaRecord> records;
+    bool validated = false;  // every server's RRSIGs validate
+    std::uint32_t ttl = 0;
+    std::optional<TimePoint> rrsig_expiration;  // the earliest over the servers
+};
+
+struct SlotFacts {
+    std::string slot;
+    std::uint32_t tlsa_ttl = 0;  // configured
+    int renew_before_days = 30;
+    int rollover_every_days = 365;
+    int margin_seconds = 0;
+    std::optional<TimePoint> current_key_created;
+    // The served chain (cert_file): whether it looks ACME-issued (validity of 100 days or
+    // less) and which of the owners' records it matches.
+    bool chain_known = false;
+    bool short_lived_certificate = false;
+    std::vector<TlsaRecord> matched_by_chain;
+    std::vector<OwnerFacts> owners;
+};
+
+struct MxFacts {
+    std::string zone;
+    std::string host;
+    bool has_tlsa = false;  // validated TLSA at _25._tcp.HOST
+};
+
+struct LintPolicy {
+    int rrsig_warn_days = 7;
+    std::size_t max_tlsa_records = 12;  // some senders handle no more
+};
+
+std::vector<Finding> lint_3_0_with_acme(const SlotFacts& slot);
+std::vector<Finding> lint_2_pinned_to_other_ca(const SlotFacts& slot);
+std::vector<Finding> lint_too_many_records(const SlotFacts& slot, const LintPolicy& policy);
+std::vector<Finding> lint_unsigned_owner(const SlotFacts& slot);
+std::vector<Finding> lint_rrsig_expiring(const SlotFacts& slot, const LintPolicy& policy,
+                                         TimePoint now);
+std::vector<Finding> lint_ttl_too_long(const SlotFacts& slot);
+std::vector<Finding> lint_key_too_old(const SlotFacts& slot, TimePoint now);
+std::vector<Finding> lint_mx_without_tlsa(const std::vector<MxFacts>& mx);
+
+std::vector<Finding> lint(const std::vector<SlotFacts>& slots, const std::vector<MxFacts>& mx,
+                          const LintPolicy& policy, TimePoint now);
+
+bool any_error(const std::vector<Finding>& findings);
+
+}  // namespace dk::ops

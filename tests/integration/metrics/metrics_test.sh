@@ -1,0 +1,87 @@
+#!/bin/bash
+# Prometheus metrics on the testbed: `run --once --metrics-file` writes the textfile-collector
+# file, and the daemon serves the same families on its [metrics] listen address (loopback), which
+# this test scrapes; then one MX serves a key its TLSA does not match and the daemon's next run
+# shows the endpoint at 0. SIGTERM stops the daemon.
+# Usage: metrics_test.sh ENV_FILE DANEKEEPER_BIN
+set -uo pipefail
+env_file=$1 dk_bin=$2
+# shellcheck source=/dev/null
+source "$env_file"
+repo=$(cd "$(dirname "$0")/../../.." && pwd)
+# shellcheck source=../helpers.sh
+source "$(dirname "$0")/../helpers.sh"
+work=$(mktemp -d /tmp/dk-metrics-XXXXXX)
+chmod 700 "$work"
+mkdir -p "$work/served"
+daemon_pid=""
+cleanup() {
+    if [[ -n $daemon_pid ]]; then kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null; fi
+    restore_testbed "$repo"
+    rm -rf "$work"
+}
+trap cleanup EXIT
+listen="$TB_NET.9.1:9464"
+"$repo/examples/render-testbed-config.sh" "$env_file" "$work/state" "$work/served" >"$work/dk.toml"
+printf '\n[metrics]\nlisten = "%s"\n' "$listen" >>"$work/dk.toml"
+dk() { "$dk_bin" --config "$work/dk.toml" "$@"; }
+cp "$TB_MX1_KEY" "$work/served/mx-key.pem"
+cat "$TB_MX1_FULLCHAIN" >"$work/served/mx-chain.pem"
+"$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx1 "$TB_MX1_CHAIN" >/dev/null
+"$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx2 "$TB_MX1_CHAIN" >/dev/null
+dk adopt mx >/dev/null 2>&1 || bad "adopt"
+
+# 1. The textfile collector.
+dk run --once --metrics-file "$work/dk.prom" >/dev/null 2>&1
+expect "run exits 0" 0 $?
+expect "file mode 0644" 644 "$(stat -c %a "$work/dk.prom")"
+expect "every endpoint address matches" 3 "$(grep -c '^danekeeper_endpoint_match{slot="mx",.*} 1$' "$work/dk.prom")"
+grep -q "^danekeeper_endpoint_match{slot=\"mx\",endpoint=\"mx2.example.test:25\",address=\"$TB_MX2_ADDR\"} 1$" "$work/dk.prom" && ok "labels name slot, endpoint, address" || bad "labels"
+expect "RRSIG seconds left for the three owners, all positive" 3 "$(awk '/^danekeeper_rrsig_seconds_left\{/ && $2 > 0' "$work/dk.prom" | wc -l)"
+days=$(awk '/^danekeeper_certificate_expiry_days\{slot="mx"\}/ {print $2}' "$work/dk.prom")
+awk -v d="$days" 'BEGIN { exit !(d > 80 && d <= 90) }' && ok "certificate days ($days)" || bad "certificate days: '$days'"
+expect "last run result" "danekeeper_last_run_result 0" "$(grep '^danekeeper_last_run_result ' "$work/dk.prom")"
+grep -Eq '^danekeeper_next_action_seconds [0-9]' "$work/dk.prom" && ok "next action seconds" || bad "next action"
+grep -Eq '^danekeeper_last_run_duration_seconds [0-9.e-]+$' "$work/dk.prom" && ok "run duration" || bad "duration"
+if command -v promtool >/dev/null; then
+    promtool check metrics <"$work/dk.prom" && ok "promtool accepts the file" || bad "promtool"
+fi
+
+# 2. The daemon's HTTP listener.
+"$dk_bin" --config "$work/dk.toml" daemon >"$work/daemon.log" 2>&1 &
+daemon_pid=$!
+scrape() { curl -s --max-time 2 "http://$listen$1"; }
+for _ in $(seq 1 100); do
+    scrape /metrics | grep -q '^danekeeper_last_run_result' && break
+    sleep 0.1
+done
+scrape /metrics >"$work/http1.prom"
+expect "scrape: every endpoint address matches" 3 "$(grep -c '^danekeeper_endpoint_match{.*} 1$' "$work/http1.prom")"
+expect "scrape: last run result" "danekeeper_last_run_result 0" "$(grep '^danekeeper_last_run_result ' "$work/http1.prom")"
+expect "other paths are 404" 404 "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://$listen/")"
+expect "content type" "text/plain; version=0.0.4" "$(curl -s -o /dev/null -w '%{content_type}' --max-time 2 "http://$listen/metrics")"
+
+# 3. mx2 switches to a key its records do not match; SIGHUP makes the daemon run again.
+"$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx2 "$TB_MX2_ALT_CHAIN" >/dev/null
+before=$(grep '^danekeeper_last_run_timestamp_seconds' "$work/http1.prom")
+sleep 1
+kill -HUP "$daemon_pid"
+for _ in $(seq 1 100); do
+    scrape /metrics >"$work/http2.prom"
+    [[ $(grep '^danekeeper_last_run_timestamp_seconds' "$work/http2.prom") != "$before" ]] && break
+    sleep 0.1
+done
+grep -q "^danekeeper_endpoint_match{slot=\"mx\",endpoint=\"mx2.example.test:25\",address=\"$TB_MX2_ADDR\"} 0$" "$work/http2.prom" &&
+    ok "the mismatching endpoint shows 0" || { bad "mismatch not seen"; cat "$work/http2.prom"; }
+expect "its run raised an alert" "danekeeper_last_run_result 1" "$(grep '^danekeeper_last_run_result ' "$work/http2.prom")"
+"$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx2 "$TB_MX1_CHAIN" >/dev/null
+
+kill -TERM "$daemon_pid"
+wait "$daemon_pid"
+expect "SIGTERM stops the daemon cleanly" 0 $?
+daemon_pid=""
+curl -s --max-time 1 "http://$listen/metrics" >/dev/null
+expect "the listener is gone with it" 7 $?
+
+echo "$failures failures"
+exit $((failures > 0))

@@ -1,0 +1,77 @@
+#!/bin/bash
+# The Debian package: cpack builds it from this build tree; its control data and file list are
+# checked; it is unpacked with dpkg -x into a temporary root (nothing touches the host's dpkg
+# database or /usr); the unpacked binary runs --version and `config check` on the shipped example
+# (its site-specific paths pointed into the temporary root); the shipped units pass
+# `systemd-analyze verify`; the man page renders without groff warnings.
+# Usage: package_test.sh BUILD_DIR
+set -uo pipefail
+build=$1
+work=$(mktemp -d /tmp/dk-package-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+# shellcheck source=../integration/helpers.sh
+source "$(dirname "$0")/../integration/helpers.sh"
+
+cpack -G DEB --config "$build/CPackConfig.cmake" -B "$work/out" >"$work/cpack.log" 2>&1
+expect "cpack builds the package" 0 $?
+deb=$(ls "$work"/out/danekeeper_*.deb 2>/dev/null | head -1)
+[[ -f $deb ]] && ok "package file $(basename "$deb") ($(stat -c %s "$deb") bytes)" || { bad "no .deb"; cat "$work/cpack.log"; exit 1; }
+dpkg-deb --info "$deb" >"$work/info"
+expect "package name" "danekeeper" "$(dpkg-deb --field "$deb" Package)"
+expect "architecture" "$(dpkg --print-architecture)" "$(dpkg-deb --field "$deb" Architecture)"
+depends=$(dpkg-deb --field "$deb" Depends)
+[[ $depends == *libssl3* && $depends == *libldns3* ]] && ok "Depends from dpkg-shlibdeps: $depends" || bad "Depends: $depends"
+dpkg-deb --ctrl-tarfile "$deb" | tar -t | grep -q '^./postinst$' && ok "postinst shipped" || bad "no postinst"
+dpkg-deb --contents "$deb" | awk '{print $6}' >"$work/files"
+for f in ./usr/bin/danekeeper ./usr/share/man/man1/danekeeper.1 \
+    ./usr/lib/systemd/system/danekeeper.service ./usr/lib/systemd/system/danekeeper-run.service \
+    ./usr/lib/systemd/system/danekeeper-run.timer ./usr/lib/sysusers.d/danekeeper.conf \
+    ./usr/share/danekeeper/hooks/certbot-deploy-hook ./usr/share/doc/danekeeper/examples/danekeeper.toml; do
+    grep -qx "$f" "$work/files" && ok "contains $f" || bad "missing $f"
+done
+
+root=$work/root
+dpkg -x "$deb" "$root"
+expect "dpkg -x unpacks it" 0 $?
+dk=$root/usr/bin/danekeeper
+expect "--version" "danekeeper $(dpkg-deb --field "$deb" Version)" "$("$dk" --version)"
+[[ -x $root/usr/share/danekeeper/hooks/dehydrated-hook ]] && ok "hooks are executable" || bad "hooks not executable"
+
+# The example as shipped names site files that do not exist here: config check says which.
+example=$root/usr/share/doc/danekeeper/examples/danekeeper.toml
+"$dk" --config "$example" config check >"$work/check0" 2>&1
+expect "config check on the example as shipped: exit 2 (its TSIG key file is not here)" 2 $?
+grep -q '/etc/danekeeper/example.net.key' "$work/check0" && ok "and it names the file" || bad "check0: $(cat "$work/check0")"
+# Pointed into the temporary root (key file 0600, a trust anchor, the issuing program), it passes.
+site=$root/site
+mkdir -p "$site/etc/danekeeper" "$site/state"
+tsig-keygen -a hmac-sha256 danekeeper >"$site/etc/danekeeper/example.net.key"
+chmod 600 "$site/etc/danekeeper/example.net.key"
+printf '#!/bin/sh\nexit 1\n' >"$site/sign-csr" && chmod 755 "$site/sign-csr"
+echo "example.net. IN DS 12345 13 2 $(printf '%064d' 1)" >"$site/etc/danekeeper/anchor.ds"
+sed -e "s|/etc/danekeeper|$site/etc/danekeeper|g" -e "s|/var/lib/danekeeper|$site/state|g" \
+    -e "s|/usr/local/sbin/sign-csr|$site/sign-csr|g" "$example" >"$site/danekeeper.toml"
+"$dk" --config "$site/danekeeper.toml" config check >"$work/check1" 2>&1
+expect "config check on the example" 0 $?
+expect "its verdict" "ok: 1 zones, 1 key slots" "$(cat "$work/check1")"
+
+# The units as installed, with ExecStart pointing at the unpacked binary (/usr/bin has none here).
+mkdir -p "$work/units"
+for u in danekeeper.service danekeeper-run.service danekeeper-run.timer; do
+    sed "s|/usr/bin/danekeeper|$dk|" "$root/usr/lib/systemd/system/$u" >"$work/units/$u"
+done
+if command -v systemd-analyze >/dev/null; then
+    (cd "$work/units" && systemd-analyze verify --man=no danekeeper.service danekeeper-run.service danekeeper-run.timer) >"$work/verify" 2>&1
+    rc=$?
+    [[ $rc -eq 0 && ! -s "$work/verify" ]] && ok "systemd-analyze verify: clean" || bad "systemd-analyze verify (exit $rc): $(cat "$work/verify")"
+fi
+for key in "User=danekeeper" "ProtectSystem=strict" "NoNewPrivileges=yes" "ReadWritePaths=/var/lib/danekeeper /etc/danekeeper/served"; do
+    grep -qx "$key" "$root/usr/lib/systemd/system/danekeeper.service" && ok "daemon unit: $key" || bad "daemon unit lacks $key"
+done
+grep -qx "CapabilityBoundingSet=" "$root/usr/lib/systemd/system/danekeeper.service" && ok "daemon unit: empty CapabilityBoundingSet=" || bad "CapabilityBoundingSet"
+warnings=$(groff -man -ww -z "$root/usr/share/man/man1/danekeeper.1" 2>&1)
+expect "man page renders without warnings" "" "$warnings"
+man -l "$root/usr/share/man/man1/danekeeper.1" 2>/dev/null | grep -q "danekeeper audit\|audit \[--json\]" && ok "man page lists audit" || bad "man page"
+
+echo "$failures failures"
+exit $((failures > 0))

@@ -1,0 +1,154 @@
+// Every lint rule: the case that fires, the boundary that does not, and the severity.
+#include "ops/lint.h"
+
+#include <gtest/gtest.h>
+
+namespace dk::ops {
+namespace {
+
+const TimePoint now = from_unix_seconds(1'790'000'000);
+
+TlsaRecord rec(int usage, int selector, int mtype, std::uint8_t fill = 0xab) {
+    return TlsaRecord{static_cast<std::uint8_t>(usage), static_cast<std::uint8_t>(selector),
+                      static_cast<std::uint8_t>(mtype), Bytes(32, fill)};
+}
+
+OwnerFacts owner(std::vector<TlsaRecord> records) {
+    OwnerFacts o;
+    o.owner = "_25._tcp.mx1.example.test.";
+    o.observed = true;
+    o.records = std::move(records);
+    o.validated = true;
+    o.ttl = 300;
+    o.rrsig_expiration = now + Seconds{30 * 86400};
+    return o;
+}
+
+SlotFacts healthy() {
+    SlotFacts s;
+    s.slot = "mx";
+    s.tlsa_ttl = 300;
+    s.margin_seconds = 900;
+    s.current_key_created = now - Seconds{10 * 86400};
+    s.chain_known = true;
+    s.short_lived_certificate = true;
+    s.owners = {owner({rec(3, 1, 1), rec(3, 1, 1, 0xcd)})};
+    s.matched_by_chain = {rec(3, 1, 1)};
+    return s;
+}
+
+TEST(Lint, AHealthySlotHasNoFindings) {
+    EXPECT_TRUE(lint({healthy()}, {{"example.test.", "mx1.example.test", true}}, {}, now).empty());
+}
+
+TEST(Lint, ThreeZeroWithAcmeIsAnError) {
+    auto s = healthy();
+    s.owners[0].records.push_back(rec(3, 0, 1));
+    const auto f = lint_3_0_with_acme(s);
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_EQ(f[0].severity, Severity::error);
+    EXPECT_EQ(f[0].where, "_25._tcp.mx1.example.test.");
+    s.short_lived_certificate = false;  // a long-lived certificate may be pinned whole
+    EXPECT_TRUE(lint_3_0_with_acme(s).empty());
+    s.short_lived_certificate = true;
+    s.chain_known = false;  // nothing known about the chain: no claim
+    EXPECT_TRUE(lint_3_0_with_acme(s).empty());
+}
+
+TEST(Lint, TwoXYNotMatchingTheServedChainIsFlagged) {
+    auto s = healthy();
+    s.owners[0].records.push_back(rec(2, 1, 1, 0x11));
+    ASSERT_EQ(lint_2_pinned_to_other_ca(s).size(), 1u);
+    EXPECT_EQ(lint_2_pinned_to_other_ca(s)[0].rule, "tlsa-2-other-ca");
+    s.matched_by_chain.push_back(rec(2, 1, 1, 0x11));  // the CA still issues the chain
+    EXPECT_TRUE(lint_2_pinned_to_other_ca(s).empty());
+}
+
+TEST(Lint, MoreThanTwelveRecords) {
+    auto s = healthy();
+    s.owners[0].records.clear();
+    for (int i = 0; i < 12; ++i)
+        s.owners[0].records.push_back(rec(3, 1, 1, static_cast<std::uint8_t>(i)));
+    EXPECT_TRUE(lint_too_many_records(s, {}).empty());
+    s.owners[0].records.push_back(rec(3, 1, 1, 0xee));
+    const auto f = lint_too_many_records(s, {});
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_NE(f[0].message.find("13 TLSA records"), std::string::npos);
+}
+
+TEST(Lint, TlsaUnderAnUnsignedName) {
+    auto s = healthy();
+    s.owners[0].validated = false;
+    ASSERT_EQ(lint_unsigned_owner(s).size(), 1u);
+    EXPECT_EQ(lint_unsigned_owner(s)[0].severity, Severity::error);
+    s.owners[0].observed = false;  // config check: not asked
+    EXPECT_TRUE(lint_unsigned_owner(s).empty());
+    s.owners[0].observed = true;
+    s.owners[0].records.clear();  // nothing published there
+    EXPECT_TRUE(lint_unsigned_owner(s).empty());
+}
+
+TEST(Lint, RrsigExpiringWithinNDays) {
+    auto s = healthy();
+    LintPolicy p;
+    p.rrsig_warn_days = 7;
+    s.owners[0].rrsig_expiration = now + Seconds{7 * 86400};
+    EXPECT_TRUE(lint_rrsig_expiring(s, p, now).empty());
+    s.owners[0].rrsig_expiration = now + Seconds{7 * 86400 - 1};
+    ASSERT_EQ(lint_rrsig_expiring(s, p, now).size(), 1u);
+    EXPECT_EQ(lint_rrsig_expiring(s, p, now)[0].severity, Severity::warning);
+    s.owners[0].rrsig_expiration = now;
+    EXPECT_EQ(lint_rrsig_expiring(s, p, now)[0].severity, Severity::error);
+}
+
+TEST(Lint, TtlTooLongForTheRolloverPlan) {
+    auto s = healthy();
+    s.renew_before_days = 1;
+    s.margin_seconds = 0;
+    s.tlsa_ttl = 43200;  // 2 x 43200 = 86400: just fits
+    EXPECT_TRUE(lint_ttl_too_long(s).empty());
+    s.margin_seconds = 1;
+    ASSERT_EQ(lint_ttl_too_long(s).size(), 1u);
+    EXPECT_EQ(lint_ttl_too_long(s)[0].where, "mx");
+    s.margin_seconds = 0;
+    s.owners[0].ttl = 50000;  // the served TTL counts when it is longer than configured
+    EXPECT_EQ(lint_ttl_too_long(s).size(), 1u);
+}
+
+TEST(Lint, KeyOlderThanItsRolloverPeriod) {
+    auto s = healthy();
+    s.rollover_every_days = 10;
+    s.current_key_created = now - Seconds{10 * 86400};
+    EXPECT_TRUE(lint_key_too_old(s, now).empty());
+    s.current_key_created = now - Seconds{11 * 86400};
+    ASSERT_EQ(lint_key_too_old(s, now).size(), 1u);
+    EXPECT_EQ(lint_key_too_old(s, now)[0].severity, Severity::warning);
+    s.current_key_created.reset();  // no state yet
+    EXPECT_TRUE(lint_key_too_old(s, now).empty());
+}
+
+TEST(Lint, MxHostsWithoutTlsa) {
+    const std::vector<MxFacts> mx{{"example.test.", "mx1.example.test", true},
+                                  {"example.test.", "mx2.example.test", false}};
+    const auto f = lint_mx_without_tlsa(mx);
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_EQ(f[0].where, "mx2.example.test");
+    EXPECT_TRUE(any_error(f));
+}
+
+TEST(Lint, LintRunsEveryRuleAndAnyErrorDecides) {
+    auto s = healthy();
+    s.owners[0].records.push_back(rec(3, 0, 1));         // error
+    s.owners[0].records.push_back(rec(2, 1, 1, 0x11));   // warning
+    s.current_key_created = now - Seconds{400 * 86400};  // warning
+    const auto f = lint({s}, {{"example.test.", "mx2.example.test", false}}, {}, now);
+    std::vector<std::string> rules;
+    for (const auto& x : f) rules.push_back(x.rule);
+    EXPECT_EQ(rules, (std::vector<std::string>{"tlsa-3-0-with-acme", "tlsa-2-other-ca",
+                                               "key-too-old", "mx-without-tlsa"}));
+    EXPECT_TRUE(any_error(f));
+    EXPECT_FALSE(any_error(lint_key_too_old(s, now)));
+}
+
+}  // namespace
+}  // namespace dk::ops

@@ -1,0 +1,69 @@
+// Prometheus exposition: every family, optional ones left out, label escaping.
+#include "ops/metrics.h"
+
+#include <gtest/gtest.h>
+
+namespace dk::ops {
+namespace {
+
+const TimePoint now = from_unix_seconds(1'790'000'000);
+
+TEST(Metrics, EveryFamilyInTextFormat) {
+    MetricsSnapshot s;
+    s.endpoints = {{"mx", "mx1.example.test:25", "192.0.2.1", true},
+                   {"mx", "mx2.example.test:25", "192.0.2.2", false}};
+    s.owners = {{"_25._tcp.mx1.example.test.", 3600}, {"_25._tcp.mx2.example.test.", std::nullopt}};
+    s.slots = {{"mx", now + Seconds{86400 * 3 / 2}}};
+    s.next_action = now + Seconds{90};
+    s.last_run_result = 1;
+    s.last_run_seconds = 0.25;
+    s.last_run_at = now;
+    EXPECT_EQ(prometheus_text(s, now),
+              "# HELP danekeeper_endpoint_match 1 when the endpoint address presents a chain "
+              "matching its published TLSA RRset\n"
+              "# TYPE danekeeper_endpoint_match gauge\n"
+              "danekeeper_endpoint_match{slot=\"mx\",endpoint=\"mx1.example.test:25\","
+              "address=\"192.0.2.1\"} 1\n"
+              "danekeeper_endpoint_match{slot=\"mx\",endpoint=\"mx2.example.test:25\","
+              "address=\"192.0.2.2\"} 0\n"
+              "# HELP danekeeper_certificate_expiry_days days until the certificate served for "
+              "the current key expires\n"
+              "# TYPE danekeeper_certificate_expiry_days gauge\n"
+              "danekeeper_certificate_expiry_days{slot=\"mx\"} 1.5\n"
+              "# HELP danekeeper_rrsig_seconds_left seconds until the earliest RRSIG over the "
+              "TLSA RRset expires\n"
+              "# TYPE danekeeper_rrsig_seconds_left gauge\n"
+              "danekeeper_rrsig_seconds_left{owner=\"_25._tcp.mx1.example.test.\"} 3600\n"
+              "# HELP danekeeper_next_action_seconds seconds until the engine's next due step\n"
+              "# TYPE danekeeper_next_action_seconds gauge\n"
+              "danekeeper_next_action_seconds 90\n"
+              "# HELP danekeeper_last_run_result exit code of the last run: 0 ok, 1 alert, 2 "
+              "configuration, 3 environment\n"
+              "# TYPE danekeeper_last_run_result gauge\n"
+              "danekeeper_last_run_result 1\n"
+              "# HELP danekeeper_last_run_duration_seconds how long the last run took\n"
+              "# TYPE danekeeper_last_run_duration_seconds gauge\n"
+              "danekeeper_last_run_duration_seconds 0.25\n"
+              "# HELP danekeeper_last_run_timestamp_seconds when the last run ended (Unix time)\n"
+              "# TYPE danekeeper_last_run_timestamp_seconds gauge\n"
+              "danekeeper_last_run_timestamp_seconds 1790000000\n");
+}
+
+TEST(Metrics, PastNextActionIsZeroAndAbsentIsLeftOut) {
+    MetricsSnapshot s;
+    s.next_action = now - Seconds{5};
+    EXPECT_NE(prometheus_text(s, now).find("danekeeper_next_action_seconds 0\n"),
+              std::string::npos);
+    s.next_action.reset();
+    EXPECT_EQ(prometheus_text(s, now).find("danekeeper_next_action_seconds"), std::string::npos);
+}
+
+TEST(Metrics, LabelValuesAreEscaped) {
+    EXPECT_EQ(escape_label("a\\b\"c\nd"), "a\\\\b\\\"c\\nd");
+    MetricsSnapshot s;
+    s.slots = {{"we\"ird", now}};
+    EXPECT_NE(prometheus_text(s, now).find("{slot=\"we\\\"ird\"} 0\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dk::ops

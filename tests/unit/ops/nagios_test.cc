@@ -1,0 +1,60 @@
+// Monitoring-plugin output: status line, perfdata syntax, long output, and what must be escaped.
+#include "ops/nagios.h"
+
+#include <gtest/gtest.h>
+
+namespace dk::ops {
+namespace {
+
+TEST(Nagios, StatusLineOnly) {
+    EXPECT_EQ(format_nagios({"DANE", NagiosState::ok, "2 of 2 hosts verified", {}, {}}),
+              "DANE OK - 2 of 2 hosts verified\n");
+}
+
+TEST(Nagios, PerfdataWithThresholdsAndTrailingFieldsOmitted) {
+    NagiosReport r{"DANE", NagiosState::critical, "mx2 failed", {}, {}};
+    r.perf.push_back({"hosts", 2, "", std::nullopt, std::nullopt, 0, std::nullopt});
+    r.perf.push_back({"failed", 1, "", 0, 0, std::nullopt, std::nullopt});
+    r.perf.push_back({"time", 0.25, "s", std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+    r.perf.push_back({"expiry", 30, "", 14, 7, 0, 398});
+    EXPECT_EQ(format_nagios(r),
+              "DANE CRITICAL - mx2 failed | hosts=2;;;0 failed=1;0;0 time=0.250s "
+              "expiry=30;14;7;0;398\n");
+}
+
+TEST(Nagios, LabelsWithSpacesOrQuotesAreQuoted) {
+    NagiosReport r{"X", NagiosState::warning, "s", {}, {}};
+    r.perf.push_back({"mx1 days", 3, "", {}, {}, {}, {}});
+    r.perf.push_back({"it's", 1, "", {}, {}, {}, {}});
+    r.perf.push_back({"a=b", 1, "", {}, {}, {}, {}});
+    EXPECT_EQ(format_nagios(r), "X WARNING - s | 'mx1 days'=3 'it''s'=1 'a=b'=1\n");
+}
+
+TEST(Nagios, PipesAndNewlinesCannotBreakTheFormat) {
+    NagiosReport r{"DANE", NagiosState::unknown, "bad | text\nsecond", {"a|b", "c\nd"}, {}};
+    EXPECT_EQ(format_nagios(r), "DANE UNKNOWN - bad / text second\na/b\nc d\n");
+}
+
+TEST(Nagios, LongOutputFollowsThePerfdataLine) {
+    NagiosReport r{"DANE", NagiosState::ok, "ok", {"mx1 verified", "mx2 verified"}, {}};
+    r.perf.push_back({"hosts", 2, "", {}, {}, {}, {}});
+    EXPECT_EQ(format_nagios(r), "DANE OK - ok | hosts=2\nmx1 verified\nmx2 verified\n");
+}
+
+TEST(Nagios, NegativeAndFractionalValues) {
+    NagiosReport r{"A", NagiosState::critical, "s", {}, {}};
+    r.perf.push_back({"left", -3600, "s", {}, {}, {}, {}});
+    r.perf.push_back({"f", 1.5, "", {}, {}, {}, {}});
+    EXPECT_EQ(format_nagios(r), "A CRITICAL - s | left=-3600s f=1.500\n");
+}
+
+TEST(Nagios, WorseRanksUnknownBetweenWarningAndCritical) {
+    EXPECT_EQ(worse(NagiosState::ok, NagiosState::warning), NagiosState::warning);
+    EXPECT_EQ(worse(NagiosState::unknown, NagiosState::warning), NagiosState::unknown);
+    EXPECT_EQ(worse(NagiosState::unknown, NagiosState::critical), NagiosState::critical);
+    EXPECT_EQ(worse(NagiosState::ok, NagiosState::ok), NagiosState::ok);
+    EXPECT_EQ(static_cast<int>(NagiosState::unknown), 3);
+}
+
+}  // namespace
+}  // namespace dk::ops
