@@ -22,6 +22,10 @@ std::optional<HostPort> host_port(Table& t, std::string_view key, bool required)
 
 SlotConfig parse_slot(Table& t);
 
+// [acme] (acme_parser.cc), and the acme slots' need of it.
+std::optional<AcmeConfig> parse_acme(Table& top, Problems& p);
+void check_acme_slots(Config& c, const std::vector<std::uint32_t>& slot_lines, Problems& p);
+
 // Checks across tables: duplicate names and endpoints, each endpoint inside one zone (which
 // becomes the slot's zone). slot_lines[i] is where slot i's table starts.
 void cross_check(Config& c, const std::vector<std::uint32_t>& zone_lines,
