@@ -1,12 +1,14 @@
 // The ACME client end to end against a real Pebble with dns-01 through the testbed's BIND:
 // issuance while half of all nonces are rejected, the chain choice among Pebble's two chains,
-// and failing authorizations (a TXT never published, a TXT with the wrong value) reported in
-// one line with the challenge records removed afterwards.
+// failing authorizations (a TXT never published, a TXT with the wrong value) reported in one
+// line with the challenge records removed afterwards, http-01 through a webroot, and external
+// account binding with a Pebble that requires it.
 #include <gtest/gtest.h>
 #include <openssl/pem.h>
 #include <sys/stat.h>
 
 #include <cstdlib>
+#include <fstream>
 
 #include "acme/account_key.h"
 #include "acme/client.h"
@@ -87,9 +89,17 @@ class AcmeFlow : public ::testing::Test {
         work_ = "/tmp/dk-acme-it-XXXXXX";
         ASSERT_NE(::mkdtemp(work_.data()), nullptr);
         const std::string tb = env_.get("TB_DIR");
-        pebble_ = std::make_unique<testing::PebbleProcess>(testing::PebbleSettings{
-            env_.get("TB_PEBBLE_ADDR"), 14100, tb + "/pebble/https.pem", tb + "/pebble/https.key",
-            env_.get("TB_PEBBLE_TLS_CA"), env_.get("TB_PRIMARY"), 50, 1, work_});
+        testing::PebbleSettings settings{env_.get("TB_PEBBLE_ADDR"),
+                                         14100,
+                                         tb + "/pebble/https.pem",
+                                         tb + "/pebble/https.key",
+                                         env_.get("TB_PEBBLE_TLS_CA"),
+                                         env_.get("TB_PRIMARY"),
+                                         50,
+                                         1,
+                                         work_};
+        customize(settings);
+        pebble_ = std::make_unique<testing::PebbleProcess>(settings);
         ASSERT_TRUE(pebble_->running()) << "pebble did not start; see " << work_ << "/pebble.log";
         auto key = zone::load_tsig_key(env_.get("TB_TSIG_KEY_FILE"), std::nullopt);
         ASSERT_TRUE(key.ok()) << key.error().message;
@@ -113,8 +123,12 @@ class AcmeFlow : public ::testing::Test {
             std::system(("rm -rf '" + work_ + "'").c_str());
     }
 
-    acme::Client client(std::optional<std::string> preferred = std::nullopt) {
+    virtual void customize(testing::PebbleSettings&) {}
+
+    acme::Client client(std::optional<std::string> preferred = std::nullopt,
+                        std::optional<acme::Eab> eab = std::nullopt) {
         acme::ClientOptions options;
+        options.eab = std::move(eab);
         options.directory_url = pebble_->directory_url();
         options.contact = {"mailto:hostmaster@example.test"};
         options.preferred_chain = std::move(preferred);
@@ -221,6 +235,60 @@ TEST_F(AcmeFlow, NameOutsideTheZoneIsRefusedBeforeAnythingIsPublished) {
     std::cout << issued.error().message << "\n";
     EXPECT_NE(issued.error().message.find("_acme-challenge.mail.elsewhere.test."),
               std::string::npos);
+}
+
+// http-01 into a webroot that a plain web server on mx1's address serves on Pebble's port.
+TEST_F(AcmeFlow, Http01ThroughTheWebrootAndTheFileIsRemoved) {
+    const std::string webroot = work_ + "/www";
+    ASSERT_EQ(::mkdir(webroot.c_str(), 0755), 0);
+    testing::StaticHttpServer web(env_.get("TB_MX1_ADDR"), 5002, webroot, work_ + "/http.log");
+    ASSERT_TRUE(web.running());
+    auto key = cert::generate_key(cert::KeyAlgorithm::ecdsa_p256);
+    auto csr = cert::make_csr_pem(**key, {"mx1.example.test"});
+    ASSERT_TRUE(csr.ok());
+    acme::WebrootResponder http01(webroot);
+    auto c = client();
+    auto issued = c.issue({"mx1.example.test"}, *csr, http01);
+    ASSERT_TRUE(issued.ok()) << issued.error().message;
+    EXPECT_TRUE(verifies_to(issued->chain_pem, pebble_->root(0)));
+    const std::string dir = webroot + "/.well-known/acme-challenge";
+    EXPECT_EQ(std::system(("test -z \"$(ls -A '" + dir + "')\"").c_str()), 0)
+        << "challenge files left in " << dir;
+}
+
+class AcmeFlowEab : public AcmeFlow {
+  protected:
+    void customize(testing::PebbleSettings& s) override {
+        s.eab_kid = "kid-1";
+        s.eab_key = "zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W";
+    }
+};
+
+TEST_F(AcmeFlowEab, AccountNeedsTheBindingAndWorksWithIt) {
+    auto key = cert::generate_key(cert::KeyAlgorithm::ecdsa_p256);
+    auto csr = cert::make_csr_pem(**key, {"mx2.example.test"});
+    ASSERT_TRUE(csr.ok());
+    auto without = client().issue({"mx2.example.test"}, *csr, *dns01_);
+    ASSERT_FALSE(without.ok());
+    std::cout << without.error().message << "\n";
+    EXPECT_EQ(without.error().kind, ErrorKind::bad_input);
+    EXPECT_NE(without.error().message.find("requires external account binding"), std::string::npos);
+
+    const std::string key_file = work_ + "/eab.key";
+    std::ofstream(key_file) << "zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W\n";
+    ::chmod(key_file.c_str(), 0600);
+    auto mac = acme::load_eab_key(key_file);
+    ASSERT_TRUE(mac.ok()) << mac.error().message;
+    auto wrong = *mac;
+    wrong[0] ^= 1;
+    auto refused =
+        client(std::nullopt, acme::Eab{"kid-1", wrong}).issue({"mx2.example.test"}, *csr, *dns01_);
+    ASSERT_FALSE(refused.ok());
+    std::cout << refused.error().message << "\n";
+    EXPECT_NE(refused.error().message.find("unauthorized"), std::string::npos);
+    auto issued =
+        client(std::nullopt, acme::Eab{"kid-1", *mac}).issue({"mx2.example.test"}, *csr, *dns01_);
+    ASSERT_TRUE(issued.ok()) << issued.error().message;
 }
 
 }  // namespace

@@ -18,6 +18,9 @@ struct PebbleSettings {
     int nonce_reject_percent = 50;
     int alternate_roots = 1;
     std::string work_dir;
+    std::string eab_kid;   // set: external account binding required, with this kid and key
+    std::string eab_key;   // base64url
+    int http_port = 5002;  // where Pebble looks for http-01 answers
 };
 
 class PebbleProcess {
@@ -34,6 +37,22 @@ class PebbleProcess {
 
   private:
     PebbleSettings settings_;
+    pid_t pid_ = -1;
+    bool ready_ = false;
+};
+
+// A plain HTTP server for a directory (python3 -m http.server) where Pebble looks for http-01
+// answers; stopped by pid when the object goes.
+class StaticHttpServer {
+  public:
+    StaticHttpServer(const std::string& address, int port, const std::string& directory,
+                     const std::string& log_file);
+    ~StaticHttpServer();
+    StaticHttpServer(const StaticHttpServer&) = delete;
+    StaticHttpServer& operator=(const StaticHttpServer&) = delete;
+    [[nodiscard]] bool running() const { return ready_; }
+
+  private:
     pid_t pid_ = -1;
     bool ready_ = false;
 };
