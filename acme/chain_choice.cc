@@ -1,6 +1,9 @@
 // Choosing among the chains a CA offers, and ARI's certificate identifier.
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/sha.h>
+
+#include <array>
 
 #include "acme/base64url.h"
 #include "acme/client.h"
@@ -49,6 +52,32 @@ Result<std::string> ari_cert_id(const std::string& leaf_pem) {
     return base64url(std::span(ASN1_STRING_get0_data(aki),
                                static_cast<std::size_t>(ASN1_STRING_length(aki)))) +
            "." + base64url(std::span(der + 2, static_cast<std::size_t>(len - 2)));
+}
+
+Result<std::optional<RenewalWindow>> fetch_renewal_window(HttpTransport& http,
+                                                          const std::string& directory_url,
+                                                          const std::string& leaf_pem) {
+    DK_TRY(HttpResponse dir, http.get(directory_url));
+    if (dir.status != 200)
+        return Error::environment(directory_url + ": HTTP " + std::to_string(dir.status));
+    DK_TRY(Directory directory, parse_directory(dir.body, directory_url));
+    if (!directory.renewal_info) return std::optional<RenewalWindow>{};
+    DK_TRY(std::string id, ari_cert_id(leaf_pem));
+    std::string url = *directory.renewal_info;
+    if (!url.ends_with('/')) url += '/';
+    url += id;
+    DK_TRY(HttpResponse r, http.get(url));
+    if (r.status != 200) return Error::environment(url + ": HTTP " + std::to_string(r.status));
+    DK_TRY(RenewalWindow w, parse_renewal_info(r.body, url));
+    return std::optional<RenewalWindow>{w};
+}
+
+double window_point_for(const std::string& leaf_pem) {
+    std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
+    SHA256(reinterpret_cast<const unsigned char*>(leaf_pem.data()), leaf_pem.size(), digest.data());
+    std::uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) v = (v << 8) | digest[static_cast<std::size_t>(i)];
+    return static_cast<double>(v) / 4294967296.0;
 }
 
 }  // namespace dk::acme

@@ -66,11 +66,12 @@ class Client {
     Result<Issued> issue(const std::vector<std::string>& names, const std::string& csr_pem,
                          Responder& responder);
 
-    // ARI (RFC 9773): the suggested window for a certificate, nullopt when the CA offers none.
-    Result<std::optional<RenewalWindow>> renewal_window(const std::string& leaf_pem);
-
     // How many badNonce answers were retried (for logs and tests).
     [[nodiscard]] int bad_nonce_retries() const { return bad_nonce_retries_; }
+
+    // The time a failed answer's Retry-After named (rateLimited, 503): the caller must not ask
+    // the CA again before it.
+    [[nodiscard]] std::optional<TimePoint> retry_not_before() const { return retry_not_before_; }
 
   private:
     Status load_directory();
@@ -101,6 +102,7 @@ class Client {
     std::string nonce_;
     TimePoint started_;
     int bad_nonce_retries_ = 0;
+    std::optional<TimePoint> retry_not_before_;
 };
 
 // The CN of the issuer of the last certificate in a PEM chain ("" when none).
@@ -112,5 +114,15 @@ std::size_t choose_chain(const std::vector<std::string>& issuers,
 
 // ARI's certificate identifier: base64url(AKI keyIdentifier) "." base64url(serial DER bytes).
 Result<std::string> ari_cert_id(const std::string& leaf_pem);
+
+// ARI (RFC 9773): the CA's suggested renewal window for a certificate (a GET, no account
+// needed); nullopt when the directory offers no renewalInfo.
+Result<std::optional<RenewalWindow>> fetch_renewal_window(HttpTransport& http,
+                                                          const std::string& directory_url,
+                                                          const std::string& leaf_pem);
+
+// Where in an ARI window to renew, drawn once per certificate (RFC 9773 section 4.2 asks for a
+// random point): derived from the certificate's bytes, so every run picks the same moment.
+double window_point_for(const std::string& leaf_pem);
 
 }  // namespace dk::acme

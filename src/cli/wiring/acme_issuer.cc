@@ -1,11 +1,15 @@
 #include "cli/wiring/acme_issuer.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 
 #include "acme/account_key.h"
 #include "acme/client.h"
+#include "acme/renewal.h"
+#include "base/files.h"
 #include "base/log.h"
 #include "base/openssl_error.h"
 #include "cert/chain.h"
@@ -47,6 +51,15 @@ Result<std::string> AcmeIssuer::issue(const std::string& csr_pem,
     const std::string dir = state_dir_ + "/acme";
     if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
         return Error::environment(dir + ": cannot create directory");
+    // A Retry-After from an earlier failure (rate limits) holds across runs and restarts.
+    const std::string hold_path = dir + "/not-before";
+    SystemClock clock;
+    if (auto hold = files::read_limited(hold_path, 64); hold.ok()) {
+        const TimePoint until = from_unix_seconds(std::atoll(hold->c_str()));
+        if (clock.now() < until)
+            return Error::environment("ACME: the CA asked not to be asked again before " +
+                                      iso_time(until) + " (Retry-After); waiting");
+    }
     DK_TRY(ossl::EvpPkeyPtr account, acme::load_or_create_account_key(dir + "/account.key"));
     acme::ClientOptions options;
     options.directory_url = acme_.directory;
@@ -57,7 +70,6 @@ Result<std::string> AcmeIssuer::issue(const std::string& csr_pem,
         options.eab = acme::Eab{*acme_.eab_kid, std::move(mac)};
     }
     acme::CurlTransport http(acme::CurlOptions{acme_.ca_bundle});
-    SystemClock clock;
     acme::RealSleeper sleeper;
     acme::Client client(http, *account, options, clock, sleeper);
     std::unique_ptr<acme::Responder> responder;
@@ -70,12 +82,50 @@ Result<std::string> AcmeIssuer::issue(const std::string& csr_pem,
         dns.ttl = txt_ttl_;
         responder = std::make_unique<Dns01Responder>(publisher_, dns);
     }
-    DK_TRY(acme::Issued issued, client.issue(names, csr_pem, *responder));
+    auto result = client.issue(names, csr_pem, *responder);
+    if (!result.ok()) {
+        if (auto until = client.retry_not_before(); until && *until > clock.now()) {
+            const auto written = files::write_atomic(
+                hold_path, std::to_string(unix_seconds(*until)), 0600, files::Overwrite::yes);
+            if (!written.ok())
+                log::warn("acme.hold_not_written", {{"error", written.error().message}});
+            log::warn("acme.retry_after", {{"until", iso_time(*until)}});
+        }
+        return result.error();
+    }
+    ::unlink(hold_path.c_str());
+    acme::Issued issued = std::move(result).value();
     DK_TRY_STATUS(verify_chain_to_roots(issued.chain_pem, acme_.issuer_ca_file));
     log::info("acme.issued", {{"top_issuer", issued.top_issuer},
                               {"chains_offered", issued.issuers.size()},
                               {"bad_nonce_retries", client.bad_nonce_retries()}});
     return issued.chain_pem;
+}
+
+std::optional<TimePoint> AcmeIssuer::renewal_time(const std::string& chain_pem, TimePoint now) {
+    if (chain_pem == asked_for_ && now - asked_at_ < std::chrono::hours(1)) return answer_;
+    auto chain = cert::parse_chain_pem(chain_pem, "served chain");
+    if (!chain.ok()) return std::nullopt;
+    acme::CurlTransport http(acme::CurlOptions{acme_.ca_bundle});
+    auto window = acme::fetch_renewal_window(http, acme_.directory, chain_pem);
+    asked_for_ = chain_pem;
+    asked_at_ = now;
+    answer_.reset();
+    if (!window.ok()) {
+        log::warn("acme.renewal_info_failed", {{"error", window.error().message}});
+        return answer_;
+    }
+    if (!*window) return answer_;
+    acme::RenewalInput input;
+    input.not_before = cert::not_before(*chain->front());
+    input.not_after = cert::not_after(*chain->front());
+    input.ari = **window;
+    input.window_point = acme::window_point_for(chain_pem);
+    answer_ = acme::decide_renewal(input, now).renew_at;
+    log::info("acme.renewal_info", {{"window_start", iso_time((*window)->start)},
+                                    {"window_end", iso_time((*window)->end)},
+                                    {"renew_at", iso_time(*answer_)}});
+    return answer_;
 }
 
 }  // namespace dk::cli

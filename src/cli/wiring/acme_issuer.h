@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
 #include "config/config.h"
 #include "zone/publisher.h"
 
@@ -27,6 +28,11 @@ class AcmeIssuer {
     // (issuer_ca_file, or the system store). The caller checks key, names and validity.
     Result<std::string> issue(const std::string& csr_pem, const std::vector<std::string>& names);
 
+    // ARI: when the CA wants the certificate at the head of `chain_pem` renewed; nullopt when
+    // its directory offers no renewalInfo or asking failed (renew_before_days decides then).
+    // Asked at most once an hour per certificate within one process.
+    std::optional<TimePoint> renewal_time(const std::string& chain_pem, TimePoint now);
+
   private:
     const config::AcmeConfig& acme_;
     std::string state_dir_;
@@ -34,6 +40,9 @@ class AcmeIssuer {
     std::string zone_;
     std::vector<HostPort> authoritative_;
     std::uint32_t txt_ttl_;
+    std::string asked_for_;  // the certificate last asked about, and the answer
+    TimePoint asked_at_{};
+    std::optional<TimePoint> answer_;
 };
 
 // The chain verifies (purpose TLS server) to the roots in ca_file, or the system's when unset.

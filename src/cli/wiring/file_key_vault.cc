@@ -145,6 +145,14 @@ Result<TimePoint> FileKeyVault::obtain_certificate(const std::string& /*slot*/,
     return not_after;
 }
 
+std::optional<TimePoint> FileKeyVault::renewal_time(const std::string& /*slot*/,
+                                                    const engine::SlotKey& key) {
+    if (slot_.certificates != "acme" || acme_ == nullptr) return std::nullopt;
+    auto chain = files::read_limited(chain_path(key.id));
+    if (!chain.ok()) return std::nullopt;
+    return acme_->renewal_time(*chain, std::chrono::system_clock::now());
+}
+
 Result<std::string> FileKeyVault::make_csr(const engine::SlotKey& key) const {
     DK_TRY(std::string key_pem, files::read_limited(key_path(key.id)));
     DK_TRY(ossl::EvpPkeyPtr pkey, cert::parse_private_key_pem(key_pem, key_path(key.id)));

@@ -26,6 +26,10 @@ class FileKeyVault final : public engine::KeyVault {
         const std::vector<TlsaRecord>& published) override;
     Status deploy(const std::string& slot, const engine::SlotKey& key) override;
 
+    // certificates = "acme": ACME renewal information for the key's stored chain.
+    std::optional<TimePoint> renewal_time(const std::string& slot,
+                                          const engine::SlotKey& key) override;
+
     // certificates = "acme": the client that obtain_certificate runs (not owned).
     void use_acme(AcmeIssuer* issuer) { acme_ = issuer; }
 

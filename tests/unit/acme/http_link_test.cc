@@ -37,3 +37,39 @@ TEST(ChainChoice, PreferredIssuerOrTheDefault) {
 
 }  // namespace
 }  // namespace dk::acme
+
+namespace dk::acme {
+namespace {
+
+// A leaf with the AKI and serial of RFC 9773's example (made with the openssl CLI): its
+// identifier is the RFC's "aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE".
+constexpr const char* ari_leaf = R"(-----BEGIN CERTIFICATE-----
+MIIBgzCCASmgAwIBAgIFAIdlQyEwCgYIKoZIzj0EAwIwFjEUMBIGA1UEAwwLQVJJ
+IFRlc3QgQ0EwHhcNMjYxMjAxMDQyNjM2WhcNMzYxMTI4MDQyNjM2WjAbMRkwFwYD
+VQQDDBBteDEuZXhhbXBsZS50ZXN0MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE
+1zwAgwycRMgCEYUID6r93+TyNL/emZbdjaN8BoYqLEzHUAfndVQ6YMrkrJ58AeTs
+UdwToKR4eiRFa8zjKeJVhaNfMF0wHwYDVR0jBBgwFoAUaYhba4dGQEHhs3uEe6Cu
+LN4ByNQwGwYDVR0RBBQwEoIQbXgxLmV4YW1wbGUudGVzdDAdBgNVHQ4EFgQUf2Gi
+3hBcdiWUxKtU3oxGXIQklK8wCgYIKoZIzj0EAwIDSAAwRQIhAIT/2IgznRomdQWU
+noqiAOIDiGMt9BmKqBOG3HPvvnVSAiB43okyWeWsigG6vVH+NMPiT1h1vxzhfihm
+vu85oFwvcw==
+-----END CERTIFICATE-----
+)";
+
+TEST(Ari, CertificateIdentifierOfTheRfcExample) {
+    auto id = ari_cert_id(ari_leaf);
+    ASSERT_TRUE(id.ok()) << id.error().message;
+    EXPECT_EQ(*id, "aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE");
+    EXPECT_FALSE(ari_cert_id("not a certificate").ok());
+}
+
+TEST(Ari, WindowPointIsStablePerCertificateAndInRange) {
+    const double p = window_point_for(ari_leaf);
+    EXPECT_GE(p, 0.0);
+    EXPECT_LT(p, 1.0);
+    EXPECT_EQ(p, window_point_for(ari_leaf));
+    EXPECT_NE(p, window_point_for(std::string(ari_leaf) + "\n"));
+}
+
+}  // namespace
+}  // namespace dk::acme
