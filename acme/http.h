@@ -41,7 +41,7 @@ class HttpTransport {
 struct CurlOptions {
     std::optional<std::string> ca_file;  // the ACME server's TLS trust; system store if empty
     std::chrono::seconds timeout{30};    // per request
-    std::size_t max_body = 1024 * 1024;  // certificates and JSON are small
+    std::size_t max_body = std::size_t{1024} * 1024;  // certificates and JSON are small
 };
 
 class CurlTransport final : public HttpTransport {

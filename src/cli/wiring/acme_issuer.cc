@@ -55,7 +55,9 @@ Result<std::string> AcmeIssuer::issue(const std::string& csr_pem,
     const std::string hold_path = dir + "/not-before";
     SystemClock clock;
     if (auto hold = files::read_limited(hold_path, 64); hold.ok()) {
-        const TimePoint until = from_unix_seconds(std::atoll(hold->c_str()));
+        char* end = nullptr;
+        const long long seconds = std::strtoll(hold->c_str(), &end, 10);
+        const TimePoint until = from_unix_seconds(end != hold->c_str() ? seconds : 0);
         if (clock.now() < until)
             return Error::environment("ACME: the CA asked not to be asked again before " +
                                       iso_time(until) + " (Retry-After); waiting");
