@@ -18,7 +18,9 @@ std::string rdata_text(const ldns_rr* rr) {
     for (std::size_t i = 0; i < ldns_rr_rd_count(rr); ++i) {
         ldns::CStringPtr field(ldns_rdf2str(ldns_rr_rdf(rr, i)));
         if (!out.empty()) out += ' ';
-        out += field ? lower(field.get()) : std::string("?");
+        // Character strings (TXT) keep their case; hex and names compare case-insensitively.
+        const bool text = ldns_rdf_get_type(ldns_rr_rdf(rr, i)) == LDNS_RDF_TYPE_STR;
+        out += field ? (text ? std::string(field.get()) : lower(field.get())) : std::string("?");
     }
     return out;
 }

@@ -123,7 +123,9 @@ Result<std::string> canonical_rdata(ldns_rr_type type, std::string_view rdata) {
         ldns::CStringPtr field(ldns_rdf2str(ldns_rr_rdf(rr.get(), i)));
         if (!field) return Error::bad_input("cannot print rdata field");
         if (!out.empty()) out += ' ';
-        out += lower(field.get());
+        // Character strings (TXT) keep their case; hex and names compare case-insensitively.
+        const bool text = ldns_rdf_get_type(ldns_rr_rdf(rr.get(), i)) == LDNS_RDF_TYPE_STR;
+        out += text ? std::string(field.get()) : lower(field.get());
     }
     return out;
 }

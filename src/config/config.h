@@ -64,6 +64,7 @@ struct SlotConfig {
     std::string certificates = "command";
     std::vector<std::string> issue_command;  // {csr} {chain} {key} {slot}
     int renew_before_days = 30;
+    bool renew_before_days_set = false;  // else [acme] renew_before_days applies to acme slots
     int rollover_every_days = 365;
     int margin_seconds = 900;
     std::string zone;  // the zone holding the endpoints' TLSA owners
@@ -82,6 +83,20 @@ struct MetricsConfig {
     std::optional<std::string> file;  // textfile-collector file, written atomically
 };
 
+// [acme]: danekeeper's own ACME client, for slots with certificates = "acme".
+struct AcmeConfig {
+    std::string directory;  // https URL of the CA's directory
+    std::vector<std::string> contact;
+    std::optional<std::string> ca_bundle;       // trust for the ACME server's TLS (system if unset)
+    std::optional<std::string> issuer_ca_file;  // roots issued chains must verify to (system)
+    std::string challenge = "dns-01";           // or "http-01"
+    std::optional<std::string> webroot;         // http-01: the document root served on port 80
+    std::optional<std::string> eab_kid;
+    std::optional<std::string> eab_key_file;     // base64url MAC key, 0600
+    std::optional<std::string> preferred_chain;  // top issuer CN
+    int renew_before_days = 30;                  // for acme slots that do not set their own
+};
+
 struct Config {
     std::string source;
     std::string state_dir = "/var/lib/danekeeper";
@@ -91,6 +106,7 @@ struct Config {
     std::vector<SlotConfig> slots;
     AuditConfig audit;
     MetricsConfig metrics;
+    std::optional<AcmeConfig> acme;
 
     [[nodiscard]] const SlotConfig* slot(std::string_view name) const;
     [[nodiscard]] const ZoneConfig* zone(std::string_view name) const;

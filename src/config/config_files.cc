@@ -69,6 +69,20 @@ Status check_files(const Config& c) {
             note("key " + s.name + ": issue_command: " + s.issue_command[0] + " is not executable");
         }
     }
+    if (c.acme) {
+        if (c.acme->eab_key_file) {
+            if (auto s = files::check_secret_permissions(*c.acme->eab_key_file); !s.ok())
+                note("acme.eab_key_file: " + s.error().message);
+        }
+        for (const auto& [field, path] :
+             {std::pair{"acme.ca_bundle", c.acme->ca_bundle},
+              std::pair{"acme.issuer_ca_file", c.acme->issuer_ca_file}}) {
+            if (path && !files::read_limited(*path).ok())
+                note(std::string(field) + ": cannot read " + *path);
+        }
+        if (c.acme->webroot && ::access(c.acme->webroot->c_str(), W_OK) != 0)
+            note("acme.webroot: " + *c.acme->webroot + " is not a writable directory");
+    }
     if (!problems.empty()) return Error::bad_input(problems);
     return {};
 }

@@ -153,7 +153,9 @@ Result<Config> parse_config(std::string_view text, const std::string& source) {
         c.slots.push_back(std::move(slot));
         slot_lines.push_back(line);
     }
-    top.report_unknown({"state_dir", "dns", "zone", "key", "audit", "metrics"});
+    c.acme = parse_acme(top, p);
+    check_acme_slots(c, slot_lines, p);
+    top.report_unknown({"state_dir", "dns", "zone", "key", "audit", "metrics", "acme"});
     const toml::array* zones = root.get_as<toml::array>("zone");
     if (top.node("zone") == nullptr || (zones != nullptr && zones->empty()))
         p.add_at(1, "zone", "at least one [[zone]] is required");

@@ -55,9 +55,9 @@ void check_placeholders(Table& t, const std::vector<std::string>& argv) {
 void parse_issuing(Table& t, SlotConfig& s) {
     s.certificates = t.string("certificates", false).value_or("command");
     // command: our CSR to the operator's program; hook: an ACME client the operator runs hands
-    // its result to `danekeeper hook deliver`.
-    if (s.certificates != "command" && s.certificates != "hook")
-        t.problem("certificates", "must be \"command\" or \"hook\"");
+    // its result to `danekeeper hook deliver`; acme: our own client ([acme]).
+    if (s.certificates != "command" && s.certificates != "hook" && s.certificates != "acme")
+        t.problem("certificates", "must be \"command\", \"hook\" or \"acme\"");
     auto cmd = t.strings("issue_command", s.certificates == "command");
     if (!cmd) return;
     s.issue_command = *cmd;
@@ -114,6 +114,7 @@ SlotConfig parse_slot(Table& t) {
         t.problem("key_file", "must differ from cert_file and combined_file");
     s.reload = argv_lists(t, "reload");
     parse_issuing(t, s);
+    s.renew_before_days_set = t.node("renew_before_days") != nullptr;
     s.renew_before_days = static_cast<int>(t.integer("renew_before_days", 1, 3650).value_or(30));
     s.rollover_every_days =
         static_cast<int>(t.integer("rollover_every_days", 1, 36500).value_or(365));

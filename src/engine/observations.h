@@ -40,6 +40,9 @@ struct Observations {
     std::optional<std::vector<TlsaRecord>> pending_chain_matches;
     // The same for the chain that is served now.
     std::optional<std::vector<TlsaRecord>> served_chain_matches;
+    // When the CA wants the current certificate renewed (ACME renewal information, RFC 9773);
+    // unset: renew_before ahead of expiry.
+    std::optional<TimePoint> renew_at;
 };
 
 }  // namespace dk::engine

@@ -175,10 +175,20 @@ std::optional<Action> roll_to_next(const SlotState& s, const SlotPolicy& p,
         "rollover: not yet presenting the next key: " + join(missing) + "; nothing is retired");
 }
 
+// When the current certificate is due: the CA's suggestion (ARI) when it made one, otherwise
+// renew_before ahead of expiry.
+TimePoint renewal_time(const SlotState& s, const SlotPolicy& p, const Observations& obs) {
+    if (obs.renew_at) return *obs.renew_at;
+    return *s.current_cert_not_after - p.renew_before;
+}
+
+bool renewal_due(const SlotState& s, const SlotPolicy& p, const Observations& obs) {
+    return !s.current_cert_not_after || obs.now >= renewal_time(s, p, obs);
+}
+
 std::optional<Action> renew_current(const SlotState& s, const SlotPolicy& p,
                                     const Observations& obs) {
-    const bool due =
-        !s.current_cert_not_after || obs.now >= *s.current_cert_not_after - p.renew_before;
+    const bool due = renewal_due(s, p, obs);
     if (!due && !s.renewal_cert_not_after) return std::nullopt;
     if (!s.renewal_cert_not_after && p.certificates_delivered) return std::nullopt;  // waits
     if (!s.renewal_cert_not_after) {
@@ -209,14 +219,12 @@ Action steady_verification(const SlotState& s, const SlotPolicy& p, const Observ
         }
     }
     TimePoint wake = obs.now + p.recheck;
-    const bool renewal_due =
-        !s.current_cert_not_after || obs.now >= *s.current_cert_not_after - p.renew_before;
-    if (renewal_due && p.certificates_delivered) {
+    if (renewal_due(s, p, obs) && p.certificates_delivered) {
         return wait_until(wake,
                           "all endpoints match; renewal due: waiting for the ACME client to "
                           "deliver a certificate for the current key (danekeeper hook deliver)");
     }
-    if (s.current_cert_not_after) wake = std::min(wake, *s.current_cert_not_after - p.renew_before);
+    if (s.current_cert_not_after) wake = std::min(wake, renewal_time(s, p, obs));
     wake = std::min(wake, s.current->created_at + p.rollover_every);
     return wait_until(std::max(wake, obs.now + Seconds{1}), "all endpoints match; nothing due");
 }

@@ -50,6 +50,12 @@ class KeyVault {
         const std::string& slot, const SlotKey& key, const std::vector<TlsaRecord>& published) = 0;
     // Writes the stored chain and key to the served paths atomically and runs the reloads.
     virtual Status deploy(const std::string& slot, const SlotKey& key) = 0;
+    // When the certificate source wants this key's certificate renewed (ACME's renewalInfo);
+    // nullopt: it has no opinion and renew_before decides.
+    virtual std::optional<TimePoint> renewal_time(const std::string& /*slot*/,
+                                                  const SlotKey& /*key*/) {
+        return std::nullopt;
+    }
 };
 
 // Durable state: every transition in one transaction, with an event for the log.

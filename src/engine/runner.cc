@@ -89,6 +89,7 @@ Result<Observations> observe_slot(const SlotSetup& setup, Ports& ports, const Sl
     if (state.current) {
         auto matches = ports.vault.chain_matches(setup.slot, *state.current, published);
         if (matches.ok()) obs.served_chain_matches = std::move(*matches);
+        obs.renew_at = ports.vault.renewal_time(setup.slot, *state.current);
     }
     return obs;
 }

@@ -14,6 +14,7 @@
 #include "cert/csr.h"
 #include "cert/keys.h"
 #include "cert/tlsa_data.h"
+#include "cli/wiring/acme_issuer.h"
 
 namespace dk::cli {
 namespace {
@@ -107,6 +108,18 @@ Result<TimePoint> FileKeyVault::obtain_certificate(const std::string& /*slot*/,
     if (slot_.certificates == "hook")
         return Error::bad_input("slot " + slot_.name + " takes certificates from its hook");
     DK_TRY(std::string csr, make_csr(key));
+    if (slot_.certificates == "acme") {
+        if (acme_ == nullptr) return Error::bad_input("slot " + slot_.name + ": no ACME client");
+        std::vector<std::string> names;
+        for (const auto& ep : slot_.endpoints) {
+            if (std::find(names.begin(), names.end(), ep.host) == names.end())
+                names.push_back(ep.host);
+        }
+        // The CSR is made from the key the engine chose (current for a renewal, next for a
+        // rollover); store_chain refuses a certificate for any other key or missing a name.
+        DK_TRY(std::string chain, acme_->issue(csr, names));
+        return store_chain(key, chain, "ACME certificate");
+    }
     const std::string csr_path = state_dir_ + "/tmp/" + key.id + ".csr";
     const std::string out_path = state_dir_ + "/tmp/" + key.id + ".issued.pem";
     ::unlink(out_path.c_str());
@@ -130,6 +143,14 @@ Result<TimePoint> FileKeyVault::obtain_certificate(const std::string& /*slot*/,
     DK_TRY(TimePoint not_after, store_chain(key, issued, "issued certificate"));
     ::unlink(out_path.c_str());
     return not_after;
+}
+
+std::optional<TimePoint> FileKeyVault::renewal_time(const std::string& /*slot*/,
+                                                    const engine::SlotKey& key) {
+    if (slot_.certificates != "acme" || acme_ == nullptr) return std::nullopt;
+    auto chain = files::read_limited(chain_path(key.id));
+    if (!chain.ok()) return std::nullopt;
+    return acme_->renewal_time(*chain, std::chrono::system_clock::now());
 }
 
 Result<std::string> FileKeyVault::make_csr(const engine::SlotKey& key) const {

@@ -1,10 +1,15 @@
 // The engine's KeyVault: keys (0600, never overwritten) and chains in the state directory,
-// certificates from the slot's issue_command, deployment by atomic writes plus reload argv.
+// certificates from the slot's issue_command or danekeeper's ACME client, deployment by atomic
+// writes plus reload argv.
 #pragma once
 
 #include "base/clock.h"
 #include "config/config.h"
 #include "engine/ports.h"
+
+namespace dk::cli {
+class AcmeIssuer;
+}
 
 namespace dk::cli {
 
@@ -20,6 +25,13 @@ class FileKeyVault final : public engine::KeyVault {
         const std::string& slot, const engine::SlotKey& key,
         const std::vector<TlsaRecord>& published) override;
     Status deploy(const std::string& slot, const engine::SlotKey& key) override;
+
+    // certificates = "acme": ACME renewal information for the key's stored chain.
+    std::optional<TimePoint> renewal_time(const std::string& slot,
+                                          const engine::SlotKey& key) override;
+
+    // certificates = "acme": the client that obtain_certificate runs (not owned).
+    void use_acme(AcmeIssuer* issuer) { acme_ = issuer; }
 
     // Takes over what is served now (adoption): the key file and chain become the current key.
     Result<engine::SlotKey> import_served(TimePoint now);
@@ -42,6 +54,7 @@ class FileKeyVault final : public engine::KeyVault {
     Status ensure_dirs() const;
     std::string state_dir_;
     const config::SlotConfig& slot_;
+    AcmeIssuer* acme_ = nullptr;
 };
 
 }  // namespace dk::cli

@@ -74,6 +74,12 @@ Result<std::unique_ptr<SlotRuntime>> SlotRuntime::build(Runtime& runtime,
     std::stable_partition(view.servers.begin(), view.servers.end(), [&](const HostPort& s) {
         return s.host == zone->primary.host && s.port == zone->primary.port;
     });
+    if (slot.certificates == "acme" && runtime.config.acme) {
+        r->acme_ = std::make_unique<AcmeIssuer>(*runtime.config.acme, runtime.config.state_dir,
+                                                *r->publisher_, zone->name, view.servers,
+                                                std::min<std::uint32_t>(zone->tlsa_ttl, 300));
+        r->vault_.use_acme(r->acme_.get());
+    }
     DK_TRY(zone::TlsaView tlsa_view, zone::TlsaView::create(view));
     r->view_ = std::make_unique<zone::TlsaView>(std::move(tlsa_view));
     r->dns_ = std::make_unique<DnsViewAdapter>(*r->view_, runtime.clock);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/clock.h"
+#include "cli/wiring/acme_issuer.h"
 #include "cli/wiring/dns_publisher_adapter.h"
 #include "cli/wiring/dns_view_adapter.h"
 #include "cli/wiring/file_key_vault.h"
@@ -64,6 +65,7 @@ class SlotRuntime {
     std::unique_ptr<DnsViewAdapter> dns_;
     std::unique_ptr<AddressBook> book_;
     std::unique_ptr<ProberAdapter> prober_;
+    std::unique_ptr<AcmeIssuer> acme_;
 };
 
 engine::SlotPolicy policy_for(const config::SlotConfig& slot);

@@ -69,5 +69,32 @@ TEST_F(CheckFilesTest, MissingFilesAreAllReported) {
         << s.error().message;
 }
 
+TEST_F(CheckFilesTest, AcmeFilesAreChecked) {
+    const std::string eab = dir_ + "/eab.key";
+    std::ofstream(eab) << "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8\n";
+    ASSERT_EQ(::chmod(eab.c_str(), 0600), 0);
+    Config c = config();
+    c.acme = AcmeConfig{};
+    c.acme->eab_key_file = eab;
+    c.acme->ca_bundle = key_;  // any readable file
+    auto ok = check_files(c);
+    EXPECT_TRUE(ok.ok()) << ok.error().message;
+    ASSERT_EQ(::chmod(eab.c_str(), 0640), 0);
+    c.acme->issuer_ca_file = dir_ + "/no-such-roots.pem";
+    c.acme->webroot = dir_ + "/no-such-webroot";
+    auto s = check_files(c);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.error().message.find("dk.toml: acme.eab_key_file: "), std::string::npos)
+        << s.error().message;
+    EXPECT_NE(
+        s.error().message.find("acme.issuer_ca_file: cannot read " + dir_ + "/no-such-roots.pem"),
+        std::string::npos)
+        << s.error().message;
+    EXPECT_NE(
+        s.error().message.find("acme.webroot: " + dir_ + "/no-such-webroot is not a writable"),
+        std::string::npos)
+        << s.error().message;
+}
+
 }  // namespace
 }  // namespace dk::config

@@ -151,8 +151,10 @@ TEST(Config, EachFieldsProblemNamesFileLineAndField) {
          "dk.toml:14: key[0].reload: must be a list of argv lists"},
         {"[[\"/usr/sbin/postfix\", \"reload\"]]", "[[]]",
          "dk.toml:14: key[0].reload: must be a list of argv lists"},
+        {"reload =", "certificates = \"acme2\"\nreload =",
+         "dk.toml:14: key[0].certificates: must be \"command\", \"hook\" or \"acme\""},
         {"reload =", "certificates = \"acme\"\nreload =",
-         "dk.toml:14: key[0].certificates: must be \"command\""},
+         "dk.toml:9: key[0].certificates: \"acme\" needs an [acme] section"},
         {"issue_command = [\"/usr/local/sbin/sign\", \"{csr}\", \"{chain}\"]\n", "",
          "dk.toml:9: key[0].issue_command: is required"},
         {"\"/usr/local/sbin/sign\"", "\"sign\"",
@@ -170,6 +172,71 @@ TEST(Config, EachFieldsProblemNamesFileLineAndField) {
     for (const auto& c : cases) {
         SCOPED_TRACE(c.expected);
         expect_problem(with(valid, c.from, c.to), c.expected);
+    }
+}
+
+const std::string acme_section = R"([acme]
+directory = "https://acme.example.net/directory"
+contact = ["mailto:hostmaster@example.net"]
+ca_bundle = "/etc/dk/acme-tls.pem"
+challenge = "dns-01"
+preferred_chain = "ISRG Root X1"
+renew_before_days = 20
+)";
+
+TEST(Config, AcmeSectionAndSlot) {
+    const std::string text =
+        with(valid, "issue_command = [\"/usr/local/sbin/sign\", \"{csr}\", \"{chain}\"]",
+             "certificates = \"acme\"") +
+        acme_section;
+    auto c = parse_config(text, "dk.toml");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    ASSERT_TRUE(c->acme);
+    EXPECT_EQ(c->acme->directory, "https://acme.example.net/directory");
+    EXPECT_EQ(c->acme->challenge, "dns-01");
+    EXPECT_EQ(c->acme->preferred_chain, "ISRG Root X1");
+    EXPECT_EQ(c->slot("mx")->certificates, "acme");
+    EXPECT_EQ(c->slot("mx")->renew_before_days, 20);  // from [acme]
+    auto own = parse_config(
+        with(text, "certificates = \"acme\"", "certificates = \"acme\"\nrenew_before_days = 9"),
+        "dk.toml");
+    ASSERT_TRUE(own.ok()) << own.error().message;
+    EXPECT_EQ(own->slot("mx")->renew_before_days, 9);  // the slot's own wins
+}
+
+TEST(Config, AcmeBadValuesNameFileLineField) {
+    const std::string base = valid + acme_section;  // [acme] starts on line 16
+    struct Case {
+        std::string from, to, expected;
+    };
+    const std::vector<Case> cases{
+        {"directory = \"https://acme.example.net/directory\"",
+         "directory = \"http://acme.example.net/dir\"",
+         "dk.toml:17: acme.directory: must be an https:// URL"},
+        {"directory = \"https://acme.example.net/directory\"\n", "",
+         "dk.toml:16: acme.directory: is required"},
+        {"challenge = \"dns-01\"", "challenge = \"tls-alpn-01\"",
+         "dk.toml:20: acme.challenge: must be \"dns-01\" or \"http-01\""},
+        {"challenge = \"dns-01\"", "challenge = \"http-01\"",
+         "dk.toml:16: acme.webroot: is required"},
+        {"challenge = \"dns-01\"", "webroot = \"/var/www\"",
+         "dk.toml:20: acme.webroot: is only used with challenge = \"http-01\""},
+        {"challenge = \"dns-01\"", "eab_kid = \"kid\"",
+         "dk.toml:20: acme.eab_kid: eab_kid and eab_key_file go together"},
+        {"challenge = \"dns-01\"", "eab_key_file = \"eab.key\"",
+         "dk.toml:20: acme.eab_key_file: must be an absolute path"},
+        {"\"mailto:hostmaster@example.net\"", "\"hostmaster@example.net\"",
+         "dk.toml:18: acme.contact: 'hostmaster@example.net' is not a mailto: URL"},
+        {"renew_before_days = 20", "renew_before_days = 0",
+         "dk.toml:22: acme.renew_before_days: must be between 1"},
+        {"renew_before_days = 20", "renew_before = 20",
+         "dk.toml:22: acme.renew_before: unknown key"},
+        {"ca_bundle = \"/etc/dk/acme-tls.pem\"", "ca_bundle = 7",
+         "dk.toml:19: acme.ca_bundle: must be a string"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.expected);
+        expect_problem(with(base, c.from, c.to), c.expected);
     }
 }
 

@@ -262,6 +262,32 @@ TEST_F(PlannerTest, RenewalKeepsTheKeyAndChangesNoDns) {
     EXPECT_EQ(state.current, cur);
 }
 
+// ACME renewal information (RFC 9773): the CA's time decides, earlier or later than
+// renew_before would.
+TEST_F(PlannerTest, AriTimeDecidesTheRenewal) {
+    state.next = nxt;
+    state.next->published_at = epoch;
+    state.switch_not_before = epoch + Seconds{1020};
+    publish_records({record_for(cur), record_for(nxt)});
+    serve(cur);
+    // Far from renew_before, but the CA asks for renewal now (say, a revocation is coming).
+    obs.renew_at = obs.now - Seconds{1};
+    Action a = plan();
+    ASSERT_EQ(a.kind, ActionKind::request_certificate);
+    EXPECT_FALSE(a.for_next);
+    // Not yet: the steady state sleeps until the CA's time, not renew_before's.
+    obs.renew_at = obs.now + hours(5);
+    a = plan();
+    ASSERT_EQ(a.kind, ActionKind::wait);
+    EXPECT_EQ(a.at, std::min(obs.now + policy.recheck, *obs.renew_at));
+    // renew_before says due, the CA's window is later: wait for the window.
+    state.current_cert_not_after = obs.now + hours(24 * 10);
+    obs.renew_at = obs.now + hours(24 * 2);
+    EXPECT_EQ(plan().kind, ActionKind::wait);
+    obs.renew_at.reset();
+    EXPECT_EQ(plan().kind, ActionKind::request_certificate);
+}
+
 TEST_F(PlannerTest, SteadyStateSleepsUntilTheNextDueTime) {
     state.next = nxt;
     state.next->published_at = epoch;

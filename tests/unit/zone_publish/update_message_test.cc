@@ -121,3 +121,16 @@ TEST(UpdateMessage, OwnersRelativeOrAbsolute) {
 
 }  // namespace
 }  // namespace dk::zone
+
+namespace dk::zone {
+namespace {
+
+// TXT strings are case-sensitive (ACME dns-01 values are base64url): only hex and names are
+// lowered.
+TEST(CanonicalRdata, TxtKeepsItsCaseTlsaHexIsLowered) {
+    EXPECT_EQ(*canonical_rdata(LDNS_RR_TYPE_TXT, "\"sYAwVrqD-tVOu_J\""), "\"sYAwVrqD-tVOu_J\"");
+    EXPECT_EQ(*canonical_rdata(LDNS_RR_TYPE_TLSA, "3 1 1 ABCDEF"), "3 1 1 abcdef");
+}
+
+}  // namespace
+}  // namespace dk::zone

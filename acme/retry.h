@@ -1,0 +1,26 @@
+// How long to wait before asking the server again: Retry-After when it sent one (RFC 8555
+// sections 6.6 and 7.4), otherwise an exponential backoff; always within [floor, ceiling], so
+// the client never spins and never sleeps for days inside one issuance.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "base/clock.h"
+
+namespace dk::acme {
+
+// Retry-After as delay-seconds or an HTTP-date (IMF-fixdate); the time it names.
+std::optional<TimePoint> parse_retry_after(std::string_view value, TimePoint now);
+
+struct Backoff {
+    Seconds floor{1};
+    Seconds ceiling{60};
+};
+
+// attempt 0, 1, 2...: floor, 2 x floor, 4 x floor... up to the ceiling; a Retry-After in the
+// future is followed when it is within the ceiling, clamped to it otherwise.
+Seconds retry_delay(std::optional<TimePoint> retry_after, int attempt, TimePoint now,
+                    const Backoff& backoff = {});
+
+}  // namespace dk::acme

@@ -1,0 +1,37 @@
+#include "acme/retry.h"
+
+#include <gtest/gtest.h>
+
+namespace dk::acme {
+namespace {
+
+const TimePoint now = from_unix_seconds(784111777);  // Sun, 06 Nov 1994 08:49:37 GMT
+
+TEST(RetryAfter, SecondsAndHttpDate) {
+    EXPECT_EQ(parse_retry_after("120", now), now + Seconds{120});
+    EXPECT_EQ(parse_retry_after(" 5\r\n", now), now + Seconds{5});
+    EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), now);
+    EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:50:37 GMT", now), now + Seconds{60});
+    EXPECT_FALSE(parse_retry_after("", now));
+    EXPECT_FALSE(parse_retry_after("-1", now));
+    EXPECT_FALSE(parse_retry_after("soon", now));
+    EXPECT_FALSE(parse_retry_after("Sun, 06 Foo 1994 08:49:37 GMT", now));
+}
+
+TEST(RetryDelay, FollowsRetryAfterWithinBounds) {
+    EXPECT_EQ(retry_delay(now + Seconds{7}, 0, now), Seconds{7});
+    EXPECT_EQ(retry_delay(now + Seconds{3600}, 0, now), Seconds{60});  // ceiling
+    EXPECT_EQ(retry_delay(now, 0, now), Seconds{1});                   // never zero
+    EXPECT_EQ(retry_delay(now - Seconds{30}, 0, now), Seconds{1});     // in the past: backoff
+}
+
+TEST(RetryDelay, ExponentialBackoffWithoutRetryAfter) {
+    EXPECT_EQ(retry_delay(std::nullopt, 0, now), Seconds{1});
+    EXPECT_EQ(retry_delay(std::nullopt, 1, now), Seconds{2});
+    EXPECT_EQ(retry_delay(std::nullopt, 3, now), Seconds{8});
+    EXPECT_EQ(retry_delay(std::nullopt, 50, now), Seconds{60});
+    EXPECT_EQ(retry_delay(std::nullopt, 2, now, {Seconds{5}, Seconds{30}}), Seconds{20});
+}
+
+}  // namespace
+}  // namespace dk::acme
