@@ -28,6 +28,45 @@ bool base64_text(std::string_view s) {
     return true;
 }
 
+// The writer's type mnemonics, the common ones without the general lookup.
+std::uint16_t line_type(std::string_view name) {
+    switch (name.size()) {
+        case 1:
+            if (name == "A") return type_a;
+            break;
+        case 2:
+            if (name == "NS") return type_ns;
+            if (name == "MX") return type_mx;
+            if (name == "DS") return type_ds;
+            break;
+        case 3:
+            if (name == "SOA") return type_soa;
+            if (name == "TXT") return type_txt;
+            break;
+        case 4:
+            if (name == "TLSA") return type_tlsa;
+            if (name == "NSEC") return type_nsec;
+            if (name == "AAAA") return type_aaaa;
+            break;
+        case 5:
+            if (name == "RRSIG") return type_rrsig;
+            if (name == "NSEC3") return type_nsec3;
+            break;
+        default:
+            break;
+    }
+    return type_from_name(name);
+}
+
+std::uint64_t owner_hash(std::string_view name) {
+    std::uint64_t h = 14695981039346656037ull;  // FNV-1a
+    for (const char c : name) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
 bool number_field(std::string_view& rest, std::uint64_t max, std::uint64_t& out) {
     std::string_view f;
     return next_field(rest, ' ', f) && parse_number(f, max, out);
@@ -35,19 +74,23 @@ bool number_field(std::string_view& rest, std::uint64_t max, std::uint64_t& out)
 
 }  // namespace
 
+std::uint32_t PreviousText::find(std::string_view name, std::uint32_t hint) const {
+    if (hint < owners.size() && owners[hint].name == name) return hint;
+    if (table.empty()) return no_owner;
+    const std::size_t mask = table.size() - 1;
+    for (std::size_t i = owner_hash(name) & mask;; i = (i + 1) & mask) {
+        const std::uint32_t at = table[i];
+        if (at == no_owner || owners[at].name == name) return at;
+    }
+}
+
 std::optional<PreviousText> index_previous_text(std::string text, const WireName& origin) {
     PreviousText p;
     p.text = std::move(text);
     const std::string_view all(p.text);
     const std::string origin_text = name_to_text(origin);
     p.owners.reserve(all.size() / 300);
-    std::string_view owner;
-    std::size_t owner_begin = 0;
     std::size_t pos = 0;
-    auto close = [&](std::size_t end) {
-        if (owner.empty()) return true;
-        return p.owners.emplace(owner, all.substr(owner_begin, end - owner_begin)).second;
-    };
     while (pos < all.size()) {
         std::size_t end = all.find('\n', pos);
         if (end == std::string_view::npos) end = all.size();
@@ -57,21 +100,39 @@ std::optional<PreviousText> index_previous_text(std::string text, const WireName
         const char c = line.front();
         if (c == ' ' || c == ';' || c == '$' || c == '(' || c == ')') return std::nullopt;
         const std::string_view name = line.substr(0, tab);
-        if (name != owner) {
-            if (owner.empty() && name != origin_text) return std::nullopt;  // the apex first
-            if (!close(pos)) return std::nullopt;  // an owner's lines in two places
-            owner = name;
-            owner_begin = pos;
+        if (p.owners.empty() || name != p.owners.back().name) {
+            if (p.owners.empty() && name != origin_text) return std::nullopt;  // the apex first
+            if (!p.owners.empty()) {
+                auto& last = p.owners.back();
+                last.lines =
+                    all.substr(last.lines.data() - all.data(),
+                               pos - static_cast<std::size_t>(last.lines.data() - all.data()));
+            }
+            p.owners.push_back({name, all.substr(pos, 0)});
         }
         pos = end + 1;
     }
-    if (!close(all.size())) return std::nullopt;
-    const auto apex = p.owners.find(origin_text);
-    if (apex == p.owners.end()) return std::nullopt;
+    if (p.owners.empty()) return std::nullopt;
+    auto& last = p.owners.back();
+    last.lines = all.substr(last.lines.data() - all.data());
+    if (p.owners.size() >= PreviousText::no_owner / 4) return std::nullopt;
+    std::size_t size = 1;
+    while (size < 2 * p.owners.size()) size *= 2;
+    p.table.assign(size, PreviousText::no_owner);
+    for (std::uint32_t k = 0; k < p.owners.size(); ++k) {
+        for (std::size_t i = owner_hash(p.owners[k].name) & (size - 1);; i = (i + 1) & (size - 1)) {
+            if (p.table[i] == PreviousText::no_owner) {
+                p.table[i] = k;
+                break;
+            }
+            if (p.owners[p.table[i]].name == p.owners[k].name)
+                return std::nullopt;  // an owner's lines in two places
+        }
+    }
     ReadOptions read;
     read.origin = origin_text;
     read.source = "previous signed zone";
-    auto records = read_zone_text(apex->second, read);
+    auto records = read_zone_text(p.owners.front().lines, read);
     if (!records.ok()) return std::nullopt;
     p.head = signed_zone_from(origin, std::move(*records));
     if (p.head.nodes.size() != 1) return std::nullopt;
@@ -79,11 +140,12 @@ std::optional<PreviousText> index_previous_text(std::string text, const WireName
 }
 
 bool previous_lines(const PreviousText& previous, std::string_view owner_text,
-                    std::vector<PreviousLine>& out) {
+                    std::vector<PreviousLine>& out, std::uint32_t& hint) {
     out.clear();
-    const auto it = previous.owners.find(owner_text);
-    if (it == previous.owners.end()) return false;
-    std::string_view rest = it->second;
+    const std::uint32_t at = previous.find(owner_text, hint);
+    if (at == PreviousText::no_owner) return false;
+    hint = at + 1;
+    std::string_view rest = previous.owners[at].lines;
     while (!rest.empty()) {
         std::string_view line;
         if (!next_field(rest, '\n', line)) {
@@ -98,9 +160,13 @@ bool previous_lines(const PreviousText& previous, std::string_view owner_text,
         if (!next_field(fields, '\t', owner) || !next_field(fields, '\t', ttl) ||
             !next_field(fields, '\t', klass) || !next_field(fields, '\t', type) || klass != "IN")
             return false;
-        const std::uint16_t t = type_from_name(type);
-        if (t == 0) return false;
-        out.push_back(PreviousLine{t, line, fields});
+        PreviousLine l{line_type(type), 0, line, fields};
+        if (l.type == 0) return false;
+        if (l.type == type_rrsig) {
+            std::string_view covered = fields.substr(0, fields.find(' '));
+            l.covered = line_type(covered);
+        }
+        out.push_back(l);
     }
     return true;
 }
@@ -127,7 +193,7 @@ std::optional<std::string_view> find_reusable_text(const std::vector<PreviousLin
                                                    const RrsigTimes& times) {
     const unsigned labels = rrsig_label_count(owner);
     for (const auto& l : lines) {
-        if (l.type != type_rrsig) continue;
+        if (l.type != type_rrsig || l.covered != type) continue;
         std::string_view rest = l.rdata;
         std::string_view covered;
         std::uint64_t alg = 0;
@@ -139,14 +205,13 @@ std::optional<std::string_view> find_reusable_text(const std::vector<PreviousLin
         std::string_view signer;
         std::uint32_t expiration = 0;
         std::uint32_t inception = 0;
-        if (!next_field(rest, ' ', covered) || type_from_name(covered) != type ||
-            !number_field(rest, 255, alg) || alg != key.dnskey().algorithm ||
-            !number_field(rest, 255, label_count) || label_count != labels ||
-            !number_field(rest, 0xffffffff, original_ttl) || original_ttl != ttl ||
-            !next_field(rest, ' ', expiration_text) || !next_field(rest, ' ', inception_text) ||
-            !number_field(rest, 65535, tag) || tag != key.tag() || !next_field(rest, ' ', signer) ||
-            signer != signer_text || !base64_text(rest) ||
-            !parse_rrsig_time(expiration_text, expiration) ||
+        if (!next_field(rest, ' ', covered) || !number_field(rest, 255, alg) ||
+            alg != key.dnskey().algorithm || !number_field(rest, 255, label_count) ||
+            label_count != labels || !number_field(rest, 0xffffffff, original_ttl) ||
+            original_ttl != ttl || !next_field(rest, ' ', expiration_text) ||
+            !next_field(rest, ' ', inception_text) || !number_field(rest, 65535, tag) ||
+            tag != key.tag() || !next_field(rest, ' ', signer) || signer != signer_text ||
+            !base64_text(rest) || !parse_rrsig_time(expiration_text, expiration) ||
             !parse_rrsig_time(inception_text, inception))
             continue;
         // As find_reusable: begun by now, and not expiring within the refresh window.

@@ -8,7 +8,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "zone/sign/rrsig.h"
@@ -18,8 +17,20 @@ namespace dk::zone::sign {
 
 struct PreviousText {
     std::string text;
-    std::unordered_map<std::string_view, std::string_view> owners;  // owner text -> its lines
+    // Each owner's lines in file order, and an open-addressing table of indexes into them (a
+    // power of two in size; empty slots hold no_owner), hashed by owner text.
+    struct Owner {
+        std::string_view name;
+        std::string_view lines;
+    };
+    static constexpr std::uint32_t no_owner = 0xffffffff;
+    std::vector<Owner> owners;
+    std::vector<std::uint32_t> table;
     Zone head;  // the apex node parsed: SOA serial, the DNSKEY RRset the signatures were made under
+
+    // The index of `name` in owners, or no_owner. `hint` is tried first (the one after the last
+    // found: owners are looked up mostly in file order).
+    [[nodiscard]] std::uint32_t find(std::string_view name, std::uint32_t hint) const;
 };
 
 // Indexes zone-file text laid out as zone_writer writes it (one "OWNER.\tTTL\tIN\tTYPE\tRDATA"
@@ -30,13 +41,15 @@ std::optional<PreviousText> index_previous_text(std::string text, const WireName
 // One line of an owner in the previous text.
 struct PreviousLine {
     std::uint16_t type = 0;
-    std::string_view line;   // without the newline
-    std::string_view rdata;  // the RDATA text
+    std::uint16_t covered = 0;  // of an RRSIG
+    std::string_view line;      // without the newline
+    std::string_view rdata;     // the RDATA text
 };
 
-// The lines of `owner_text` (false: none, or one not in the writer's layout).
+// The lines of `owner_text` (false: none, or one not in the writer's layout). `hint` is where
+// to look first, and becomes the index after the owner found.
 bool previous_lines(const PreviousText& previous, std::string_view owner_text,
-                    std::vector<PreviousLine>& out);
+                    std::vector<PreviousLine>& out, std::uint32_t& hint);
 
 // Whether the previous lines of type `type` are exactly `text` (the RRset's lines as the writer
 // formats them now, `count` records): same records, same TTL, same order.

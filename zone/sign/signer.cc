@@ -68,6 +68,7 @@ struct Worker {
     std::string owner_text;
     std::string data;
     std::vector<PreviousLine> lines;
+    std::uint32_t hint = 0;
 
     Worker(const Signers& s, const RrsigTimes& t, const std::string& origin, bool dry,
            std::uint64_t run)
@@ -158,7 +159,7 @@ void Worker::sign_range_text(std::vector<Node>& nodes, std::size_t begin, std::s
     for (std::size_t i = begin; i < end && !error; ++i) {
         Node& node = nodes[i];
         owner_text = name_to_text(node.name);
-        const bool have = previous_lines(*previous_text, owner_text, lines);
+        const bool have = previous_lines(*previous_text, owner_text, lines, hint);
         // The SOA leads the apex, as zone_writer writes it.
         if (Rrset* soa = node.find(type_soa)) sign_rrset_text(node, *soa, have);
         for (auto& rrset : node.rrsets) {
