@@ -1,5 +1,7 @@
 #include "zone/sign/previous_text.h"
 
+#include <array>
+
 #include "zone/sign/names.h"
 #include "zone/sign/signed_zone.h"
 #include "zone/sign/simple_tokens.h"
@@ -17,15 +19,22 @@ bool next_field(std::string_view& rest, char sep, std::string_view& field) {
     return true;
 }
 
+// Whether `s` is plain base64 (a table lookup per character: 400,000 signatures are checked).
 bool base64_text(std::string_view s) {
+    static const auto table = [] {
+        std::array<bool, 256> t{};
+        for (const char c :
+             std::string_view("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"))
+            t[static_cast<unsigned char>(c)] = true;
+        return t;
+    }();
     if (s.empty() || s.size() % 4 != 0) return false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const char c = s[i];
-        const bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                           (c >= '0' && c <= '9') || c == '+' || c == '/';
-        if (!plain && !(c == '=' && i + 2 >= s.size())) return false;
-    }
-    return true;
+    std::size_t end = s.size();
+    if (s[end - 1] == '=') --end;
+    if (s[end - 1] == '=') --end;
+    bool ok = true;
+    for (std::size_t i = 0; i < end; ++i) ok &= table[static_cast<unsigned char>(s[i])];
+    return ok;
 }
 
 // The writer's type mnemonics, the common ones without the general lookup.

@@ -158,7 +158,8 @@ void Worker::sign_rrset_text(const Node& node, Rrset& rrset, bool have_previous)
 void Worker::sign_range_text(std::vector<Node>& nodes, std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end && !error; ++i) {
         Node& node = nodes[i];
-        owner_text = name_to_text(node.name);
+        owner_text.clear();
+        append_name_text(owner_text, node.name);
         const bool have = previous_lines(*previous_text, owner_text, lines, hint);
         // The SOA leads the apex, as zone_writer writes it.
         if (Rrset* soa = node.find(type_soa)) sign_rrset_text(node, *soa, have);
