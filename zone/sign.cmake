@@ -8,6 +8,7 @@ list(APPEND DK_ZONE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/sign/simple_dnssec_record.cc
   ${CMAKE_CURRENT_LIST_DIR}/sign/zone_reader.cc
   ${CMAKE_CURRENT_LIST_DIR}/sign/signed_zone.cc
+  ${CMAKE_CURRENT_LIST_DIR}/sign/previous_text.cc
   ${CMAKE_CURRENT_LIST_DIR}/sign/type_bitmap.cc
   ${CMAKE_CURRENT_LIST_DIR}/sign/record_text.cc
   ${CMAKE_CURRENT_LIST_DIR}/sign/denial.cc

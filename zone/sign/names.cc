@@ -106,6 +106,27 @@ std::string_view parent_of(std::string_view wire) {
     return wire.substr(1 + static_cast<unsigned char>(wire[0]));
 }
 
+namespace {
+
+// The characters a name's text escapes (a switch: this runs for every character written).
+bool special_in_text(unsigned char c) {
+    switch (c) {
+        case '.':
+        case ';':
+        case '(':
+        case ')':
+        case '\\':
+        case '"':
+        case '$':
+        case '@':
+            return true;
+        default:
+            return false;
+    }
+}
+
+}  // namespace
+
 void append_name_text(std::string& out, std::string_view wire) {
     std::size_t pos = 0;
     if (wire.empty() || wire[0] == 0) {
@@ -124,7 +145,7 @@ void append_name_text(std::string& out, std::string_view wire) {
                 buf[3] = static_cast<char>('0' + c % 10);
                 out.append(buf, 4);
             } else {
-                if (std::strchr(".;()\\\"$@", c) != nullptr) out.push_back('\\');
+                if (special_in_text(c)) out.push_back('\\');
                 out.push_back(static_cast<char>(c));
             }
         }

@@ -2,8 +2,12 @@
 
 #include <sys/stat.h>
 
+#include <thread>
+
+#include "base/files.h"
 #include "base/log.h"
 #include "zone/sign/parallel.h"
+#include "zone/sign/previous_text.h"
 #include "zone/sign/signed_zone.h"
 #include "zone/sign/zone_reader.h"
 
@@ -31,10 +35,24 @@ Result<Zone> read_unsigned(const SignJob& job, unsigned threads) {
     return build_zone(std::move(origin), std::move(records));
 }
 
-// The signed file as it is now, when there is one to keep signatures from. One that does not
-// read is not fatal: everything is signed afresh.
-std::optional<Zone> read_previous(const SignJob& job, unsigned threads) {
-    if (!job.reuse_previous || !exists(job.signed_file)) return std::nullopt;
+// The signed file as it is now, when there is one to keep signatures from: as text indexed by
+// owner when it is laid out as we write it, else read whole. One that does not read is not
+// fatal: everything is signed afresh.
+struct Previous {
+    std::optional<PreviousText> text;
+    std::optional<Zone> zone;
+    [[nodiscard]] const Zone* head() const { return text ? &text->head : zone ? &*zone : nullptr; }
+};
+
+Previous read_previous(const SignJob& job, unsigned threads) {
+    Previous p;
+    if (!job.reuse_previous || !exists(job.signed_file)) return p;
+    auto origin = wire_origin(job.origin);
+    auto text = files::read_limited(job.signed_file, std::size_t{1} << 30);
+    if (origin.ok() && text.ok()) {
+        p.text = index_previous_text(std::move(*text), *origin);
+        if (p.text) return p;
+    }
     ReadOptions read;
     read.origin = job.origin;
     read.threads = threads;
@@ -42,10 +60,10 @@ std::optional<Zone> read_previous(const SignJob& job, unsigned threads) {
     if (!previous.ok()) {
         log::warn("zone.previous_unreadable",
                   {{"file", job.signed_file}, {"error", previous.error().message}});
-        return std::nullopt;
+        return p;
     }
-    if (previous->nodes.empty()) return std::nullopt;
-    return std::move(*previous);
+    if (!previous->nodes.empty()) p.zone = std::move(*previous);
+    return p;
 }
 
 }  // namespace
@@ -54,12 +72,20 @@ Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
     const unsigned threads = worker_count(job.options.threads);
     SignOutcome out;
     auto start = Steady::now();
-    DK_TRY(Zone zone, read_unsigned(job, threads));
-    DK_TRY_STATUS(prepare_zone(zone, job.keys, job.options));
-    const std::optional<Zone> previous = read_previous(job, threads);
-    out.had_previous = previous.has_value();
+    // The previous signed file is read while the unsigned one is.
+    Previous previous;
+    std::thread reader([&] { previous = read_previous(job, threads); });
+    auto unsigned_zone = read_unsigned(job, threads);
+    Status prepared;
+    if (unsigned_zone.ok()) prepared = prepare_zone(*unsigned_zone, job.keys, job.options);
+    reader.join();
+    if (!unsigned_zone.ok()) return unsigned_zone.error();
+    if (!prepared.ok()) return prepared.error();
+    Zone& zone = *unsigned_zone;
+    const Zone* before = previous.head();
+    out.had_previous = before != nullptr;
     out.read_time = since(start);
-    const Zone* before = previous ? &*previous : nullptr;
+    const PreviousText* before_text = previous.text ? &*previous.text : nullptr;
     std::optional<std::uint32_t> last = job.last_serial;
     const std::optional<std::uint32_t> previous_serial =
         before ? soa_serial(*before) : std::nullopt;
@@ -70,7 +96,9 @@ Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
         if (!serial_greater(file_serial, *previous_serial)) {
             set_soa_serial(zone, *previous_serial);
             DK_TRY(const SignStats due,
-                   sign_prepared(zone, job.keys, job.options, before, now, true));
+                   before_text != nullptr
+                       ? count_against_text(zone, job.keys, job.options, *before_text, now)
+                       : sign_prepared(zone, job.keys, job.options, before, now, true));
             if (due.signatures_made == 0) {
                 out.serial = *previous_serial;
                 out.stats = due;
@@ -81,7 +109,8 @@ Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
     out.serial = next_serial(*soa_serial(zone), last, job.serial_policy, now);
     set_soa_serial(zone, out.serial);
     start = Steady::now();
-    DK_TRY(out.stats, sign_to_file(zone, job.keys, job.options, before, now, job.signed_file));
+    DK_TRY(out.stats,
+           sign_to_file(zone, job.keys, job.options, before, now, job.signed_file, before_text));
     out.sign_time = since(start);
     out.written = true;
     return out;

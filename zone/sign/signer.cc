@@ -5,7 +5,10 @@
 #include <functional>
 
 #include "base/files.h"
+#include "zone/sign/names.h"
 #include "zone/sign/parallel.h"
+#include "zone/sign/previous_text.h"
+#include "zone/sign/record_text.h"
 #include "zone/sign/rrsig.h"
 #include "zone/sign/signers.h"
 #include "zone/sign/zone_writer.h"
@@ -58,6 +61,14 @@ struct Worker {
     std::string scratch;
     std::string rrsig;
     std::optional<Error> error;
+    // With the previous signed file as text: the block's zone-file text, made while signing.
+    const PreviousText* previous_text = nullptr;
+    std::string signer_text;
+    std::string text;
+    std::string owner_text;
+    std::string data;
+    std::vector<PreviousLine> lines;
+    std::uint32_t hint = 0;
 
     Worker(const Signers& s, const RrsigTimes& t, const std::string& origin, bool dry,
            std::uint64_t run)
@@ -68,11 +79,95 @@ struct Worker {
           thread(thread_signing(run, s.all.size())),
           makers(thread.makers) {}
 
+    bool new_signature(const Node& node, const Rrset& rrset, const SigningKey& key, std::size_t k);
+    void count(const Rrset& rrset, bool made);
     void sign_rrset(const Node& node, Rrset& rrset, const Rrset* before);
     void sign_node(Node& node, const Node* before);
     void sign_range(std::vector<Node>& nodes, const std::vector<Node>* previous, std::size_t begin,
                     std::size_t end);
+    void sign_rrset_text(const Node& node, Rrset& rrset, bool have_previous);
+    void sign_range_text(std::vector<Node>& nodes, std::size_t begin, std::size_t end);
 };
+
+// Makes one signature into `rrsig` (false: failed, the error kept).
+bool Worker::new_signature(const Node& node, const Rrset& rrset, const SigningKey& key,
+                           std::size_t k) {
+    if (!makers[k]) makers[k].emplace(key, thread.libctx.get());
+    auto s = make_rrsig(node.name, rrset, key, signer_name, times, *makers[k], scratch, rrsig);
+    if (!s.ok()) {
+        if (!error) error = s.error();
+        return false;
+    }
+    return true;
+}
+
+void Worker::count(const Rrset& rrset, bool made) {
+    ++stats.rrsets;
+    if (made) ++stats.rrsets_resigned;
+    if (rrset.type == type_nsec || rrset.type == type_nsec3) {
+        ++stats.denial_records;
+        if (made) ++stats.denial_resigned;
+    }
+}
+
+// As sign_rrset, against the previous file's lines for this owner: the RRset's lines as written
+// now must be the previous ones exactly, and a kept RRSIG line is copied to the output. The
+// RRset's `sigs` get only the new signatures (the kept ones are in the text).
+void Worker::sign_rrset_text(const Node& node, Rrset& rrset, bool have_previous) {
+    data.clear();
+    rrset.rdatas.for_each([&](std::string_view rdata) {
+        append_record_text(data, node.name, rrset.type, rrset.ttl, rdata);
+    });
+    if (!dry_run) text += data;
+    if (!is_signed(node, rrset.type)) {
+        if (!dry_run) rrset.sigs.clear();
+        return;
+    }
+    const auto& keys = signed_by_ksk(rrset.type) ? signers.keys : signers.zone;
+    const bool same =
+        have_previous && same_rrset_lines(lines, rrset.type, data, rrset.rdatas.count());
+    BlobList sigs;
+    bool made = false;
+    for (const SigningKey* key : keys) {
+        const std::size_t k = index_of(signers, key);
+        std::optional<std::string_view> kept;
+        if (same && signers.reusable[k])
+            kept = find_reusable_text(lines, rrset.type, rrset.ttl, node.name, *key, signer_text,
+                                      times);
+        if (kept) {
+            ++stats.signatures_kept;
+            if (dry_run) continue;
+            text += owner_text;
+            text.push_back('\t');
+            text += std::to_string(rrset.ttl);
+            text += "\tIN\tRRSIG\t";
+            text += *kept;
+            text.push_back('\n');
+            continue;
+        }
+        made = true;
+        ++stats.signatures_made;
+        if (dry_run || !new_signature(node, rrset, *key, k)) continue;
+        sigs.push_back(rrsig);
+        append_record_text(text, node.name, type_rrsig, rrset.ttl, rrsig);
+    }
+    if (!dry_run) rrset.sigs = std::move(sigs);
+    count(rrset, made);
+}
+
+void Worker::sign_range_text(std::vector<Node>& nodes, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end && !error; ++i) {
+        Node& node = nodes[i];
+        owner_text.clear();
+        append_name_text(owner_text, node.name);
+        const bool have = previous_lines(*previous_text, owner_text, lines, hint);
+        // The SOA leads the apex, as zone_writer writes it.
+        if (Rrset* soa = node.find(type_soa)) sign_rrset_text(node, *soa, have);
+        for (auto& rrset : node.rrsets) {
+            if (rrset.type != type_soa) sign_rrset_text(node, rrset, have);
+        }
+    }
+}
 
 void Worker::sign_rrset(const Node& node, Rrset& rrset, const Rrset* before) {
     const auto& keys = signed_by_ksk(rrset.type) ? signers.keys : signers.zone;
@@ -93,22 +188,11 @@ void Worker::sign_rrset(const Node& node, Rrset& rrset, const Rrset* before) {
         }
         made = true;
         ++stats.signatures_made;
-        if (dry_run) continue;
-        if (!makers[k]) makers[k].emplace(*key, thread.libctx.get());
-        auto s = make_rrsig(node.name, rrset, *key, signer_name, times, *makers[k], scratch, rrsig);
-        if (!s.ok()) {
-            if (!error) error = s.error();
-            continue;
-        }
+        if (dry_run || !new_signature(node, rrset, *key, k)) continue;
         sigs.push_back(rrsig);
     }
     if (!dry_run) rrset.sigs = std::move(sigs);
-    ++stats.rrsets;
-    if (made) ++stats.rrsets_resigned;
-    if (rrset.type == type_nsec || rrset.type == type_nsec3) {
-        ++stats.denial_records;
-        if (made) ++stats.denial_resigned;
-    }
+    count(rrset, made);
 }
 
 void Worker::sign_node(Node& node, const Node* before) {
@@ -162,8 +246,11 @@ constexpr std::size_t nodes_per_block = 1024;
 // Signs the zone block by block on every core; with `sink`, each block's zone-file text goes
 // to it in order while later blocks are still being signed.
 Result<SignStats> sign_blocks(Zone& zone, const KeySet& keys, const SignOptions& options,
-                              const Zone* previous, TimePoint now, bool dry_run,
+                              const Zone* previous, const PreviousText* previous_text,
+                              TimePoint now, bool dry_run,
                               const std::function<Status(std::string_view)>* sink) {
+    if (previous_text != nullptr) previous = &previous_text->head;
+    const std::string signer_text = name_to_text(zone.origin);
     DK_TRY(const Signers signers, choose_signers(keys, previous));
     const RrsigTimes times = rrsig_times(now, options);
     const std::size_t data = zone.nodes.size();
@@ -180,6 +267,17 @@ Result<SignStats> sign_blocks(Zone& zone, const KeySet& keys, const SignOptions&
             Worker w(signers, times, zone.origin, dry_run, run);
             const std::size_t begin = b * nodes_per_block;
             const std::size_t end = std::min(total, begin + nodes_per_block);
+            if (previous_text != nullptr) {
+                w.previous_text = previous_text;
+                w.signer_text = signer_text;
+                w.dry_run = dry_run || sink == nullptr;
+                w.sign_range_text(zone.nodes, std::min(begin, data), std::min(end, data));
+                w.sign_range_text(zone.nsec3_nodes, std::max(begin, data) - data,
+                                  std::max(end, data) - data);
+                block_stats[b] = w.stats;
+                block_errors[b] = w.error;
+                return std::move(w.text);
+            }
             w.sign_range(zone.nodes, previous ? &previous->nodes : nullptr, std::min(begin, data),
                          std::min(end, data));
             w.sign_range(zone.nsec3_nodes, previous ? &previous->nsec3_nodes : nullptr,
@@ -211,16 +309,22 @@ Result<SignStats> sign_blocks(Zone& zone, const KeySet& keys, const SignOptions&
 
 Result<SignStats> sign_prepared(Zone& zone, const KeySet& keys, const SignOptions& options,
                                 const Zone* previous, TimePoint now, bool dry_run) {
-    return sign_blocks(zone, keys, options, previous, now, dry_run, nullptr);
+    return sign_blocks(zone, keys, options, previous, nullptr, now, dry_run, nullptr);
+}
+
+Result<SignStats> count_against_text(Zone& zone, const KeySet& keys, const SignOptions& options,
+                                     const PreviousText& previous, TimePoint now) {
+    return sign_blocks(zone, keys, options, nullptr, &previous, now, true, nullptr);
 }
 
 Result<SignStats> sign_to_file(Zone& zone, const KeySet& keys, const SignOptions& options,
-                               const Zone* previous, TimePoint now, const std::string& path) {
+                               const Zone* previous, TimePoint now, const std::string& path,
+                               const PreviousText* previous_text) {
     Result<SignStats> result = SignStats{};
     auto status = files::write_atomic_pieces(
         path, 0644, files::Overwrite::yes, [&](const files::PieceWriter& write) -> Status {
             const std::function<Status(std::string_view)> sink = write;
-            result = sign_blocks(zone, keys, options, previous, now, false, &sink);
+            result = sign_blocks(zone, keys, options, previous, previous_text, now, false, &sink);
             if (!result.ok()) return result.error();
             return {};
         });

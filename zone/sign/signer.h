@@ -50,9 +50,18 @@ Status prepare_zone(Zone& zone, const KeySet& keys, const SignOptions& options);
 Result<SignStats> sign_prepared(Zone& zone, const KeySet& keys, const SignOptions& options,
                                 const Zone* previous, TimePoint now, bool dry_run = false);
 
+struct PreviousText;
+
+// What sign_prepared(dry_run) counts, against the previous signed file held as text.
+Result<SignStats> count_against_text(Zone& zone, const KeySet& keys, const SignOptions& options,
+                                     const PreviousText& previous, TimePoint now);
+
 // The same, writing the signed zone file (atomically) while it signs: each block of owners goes
-// to the file as soon as it is signed.
+// to the file as soon as it is signed. With `previous_text` (previous is then ignored) the
+// signatures are kept from that text, and kept RRSIG lines are copied from it to the file; the
+// zone's RRsets then hold only the new signatures.
 Result<SignStats> sign_to_file(Zone& zone, const KeySet& keys, const SignOptions& options,
-                               const Zone* previous, TimePoint now, const std::string& path);
+                               const Zone* previous, TimePoint now, const std::string& path,
+                               const PreviousText* previous_text = nullptr);
 
 }  // namespace dk::zone::sign

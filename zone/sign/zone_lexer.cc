@@ -9,7 +9,11 @@ bool is_space(char c) {
 
 // Plain: no character that needs the slow path (comment, parenthesis, quote, escape).
 bool plain(std::string_view line) {
-    return line.find_first_of(";()\"\\") == std::string_view::npos;
+    // A plain loop: find_first_of searches the five characters once per character of the line.
+    for (const char c : line) {
+        if (c == ';' || c == '(' || c == ')' || c == '"' || c == '\\') return false;
+    }
+    return true;
 }
 
 }  // namespace

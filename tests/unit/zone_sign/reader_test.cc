@@ -162,5 +162,30 @@ TEST(ZoneReader, ErrorLateInABigFileNamesItsLine) {
     EXPECT_EQ(error_of(text, 2), error_of(text, 1));
 }
 
+// A big zone out of order (sorted in two halves on two cores and merged): every owner once, in
+// canonical order, each RRset's records sorted and without duplicates.
+TEST(BuildZone, BigZoneOutOfOrderComesOutCanonical) {
+    std::string text = "$TTL 300\n@ SOA ns1 hostmaster 1 7200 3600 1209600 60\n";
+    for (int i = 40000; i-- > 0;) {
+        text += "h" + std::to_string(i) + " A 10.0." + std::to_string(i % 250) + ".1\n";
+        text += "h" + std::to_string(i) + " A 10.0.0.1\n";
+        text += "h" + std::to_string(i) + " A 10.0.0.1\n";  // a duplicate
+    }
+    auto records = read(text);
+    ASSERT_TRUE(records.ok());
+    ASSERT_GT(records->size(), 65536u);
+    const Zone zone = build_zone(*wire_origin("example.test"), std::move(*records));
+    ASSERT_EQ(zone.nodes.size(), 40001u);
+    for (std::size_t i = 1; i < zone.nodes.size(); ++i)
+        ASSERT_LT(compare_names(zone.nodes[i - 1].name, zone.nodes[i].name), 0) << i;
+    const Node* h7 = zone.find(*wire_origin("h7.example.test"));
+    ASSERT_NE(h7, nullptr);
+    ASSERT_EQ(h7->rrsets.size(), 1u);
+    EXPECT_EQ(h7->rrsets[0].rdatas.count(), 2u);  // 10.0.0.1 and 10.0.7.1
+    const Node* h0 = zone.find(*wire_origin("h0.example.test"));
+    ASSERT_NE(h0, nullptr);
+    EXPECT_EQ(h0->rrsets[0].rdatas.count(), 1u);  // 10.0.0.1 three times
+}
+
 }  // namespace
 }  // namespace dk::zone::sign
