@@ -3,7 +3,12 @@
 // *_free frees the container, *_deep_free the contents as well.
 #pragma once
 
+// ldns/common.h defines the macro bool as _Bool unless stdbool.h came first; that macro breaks
+// C++ headers included later (clang 14 + nlohmann/json), so stdbool.h must come first.
+// clang-format off
+#include <stdbool.h>  // NOLINT(modernize-deprecated-headers)
 #include <ldns/ldns.h>
+// clang-format on
 
 #include "base/handle.h"
 
