@@ -36,7 +36,13 @@ cat "$TB_MX1_FULLCHAIN" >"$work/served/mx-chain.pem"
 "$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx2 "$TB_MX1_CHAIN" >/dev/null
 start_time=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 dk adopt mx >/dev/null 2>&1 || bad "adopt"
-dk run --once >/dev/null 2>&1 || bad "run --once"
+# Run until the current and next records are served everywhere (a run may end while it waits
+# for the secondary to serve them).
+for _ in $(seq 1 60); do
+    dk run --once >/dev/null 2>&1 || bad "run --once"
+    [[ $(dk status --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["next"]["published_at"])') != None ]] && break
+    sleep 0.5
+done
 
 # 1. The pass case.
 dk audit --json >"$work/a1.json" 2>"$work/err"
@@ -83,10 +89,23 @@ expect "mx2 fails exactly tlsa_matches_served_chain (its other key has the same 
     "$(json "$work/a3.json" 'sorted({r["id"]+" "+r["check"] for i in d["items"] if i["endpoint"]=="mx2.example.test:25" for r in i["requirements"] if not r["pass"]})')"
 expect "mx1 still passes" "[True, True]" "$(json "$work/a3.json" '[i["pass"] for i in d["items"] if i["endpoint"].startswith("mx1")]')"
 "$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx2 "$TB_MX1_CHAIN" >/dev/null
+# Postfix reloads in the background: wait until mx2 presents mx1's key again.
+for _ in $(seq 1 40); do
+    [[ $(echo | openssl s_client -connect "$TB_MX2_ADDR:25" -starttls smtp 2>/dev/null |
+        openssl x509 -pubkey -noout 2>/dev/null | openssl pkey -pubin -outform DER 2>/dev/null |
+        openssl dgst -sha256 -r | cut -d' ' -f1) == "$leaf_spki" ]] && break
+    sleep 0.25
+done
 
 # 4. Lint: a 2 1 1 record for a CA that did not issue the served chain.
 bogus_ca="2 1 1 $(printf '%064d' 7)"
 printf 'server %s\nzone example.test\nupdate add _25._tcp.mx1.example.test 5 TLSA %s\nsend\n' "$TB_PRIMARY_ADDR" "$bogus_ca" | nsupdate -k "$TB_TSIG_KEY_FILE"
+# The secondary takes it by NOTIFY + IXFR: wait until it serves it too.
+for _ in $(seq 1 40); do
+    dig +short +norec @"${TB_SECONDARY%:*}" -p "${TB_SECONDARY##*:}" _25._tcp.mx1.example.test TLSA |
+        tr -d " " | grep -q "^2110*7$" && break
+    sleep 0.25
+done
 dk audit --json >"$work/a4.json" 2>/dev/null
 expect "a lint warning does not fail the audit" 0 $?
 expect "the warning names the rule and owner" "['tlsa-2-other-ca warning _25._tcp.mx1.example.test.']" \
