@@ -18,6 +18,14 @@ TEST(RetryAfter, SecondsAndHttpDate) {
     EXPECT_FALSE(parse_retry_after("Sun, 06 Foo 1994 08:49:37 GMT", now));
 }
 
+// Found by fuzz.acme_json: far-future times overflowed the clock's nanoseconds (UBSan).
+TEST(RetryAfter, ImplausiblyFarIsRefusedNotOverflowed) {
+    EXPECT_EQ(parse_retry_after("999999999", now), now + Seconds{999999999});
+    EXPECT_FALSE(parse_retry_after("9999999999", now));
+    EXPECT_FALSE(parse_retry_after("Sun, 06 Nov 4052 08:49:37 GMT", now));
+    EXPECT_FALSE(parse_retry_after("Sun, 06 Nov 1900 08:49:37 GMT", now));
+}
+
 TEST(RetryDelay, FollowsRetryAfterWithinBounds) {
     EXPECT_EQ(retry_delay(now + Seconds{7}, 0, now), Seconds{7});
     EXPECT_EQ(retry_delay(now + Seconds{3600}, 0, now), Seconds{60});  // ceiling
