@@ -32,6 +32,30 @@ bool valid_domain_name(const std::string& name) {
     });
 }
 
+// [[key]] reload and [[zone]] reload: [["/usr/sbin/knotc", "zone-reload", "example.net"], ...]
+std::vector<std::vector<std::string>> argv_lists(Table& t, std::string_view key) {
+    std::vector<std::vector<std::string>> out;
+    const toml::node* node = t.node(key);
+    if (node == nullptr) return out;
+    const toml::array* lists = node->as_array();
+    bool ok = lists != nullptr;
+    for (std::size_t i = 0; ok && i < lists->size(); ++i) {
+        const toml::array* argv = lists->get(i)->as_array();
+        std::vector<std::string> args;
+        for (std::size_t j = 0; argv != nullptr && j < argv->size(); ++j) {
+            if (auto s = argv->get(j)->value<std::string>()) args.push_back(*s);
+        }
+        ok = argv != nullptr && !args.empty() && args.size() == argv->size() &&
+             args[0].starts_with('/');
+        if (ok) out.push_back(std::move(args));
+    }
+    if (!ok) {
+        t.problem(key, "must be a list of argv lists, each starting with an absolute program path");
+        out.clear();
+    }
+    return out;
+}
+
 namespace {
 
 void parse_dns(Table& top, Config& c, Problems& p) {

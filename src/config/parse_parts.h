@@ -20,6 +20,9 @@ bool valid_domain_name(const std::string& name);
 
 std::optional<HostPort> host_port(Table& t, std::string_view key, bool required);
 
+// A list of argv lists, each starting with an absolute program path (run without a shell).
+std::vector<std::vector<std::string>> argv_lists(Table& t, std::string_view key);
+
 SlotConfig parse_slot(Table& t);
 
 // The signed-file keys of a [[zone]] (publisher = "signed-file"); elsewhere they are refused.

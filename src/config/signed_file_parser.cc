@@ -8,31 +8,6 @@
 namespace dk::config {
 namespace {
 
-// reload = [["/usr/sbin/knotc", "zone-reload", "example.net"], ...]
-std::vector<std::vector<std::string>> reload_lists(Table& t) {
-    std::vector<std::vector<std::string>> out;
-    const toml::node* node = t.node("reload");
-    if (node == nullptr) return out;
-    const toml::array* lists = node->as_array();
-    bool ok = lists != nullptr;
-    for (std::size_t i = 0; ok && i < lists->size(); ++i) {
-        const toml::array* argv = lists->get(i)->as_array();
-        std::vector<std::string> args;
-        for (std::size_t j = 0; argv != nullptr && j < argv->size(); ++j) {
-            if (auto s = argv->get(j)->value<std::string>()) args.push_back(*s);
-        }
-        ok = argv != nullptr && !args.empty() && args.size() == argv->size() &&
-             args[0].starts_with('/');
-        if (ok) out.push_back(std::move(args));
-    }
-    if (!ok) {
-        t.problem("reload",
-                  "must be a list of argv lists, each starting with an absolute program path");
-        out.clear();
-    }
-    return out;
-}
-
 bool boolean(Table& t, std::string_view key, bool fallback) {
     const toml::node* node = t.node(key);
     if (node == nullptr) return fallback;
@@ -62,7 +37,7 @@ SignedFileConfig parse_signed_file(Table& t) {
     s.signed_file = t.path("signed_file", true).value_or("");
     if (!s.signed_file.empty() && s.signed_file == s.unsigned_file)
         t.problem("signed_file", "must differ from unsigned_file");
-    s.reload = reload_lists(t);
+    s.reload = argv_lists(t, "reload");
     s.keys_dir = t.path("keys_dir", false);
     s.algorithm = t.string("algorithm", false).value_or(s.algorithm);
     std::transform(s.algorithm.begin(), s.algorithm.end(), s.algorithm.begin(),

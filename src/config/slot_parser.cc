@@ -8,29 +8,6 @@
 namespace dk::config {
 namespace {
 
-std::vector<std::vector<std::string>> argv_lists(Table& t, std::string_view key) {
-    std::vector<std::vector<std::string>> out;
-    const toml::node* node = t.node(key);
-    if (node == nullptr) return out;
-    const toml::array* lists = node->as_array();
-    bool ok = lists != nullptr;
-    for (std::size_t i = 0; ok && i < lists->size(); ++i) {
-        const toml::array* argv = lists->get(i)->as_array();
-        std::vector<std::string> args;
-        for (std::size_t j = 0; argv != nullptr && j < argv->size(); ++j) {
-            if (auto s = argv->get(j)->value<std::string>()) args.push_back(*s);
-        }
-        ok = argv != nullptr && !args.empty() && args.size() == argv->size() &&
-             args[0].starts_with('/');
-        if (ok) out.push_back(std::move(args));
-    }
-    if (!ok) {
-        t.problem(key, "must be a list of argv lists, each starting with an absolute program path");
-        out.clear();
-    }
-    return out;
-}
-
 bool is_ip_literal(const std::string& text) {
     unsigned char buffer[16];
     return ::inet_pton(AF_INET, text.c_str(), buffer) == 1 ||

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 #include "acme/jwk.h"
@@ -14,7 +15,7 @@ namespace {
 class AccountKey : public ::testing::Test {
   protected:
     void SetUp() override { ASSERT_NE(::mkdtemp(dir_.data()), nullptr); }
-    void TearDown() override { std::system(("rm -rf '" + dir_ + "'").c_str()); }
+    void TearDown() override { std::filesystem::remove_all(dir_); }
     std::string dir_ = "/tmp/dk-acme-key-XXXXXX";
 };
 
