@@ -72,20 +72,29 @@ else
     exit 1
 fi
 
-echo "== one TLSA record changed, re-signed incrementally (keeping valid signatures from the last output)"
+echo "== one TLSA record changed, re-signed incrementally (keeping valid signatures from the last output), best of $rounds"
 sed 's/^_25\._tcp\.h777 TLSA 3 1 1 .*/_25._tcp.h777 TLSA 3 1 1 0000000000000000000000000000000000000000000000000000000000000000/' \
     "$work/$zone.zone" >"$work/changed.zone"
-/usr/bin/time -v -o "$work/time.inc" "$dk" sign "$work/changed.zone" --origin "$zone" --keys "$work/keys" \
-    -o "$work/dk.signed" --incremental --json >"$work/inc.json"
-inc_wall=$(seconds "$work/time.inc")
-inc_rss=$(peak_kb "$work/time.inc")
+cp "$work/dk.signed" "$work/dk.full"
+inc_wall=
+for ((round = 0; round < rounds; round++)); do
+    # Each round starts from the full signing's output, as the first change after it would.
+    cp "$work/dk.full" "$work/dk.signed"
+    /usr/bin/time -v -o "$work/time.inc" "$dk" sign "$work/changed.zone" --origin "$zone" --keys "$work/keys" \
+        -o "$work/dk.signed" --incremental --json >"$work/inc.round"
+    w=$(seconds "$work/time.inc")
+    if [[ -z $inc_wall ]] || awk -v a="$w" -v b="$inc_wall" 'BEGIN {exit !(a < b)}'; then
+        inc_wall=$w inc_rss=$(peak_kb "$work/time.inc")
+        cp "$work/inc.round" "$work/inc.json"
+    fi
+done
 python3 - "$work/inc.json" "$inc_wall" "${wall[danekeeper]}" "$inc_rss" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
 inc, full, rss = float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
 print(f"incremental: {j['signatures_made']} signatures made, {j['signatures_kept']} kept, "
       f"{j['rrsets_resigned']} RRsets re-signed ({j['denial_resigned']} NSEC); "
-      f"{inc:.2f} s vs {full:.2f} s full ({inc / full:.2f}x the time; reading the previous "
+      f"{inc:.2f} s vs {full:.2f} s full ({inc / full:.3f}x the time; reading the previous "
       f"output {j['read_ms']} ms), peak RSS {rss / 1024:.0f} MB")
 PY
 ldns-verify-zone "$work/dk.signed" >/dev/null 2>&1 && echo "ldns-verify-zone: the incremental output verified" ||

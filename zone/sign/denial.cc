@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "base/openssl_handles.h"
+#include "zone/sign/parallel.h"
 #include "zone/sign/record_text.h"
 #include "zone/sign/type_bitmap.h"
 #include "zone/sign/wire.h"
@@ -12,12 +13,11 @@
 namespace dk::zone::sign {
 namespace {
 
-std::vector<std::uint16_t> bitmap_types(const Node& node) {
-    std::vector<std::uint16_t> types;
+void bitmap_types(const Node& node, std::vector<std::uint16_t>& types) {
+    types.clear();
     for (const auto& r : node.rrsets) {
         if (in_bitmap(node, r.type)) types.push_back(r.type);
     }
-    return types;
 }
 
 // Whether the name carries any RRSIG (it holds a signed RRset besides its NSEC3, which lives
@@ -73,26 +73,31 @@ bool in_bitmap(const Node& node, std::uint16_t type) {
     return true;
 }
 
-void build_nsec_chain(Zone& zone, std::uint32_t ttl) {
+void build_nsec_chain(Zone& zone, std::uint32_t ttl, unsigned threads) {
     std::vector<Node*> chain;
     for (auto& n : zone.nodes) {
         n.remove(type_nsec);
         if ((n.flags & (node_occluded | node_empty)) == 0 && !n.rrsets.empty()) chain.push_back(&n);
     }
-    for (std::size_t i = 0; i < chain.size(); ++i) {
-        Node& n = *chain[i];
-        const Node& next = *chain[(i + 1) % chain.size()];
-        auto types = bitmap_types(n);
-        insert_sorted(types, type_rrsig);
-        insert_sorted(types, type_nsec);
-        std::string rdata = next.name;
-        rdata += encode_type_bitmap(types);
-        Rrset& rrset = n.get_or_add(type_nsec, ttl);
-        rrset.rdatas.push_back(rdata);
-    }
+    // Each link changes only its own node's RRsets and reads the next node's name.
+    parallel_chunks(chain.size(), 8192, threads, [&](std::size_t begin, std::size_t end) {
+        std::vector<std::uint16_t> types;
+        std::string rdata;
+        for (std::size_t i = begin; i < end; ++i) {
+            Node& n = *chain[i];
+            const Node& next = *chain[(i + 1) % chain.size()];
+            bitmap_types(n, types);
+            insert_sorted(types, type_rrsig);
+            insert_sorted(types, type_nsec);
+            rdata = next.name;
+            append_type_bitmap(rdata, types);
+            n.get_or_add(type_nsec, ttl).rdatas.push_back(rdata);
+        }
+    });
 }
 
-Status build_nsec3_chain(Zone& zone, std::uint32_t ttl, const Nsec3Params& params) {
+Status build_nsec3_chain(Zone& zone, std::uint32_t ttl, const Nsec3Params& params,
+                         unsigned threads) {
     for (auto& n : zone.nodes) n.remove(type_nsec);
     Node& apex = zone.apex();
     apex.remove(type_nsec3param);
@@ -101,13 +106,20 @@ Status build_nsec3_chain(Zone& zone, std::uint32_t ttl, const Nsec3Params& param
         std::string hash;
         std::string bitmap;
     };
-    std::vector<Entry> entries;
+    std::vector<const Node*> hashed;
     for (const auto& n : zone.nodes) {
-        if ((n.flags & node_occluded) != 0) continue;
-        auto types = bitmap_types(n);
-        if (has_signed_rrset(n)) insert_sorted(types, type_rrsig);
-        entries.push_back(Entry{nsec3_hash(n.name, params), encode_type_bitmap(types)});
+        if ((n.flags & node_occluded) == 0) hashed.push_back(&n);
     }
+    std::vector<Entry> entries(hashed.size());
+    parallel_chunks(hashed.size(), 8192, threads, [&](std::size_t begin, std::size_t end) {
+        std::vector<std::uint16_t> types;
+        for (std::size_t i = begin; i < end; ++i) {
+            const Node& n = *hashed[i];
+            bitmap_types(n, types);
+            if (has_signed_rrset(n)) insert_sorted(types, type_rrsig);
+            entries[i] = Entry{nsec3_hash(n.name, params), encode_type_bitmap(types)};
+        }
+    });
     std::sort(entries.begin(), entries.end(),
               [](const Entry& a, const Entry& b) { return a.hash < b.hash; });
     zone.nsec3_nodes.clear();

@@ -24,11 +24,12 @@ std::string nsec3_hash(std::string_view owner, const Nsec3Params& params);
 bool in_bitmap(const Node& node, std::uint16_t type);
 
 // Replaces any NSEC RRsets with a fresh chain; `zone` must have its structure marked
-// (mark_structure with_empty = false).
-void build_nsec_chain(Zone& zone, std::uint32_t ttl);
+// (mark_structure with_empty = false). The links are made on `threads` threads.
+void build_nsec_chain(Zone& zone, std::uint32_t ttl, unsigned threads = 1);
 
 // Replaces zone.nsec3_nodes and the apex NSEC3PARAM; the structure must be marked with empty
 // non-terminals. Fails only on a hash collision.
-Status build_nsec3_chain(Zone& zone, std::uint32_t ttl, const Nsec3Params& params);
+Status build_nsec3_chain(Zone& zone, std::uint32_t ttl, const Nsec3Params& params,
+                         unsigned threads = 1);
 
 }  // namespace dk::zone::sign

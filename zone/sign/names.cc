@@ -30,10 +30,15 @@ void lowercase_name(WireName& name) {
 }
 
 std::string canonical_key(std::string_view wire) {
-    std::array<std::uint8_t, 128> offsets{};
-    const std::size_t n = label_offsets(wire, offsets);
     std::string key;
     key.reserve(wire.size() + 8);
+    append_canonical_key(key, wire);
+    return key;
+}
+
+void append_canonical_key(std::string& key, std::string_view wire) {
+    std::array<std::uint8_t, 128> offsets{};
+    const std::size_t n = label_offsets(wire, offsets);
     for (std::size_t i = n; i-- > 0;) {
         const std::size_t start = offsets[i];
         const std::size_t len = static_cast<unsigned char>(wire[start]);
@@ -48,7 +53,6 @@ std::string canonical_key(std::string_view wire) {
         }
         key.push_back('\0');
     }
-    return key;
 }
 
 int compare_names(std::string_view a, std::string_view b) {

@@ -18,6 +18,7 @@ void lowercase_name(WireName& name);
 // 0x01 escaped as 0x01 0x01 / 0x01 0x02), each label ended by 0x00. memcmp on two keys gives
 // the canonical order of the names (a label is before every longer label it is a prefix of).
 std::string canonical_key(std::string_view wire);
+void append_canonical_key(std::string& out, std::string_view wire);
 
 // <0, 0, >0 as in RFC 4034 6.1, straight from wire names (no key needed).
 int compare_names(std::string_view a, std::string_view b);

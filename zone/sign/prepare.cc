@@ -2,6 +2,7 @@
 // (apex, delegations, glue) and the NSEC or NSEC3 chain.
 #include <algorithm>
 
+#include "zone/sign/parallel.h"
 #include "zone/sign/serial.h"
 #include "zone/sign/signer.h"
 
@@ -55,10 +56,10 @@ Status prepare_zone(Zone& zone, const KeySet& keys, const SignOptions& options) 
     const std::uint32_t ttl = negative_ttl(zone);
     if (options.denial == Denial::nsec3) {
         mark_structure(zone, true);
-        return build_nsec3_chain(zone, ttl, options.nsec3);
+        return build_nsec3_chain(zone, ttl, options.nsec3, worker_count(options.threads));
     }
     mark_structure(zone, false);
-    build_nsec_chain(zone, ttl);
+    build_nsec_chain(zone, ttl, worker_count(options.threads));
     return {};
 }
 

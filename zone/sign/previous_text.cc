@@ -76,6 +76,20 @@ std::uint64_t owner_hash(std::string_view name) {
     return h;
 }
 
+// The signatures of one signing run share their inception: it is parsed once per thread.
+bool inception_time(std::string_view text, std::uint32_t& out) {
+    thread_local std::string last;
+    thread_local std::uint32_t value = 0;
+    if (!last.empty() && text == last) {
+        out = value;
+        return true;
+    }
+    if (!parse_rrsig_time(text, out)) return false;
+    last.assign(text);
+    value = out;
+    return true;
+}
+
 bool number_field(std::string_view& rest, std::uint64_t max, std::uint64_t& out) {
     std::string_view f;
     return next_field(rest, ' ', f) && parse_number(f, max, out);
@@ -93,10 +107,10 @@ std::uint32_t PreviousText::find(std::string_view name, std::uint32_t hint) cons
     }
 }
 
-std::optional<PreviousText> index_previous_text(std::string text, const WireName& origin) {
-    PreviousText p;
-    p.text = std::move(text);
-    const std::string_view all(p.text);
+namespace {
+
+std::optional<PreviousText> index_text(PreviousText p, const WireName& origin) {
+    const std::string_view all = p.text;
     const std::string origin_text = name_to_text(origin);
     p.owners.reserve(all.size() / 300);
     std::size_t pos = 0;
@@ -148,6 +162,22 @@ std::optional<PreviousText> index_previous_text(std::string text, const WireName
     return p;
 }
 
+}  // namespace
+
+std::optional<PreviousText> index_previous_text(std::string text, const WireName& origin) {
+    PreviousText p;
+    p.owned = std::make_unique<const std::string>(std::move(text));
+    p.text = *p.owned;
+    return index_text(std::move(p), origin);
+}
+
+std::optional<PreviousText> index_previous_text(files::MappedFile file, const WireName& origin) {
+    PreviousText p;
+    p.mapped = std::move(file);
+    p.text = p.mapped.text();
+    return index_text(std::move(p), origin);
+}
+
 bool previous_lines(const PreviousText& previous, std::string_view owner_text,
                     std::vector<PreviousLine>& out, std::uint32_t& hint) {
     out.clear();
@@ -169,7 +199,7 @@ bool previous_lines(const PreviousText& previous, std::string_view owner_text,
         if (!next_field(fields, '\t', owner) || !next_field(fields, '\t', ttl) ||
             !next_field(fields, '\t', klass) || !next_field(fields, '\t', type) || klass != "IN")
             return false;
-        PreviousLine l{line_type(type), 0, line, fields};
+        PreviousLine l{line_type(type), 0, line, ttl, fields};
         if (l.type == 0) return false;
         if (l.type == type_rrsig) {
             std::string_view covered = fields.substr(0, fields.find(' '));
@@ -195,11 +225,11 @@ bool same_rrset_lines(const std::vector<PreviousLine>& lines, std::uint16_t type
     return seen == count && pos == text.size();
 }
 
-std::optional<std::string_view> find_reusable_text(const std::vector<PreviousLine>& lines,
-                                                   std::uint16_t type, std::uint32_t ttl,
-                                                   std::string_view owner, const SigningKey& key,
-                                                   std::string_view signer_text,
-                                                   const RrsigTimes& times) {
+std::optional<const PreviousLine*> find_reusable_text(const std::vector<PreviousLine>& lines,
+                                                      std::uint16_t type, std::uint32_t ttl,
+                                                      std::string_view owner, const SigningKey& key,
+                                                      std::string_view signer_text,
+                                                      const RrsigTimes& times) {
     const unsigned labels = rrsig_label_count(owner);
     for (const auto& l : lines) {
         if (l.type != type_rrsig || l.covered != type) continue;
@@ -221,11 +251,11 @@ std::optional<std::string_view> find_reusable_text(const std::vector<PreviousLin
             !next_field(rest, ' ', inception_text) || !number_field(rest, 65535, tag) ||
             tag != key.tag() || !next_field(rest, ' ', signer) || signer != signer_text ||
             !base64_text(rest) || !parse_rrsig_time(expiration_text, expiration) ||
-            !parse_rrsig_time(inception_text, inception))
+            !inception_time(inception_text, inception))
             continue;
         // As find_reusable: begun by now, and not expiring within the refresh window.
         if (inception > times.now || expiration <= times.keep_until) continue;
-        return l.rdata;
+        return &l;
     }
     return std::nullopt;
 }

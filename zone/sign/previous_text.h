@@ -5,18 +5,24 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/mapped_file.h"
 #include "zone/sign/rrsig.h"
 #include "zone/sign/zone_model.h"
 
 namespace dk::zone::sign {
 
 struct PreviousText {
-    std::string text;
+    // The text, in `mapped` (the file read in place) or in `owned`; both keep their address
+    // when the PreviousText moves, so the views below stay valid.
+    files::MappedFile mapped;
+    std::unique_ptr<const std::string> owned;
+    std::string_view text;
     // Each owner's lines in file order, and an open-addressing table of indexes into them (a
     // power of two in size; empty slots hold no_owner), hashed by owner text.
     struct Owner {
@@ -37,12 +43,14 @@ struct PreviousText {
 // line per record, each owner's lines together, the apex first). nullopt for any other layout:
 // the full reader takes the file then.
 std::optional<PreviousText> index_previous_text(std::string text, const WireName& origin);
+std::optional<PreviousText> index_previous_text(files::MappedFile file, const WireName& origin);
 
 // One line of an owner in the previous text.
 struct PreviousLine {
     std::uint16_t type = 0;
     std::uint16_t covered = 0;  // of an RRSIG
     std::string_view line;      // without the newline
+    std::string_view ttl;       // the TTL field
     std::string_view rdata;     // the RDATA text
 };
 
@@ -56,12 +64,12 @@ bool previous_lines(const PreviousText& previous, std::string_view owner_text,
 bool same_rrset_lines(const std::vector<PreviousLine>& lines, std::uint16_t type,
                       std::string_view text, std::size_t count);
 
-// The RDATA text of an RRSIG line over `type` (TTL `ttl`) by `key` that may be kept now: the
-// conditions of find_reusable, read from the text; the signature must be plain base64.
-std::optional<std::string_view> find_reusable_text(const std::vector<PreviousLine>& lines,
-                                                   std::uint16_t type, std::uint32_t ttl,
-                                                   std::string_view owner, const SigningKey& key,
-                                                   std::string_view signer_text,
-                                                   const RrsigTimes& times);
+// The RRSIG line over `type` (TTL `ttl`) by `key` that may be kept now: the conditions of
+// find_reusable, read from the text; the signature must be plain base64.
+std::optional<const PreviousLine*> find_reusable_text(const std::vector<PreviousLine>& lines,
+                                                      std::uint16_t type, std::uint32_t ttl,
+                                                      std::string_view owner, const SigningKey& key,
+                                                      std::string_view signer_text,
+                                                      const RrsigTimes& times);
 
 }  // namespace dk::zone::sign

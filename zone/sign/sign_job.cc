@@ -6,6 +6,7 @@
 
 #include "base/files.h"
 #include "base/log.h"
+#include "base/mapped_file.h"
 #include "zone/sign/parallel.h"
 #include "zone/sign/previous_text.h"
 #include "zone/sign/signed_zone.h"
@@ -48,7 +49,7 @@ Previous read_previous(const SignJob& job, unsigned threads) {
     Previous p;
     if (!job.reuse_previous || !exists(job.signed_file)) return p;
     auto origin = wire_origin(job.origin);
-    auto text = files::read_limited(job.signed_file, std::size_t{1} << 30);
+    auto text = files::MappedFile::open(job.signed_file, std::size_t{1} << 30);
     if (origin.ok() && text.ok()) {
         p.text = index_previous_text(std::move(*text), *origin);
         if (p.text) return p;

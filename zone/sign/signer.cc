@@ -67,6 +67,7 @@ struct Worker {
     std::string text;
     std::string owner_text;
     std::string data;
+    std::string ttl_text;
     std::vector<PreviousLine> lines;
     std::uint32_t hint = 0;
 
@@ -116,7 +117,8 @@ void Worker::count(const Rrset& rrset, bool made) {
 void Worker::sign_rrset_text(const Node& node, Rrset& rrset, bool have_previous) {
     data.clear();
     rrset.rdatas.for_each([&](std::string_view rdata) {
-        append_record_text(data, node.name, rrset.type, rrset.ttl, rdata);
+        data += owner_text;
+        append_record_after_owner(data, rrset.type, rrset.ttl, rdata);
     });
     if (!dry_run) text += data;
     if (!is_signed(node, rrset.type)) {
@@ -128,20 +130,27 @@ void Worker::sign_rrset_text(const Node& node, Rrset& rrset, bool have_previous)
         have_previous && same_rrset_lines(lines, rrset.type, data, rrset.rdatas.count());
     BlobList sigs;
     bool made = false;
+    ttl_text.clear();
+    append_uint(ttl_text, rrset.ttl);
     for (const SigningKey* key : keys) {
         const std::size_t k = index_of(signers, key);
-        std::optional<std::string_view> kept;
+        std::optional<const PreviousLine*> kept;
         if (same && signers.reusable[k])
             kept = find_reusable_text(lines, rrset.type, rrset.ttl, node.name, *key, signer_text,
                                       times);
         if (kept) {
             ++stats.signatures_kept;
             if (dry_run) continue;
-            text += owner_text;
-            text.push_back('\t');
-            text += std::to_string(rrset.ttl);
-            text += "\tIN\tRRSIG\t";
-            text += *kept;
+            // The kept line as it was, unless its TTL field is not the RRset's (edited).
+            if ((*kept)->ttl == ttl_text) {
+                text += (*kept)->line;
+            } else {
+                text += owner_text;
+                text.push_back('\t');
+                text += ttl_text;
+                text += "\tIN\tRRSIG\t";
+                text += (*kept)->rdata;
+            }
             text.push_back('\n');
             continue;
         }
@@ -149,7 +158,8 @@ void Worker::sign_rrset_text(const Node& node, Rrset& rrset, bool have_previous)
         ++stats.signatures_made;
         if (dry_run || !new_signature(node, rrset, *key, k)) continue;
         sigs.push_back(rrsig);
-        append_record_text(text, node.name, type_rrsig, rrset.ttl, rrsig);
+        text += owner_text;
+        append_record_after_owner(text, type_rrsig, rrset.ttl, rrsig);
     }
     if (!dry_run) rrset.sigs = std::move(sigs);
     count(rrset, made);
@@ -268,6 +278,11 @@ Result<SignStats> sign_blocks(Zone& zone, const KeySet& keys, const SignOptions&
             const std::size_t begin = b * nodes_per_block;
             const std::size_t end = std::min(total, begin + nodes_per_block);
             if (previous_text != nullptr) {
+                // Room for the block's text at once (about the previous file's bytes per name,
+                // with a margin), not grown by doubling and copying.
+                const std::size_t per_node = previous_text->text.size() /
+                                             std::max<std::size_t>(1, previous_text->owners.size());
+                w.text.reserve((end - begin) * (per_node + per_node / 4 + 64));
                 w.previous_text = previous_text;
                 w.signer_text = signer_text;
                 w.dry_run = dry_run || sink == nullptr;

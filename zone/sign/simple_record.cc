@@ -55,6 +55,7 @@ bool parse_rdata(std::string_view type, const Tokens& t, std::size_t at, const W
         out.type = type_tlsa;
         if (n < 4) return false;
         out.rdata.clear();
+        out.rdata.reserve(3 + t.items[at + 3].size() / 2);
         for (std::size_t i = 0; i < 3; ++i) {
             std::uint64_t v = 0;
             if (!parse_number(t.items[at + i], 255, v)) return false;
@@ -92,6 +93,7 @@ bool parse_plain_name(std::string_view text, const WireName& origin, WireName& o
     if (text.empty() || text.size() > 253 || text.front() == '.') return false;
     const bool absolute = text.back() == '.';
     if (absolute) text.remove_suffix(1);
+    out.reserve(text.size() + 2 + (absolute ? 0 : origin.size()));  // one allocation at most
     std::size_t start = 0;
     while (start <= text.size()) {
         std::size_t end = text.find('.', start);

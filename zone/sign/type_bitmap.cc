@@ -4,6 +4,11 @@ namespace dk::zone::sign {
 
 std::string encode_type_bitmap(const std::vector<std::uint16_t>& types) {
     std::string out;
+    append_type_bitmap(out, types);
+    return out;
+}
+
+void append_type_bitmap(std::string& out, const std::vector<std::uint16_t>& types) {
     std::size_t i = 0;
     while (i < types.size()) {
         const unsigned window = types[i] >> 8;
@@ -18,16 +23,24 @@ std::string encode_type_bitmap(const std::vector<std::uint16_t>& types) {
         out.push_back(static_cast<char>(used));
         out.append(reinterpret_cast<const char*>(bits), used);
     }
-    return out;
 }
 
 std::vector<std::uint16_t> decode_type_bitmap(std::string_view bitmap) {
     std::vector<std::uint16_t> types;
+    decode_type_bitmap(bitmap, types);
+    return types;
+}
+
+bool decode_type_bitmap(std::string_view bitmap, std::vector<std::uint16_t>& types) {
+    types.clear();
     std::size_t pos = 0;
     while (pos + 2 <= bitmap.size()) {
         const unsigned window = static_cast<unsigned char>(bitmap[pos]);
         const unsigned len = static_cast<unsigned char>(bitmap[pos + 1]);
-        if (len == 0 || len > 32 || pos + 2 + len > bitmap.size()) return {};
+        if (len == 0 || len > 32 || pos + 2 + len > bitmap.size()) {
+            types.clear();
+            return false;
+        }
         for (unsigned b = 0; b < len; ++b) {
             const unsigned char byte = static_cast<unsigned char>(bitmap[pos + 2 + b]);
             for (unsigned bit = 0; bit < 8; ++bit) {
@@ -37,8 +50,11 @@ std::vector<std::uint16_t> decode_type_bitmap(std::string_view bitmap) {
         }
         pos += 2 + len;
     }
-    if (pos != bitmap.size()) return {};
-    return types;
+    if (pos != bitmap.size()) {
+        types.clear();
+        return false;
+    }
+    return true;
 }
 
 }  // namespace dk::zone::sign

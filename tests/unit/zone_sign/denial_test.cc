@@ -70,6 +70,42 @@ std::vector<std::uint16_t> bitmap_at(const Zone& zone, const std::string& name) 
     return types;
 }
 
+// A zone of more names than one chunk of work: the chains made on several threads are the ones
+// made on one, record for record.
+TEST(DenialChains, SeveralThreadsMakeTheSameChainAsOne) {
+    std::string text = "$TTL 300\n@ SOA ns1 hostmaster 1 7200 3600 1209600 60\n  NS ns1\n";
+    for (int i = 0; i < 20000; ++i) {
+        text += "h" + std::to_string(i) + " A 10.0.0.1\n";
+        if (i % 3 == 0) text += "_25._tcp.h" + std::to_string(i) + " TLSA 3 1 1 abcd\n";
+        if (i % 1000 == 0) text += "d" + std::to_string(i) + " NS ns.d" + std::to_string(i) + "\n";
+    }
+    const Zone base = zone_from_text(text);
+    mark_structure(const_cast<Zone&>(base), false);
+    Zone one = base;
+    Zone four = base;
+    build_nsec_chain(one, 60, 1);
+    build_nsec_chain(four, 60, 4);
+    ASSERT_EQ(one.nodes.size(), four.nodes.size());
+    for (std::size_t i = 0; i < one.nodes.size(); ++i)
+        ASSERT_EQ(one.nodes[i].rrsets.size(), four.nodes[i].rrsets.size()) << i;
+    for (std::size_t i = 0; i < one.nodes.size(); ++i) {
+        for (std::size_t k = 0; k < one.nodes[i].rrsets.size(); ++k)
+            ASSERT_EQ(one.nodes[i].rrsets[k].rdatas, four.nodes[i].rrsets[k].rdatas) << i;
+    }
+    Zone one3 = base;
+    Zone four3 = base;
+    mark_structure(one3, true);
+    mark_structure(four3, true);
+    ASSERT_TRUE(build_nsec3_chain(one3, 60, Nsec3Params{}, 1).ok());
+    ASSERT_TRUE(build_nsec3_chain(four3, 60, Nsec3Params{}, 4).ok());
+    ASSERT_GT(one3.nsec3_nodes.size(), 20000u);
+    ASSERT_EQ(one3.nsec3_nodes.size(), four3.nsec3_nodes.size());
+    for (std::size_t i = 0; i < one3.nsec3_nodes.size(); ++i) {
+        ASSERT_EQ(one3.nsec3_nodes[i].name, four3.nsec3_nodes[i].name) << i;
+        ASSERT_EQ(one3.nsec3_nodes[i].rrsets[0].rdatas, four3.nsec3_nodes[i].rrsets[0].rdatas);
+    }
+}
+
 TEST(NsecChain, LinksEveryAuthoritativeNameInOrderAndCloses) {
     Zone zone = zone_from_text(zone_text);
     ASSERT_TRUE(prepare_zone(zone, testing::two_keys(Algorithm::ed25519), SignOptions{}).ok());

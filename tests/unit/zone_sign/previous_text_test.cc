@@ -228,6 +228,44 @@ TEST_P(PreviousTextTest, WritesTheSameFileAsTheFullReader) {
     std::filesystem::remove_all(dir);
 }
 
+// A kept RRSIG line is copied as it was, unless its TTL field is not the RRset's (an edited
+// file): then it is written with the RRset's TTL. The file read in place (mapped) gives the same.
+TEST_P(PreviousTextTest, AKeptLineTakesTheRrsetsTtlAndAMappedFileGivesTheSame) {
+    char templ[] = "/tmp/dk-prevtext-XXXXXX";
+    ASSERT_NE(mkdtemp(templ), nullptr);
+    const std::string dir = templ;
+    const WireName o = *wire_origin(origin);
+    auto sign_after = [&](std::optional<PreviousText> index, const std::string& out) {
+        EXPECT_TRUE(index.has_value());
+        if (!index) return SignStats{};
+        Zone z = prepared(base_text);
+        auto stats = sign_to_file(z, keys, options, nullptr, t1, dir + "/" + out, &*index);
+        EXPECT_TRUE(stats.ok());
+        return stats.ok() ? *stats : SignStats{};
+    };
+    auto slurp = [&](const std::string& name) {
+        std::ostringstream s;
+        s << std::ifstream(dir + "/" + name).rdbuf();
+        return s.str();
+    };
+    const SignStats plain = sign_after(index_previous_text(signed_text, o), "plain");
+    const std::string edited = replace_field(signed_text, "\tRRSIG\tTLSA ", 1, "301");
+    ASSERT_NE(edited, signed_text);
+    const SignStats retold = sign_after(index_previous_text(edited, o), "edited");
+    std::ofstream(dir + "/previous") << signed_text;
+    auto mapped = files::MappedFile::open(dir + "/previous", std::size_t{1} << 20);
+    ASSERT_TRUE(mapped.ok());
+    const SignStats in_place = sign_after(index_previous_text(std::move(*mapped), o), "mapped");
+    EXPECT_EQ(plain.signatures_made, 0u);  // nothing changed: every signature kept
+    EXPECT_EQ(plain.signatures_kept, plain.rrsets);
+    EXPECT_TRUE(same_stats(plain, retold));
+    EXPECT_TRUE(same_stats(plain, in_place));
+    EXPECT_EQ(slurp("edited"), slurp("plain"));
+    EXPECT_EQ(slurp("mapped"), slurp("plain"));
+    EXPECT_EQ(slurp("plain").find("\t301\tIN\tRRSIG"), std::string::npos);
+    std::filesystem::remove_all(dir);
+}
+
 INSTANTIATE_TEST_SUITE_P(Denial, PreviousTextTest, ::testing::Values(Denial::nsec, Denial::nsec3));
 
 }  // namespace

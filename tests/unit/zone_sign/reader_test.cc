@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "base/ldns_handles.h"
+#include "zone/sign/names.h"
 #include "zone/sign/simple_record.h"
 #include "zone/sign/zone_reader.h"
 
@@ -185,6 +186,29 @@ TEST(BuildZone, BigZoneOutOfOrderComesOutCanonical) {
     const Node* h0 = zone.find(*wire_origin("h0.example.test"));
     ASSERT_NE(h0, nullptr);
     EXPECT_EQ(h0->rrsets[0].rdatas.count(), 1u);  // 10.0.0.1 three times
+}
+
+// Names the sort tells apart by their first eight bytes below the origin and names it must
+// compare whole: equal beginnings, labels shorter than eight bytes, upper case, the escaped
+// bytes 0 and 1, parents before children. Out of order in, canonical order out.
+TEST(BuildZone, NamesWithLongCommonBeginningsComeOutCanonical) {
+    const std::vector<std::string> names = {
+        "aaaaaaaaaz", "aaaaaaaaa", "AAAAAAAAAB", "a.aaaaaaaa", "aaaaaaaa", "b",
+        "a",          "\\000.a",   "\\001.a",    "\\001",      "\\000",    "z.aaaaaaaa",
+        "aaaaaaaa.b", "*.a",       "a-",         "a\\000",     "a\\001b",  "_25._tcp.a"};
+    std::string text = "$TTL 300\n@ SOA ns1 hostmaster 1 7200 3600 1209600 60\n";
+    for (const auto& n : names) text += n + " A 10.0.0.1\n";
+    for (int copy = 0; copy < 4000; ++copy) {  // past 65536 records: the sort on two cores
+        for (const auto& n : names) text += "x" + std::to_string(copy) + "." + n + " A 10.0.0.1\n";
+    }
+    auto records = read(text);
+    ASSERT_TRUE(records.ok()) << records.error().message;
+    ASSERT_GT(records->size(), 65536u);
+    const Zone zone = build_zone(*wire_origin("example.test"), std::move(*records));
+    ASSERT_EQ(zone.nodes.size(), 1 + names.size() * 4001);
+    for (std::size_t i = 1; i < zone.nodes.size(); ++i)
+        ASSERT_LT(compare_names(zone.nodes[i - 1].name, zone.nodes[i].name), 0)
+            << name_to_text(zone.nodes[i - 1].name) << " / " << name_to_text(zone.nodes[i].name);
 }
 
 }  // namespace

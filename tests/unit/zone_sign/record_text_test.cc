@@ -3,8 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include "zone/sign/names.h"
 #include "zone/sign/simple_record.h"
 #include "zone/sign/simple_tokens.h"
+#include "zone/sign/zone_model.h"
 #include "zone/sign/zone_reader.h"
 
 namespace dk::zone::sign {
@@ -53,6 +55,37 @@ TEST(RecordText, LinesReadBackToTheSameRecord) {
         EXPECT_EQ(back->rdata, r->rdata) << text;
         EXPECT_EQ(back->type, r->type) << text;
     }
+}
+
+// IPv4 addresses are formatted by hand (not inet_ntop): every byte value, and the same text
+// as inet_ntop would give.
+TEST(RecordText, AddressesAsDottedDecimal) {
+    const std::pair<std::string, const char*> cases[] = {
+        {std::string("\0\0\0\0", 4), "0.0.0.0"},
+        {"\xff\xff\xff\xff", "255.255.255.255"},
+        {"\x0a\x09\x63\x64", "10.9.99.100"},
+        {std::string("\xc0\x00\x02\x01", 4), "192.0.2.1"},
+    };
+    for (const auto& [rdata, text] : cases) {
+        std::string out;
+        append_record_after_owner(out, type_a, 300, rdata);
+        EXPECT_EQ(out, std::string("\t300\tIN\tA\t") + text + "\n");
+    }
+    // Not four bytes: written as unknown data, never as a wrong address.
+    std::string out;
+    append_record_text(out, *wire_origin("x.example.test"), type_a, 300, "\x01\x02\x03");
+    EXPECT_EQ(out.find("1.2.3"), std::string::npos) << out;
+}
+
+TEST(RecordText, TheOwnerTextOnceOrEveryTime) {
+    const WireName owner = *wire_origin("_25._tcp.mx1.example.test");
+    const std::string rdata("\x03\x01\x01\xab\xcd", 5);
+    std::string whole;
+    append_record_text(whole, owner, type_tlsa, 300, rdata);
+    std::string split = name_to_text(owner);
+    append_record_after_owner(split, type_tlsa, 300, rdata);
+    EXPECT_EQ(whole, split);
+    EXPECT_EQ(whole, "_25._tcp.mx1.example.test.\t300\tIN\tTLSA\t3 1 1 abcd\n");
 }
 
 }  // namespace
