@@ -88,8 +88,13 @@ Zone build_zone(WireName origin, std::vector<Record> records) {
         }
     } else {
         // Every key starts with the origin's; the 8 bytes after it, as a number, order most
-        // pairs without touching the keys (equal numbers fall back to the whole keys).
-        const std::size_t common = canonical_key(origin).size();
+        // pairs without touching the keys (equal numbers fall back to the whole keys). Should a
+        // name outside the origin have come in, the first 8 bytes are taken: still the same order.
+        const std::string origin_key = canonical_key(origin);
+        std::size_t common = origin_key.size();
+        for (const auto& k : keys) {
+            if (!k.starts_with(origin_key)) common = 0;
+        }
         struct Entry {
             std::uint64_t prefix;
             std::uint32_t index;

@@ -211,5 +211,23 @@ TEST(BuildZone, NamesWithLongCommonBeginningsComeOutCanonical) {
             << name_to_text(zone.nodes[i - 1].name) << " / " << name_to_text(zone.nodes[i].name);
 }
 
+// build_zone is given names inside the origin; one outside still comes out in canonical order.
+TEST(BuildZone, ANameOutsideTheOriginDoesNotBreakTheOrder) {
+    std::vector<Record> records;
+    for (const char* name : {"b.example.test", "example.test", "a.other.test", "a.example.test",
+                             "zzzzzzzzzz.example.test", "other.test"}) {
+        Record r;
+        r.owner = *wire_origin(name);
+        r.type = type_a;
+        r.ttl = 300;
+        r.rdata = std::string("\x0a\x00\x00\x01", 4);
+        records.push_back(r);
+    }
+    const Zone zone = build_zone(*wire_origin("example.test"), std::move(records));
+    ASSERT_EQ(zone.nodes.size(), 6u);
+    for (std::size_t i = 1; i < zone.nodes.size(); ++i)
+        EXPECT_LT(compare_names(zone.nodes[i - 1].name, zone.nodes[i].name), 0) << i;
+}
+
 }  // namespace
 }  // namespace dk::zone::sign
