@@ -36,6 +36,7 @@ struct HostPort {
     std::string host;
     std::uint16_t port = 53;
     [[nodiscard]] std::string to_string() const;
+    friend bool operator==(const HostPort&, const HostPort&) = default;
 };
 Result<HostPort> parse_host_port(std::string_view text, std::uint16_t default_port);
 

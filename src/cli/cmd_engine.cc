@@ -65,10 +65,44 @@ Status take_request(Runtime& rt, const std::string& slot) {
     return {};
 }
 
+// After a reload the listener follows `[metrics] listen`. The new address is bound while the
+// old listener still serves; when that fails (the same port on another address of this host),
+// the old one is closed first. If the new address cannot be bound at all, the old one serves on.
+std::unique_ptr<MetricsServer> reload_metrics_listener(std::unique_ptr<MetricsServer> current,
+                                                       const std::optional<HostPort>& listen) {
+    if (!listen) {
+        if (current)
+            log::info("metrics.listener_stopped", {{"listen", current->address().to_string()}});
+        return nullptr;
+    }
+    if (current && current->address() == *listen) return current;
+    auto started = MetricsServer::start(*listen);
+    std::optional<HostPort> old;
+    if (!started.ok() && current) {
+        old = current->address();
+        current.reset();
+        started = MetricsServer::start(*listen);
+    }
+    if (!started.ok()) {
+        log::error("metrics.listen_failed",
+                   {{"listen", listen->to_string()}, {"error", started.error().message}});
+        if (!old) return current;
+        auto again = MetricsServer::start(*old);
+        if (!again.ok()) {
+            log::error("metrics.listen_failed",
+                       {{"listen", old->to_string()}, {"error", again.error().message}});
+            return nullptr;
+        }
+        return std::move(*again);
+    }
+    log::info("metrics.listening", {{"listen", listen->to_string()}});
+    return std::move(*started);
+}
+
 }  // namespace
 
 int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMode mode,
-              TimePoint* wake) {
+              TimePoint* wake, std::vector<PlannedStep>* planned) {
     std::string unknown;
     const auto slots = selected_slots(rt.config, names, unknown);
     if (!unknown.empty())
@@ -105,6 +139,10 @@ int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMod
         }
         if (report->final_action.kind == engine::ActionKind::alert) worst = std::max(worst, 1);
         if (wake != nullptr) *wake = std::min(*wake, report->final_action.at);
+        if (planned != nullptr)
+            planned->push_back({slot->name,
+                                std::string(engine::to_string(report->final_action.kind)),
+                                report->final_action.at});
     }
     return worst;
 }
@@ -130,12 +168,15 @@ int run_run(const Invocation& inv) {
     const auto mode = parsed.count("dry-run") ? engine::RunMode::dry_run : engine::RunMode::apply;
     const auto started = std::chrono::steady_clock::now();
     TimePoint wake = (*rt)->clock.now() + std::chrono::hours(1);
-    const int rc = run_slots(**rt, parsed["slots"].as<std::vector<std::string>>(), mode, &wake);
+    std::vector<PlannedStep> planned;
+    const int rc =
+        run_slots(**rt, parsed["slots"].as<std::vector<std::string>>(), mode, &wake, &planned);
     if (mode == engine::RunMode::apply) {
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
         std::optional<std::string> file = (*rt)->config.metrics.file;
         if (parsed.count("metrics-file")) file = parsed["metrics-file"].as<std::string>();
-        export_metrics(**rt, {rc, took.count(), (*rt)->clock.now(), wake}, file, nullptr);
+        export_metrics(**rt, {rc, took.count(), (*rt)->clock.now(), wake, std::move(planned)}, file,
+                       nullptr);
     }
     return rc;
 }
@@ -173,11 +214,13 @@ int run_daemon(const Invocation& inv) {
     while (true) {
         TimePoint wake = (*rt)->clock.now() + std::chrono::hours(1);
         const auto started = std::chrono::steady_clock::now();
-        const int rc = run_slots(**rt, {}, engine::RunMode::apply, &wake);
+        std::vector<PlannedStep> planned;
+        const int rc = run_slots(**rt, {}, engine::RunMode::apply, &wake, &planned);
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
         std::optional<std::string> file = (*rt)->config.metrics.file;
         if (parsed.count("metrics-file")) file = parsed["metrics-file"].as<std::string>();
-        export_metrics(**rt, {rc, took.count(), (*rt)->clock.now(), wake}, file, metrics.get());
+        export_metrics(**rt, {rc, took.count(), (*rt)->clock.now(), wake, std::move(planned)}, file,
+                       metrics.get());
         const auto left =
             std::max<long long>(1, unix_seconds(wake) - unix_seconds((*rt)->clock.now()));
         log::info("daemon.sleeping", {{"seconds", left}, {"until", iso_time(wake)}});
@@ -195,7 +238,9 @@ int run_daemon(const Invocation& inv) {
                 log::error("daemon.reload_failed", {{"error", config.error().message}});
                 continue;  // keep running with the configuration that worked
             }
+            const std::optional<HostPort> listen = config->metrics.listen;
             (*rt)->config = std::move(*config);
+            metrics = reload_metrics_listener(std::move(metrics), listen);
         }
     }
 }

@@ -64,6 +64,14 @@ std::string prometheus_text(const MetricsSnapshot& s, TimePoint now) {
         out += "danekeeper_next_action_seconds " +
                number(std::max(0.0, seconds_between(now, *s.next_action))) + "\n";
     }
+    family(out, "danekeeper_slot_next_action_seconds",
+           "seconds until the slot's next planned step (label action: what it is)");
+    for (const auto& slot : s.slots) {
+        if (!slot.next_action) continue;
+        out += "danekeeper_slot_next_action_seconds{slot=\"" + escape_label(slot.slot) +
+               "\",action=\"" + escape_label(slot.next_action_kind) + "\"} " +
+               number(std::max(0.0, seconds_between(now, *slot.next_action))) + "\n";
+    }
     family(out, "danekeeper_last_run_result",
            "exit code of the last run: 0 ok, 1 alert, 2 configuration, 3 environment");
     out += "danekeeper_last_run_result " + std::to_string(s.last_run_result) + "\n";

@@ -25,13 +25,15 @@ struct OwnerMetric {
 struct SlotMetric {
     std::string slot;
     std::optional<TimePoint> cert_not_after;
+    std::optional<TimePoint> next_action;  // when the slot's next planned step is due
+    std::string next_action_kind;          // what it is, e.g. "publish_next"
 };
 
 struct MetricsSnapshot {
     std::vector<EndpointMetric> endpoints;
     std::vector<OwnerMetric> owners;
     std::vector<SlotMetric> slots;
-    std::optional<TimePoint> next_action;
+    std::optional<TimePoint> next_action;  // the earliest over every slot and zone
     int last_run_result = 0;  // the run's exit code: 0 ok, 1 alert, 2 config, 3 environment
     double last_run_seconds = 0;
     TimePoint last_run_at{};

@@ -27,7 +27,14 @@ ops::MetricsSnapshot collect_metrics(Runtime& rt, const RunOutcome& run) {
     m.next_action = run.next_action;
     for (const auto& slot : rt.config.slots) {
         auto state = rt.states.load(slot.name);
-        if (state.ok() && *state) m.slots.push_back({slot.name, (*state)->current_cert_not_after});
+        if (!state.ok() || !*state) continue;
+        ops::SlotMetric metric{slot.name, (*state)->current_cert_not_after, std::nullopt, ""};
+        for (const auto& step : run.planned) {
+            if (step.slot != slot.name) continue;
+            metric.next_action = step.at;
+            metric.next_action_kind = step.action;
+        }
+        m.slots.push_back(std::move(metric));
     }
     auto obs = observe_for_audit(rt, rt.clock.now());
     if (!obs.ok()) {

@@ -2,16 +2,27 @@
 // probed against its published RRset, the RRSIGs at every server) and each slot's stored state.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "cli/wiring/runtime.h"
 #include "ops/metrics.h"
 
 namespace dk::cli {
+
+// The step a slot plans next, as the run left it.
+struct PlannedStep {
+    std::string slot;
+    std::string action;  // engine::to_string(ActionKind)
+    TimePoint at{};
+};
 
 struct RunOutcome {
     int result = 0;
     double seconds = 0;
     TimePoint ended{};
     std::optional<TimePoint> next_action;
+    std::vector<PlannedStep> planned;
 };
 
 ops::MetricsSnapshot collect_metrics(Runtime& rt, const RunOutcome& run);

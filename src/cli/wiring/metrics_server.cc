@@ -51,7 +51,7 @@ void send_all(int fd, const std::string& data) {
 
 Result<std::unique_ptr<MetricsServer>> MetricsServer::start(const HostPort& listen) {
     DK_TRY(UniqueFd fd, listening_socket(listen));
-    std::unique_ptr<MetricsServer> server(new MetricsServer(std::move(fd)));
+    std::unique_ptr<MetricsServer> server(new MetricsServer(std::move(fd), listen));
     server->thread_ = std::thread([s = server.get()] { s->serve(); });
     return server;
 }

@@ -23,12 +23,15 @@ class MetricsServer {
     MetricsServer& operator=(const MetricsServer&) = delete;
 
     void publish(std::string text);
+    [[nodiscard]] const HostPort& address() const { return address_; }
 
   private:
-    explicit MetricsServer(UniqueFd fd) : fd_(std::move(fd)) {}
+    MetricsServer(UniqueFd fd, HostPort address)
+        : fd_(std::move(fd)), address_(std::move(address)) {}
     void serve();
     void answer(int client);
     UniqueFd fd_;
+    HostPort address_;
     std::atomic<bool> stop_{false};
     std::mutex mutex_;
     std::string text_ = "# no run yet\n";

@@ -2,7 +2,8 @@
 # Prometheus metrics on the testbed: `run --once --metrics-file` writes the textfile-collector
 # file, and the daemon serves the same families on its [metrics] listen address (loopback), which
 # this test scrapes; then one MX serves a key its TLSA does not match and the daemon's next run
-# shows the endpoint at 0. SIGTERM stops the daemon.
+# shows the endpoint at 0; a reload moves the listener to a new address. SIGTERM stops the
+# daemon.
 # Usage: metrics_test.sh ENV_FILE DANEKEEPER_BIN
 set -uo pipefail
 env_file=$1 dk_bin=$2
@@ -42,6 +43,8 @@ days=$(awk '/^danekeeper_certificate_expiry_days\{slot="mx"\}/ {print $2}' "$wor
 awk -v d="$days" 'BEGIN { exit !(d > 80 && d <= 90) }' && ok "certificate days ($days)" || bad "certificate days: '$days'"
 expect "last run result" "danekeeper_last_run_result 0" "$(grep '^danekeeper_last_run_result ' "$work/dk.prom")"
 grep -Eq '^danekeeper_next_action_seconds [0-9]' "$work/dk.prom" && ok "next action seconds" || bad "next action"
+grep -Eq '^danekeeper_slot_next_action_seconds\{slot="mx",action="[a-z_]+"\} [0-9]' "$work/dk.prom" &&
+    ok "the slot's next step and when" || bad "slot next action: $(grep slot_next "$work/dk.prom")"
 grep -Eq '^danekeeper_last_run_duration_seconds [0-9.e-]+$' "$work/dk.prom" && ok "run duration" || bad "duration"
 if command -v promtool >/dev/null; then
     promtool check metrics <"$work/dk.prom" && ok "promtool accepts the file" || bad "promtool"
@@ -75,6 +78,20 @@ grep -q "^danekeeper_endpoint_match{slot=\"mx\",endpoint=\"mx2.example.test:25\"
     ok "the mismatching endpoint shows 0" || { bad "mismatch not seen"; cat "$work/http2.prom"; }
 expect "its run raised an alert" "danekeeper_last_run_result 1" "$(grep '^danekeeper_last_run_result ' "$work/http2.prom")"
 "$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx2 "$TB_MX1_CHAIN" >/dev/null
+
+# 4. The listener follows [metrics] listen across a reload (SIGHUP).
+moved="$TB_NET.9.1:9465"
+sed -i "s/^listen = .*/listen = \"$moved\"/" "$work/dk.toml"
+kill -HUP "$daemon_pid"
+for _ in $(seq 1 100); do
+    curl -s --max-time 2 "http://$moved/metrics" | grep -q '^danekeeper_last_run_result' && break
+    sleep 0.1
+done
+curl -s --max-time 2 "http://$moved/metrics" | grep -q '^danekeeper_last_run_result' &&
+    ok "after a reload the new address serves" || { bad "new listen address"; tail -n 5 "$work/daemon.log"; }
+curl -s --max-time 1 "http://$listen/metrics" >/dev/null
+expect "and the old one is closed" 7 $?
+listen=$moved
 
 kill -TERM "$daemon_pid"
 wait "$daemon_pid"

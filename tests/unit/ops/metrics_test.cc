@@ -13,7 +13,8 @@ TEST(Metrics, EveryFamilyInTextFormat) {
     s.endpoints = {{"mx", "mx1.example.test:25", "192.0.2.1", true},
                    {"mx", "mx2.example.test:25", "192.0.2.2", false}};
     s.owners = {{"_25._tcp.mx1.example.test.", 3600}, {"_25._tcp.mx2.example.test.", std::nullopt}};
-    s.slots = {{"mx", now + Seconds{86400 * 3 / 2}}};
+    s.slots = {{"mx", now + Seconds{86400 * 3 / 2}, now + Seconds{120}, "publish_next"},
+               {"idle", std::nullopt, std::nullopt, ""}};
     s.next_action = now + Seconds{90};
     s.last_run_result = 1;
     s.last_run_seconds = 0.25;
@@ -37,6 +38,10 @@ TEST(Metrics, EveryFamilyInTextFormat) {
               "# HELP danekeeper_next_action_seconds seconds until the engine's next due step\n"
               "# TYPE danekeeper_next_action_seconds gauge\n"
               "danekeeper_next_action_seconds 90\n"
+              "# HELP danekeeper_slot_next_action_seconds seconds until the slot's next planned "
+              "step (label action: what it is)\n"
+              "# TYPE danekeeper_slot_next_action_seconds gauge\n"
+              "danekeeper_slot_next_action_seconds{slot=\"mx\",action=\"publish_next\"} 120\n"
               "# HELP danekeeper_last_run_result exit code of the last run: 0 ok, 1 alert, 2 "
               "configuration, 3 environment\n"
               "# TYPE danekeeper_last_run_result gauge\n"
@@ -61,7 +66,7 @@ TEST(Metrics, PastNextActionIsZeroAndAbsentIsLeftOut) {
 TEST(Metrics, LabelValuesAreEscaped) {
     EXPECT_EQ(escape_label("a\\b\"c\nd"), "a\\\\b\\\"c\\nd");
     MetricsSnapshot s;
-    s.slots = {{"we\"ird", now}};
+    s.slots = {{"we\"ird", now, std::nullopt, ""}};
     EXPECT_NE(prometheus_text(s, now).find("{slot=\"we\\\"ird\"} 0\n"), std::string::npos);
 }
 
