@@ -38,13 +38,20 @@ class EndpointProber {
                                             const std::vector<OwnerView>& published) = 0;
 };
 
+// A stored certificate: when it expires and who issued it (for the event log).
+struct ObtainedCertificate {
+    TimePoint not_after{};
+    std::string issuer;  // the leaf's issuer, as OpenSSL prints it (one line)
+};
+
 // The slot's keys and certificates on disk (0600 key store in the state dir).
 class KeyVault {
   public:
     virtual ~KeyVault() = default;
     virtual Result<SlotKey> generate_key(const std::string& slot, TimePoint now) = 0;
     // Asks the configured source (command, ACME, hook) for a chain for this key; stores it.
-    virtual Result<TimePoint> obtain_certificate(const std::string& slot, const SlotKey& key) = 0;
+    virtual Result<ObtainedCertificate> obtain_certificate(const std::string& slot,
+                                                           const SlotKey& key) = 0;
     // The records the stored chain for this key matches, for the given combinations.
     virtual Result<std::vector<TlsaRecord>> chain_matches(
         const std::string& slot, const SlotKey& key, const std::vector<TlsaRecord>& published) = 0;

@@ -48,8 +48,9 @@ Result<Outcome> execute(const SlotSetup& setup, Ports& ports, const Action& acti
         }
         case ActionKind::request_certificate: {
             const SlotKey& key = action.for_next ? *state.next : *state.current;
-            DK_TRY(TimePoint not_after, ports.vault.obtain_certificate(setup.slot, key));
-            outcome.cert_not_after = not_after;
+            DK_TRY(ObtainedCertificate got, ports.vault.obtain_certificate(setup.slot, key));
+            outcome.cert_not_after = got.not_after;
+            outcome.cert_issuer = std::move(got.issuer);
             return outcome;
         }
         case ActionKind::deploy: {
@@ -140,6 +141,10 @@ Result<RunReport> run_slot(const SlotSetup& setup, Ports& ports, RunMode mode,
         std::string details = action.reason;
         if (!action.changes.empty()) {
             details += ": " + describe_changes(action.changes) + " (" + outcome->published + ")";
+        }
+        if (!outcome->cert_issuer.empty() && outcome->cert_not_after) {
+            details += ": issued by " + outcome->cert_issuer + ", valid until " +
+                       iso_time(*outcome->cert_not_after);
         }
         DK_TRY_STATUS(ports.store.save(next_state, std::string(to_string(action.kind)), details));
         report.state = std::move(next_state);

@@ -66,6 +66,7 @@ Status take_delivery(Runtime& rt, FileKeyVault& vault, const std::string& slot) 
     ::unlink(path.c_str());
     if (!checked.ok()) return checked.error().context("delivered certificate");
     const auto& decision = checked->decision;
+    engine::ObtainedCertificate stored;
     switch (decision.verdict) {
         case engine::DeliveryVerdict::already_have:
             return {};
@@ -75,18 +76,20 @@ Status take_delivery(Runtime& rt, FileKeyVault& vault, const std::string& slot) 
             return Error::check_failed("slot " + slot +
                                        ": delivered certificate refused: " + decision.reason);
         case engine::DeliveryVerdict::renew_current: {
-            DK_TRY(TimePoint not_after, vault.store_chain(*state.current, text, path));
-            state.renewal_cert_not_after = not_after;
+            DK_TRY(stored, vault.store_chain(*state.current, text, path));
+            state.renewal_cert_not_after = stored.not_after;
             break;
         }
         case engine::DeliveryVerdict::for_next: {
-            DK_TRY(TimePoint not_after, vault.store_chain(*state.next, text, path));
-            state.next_cert_not_after = not_after;
+            DK_TRY(stored, vault.store_chain(*state.next, text, path));
+            state.next_cert_not_after = stored.not_after;
             break;
         }
     }
     log::info("hook.taken", {{"slot", slot}, {"key", decision.key_id}});
-    return rt.states.save(state, "hook_delivered", decision.reason);
+    return rt.states.save(state, "hook_delivered",
+                          decision.reason + ": issued by " + stored.issuer + ", valid until " +
+                              iso_time(stored.not_after));
 }
 
 }  // namespace dk::cli

@@ -101,8 +101,8 @@ Result<std::string> FileKeyVault::check_chain_for_key(const std::string& text,
     return cert::chain_pem(chain);
 }
 
-Result<TimePoint> FileKeyVault::obtain_certificate(const std::string& /*slot*/,
-                                                   const engine::SlotKey& key) {
+Result<engine::ObtainedCertificate> FileKeyVault::obtain_certificate(const std::string& /*slot*/,
+                                                                     const engine::SlotKey& key) {
     DK_TRY_STATUS(ensure_dirs());
     // The planner waits for `hook deliver` in hook mode; asking here would be a bug.
     if (slot_.certificates == "hook")
@@ -140,9 +140,9 @@ Result<TimePoint> FileKeyVault::obtain_certificate(const std::string& /*slot*/,
                                   done.err.substr(0, 200));
     }
     DK_TRY(std::string issued, files::read_limited(out_path));
-    DK_TRY(TimePoint not_after, store_chain(key, issued, "issued certificate"));
+    DK_TRY(engine::ObtainedCertificate stored, store_chain(key, issued, "issued certificate"));
     ::unlink(out_path.c_str());
-    return not_after;
+    return stored;
 }
 
 std::optional<TimePoint> FileKeyVault::renewal_time(const std::string& /*slot*/,
@@ -163,17 +163,18 @@ Result<std::string> FileKeyVault::make_csr(const engine::SlotKey& key) const {
     return cert::make_csr_pem(*pkey, names);
 }
 
-Result<TimePoint> FileKeyVault::store_chain(const engine::SlotKey& key,
-                                            const std::string& chain_text,
-                                            const std::string& source) {
+Result<engine::ObtainedCertificate> FileKeyVault::store_chain(const engine::SlotKey& key,
+                                                              const std::string& chain_text,
+                                                              const std::string& source) {
     DK_TRY_STATUS(ensure_dirs());
     DK_TRY(std::string chain, check_chain_for_key(chain_text, key, source));
     DK_TRY_STATUS(files::write_atomic(chain_path(key.id), chain, 0644, files::Overwrite::yes));
     DK_TRY(cert::Chain parsed, cert::parse_chain_pem(chain, chain_path(key.id)));
-    log::info(
-        "certificate.stored",
-        {{"slot", slot_.name}, {"key", key.id}, {"issuer", cert::issuer_text(*parsed.front())}});
-    return cert::not_after(*parsed.front());
+    engine::ObtainedCertificate stored{cert::not_after(*parsed.front()),
+                                       cert::issuer_text(*parsed.front())};
+    log::info("certificate.stored",
+              {{"slot", slot_.name}, {"key", key.id}, {"issuer", stored.issuer}});
+    return stored;
 }
 
 Result<std::vector<TlsaRecord>> FileKeyVault::chain_matches(

@@ -19,8 +19,8 @@ class FileKeyVault final : public engine::KeyVault {
         : state_dir_(std::move(state_dir)), slot_(slot) {}
 
     Result<engine::SlotKey> generate_key(const std::string& slot, TimePoint now) override;
-    Result<TimePoint> obtain_certificate(const std::string& slot,
-                                         const engine::SlotKey& key) override;
+    Result<engine::ObtainedCertificate> obtain_certificate(const std::string& slot,
+                                                           const engine::SlotKey& key) override;
     Result<std::vector<TlsaRecord>> chain_matches(
         const std::string& slot, const engine::SlotKey& key,
         const std::vector<TlsaRecord>& published) override;
@@ -41,8 +41,9 @@ class FileKeyVault final : public engine::KeyVault {
     // A CSR for the key, naming every endpoint host.
     Result<std::string> make_csr(const engine::SlotKey& key) const;
     // Checks a chain for the key (order, key, validity, names) and stores it; its expiry.
-    Result<TimePoint> store_chain(const engine::SlotKey& key, const std::string& chain_text,
-                                  const std::string& source);
+    Result<engine::ObtainedCertificate> store_chain(const engine::SlotKey& key,
+                                                    const std::string& chain_text,
+                                                    const std::string& source);
 
     // The chain in canonical PEM if it is for the key, in order, valid now and names every
     // endpoint host; check_failed otherwise.

@@ -111,6 +111,11 @@ grep -q "request_certificate: rollover" "$work/runs.log" || grep -q "rollover: c
 [[ $(grep -c "event=acme.issued" "$work/runs.log") -ge 2 ]] || fail "the rollover certificate is not from ACME"
 [[ $(spki "$work/served/mx-chain.pem") == "$next_spki" ]] || fail "served chain is not for the next key"
 served_issuer | grep -qi pebble || fail "served chain is not Pebble's"
+# The event log names the issuer of each certificate the engine obtained.
+python3 -c "import sqlite3,sys; print('\n'.join(r[0] for r in sqlite3.connect(sys.argv[1]).execute(\"select details from events where kind = 'request_certificate'\")))" \
+    "$work/state/state.db" >"$work/cert-events.txt"
+grep -qi "issued by .*pebble.*, valid until 20" "$work/cert-events.txt" ||
+    { cat "$work/cert-events.txt"; fail "request_certificate events do not name the issuer"; }
 openssl verify -CAfile "$TB_PEBBLE_ROOT" -untrusted <(sed -n '/END CERTIFICATE/,$p' "$work/served/mx-chain.pem" | sed 1d) \
     "$work/served/mx-chain.pem" >/dev/null || fail "served chain does not verify to Pebble's root"
 for ep in "$TB_MX1_ADDR 25 mx1.example.test" "$TB_MX2_ADDR 25 mx2.example.test" "$TB_MX1_ADDR 465 mx1.example.test"; do

@@ -109,6 +109,8 @@ for ep in "mx1.example.test:25@$TB_MX1_ADDR" "mx2.example.test:25@$TB_MX2_ADDR";
     grep -qi pebble <<<"$out" || fail "$ep does not present the Pebble certificate: $out"
 done
 has_event hook_delivered || fail "no hook_delivered event"
+grep -q "^hook_delivered .*issued by .*, valid until 20" "$work/events.txt" ||
+    { cat "$work/events.txt"; fail "the hook_delivered event does not name the issuer"; }
 echo "-- a second delivery of the same certificate changes nothing"
 RENEWED_LINEAGE=$work/le/config/live/mx DANEKEEPER=$dk_bin DANEKEEPER_CONFIG=$work/dk.toml \
     "$repo/hooks/certbot-deploy-hook" mx | grep -q "nothing to do" || fail "repeat not idempotent"
