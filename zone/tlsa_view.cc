@@ -145,6 +145,13 @@ Result<TlsaView> TlsaView::create(TlsaViewOptions options) {
     if (options.trust_anchor_file) {
         DK_TRY(std::string text, files::read_limited(*options.trust_anchor_file));
         DK_TRY(anchors, parse_trust_anchors(text, *options.trust_anchor_file));
+        std::string vouched;
+        for (const auto& ds : options.vouched_ds) vouched += ds + "\n";
+        if (!vouched.empty()) {
+            DK_TRY(ldns::RrListPtr more, parse_trust_anchors(vouched, "the zone's managed keys"));
+            while (ldns_rr_list_rr_count(more.get()) > 0)
+                ldns_rr_list_push_rr(anchors.get(), ldns_rr_list_pop_rr(more.get()));
+        }
     }
     return TlsaView(std::move(options), std::move(anchors));
 }

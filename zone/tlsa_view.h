@@ -37,6 +37,10 @@ struct TlsaViewOptions {
     std::string zone;               // absolute
     std::vector<HostPort> servers;  // every authoritative server; the first is the primary
     std::optional<std::string> trust_anchor_file;  // DS or DNSKEY RRs (zone-file format)
+    // DS records ("ZONE. IN DS ...") that anchor validation beside the file's: the zone's own
+    // KSKs whose DS every parent server serves (keys danekeeper rolls), so validation goes on
+    // across a KSK rollover. Used only with a trust_anchor_file.
+    std::vector<std::string> vouched_ds;
     TransportOptions transport;
 };
 

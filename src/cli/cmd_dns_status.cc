@@ -7,6 +7,8 @@
 #include "cli/handlers.h"
 #include "cli/step_printer.h"
 #include "cli/wiring/dns_view_adapter.h"
+#include "cli/wiring/managed_keys.h"
+#include "cli/wiring/runtime.h"
 #include "cli/wiring/tlsa_lookup.h"
 #include "zone/update_message.h"
 
@@ -94,9 +96,9 @@ int run_dns_status(const Invocation& inv) {
         "server",
         "authoritative server IP:PORT (repeatable; one alone: its NS RRset gives the rest)",
         cxxopts::value<std::vector<std::string>>())(
-        "trust-anchor", "DS/DNSKEY file to validate against", cxxopts::value<std::string>())(
-        "expect", "a record every server must serve (repeatable)",
-        cxxopts::value<std::vector<std::string>>())(
+        "trust-anchor", "DS/DNSKEY file to validate against (default with --config: its own)",
+        cxxopts::value<std::string>())("expect", "a record every server must serve (repeatable)",
+                                       cxxopts::value<std::vector<std::string>>())(
         "wait", "poll until every server agrees, up to SECONDS",
         cxxopts::value<unsigned>()->default_value("0"))("json", "JSON output")(
         "resolver", "also ask this validating resolver; the AD bit is required",
@@ -131,8 +133,17 @@ int run_dns_status(const Invocation& inv) {
         if (!found.ok()) return fail(found.error());
         view_options.servers = *found;
     }
-    if (parsed.count("trust-anchor"))
+    if (parsed.count("trust-anchor")) {
         view_options.trust_anchor_file = parsed["trust-anchor"].as<std::string>();
+    } else if (inv.globals.config_path) {
+        // With --config: its trust anchor, and for a zone whose keys danekeeper rolls, the KSKs
+        // whose DS the parent serves (as the engine validates).
+        auto rt = open_runtime(inv.globals.config_path, Locking::read_only);
+        if (!rt.ok()) return fail(rt.error());
+        view_options.trust_anchor_file = (*rt)->config.trust_anchor_file;
+        if (const config::ZoneConfig* zone = (*rt)->config.zone(zone_name))
+            view_options.vouched_ds = vouched_ksk_ds((*rt)->store, *zone);
+    }
     std::vector<std::string> expect;
     if (parsed.count("expect")) {
         for (const auto& e : parsed["expect"].as<std::vector<std::string>>()) {

@@ -5,6 +5,7 @@
 #include "base/files.h"
 #include "cert/chain.h"
 #include "cert/chain_matches.h"
+#include "cli/wiring/managed_keys.h"
 #include "cli/wiring/tlsa_lookup.h"
 #include "probe/probe.h"
 
@@ -145,6 +146,14 @@ std::vector<ops::SlotFacts> offline_slot_facts(const config::Config& config,
 Result<AuditObservations> observe_for_audit(Runtime& rt, TimePoint now) {
     AuditObservations obs;
     obs.policy.trust_anchor_ds = anchor_ds(rt.config);
+    // The managed KSKs whose DS the parent serves anchor validation too (as the engine's does).
+    if (rt.config.trust_anchor_file) {
+        for (const auto& z : rt.config.zones) {
+            for (auto& ds : vouched_ksk_ds(rt.store, z))
+                obs.policy.trust_anchor_ds.push_back(ds +
+                                                     " (managed KSK, DS at every parent server)");
+        }
+    }
     obs.policy.certified_ca_spki_sha256 = {rt.config.audit.certified_ca_spki_sha256.begin(),
                                            rt.config.audit.certified_ca_spki_sha256.end()};
     obs.slots = offline_slot_facts(rt.config, &rt.states);

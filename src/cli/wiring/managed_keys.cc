@@ -9,6 +9,7 @@
 #include "cli/wiring/signed_file_publisher.h"
 #include "zone/dnssec_keys/ds.h"
 #include "zone/dnssec_keys/server_views.h"
+#include "zone/sign/key_files.h"
 #include "zone/sign/wire.h"
 #include "zone/sign/zone_reader.h"
 
@@ -40,6 +41,21 @@ std::uint32_t soa_minimum(const std::string& rdata) {
 
 bool keys_managed(const config::ZoneConfig& zone) {
     return zone.signed_file && !zone.signed_file->keys_dir;
+}
+
+std::vector<std::string> vouched_ksk_ds(db::Store& store, const config::ZoneConfig& zone) {
+    std::vector<std::string> out;
+    if (!keys_managed(zone)) return out;
+    auto keys = load_zone_keys(store, zone.name);
+    if (!keys.ok()) return out;
+    const std::string owner = zone.name.ends_with('.') ? zone.name : zone.name + ".";
+    for (const auto& k : keys->keys) {
+        if (k.role != dks::Role::ksk || !k.ds_seen) continue;
+        auto dnskey = zone::sign::Dnskey::from_rdata(k.dnskey_rdata);
+        if (!dnskey.ok()) continue;
+        out.push_back(owner + " IN DS " + zone::sign::ds_sha256_text(*dnskey, owner));
+    }
+    return out;
 }
 
 dks::KeyPolicy key_policy_for(const config::ZoneConfig& zone) {

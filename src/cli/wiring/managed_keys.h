@@ -33,6 +33,11 @@ using ZoneSigner = std::function<Result<std::uint32_t>(const SigningInput& input
 // True when danekeeper manages this zone's DNSSEC keys (signed-file without keys_dir).
 bool keys_managed(const config::ZoneConfig& zone);
 
+// DS records ("ZONE. IN DS ...") of the zone's managed KSKs whose DS every parent server served
+// at the last look: danekeeper's own validation takes them as anchors beside trust_anchor_file,
+// so a KSK rollover does not leave that file behind. Empty when the keys are not managed.
+std::vector<std::string> vouched_ksk_ds(db::Store& store, const config::ZoneConfig& zone);
+
 zone::dnssec_keys::KeyPolicy key_policy_for(const config::ZoneConfig& zone);
 
 // The zone's TTLs as signed, from the operator's unsigned file: DNSKEY TTL = SOA TTL (what the

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "cli/wiring/managed_keys.h"
 #include "cli/wiring/signed_file_publisher.h"
 
 namespace dk::cli {
@@ -59,6 +60,7 @@ Result<std::unique_ptr<SlotRuntime>> SlotRuntime::build(Runtime& runtime,
     zone::TlsaViewOptions view;
     view.zone = zone->name;
     view.trust_anchor_file = runtime.config.trust_anchor_file;
+    view.vouched_ds = vouched_ksk_ds(runtime.store, *zone);
     if (zone->authoritative.empty()) {
         DK_TRY(view.servers,
                zone::discover_authoritative(zone->primary, zone->name, view.transport));
