@@ -22,18 +22,19 @@ namespace {
 
 using namespace dk::zone::sign;
 
-const std::string zone_text_in = R"($TTL 300
-@        SOA ns1 hostmaster 1 7200 3600 1209600 60
-         NS  ns1
-ns1      A   192.0.2.1
-mx1      A   192.0.2.2
-         MX  10 mx1
-www      A   192.0.2.4
-         AAAA 2001:db8::4
-sub      NS  ns.sub
-ns.sub   A   192.0.2.9
-_25._tcp.mx1 TLSA 3 1 1 0c019a2e059bcb663ac5fbb79c54a5345685821fc1459bae1c12ad543b397062
-_25._tcp.mx2 TLSA 3 1 1 ab
+const std::string zone_text_in = R"($TTL 600
+@             SOA  ns hostmaster 7 3600 900 604800 120
+              NS   ns
+              MX   5 mail
+ns            AAAA 2001:db8::53
+mail          A    198.51.100.25
+              TXT  "v=spf1 -all"
+*.wild        A    198.51.100.80
+deleg         NS   ns.deleg
+              DS   12345 13 2 aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899
+ns.deleg      A    198.51.100.53
+_25._tcp.mail TLSA 3 1 1 0c019a2e059bcb663ac5fbb79c54a5345685821fc1459bae1c12ad543b397062
+_465._tcp.mail TLSA 2 0 1 ab
 )";
 
 const auto now = dk::from_unix_seconds(1'800'000'000);
