@@ -150,9 +150,8 @@ Result<std::string> parse_account_status(std::string_view body, const std::strin
 std::optional<TimePoint> parse_rfc3339(std::string_view s) {
     const int year = digits(s, 0, 4), month = digits(s, 5, 2), day = digits(s, 8, 2);
     const int hour = digits(s, 11, 2), minute = digits(s, 14, 2), second = digits(s, 17, 2);
-    // Years after 2200 are not plausible and would overflow the clock's range (2262).
-    if (year < 1970 || year > 2200 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 ||
-        minute > 59 || second > 60 || hour < 0 || minute < 0 || second < 0)
+    if (year < 1970 || year > latest_plausible_year || month < 1 || month > 12 || day < 1 ||
+        day > 31 || hour > 23 || minute > 59 || second > 60 || hour < 0 || minute < 0 || second < 0)
         return std::nullopt;
     if (s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' ||
         s[16] != ':')

@@ -8,9 +8,6 @@
 namespace dk::acme {
 namespace {
 
-// Later dates are not plausible from a server and would overflow the clock (2262).
-constexpr long long max_year = 2200;
-
 // At most 9 digits: a delay of more than 31 years is not a delay, and a larger one would overflow
 // the clock's nanosecond range (years after 2262).
 std::optional<long long> number(std::string_view s) {
@@ -34,7 +31,7 @@ std::optional<TimePoint> http_date(std::string_view s) {
     const auto month = std::find(months.begin(), months.end(), s.substr(8, 3));
     if (!day || !year || !hour || !minute || !second || month == months.end() || s[19] != ':' ||
         s[22] != ':' || *day < 1 || *day > 31 || *hour > 23 || *minute > 59 || *second > 60 ||
-        *year < 1970 || *year > max_year)
+        *year < 1970 || *year > latest_plausible_year)
         return std::nullopt;
     std::tm tm{};
     tm.tm_year = static_cast<int>(*year) - 1900;

@@ -38,6 +38,10 @@ inline TimePoint from_unix_seconds(long long s) {
     return TimePoint{Seconds{s}};
 }
 
+// The latest year a date read from outside (a CA's answer) may have: later ones are not
+// plausible, and past 2262 they overflow TimePoint's nanoseconds.
+inline constexpr int latest_plausible_year = 2200;
+
 // RFC 3339 in UTC to the second: 2026-11-24T12:00:00Z.
 std::string iso_time(TimePoint t);
 

@@ -53,7 +53,7 @@ Status fsync_directory(const std::string& dir) {
 
 }  // namespace
 
-Result<std::string> read_limited(const std::string& path, std::size_t max_bytes) {
+Result<OpenedFile> open_bounded(const std::string& path, std::size_t max_bytes) {
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
     if (fd.get() < 0) {
         const auto kind =
@@ -68,11 +68,16 @@ Result<std::string> read_limited(const std::string& path, std::size_t max_bytes)
         return Error::bad_input(path + ": file too large (" + std::to_string(st.st_size) +
                                 " bytes, limit " + std::to_string(max_bytes) + ")");
     }
+    return OpenedFile{std::move(fd), static_cast<std::size_t>(st.st_size)};
+}
+
+Result<std::string> read_limited(const std::string& path, std::size_t max_bytes) {
+    DK_TRY(OpenedFile file, open_bounded(path, max_bytes));
     std::string content;
-    content.resize(static_cast<std::size_t>(st.st_size));
+    content.resize(file.size);
     std::size_t filled = 0;
     while (filled < content.size()) {
-        const ssize_t n = ::read(fd.get(), content.data() + filled, content.size() - filled);
+        const ssize_t n = ::read(file.fd.get(), content.data() + filled, content.size() - filled);
         if (n < 0) {
             if (errno == EINTR) continue;
             return Error::environment(path + ": read failed: " + errno_text());

@@ -10,10 +10,19 @@
 #include <string_view>
 
 #include "base/result.h"
+#include "base/unique_fd.h"
 
 namespace dk::files {
 
 inline constexpr std::size_t default_max_bytes = 1024 * 1024;  // 1 MiB: certificates, keys, configs
+
+// A regular file open for reading, and its size: what every bounded read starts with. Refused
+// (bad_input naming the path): missing or unreadable, not a regular file, over max_bytes.
+struct OpenedFile {
+    UniqueFd fd;
+    std::size_t size = 0;
+};
+Result<OpenedFile> open_bounded(const std::string& path, std::size_t max_bytes);
 
 // Reads a whole regular file; refuses files over max_bytes with a bad_input error naming the path.
 Result<std::string> read_limited(const std::string& path,

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/endpoint.h"
 #include "base/result.h"
 #include "engine/actions.h"
@@ -42,6 +43,10 @@ class EndpointProber {
 struct ObtainedCertificate {
     TimePoint not_after{};
     std::string issuer;  // the leaf's issuer, as OpenSSL prints it (one line)
+    // "issued by ISSUER, valid until TIME", as events record it.
+    [[nodiscard]] std::string describe() const {
+        return "issued by " + issuer + ", valid until " + iso_time(not_after);
+    }
 };
 
 // The slot's keys and certificates on disk (0600 key store in the state dir).

@@ -50,7 +50,7 @@ Result<Outcome> execute(const SlotSetup& setup, Ports& ports, const Action& acti
             const SlotKey& key = action.for_next ? *state.next : *state.current;
             DK_TRY(ObtainedCertificate got, ports.vault.obtain_certificate(setup.slot, key));
             outcome.cert_not_after = got.not_after;
-            outcome.cert_issuer = std::move(got.issuer);
+            outcome.certificate = got.describe();
             return outcome;
         }
         case ActionKind::deploy: {
@@ -142,10 +142,7 @@ Result<RunReport> run_slot(const SlotSetup& setup, Ports& ports, RunMode mode,
         if (!action.changes.empty()) {
             details += ": " + describe_changes(action.changes) + " (" + outcome->published + ")";
         }
-        if (!outcome->cert_issuer.empty() && outcome->cert_not_after) {
-            details += ": issued by " + outcome->cert_issuer + ", valid until " +
-                       iso_time(*outcome->cert_not_after);
-        }
+        if (!outcome->certificate.empty()) details += ": " + outcome->certificate;
         DK_TRY_STATUS(ports.store.save(next_state, std::string(to_string(action.kind)), details));
         report.state = std::move(next_state);
         report.executed.push_back(std::move(action));

@@ -11,7 +11,7 @@ namespace dk::engine {
 struct Outcome {
     std::optional<SlotKey> new_key;           // generate_next_key
     std::optional<TimePoint> cert_not_after;  // request_certificate
-    std::string cert_issuer;                  // request_certificate: for the event
+    std::string certificate;                  // request_certificate: its issuer and expiry
     std::string published;                    // publish: the primary's answer and serial
 };
 

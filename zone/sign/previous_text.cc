@@ -225,11 +225,10 @@ bool same_rrset_lines(const std::vector<PreviousLine>& lines, std::uint16_t type
     return seen == count && pos == text.size();
 }
 
-std::optional<const PreviousLine*> find_reusable_text(const std::vector<PreviousLine>& lines,
-                                                      std::uint16_t type, std::uint32_t ttl,
-                                                      std::string_view owner, const SigningKey& key,
-                                                      std::string_view signer_text,
-                                                      const RrsigTimes& times) {
+const PreviousLine* find_reusable_text(const std::vector<PreviousLine>& lines, std::uint16_t type,
+                                       std::uint32_t ttl, std::string_view owner,
+                                       const SigningKey& key, std::string_view signer_text,
+                                       const RrsigTimes& times) {
     const unsigned labels = rrsig_label_count(owner);
     for (const auto& l : lines) {
         if (l.type != type_rrsig || l.covered != type) continue;
@@ -257,7 +256,7 @@ std::optional<const PreviousLine*> find_reusable_text(const std::vector<Previous
         if (inception > times.now || expiration <= times.keep_until) continue;
         return &l;
     }
-    return std::nullopt;
+    return nullptr;
 }
 
 }  // namespace dk::zone::sign

@@ -64,12 +64,11 @@ bool previous_lines(const PreviousText& previous, std::string_view owner_text,
 bool same_rrset_lines(const std::vector<PreviousLine>& lines, std::uint16_t type,
                       std::string_view text, std::size_t count);
 
-// The RRSIG line over `type` (TTL `ttl`) by `key` that may be kept now: the conditions of
-// find_reusable, read from the text; the signature must be plain base64.
-std::optional<const PreviousLine*> find_reusable_text(const std::vector<PreviousLine>& lines,
-                                                      std::uint16_t type, std::uint32_t ttl,
-                                                      std::string_view owner, const SigningKey& key,
-                                                      std::string_view signer_text,
-                                                      const RrsigTimes& times);
+// The RRSIG line over `type` (TTL `ttl`) by `key` that may be kept now (nullptr: none): the
+// conditions of find_reusable, read from the text; the signature must be plain base64.
+const PreviousLine* find_reusable_text(const std::vector<PreviousLine>& lines, std::uint16_t type,
+                                       std::uint32_t ttl, std::string_view owner,
+                                       const SigningKey& key, std::string_view signer_text,
+                                       const RrsigTimes& times);
 
 }  // namespace dk::zone::sign

@@ -134,22 +134,22 @@ void Worker::sign_rrset_text(const Node& node, Rrset& rrset, bool have_previous)
     append_uint(ttl_text, rrset.ttl);
     for (const SigningKey* key : keys) {
         const std::size_t k = index_of(signers, key);
-        std::optional<const PreviousLine*> kept;
+        const PreviousLine* kept = nullptr;
         if (same && signers.reusable[k])
             kept = find_reusable_text(lines, rrset.type, rrset.ttl, node.name, *key, signer_text,
                                       times);
-        if (kept) {
+        if (kept != nullptr) {
             ++stats.signatures_kept;
             if (dry_run) continue;
             // The kept line as it was, unless its TTL field is not the RRset's (edited).
-            if ((*kept)->ttl == ttl_text) {
-                text += (*kept)->line;
+            if (kept->ttl == ttl_text) {
+                text += kept->line;
             } else {
                 text += owner_text;
                 text.push_back('\t');
                 text += ttl_text;
                 text += "\tIN\tRRSIG\t";
-                text += (*kept)->rdata;
+                text += kept->rdata;
             }
             text.push_back('\n');
             continue;

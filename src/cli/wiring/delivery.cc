@@ -87,9 +87,7 @@ Status take_delivery(Runtime& rt, FileKeyVault& vault, const std::string& slot) 
         }
     }
     log::info("hook.taken", {{"slot", slot}, {"key", decision.key_id}});
-    return rt.states.save(state, "hook_delivered",
-                          decision.reason + ": issued by " + stored.issuer + ", valid until " +
-                              iso_time(stored.not_after));
+    return rt.states.save(state, "hook_delivered", decision.reason + ": " + stored.describe());
 }
 
 }  // namespace dk::cli

@@ -9,7 +9,6 @@
 #include "cli/wiring/signed_file_publisher.h"
 #include "zone/dnssec_keys/ds.h"
 #include "zone/dnssec_keys/server_views.h"
-#include "zone/sign/key_files.h"
 #include "zone/sign/wire.h"
 #include "zone/sign/zone_reader.h"
 
@@ -47,13 +46,12 @@ std::vector<std::string> vouched_ksk_ds(db::Store& store, const config::ZoneConf
     std::vector<std::string> out;
     if (!keys_managed(zone)) return out;
     auto keys = load_zone_keys(store, zone.name);
-    if (!keys.ok()) return out;
-    const std::string owner = zone.name.ends_with('.') ? zone.name : zone.name + ".";
+    const auto owner = dks::owner_wire(zone.name);
+    if (!keys.ok() || !owner.ok()) return out;
     for (const auto& k : keys->keys) {
         if (k.role != dks::Role::ksk || !k.ds_seen) continue;
-        auto dnskey = zone::sign::Dnskey::from_rdata(k.dnskey_rdata);
-        if (!dnskey.ok()) continue;
-        out.push_back(owner + " IN DS " + zone::sign::ds_sha256_text(*dnskey, owner));
+        auto ds = dks::ds_rdata(*owner, k.dnskey_rdata);
+        if (ds.ok()) out.push_back(zone.name + " IN DS " + dks::ds_text(*ds));
     }
     return out;
 }
