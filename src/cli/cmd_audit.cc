@@ -7,8 +7,8 @@
 
 #include "cli/handlers.h"
 #include "cli/parse_options.h"
-#include "cli/wiring/audit_observer.h"
 #include "ops/audit_report.h"
+#include "service/report/audit_observer.h"
 
 namespace dk::cli {
 namespace {
@@ -74,7 +74,7 @@ int run_audit(const Invocation& inv) {
     cxxopts::ParseResult parsed;
     if (auto stop = parse_options(options, inv, parsed)) return *stop;
     const bool nagios = parsed.count("nagios") > 0;
-    auto rt = open_runtime(inv.globals.config_path, Locking::read_only);
+    auto rt = service::open_runtime(inv.globals.config_path, service::Locking::read_only);
     if (!rt.ok()) {
         if (!nagios) return fail(rt.error());
         std::printf("DANE-AUDIT UNKNOWN - %s\n", rt.error().message.c_str());
@@ -82,7 +82,7 @@ int run_audit(const Invocation& inv) {
     }
     const auto started = std::chrono::steady_clock::now();
     const TimePoint now = (*rt)->clock.now();
-    auto obs = observe_for_audit(**rt, now);
+    auto obs = service::observe_for_audit(**rt, now);
     if (!obs.ok()) {
         if (!nagios) return fail(obs.error());
         std::printf("DANE-AUDIT UNKNOWN - %s\n", obs.error().message.c_str());

@@ -7,9 +7,9 @@
 
 #include "cli/handlers.h"
 #include "cli/parse_options.h"
-#include "cli/wiring/check_observer.h"
 #include "config/config.h"
 #include "ops/check_report.h"
+#include "service/observe/check_observer.h"
 
 namespace dk::cli {
 namespace {
@@ -33,7 +33,8 @@ nlohmann::json probe_json(const probe::ProbeResult& r) {
             {"problem", r.problem}};
 }
 
-std::vector<const probe::ProbeResult*> probes_of(const CheckedDomain& d, const std::string& host) {
+std::vector<const probe::ProbeResult*> probes_of(const service::CheckedDomain& d,
+                                                 const std::string& host) {
     std::vector<const probe::ProbeResult*> out;
     for (const auto& p : d.probes) {
         if (p.endpoint.rfind(host + ":", 0) == 0) out.push_back(&p);
@@ -41,7 +42,7 @@ std::vector<const probe::ProbeResult*> probes_of(const CheckedDomain& d, const s
     return out;
 }
 
-void print_text(const CheckedDomain& d, const std::vector<ops::CheckedHost>& verdicts) {
+void print_text(const service::CheckedDomain& d, const std::vector<ops::CheckedHost>& verdicts) {
     if (!d.problem.empty()) std::printf("FAIL %s: %s\n", d.domain.c_str(), d.problem.c_str());
     for (std::size_t i = 0; i < d.hosts.size(); ++i) {
         const auto& h = d.hosts[i];
@@ -64,7 +65,8 @@ void print_text(const CheckedDomain& d, const std::vector<ops::CheckedHost>& ver
     }
 }
 
-nlohmann::json domain_json(const CheckedDomain& d, const std::vector<ops::CheckedHost>& verdicts) {
+nlohmann::json domain_json(const service::CheckedDomain& d,
+                           const std::vector<ops::CheckedHost>& verdicts) {
     nlohmann::json hosts = nlohmann::json::array();
     for (std::size_t i = 0; i < d.hosts.size(); ++i) {
         const auto& h = d.hosts[i];
@@ -118,7 +120,7 @@ int run_check(const Invocation& inv) {
     if (!resolver.ok()) return fail(resolver.error());
 
     const auto started = std::chrono::steady_clock::now();
-    const auto domains = observe_domains(
+    const auto domains = service::observe_domains(
         *resolver, parsed["domains"].as<std::vector<std::string>>(),
         static_cast<std::uint16_t>(port), std::chrono::seconds(parsed["timeout"].as<unsigned>()));
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;

@@ -7,9 +7,9 @@
 #include <sstream>
 
 #include "cli/handlers.h"
-#include "cli/wiring/audit_observer.h"
-#include "cli/wiring/sql_state_store.h"
 #include "config/config.h"
+#include "service/report/audit_observer.h"
+#include "service/state/sql_state_store.h"
 
 namespace dk::cli {
 namespace {
@@ -66,10 +66,10 @@ std::vector<ops::Finding> offline_lint(const config::Config& c) {
     auto store = ::access(db_path.c_str(), F_OK) == 0 ? db::Store::open(db_path)
                                                       : Result<db::Store>(Error::environment(""));
     if (store.ok()) {
-        SqlStateStore states(*store, clock);
-        facts = offline_slot_facts(c, &states);
+        service::SqlStateStore states(*store, clock);
+        facts = service::offline_slot_facts(c, &states);
     } else {
-        facts = offline_slot_facts(c, nullptr);
+        facts = service::offline_slot_facts(c, nullptr);
     }
     ops::LintPolicy policy;
     policy.rrsig_warn_days = c.audit.rrsig_warn_days;

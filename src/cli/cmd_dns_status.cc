@@ -6,10 +6,10 @@
 
 #include "cli/handlers.h"
 #include "cli/step_printer.h"
-#include "cli/wiring/dns_view_adapter.h"
-#include "cli/wiring/managed_keys.h"
-#include "cli/wiring/runtime.h"
-#include "cli/wiring/tlsa_lookup.h"
+#include "service/observe/dns_view_adapter.h"
+#include "service/observe/tlsa_lookup.h"
+#include "service/runtime/runtime.h"
+#include "service/signing/managed_keys.h"
 #include "zone/update_message.h"
 
 namespace dk::cli {
@@ -28,7 +28,7 @@ Verdict judge(const std::vector<zone::ServerView>& views, const std::vector<std:
     for (const auto& s : views) {
         v.reachable = v.reachable && s.answered;
         v.consistent = v.consistent && s.answered && s.rdatas == primary.rdatas &&
-                       serial_at_least(s.serial, primary.serial);
+                       service::serial_at_least(s.serial, primary.serial);
         v.validated = v.validated && s.validated;
         for (const auto& e : expect) {
             v.expected =
@@ -138,11 +138,11 @@ int run_dns_status(const Invocation& inv) {
     } else if (inv.globals.config_path) {
         // With --config: its trust anchor, and for a zone whose keys danekeeper rolls, the KSKs
         // whose DS the parent serves (as the engine validates).
-        auto rt = open_runtime(inv.globals.config_path, Locking::read_only);
+        auto rt = service::open_runtime(inv.globals.config_path, service::Locking::read_only);
         if (!rt.ok()) return fail(rt.error());
         view_options.trust_anchor_file = (*rt)->config.trust_anchor_file;
         if (const config::ZoneConfig* zone = (*rt)->config.zone(zone_name))
-            view_options.vouched_ds = vouched_ksk_ds((*rt)->store, *zone);
+            view_options.vouched_ds = service::vouched_ksk_ds((*rt)->store, *zone);
     }
     std::vector<std::string> expect;
     if (parsed.count("expect")) {
@@ -172,7 +172,7 @@ int run_dns_status(const Invocation& inv) {
     if (parsed.count("resolver")) {
         auto resolver = parse_host_port(parsed["resolver"].as<std::string>(), 53);
         if (!resolver.ok()) return fail(resolver.error().context("--resolver"));
-        auto records = lookup_tlsa(*resolver, *owner);
+        auto records = service::lookup_tlsa(*resolver, *owner);
         const bool empty_but_secure =
             !records.ok() && records.error().message.find("validated denial") != std::string::npos;
         if (records.ok()) {

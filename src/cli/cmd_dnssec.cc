@@ -9,10 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "base/files.h"
-#include "cli/engine_verbs.h"
 #include "cli/handlers.h"
-#include "cli/wiring/managed_keys.h"
-#include "cli/wiring/runtime.h"
+#include "service/daemon/slot_runs.h"
+#include "service/runtime/runtime.h"
+#include "service/signing/managed_keys.h"
 #include "zone/dnssec_keys/ds.h"
 
 namespace dk::cli {
@@ -83,7 +83,7 @@ nlohmann::json key_json(const dks::KeyRecord& k) {
     return j;
 }
 
-int print_status(const ManagedKeys& keys, const DnssecArgs& args, const Clock& clock) {
+int print_status(const service::ManagedKeys& keys, const DnssecArgs& args, const Clock& clock) {
     const auto plan = keys.plan(keys.observe(clock.now()));
     if (args.json) {
         nlohmann::json out{{"zone", args.zone},
@@ -110,7 +110,7 @@ int print_status(const ManagedKeys& keys, const DnssecArgs& args, const Clock& c
     return 0;
 }
 
-int print_ds(const ManagedKeys& keys, const DnssecArgs& args) {
+int print_ds(const service::ManagedKeys& keys, const DnssecArgs& args) {
     const auto owner = dks::owner_wire(args.zone);
     if (!owner.ok()) return fail(owner.error());
     int printed = 0;
@@ -125,14 +125,14 @@ int print_ds(const ManagedKeys& keys, const DnssecArgs& args) {
     return 0;
 }
 
-int request(const Runtime& rt, const DnssecArgs& args) {
+int request(const service::Runtime& rt, const DnssecArgs& args) {
     const std::string dir = rt.config.state_dir + "/requests";
     ::mkdir(dir.c_str(), 0700);
-    if (auto s = files::write_atomic(dnssec_request_path(rt.config, args.zone, *args.role),
+    if (auto s = files::write_atomic(service::dnssec_request_path(rt.config, args.zone, *args.role),
                                      "planned\n", 0600, files::Overwrite::yes);
         !s.ok())
         return fail(s.error());
-    wake_running_daemon(rt.config.state_dir);
+    service::wake_running_daemon(rt.config.state_dir);
     std::printf(
         "%s rollover of zone %s requested; the engine (danekeeper run, or the daemon) "
         "carries it out step by step\n",
@@ -147,13 +147,13 @@ int run_dnssec(const Invocation& inv) {
     auto args = parse_args(inv, help);
     if (!args.ok()) return fail(args.error());
     if (help) return 0;
-    auto rt = open_runtime(inv.globals.config_path, Locking::read_only);
+    auto rt = service::open_runtime(inv.globals.config_path, service::Locking::read_only);
     if (!rt.ok()) return fail(rt.error());
     const config::ZoneConfig* zone = (*rt)->config.zone(args->zone);
     if (zone == nullptr)
         return fail(
             Error::bad_input("no zone named '" + args->zone + "' in " + (*rt)->config.source));
-    auto keys = ManagedKeys::open((*rt)->store, (*rt)->config, *zone);
+    auto keys = service::ManagedKeys::open((*rt)->store, (*rt)->config, *zone);
     if (!keys.ok()) return fail(keys.error());
     if (args->sub == "rollover") return request(**rt, *args);
     if (args->sub == "ds") return print_ds(*keys, *args);

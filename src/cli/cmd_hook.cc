@@ -7,10 +7,11 @@
 
 #include "base/files.h"
 #include "base/log.h"
-#include "cli/engine_verbs.h"
 #include "cli/handlers.h"
-#include "cli/wiring/delivery.h"
-#include "cli/wiring/runtime.h"
+#include "cli/step_printer.h"
+#include "service/daemon/slot_runs.h"
+#include "service/keys/delivery.h"
+#include "service/runtime/runtime.h"
 
 namespace dk::cli {
 namespace {
@@ -51,7 +52,7 @@ struct SlotContext {
     engine::SlotState state;
 };
 
-Result<SlotContext> hook_slot(Runtime& rt, const std::string& name) {
+Result<SlotContext> hook_slot(service::Runtime& rt, const std::string& name) {
     const auto* slot = rt.config.slot(name);
     if (slot == nullptr)
         return Error::bad_input("no key slot named '" + name + "' in " + rt.config.source);
@@ -68,7 +69,7 @@ Result<SlotContext> hook_slot(Runtime& rt, const std::string& name) {
 
 int deliver(const Invocation& inv, const std::string& slot_name, const std::string& chain_file,
             const std::string& key_file) {
-    auto rt = open_runtime(inv.globals.config_path, Locking::read_only);
+    auto rt = service::open_runtime(inv.globals.config_path, service::Locking::read_only);
     if (!rt.ok()) return fail(rt.error());
     auto ctx = hook_slot(**rt, slot_name);
     if (!ctx.ok()) return fail(ctx.error());
@@ -76,8 +77,9 @@ int deliver(const Invocation& inv, const std::string& slot_name, const std::stri
     if (!chain_text.ok()) return fail(chain_text.error());
     auto key_text = files::read_limited(key_file);
     if (!key_text.ok()) return fail(key_text.error());
-    FileKeyVault vault((*rt)->config.state_dir, *ctx->slot);
-    auto checked = check_delivery(ctx->state, vault, *chain_text, chain_file, *key_text, key_file);
+    service::FileKeyVault vault((*rt)->config.state_dir, *ctx->slot);
+    auto checked =
+        service::check_delivery(ctx->state, vault, *chain_text, chain_file, *key_text, key_file);
     if (!checked.ok()) return fail(checked.error());
     const auto& decision = checked->decision;
     if (decision.verdict == engine::DeliveryVerdict::refuse) {
@@ -99,8 +101,8 @@ int deliver(const Invocation& inv, const std::string& slot_name, const std::stri
     }
     const std::string dir = (*rt)->config.state_dir + "/deliveries";
     ::mkdir(dir.c_str(), 0700);
-    if (auto s = files::write_atomic(delivery_path((*rt)->config, slot_name), checked->chain_pem,
-                                     0600, files::Overwrite::yes);
+    if (auto s = files::write_atomic(service::delivery_path((*rt)->config, slot_name),
+                                     checked->chain_pem, 0600, files::Overwrite::yes);
         !s.ok())
         return fail(s.error());
     if (auto s = (*rt)->states.record_event(slot_name, "hook_accepted",
@@ -108,20 +110,21 @@ int deliver(const Invocation& inv, const std::string& slot_name, const std::stri
         !s.ok())
         return fail(s.error());
     std::printf("accepted: %s\n", decision.reason.c_str());
-    if (const long pid = wake_running_daemon((*rt)->config.state_dir); pid != 0) {
+    if (const long pid = service::wake_running_daemon((*rt)->config.state_dir); pid != 0) {
         std::printf("handed to the running daemon (pid %ld), which deploys and verifies it\n", pid);
         return 0;
     }
     // No daemon: take the lock and let the engine deploy and verify it now.
     const std::string state_dir = (*rt)->config.state_dir;
     rt->reset();
-    auto locked = open_runtime(inv.globals.config_path, Locking::exclusive);
+    auto locked = service::open_runtime(inv.globals.config_path, service::Locking::exclusive);
     if (!locked.ok()) return fail(locked.error());
-    return run_slots(**locked, {slot_name}, engine::RunMode::apply, nullptr);
+    return service::run_slots(**locked, {slot_name}, engine::RunMode::apply, printing_hooks(),
+                              nullptr);
 }
 
 int write_csr(const Invocation& inv, const std::string& slot_name, const HookArgs& args) {
-    auto rt = open_runtime(inv.globals.config_path, Locking::read_only);
+    auto rt = service::open_runtime(inv.globals.config_path, service::Locking::read_only);
     if (!rt.ok()) return fail(rt.error());
     auto ctx = hook_slot(**rt, slot_name);
     if (!ctx.ok()) return fail(ctx.error());
@@ -129,7 +132,7 @@ int write_csr(const Invocation& inv, const std::string& slot_name, const HookArg
     if (!key)
         return fail(Error::bad_input("slot " + slot_name + " has no " +
                                      (args.next ? "next" : "current") + " key yet"));
-    FileKeyVault vault((*rt)->config.state_dir, *ctx->slot);
+    service::FileKeyVault vault((*rt)->config.state_dir, *ctx->slot);
     auto csr = vault.make_csr(*key);
     if (!csr.ok()) return fail(csr.error());
     if (args.out) {

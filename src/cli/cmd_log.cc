@@ -5,8 +5,8 @@
 
 #include "cli/handlers.h"
 #include "cli/parse_options.h"
-#include "cli/wiring/runtime.h"
 #include "ops/since.h"
+#include "service/runtime/runtime.h"
 
 namespace dk::cli {
 namespace {
@@ -59,7 +59,7 @@ int run_log(const Invocation& inv) {
         if (!t.ok()) return fail(t.error());
         since = *t;
     }
-    auto rt = open_runtime(inv.globals.config_path, Locking::read_only);
+    auto rt = service::open_runtime(inv.globals.config_path, service::Locking::read_only);
     if (!rt.ok()) return fail(rt.error());
     auto events = (*rt)->store.events_since(since);
     if (!events.ok()) return fail(events.error());

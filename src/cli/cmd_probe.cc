@@ -8,9 +8,9 @@
 
 #include "base/files.h"
 #include "cli/handlers.h"
-#include "cli/wiring/prober_adapter.h"
-#include "cli/wiring/tlsa_lookup.h"
 #include "probe/probe.h"
+#include "service/observe/prober_adapter.h"
+#include "service/observe/tlsa_lookup.h"
 
 namespace dk::cli {
 namespace {
@@ -137,7 +137,7 @@ int run_probe(const Invocation& inv) {
         if (!ep.ok()) return fail(ep.error());
         std::vector<TlsaRecord> records = given;
         if (records.empty()) {
-            auto found = lookup_tlsa(*resolver, tlsa_owner(ep->host, ep->port));
+            auto found = service::lookup_tlsa(*resolver, tlsa_owner(ep->host, ep->port));
             if (!found.ok()) {
                 early.push_back(ep->to_string() + ": " + found.error().message);
                 worst = std::max(worst, to_int(exit_code_for(found.error().kind)));
@@ -149,7 +149,7 @@ int run_probe(const Invocation& inv) {
         if (parsed.count("address"))
             addresses = std::vector<std::string>{parsed["address"].as<std::string>()};
         else if (resolver)
-            addresses = AddressBook({}, resolver).addresses(ep->host);
+            addresses = service::AddressBook({}, resolver).addresses(ep->host);
         else
             addresses = system_addresses(ep->host);
         if (!addresses.ok()) {

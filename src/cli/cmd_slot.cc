@@ -12,14 +12,14 @@
 
 #include "base/files.h"
 #include "cert/chain.h"
-#include "cli/engine_verbs.h"
 #include "cli/handlers.h"
 #include "cli/step_printer.h"
-#include "cli/wiring/runtime.h"
 #include "engine/planner.h"
 #include "engine/safety.h"
 #include "engine/state_json.h"
 #include "ops/status_report.h"
+#include "service/daemon/slot_runs.h"
+#include "service/runtime/runtime.h"
 
 namespace dk::cli {
 namespace {
@@ -73,7 +73,7 @@ Result<SlotArgs> parse_slot_args(const Invocation& inv, const std::string& usage
     }
 }
 
-const config::SlotConfig* find_slot(Runtime& rt, const std::string& name, Error& error) {
+const config::SlotConfig* find_slot(service::Runtime& rt, const std::string& name, Error& error) {
     const auto* s = rt.config.slot(name);
     if (s == nullptr)
         error = Error::bad_input("no key slot named '" + name + "' in " + rt.config.source);
@@ -90,7 +90,7 @@ int run_adopt(const Invocation& inv) {
     if (help) return 0;
     if (!args.ok()) return fail(args.error());
     if (args->slot.empty()) return fail(Error::bad_input("usage: danekeeper adopt SLOT"));
-    auto rt = open_runtime(inv.globals.config_path);
+    auto rt = service::open_runtime(inv.globals.config_path);
     if (!rt.ok()) return fail(rt.error());
     Error error;
     const auto* slot = find_slot(**rt, args->slot, error);
@@ -102,7 +102,7 @@ int run_adopt(const Invocation& inv) {
                     describe(**existing).c_str());
         return 0;
     }
-    auto runtime = SlotRuntime::build(**rt, *slot);
+    auto runtime = service::SlotRuntime::build(**rt, *slot);
     if (!runtime.ok()) return fail(runtime.error());
     if (args->dry_run) {
         std::printf(
@@ -138,7 +138,7 @@ int run_status(const Invocation& inv) {
                                 false, &help);
     if (help) return 0;
     if (!args.ok()) return fail(args.error());
-    auto rt = open_runtime(inv.globals.config_path, Locking::read_only);
+    auto rt = service::open_runtime(inv.globals.config_path, service::Locking::read_only);
     if (!rt.ok() && args->nagios) {
         std::printf("DANEKEEPER UNKNOWN - %s\n", rt.error().message.c_str());
         return 3;
@@ -176,29 +176,6 @@ int run_status(const Invocation& inv) {
     return 0;
 }
 
-// When a danekeeper holds the state lock (the daemon), SIGHUP makes it look at once. The pid in
-// the lock file counts only while the lock is held and the pid runs this same program.
-long wake_running_daemon(const std::string& state_dir) {
-    const std::string path = state_dir + "/danekeeper.lock";
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return 0;
-    const bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0;
-    char text[32] = {};
-    const ssize_t n = ::pread(fd, text, sizeof text - 1, 0);
-    ::close(fd);
-    if (!held || n <= 0) return 0;
-    const long pid = std::strtol(text, nullptr, 10);
-    if (pid <= 1 || pid == ::getpid()) return 0;
-    char exe[4096] = {};
-    char self[4096] = {};
-    const std::string proc = "/proc/" + std::to_string(pid) + "/exe";
-    if (::readlink(proc.c_str(), exe, sizeof exe - 1) <= 0 ||
-        ::readlink("/proc/self/exe", self, sizeof self - 1) <= 0)
-        return 0;
-    if (std::string(exe) != self) return 0;
-    return ::kill(static_cast<pid_t>(pid), SIGHUP) == 0 ? pid : 0;
-}
-
 int run_rollover(const Invocation& inv) {
     bool help = false;
     auto args = parse_slot_args(inv,
@@ -207,7 +184,7 @@ int run_rollover(const Invocation& inv) {
                                 true, &help);
     if (help) return 0;
     if (!args.ok()) return fail(args.error());
-    auto rt = open_runtime(inv.globals.config_path, Locking::read_only);
+    auto rt = service::open_runtime(inv.globals.config_path, service::Locking::read_only);
     if (!rt.ok()) return fail(rt.error());
     Error error;
     const auto* slot = find_slot(**rt, args->slot, error);
@@ -225,13 +202,13 @@ int run_rollover(const Invocation& inv) {
         // A request file, not a state write: the running engine owns the state and applies it.
         const std::string dir = (*rt)->config.state_dir + "/requests";
         ::mkdir(dir.c_str(), 0700);
-        if (auto s = files::write_atomic(request_path((*rt)->config, slot->name),
+        if (auto s = files::write_atomic(service::request_path((*rt)->config, slot->name),
                                          args->emergency ? "emergency\n" : "planned\n", 0600,
                                          files::Overwrite::yes);
             !s.ok()) {
             return fail(s.error());
         }
-        wake_running_daemon((*rt)->config.state_dir);
+        service::wake_running_daemon((*rt)->config.state_dir);
         std::printf(
             "rollover of slot %s requested; the engine (danekeeper run, or the daemon) carries it "
             "out safely\n",
@@ -239,7 +216,7 @@ int run_rollover(const Invocation& inv) {
         return 0;
     }
     // check: is switching to next safe right now?
-    auto runtime = SlotRuntime::build(**rt, *slot);
+    auto runtime = service::SlotRuntime::build(**rt, *slot);
     if (!runtime.ok()) return fail(runtime.error());
     auto ports = (*runtime)->ports();
     auto obs = engine::observe_slot((*runtime)->setup(), ports, state);

@@ -1,5 +1,9 @@
 #include "cli/step_printer.h"
 
+#include <cstdio>
+
+#include "cli/command.h"
+
 namespace dk::cli {
 
 std::string describe(const engine::Action& a) {
@@ -34,6 +38,17 @@ std::string describe(const engine::SlotState& s) {
     if (s.next_deployed) out += "\n  next key deployed, awaiting verification";
     if (s.emergency) out += "\n  emergency rollover requested";
     return out;
+}
+
+service::SlotRunHooks printing_hooks() {
+    service::SlotRunHooks hooks;
+    hooks.on_step = [](const engine::Action& action, const engine::SlotState& state) {
+        std::printf("[%s] %s %s\n", iso_time(std::chrono::system_clock::now()).c_str(),
+                    state.slot.c_str(), describe(action).c_str());
+        std::fflush(stdout);
+    };
+    hooks.on_error = [](const Error& error) { fail(error); };
+    return hooks;
 }
 
 }  // namespace dk::cli

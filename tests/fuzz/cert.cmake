@@ -1,1 +1,1 @@
-dk_fuzz_target(pem_material material_fuzz.cc dk_core)
+dk_fuzz_target(pem_material material_fuzz.cc dk_cert)

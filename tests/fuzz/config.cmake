@@ -1,1 +1,1 @@
-dk_fuzz_target(config config_fuzz.cc dk_core)
+dk_fuzz_target(config config_fuzz.cc dk_config)

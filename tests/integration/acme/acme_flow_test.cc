@@ -17,8 +17,8 @@
 #include "cert/csr.h"
 #include "cert/keys.h"
 #include "cert/tlsa_data.h"
-#include "cli/wiring/acme_dns01.h"
 #include "pebble_process.h"
+#include "service/issuance/acme_dns01.h"
 #include "support/testbed_env.h"
 #include "zone/tsig_key.h"
 
@@ -106,12 +106,12 @@ class AcmeFlow : public ::testing::Test {
         ASSERT_TRUE(key.ok()) << key.error().message;
         publisher_ = std::make_unique<zone::Rfc2136Publisher>(
             zone::Rfc2136Options{*parse_host_port(env_.get("TB_PRIMARY"), 53), *key});
-        cli::Dns01Options options;
+        service::Dns01Options options;
         options.zone = "example.test.";
         options.authoritative = {*parse_host_port(env_.get("TB_PRIMARY"), 53),
                                  *parse_host_port(env_.get("TB_SECONDARY"), 53)};
         options.ttl = 1;
-        dns01_ = std::make_unique<cli::Dns01Responder>(*publisher_, options);
+        dns01_ = std::make_unique<service::Dns01Responder>(*publisher_, options);
         auto account = acme::load_or_create_account_key(work_ + "/account.key");
         ASSERT_TRUE(account.ok()) << account.error().message;
         account_ = std::move(*account);
@@ -138,7 +138,7 @@ class AcmeFlow : public ::testing::Test {
 
     // The TXT RRset at the challenge owner, as the primary serves it.
     std::vector<std::string> challenge_txt(const std::string& name) {
-        auto rrset = publisher_->read_rrset(cli::challenge_owner(name), LDNS_RR_TYPE_TXT);
+        auto rrset = publisher_->read_rrset(service::challenge_owner(name), LDNS_RR_TYPE_TXT);
         EXPECT_TRUE(rrset.ok());
         return rrset.ok() ? rrset->rdatas : std::vector<std::string>{"<unreadable>"};
     }
@@ -147,7 +147,7 @@ class AcmeFlow : public ::testing::Test {
     std::string work_;
     std::unique_ptr<testing::PebbleProcess> pebble_;
     std::unique_ptr<zone::Rfc2136Publisher> publisher_;
-    std::unique_ptr<cli::Dns01Responder> dns01_;
+    std::unique_ptr<service::Dns01Responder> dns01_;
     ossl::EvpPkeyPtr account_;
     std::unique_ptr<acme::CurlTransport> http_;
     SystemClock clock_;

@@ -8,7 +8,7 @@ void KeyDriver::load() {
     if (db_path_.empty()) return;
     auto store = db::Store::open(db_path_);
     if (!store.ok()) throw std::runtime_error(store.error().message);
-    auto loaded = cli::load_zone_keys(*store, keys_.zone);
+    auto loaded = service::load_zone_keys(*store, keys_.zone);
     if (!loaded.ok()) throw std::runtime_error(loaded.error().message);
     keys_ = std::move(*loaded);
 }
@@ -17,7 +17,7 @@ void KeyDriver::save(const std::string& kind) {
     if (db_path_.empty()) return;
     auto store = db::Store::open(db_path_);
     if (!store.ok()) throw std::runtime_error(store.error().message);
-    auto saved = cli::save_zone_keys(*store, keys_, world_.now(), kind, last_.reason);
+    auto saved = service::save_zone_keys(*store, keys_, world_.now(), kind, last_.reason);
     if (!saved.ok()) throw std::runtime_error(saved.error().message);
 }
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "cli/wiring/dnssec_key_rows.h"
 #include "db/store.h"
 #include "key_world.h"
+#include "service/signing/dnssec_key_rows.h"
 
 namespace dk::zone::dnssec_keys::testing {
 

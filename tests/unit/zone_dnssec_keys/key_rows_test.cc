@@ -4,10 +4,10 @@
 
 #include <filesystem>
 
-#include "cli/wiring/dnssec_key_rows.h"
+#include "service/signing/dnssec_key_rows.h"
 #include "zone/dnssec_keys/planner.h"
 
-namespace dk::cli {
+namespace dk::service {
 namespace {
 
 using namespace zone::dnssec_keys;
@@ -74,4 +74,4 @@ TEST(DnssecKeyRows, RefusesValuesWeNeverWrite) {
 }
 
 }  // namespace
-}  // namespace dk::cli
+}  // namespace dk::service

@@ -302,7 +302,7 @@ TEST_F(KeyPlannerTest, RestartsMidRolloverResumeExactly) {
         driver().keys() = keys;
         if (!db.empty()) {
             auto store = db::Store::open(db);
-            EXPECT_TRUE(cli::save_zone_keys(*store, keys, world().now(), "request", "").ok());
+            EXPECT_TRUE(service::save_zone_keys(*store, keys, world().now(), "request", "").ok());
         }
         EXPECT_EQ(driver().run_until(
                       [&](const ZoneKeys& k) { return gone(zsk)(k) && gone(ksk)(k); }, hours(8)),

@@ -1,8 +1,0 @@
-list(APPEND DK_CORE_SOURCES
-  ${CMAKE_CURRENT_LIST_DIR}/tlsa_data.cc
-  ${CMAKE_CURRENT_LIST_DIR}/chain_matches.cc
-  ${CMAKE_CURRENT_LIST_DIR}/keys.cc
-  ${CMAKE_CURRENT_LIST_DIR}/chain.cc
-  ${CMAKE_CURRENT_LIST_DIR}/csr.cc
-  ${CMAKE_CURRENT_LIST_DIR}/material.cc
-)

@@ -1,0 +1,133 @@
+#include "service/issuance/acme_issuer.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "acme/account_key.h"
+#include "acme/client.h"
+#include "acme/renewal.h"
+#include "base/files.h"
+#include "base/log.h"
+#include "base/openssl_error.h"
+#include "cert/chain.h"
+#include "service/issuance/acme_dns01.h"
+
+namespace dk::service {
+
+Status verify_chain_to_roots(const std::string& chain_pem,
+                             const std::optional<std::string>& ca_file) {
+    DK_TRY(cert::Chain chain, cert::parse_chain_pem(chain_pem, "ACME chain"));
+    ossl::X509StorePtr store(X509_STORE_new());
+    const bool loaded = ca_file ? X509_STORE_load_file(store.get(), ca_file->c_str()) == 1
+                                : X509_STORE_set_default_paths(store.get()) == 1;
+    if (!store || !loaded)
+        return ossl::error_from_queue(
+            ErrorKind::bad_input,
+            (ca_file ? *ca_file : std::string("system CA store")) + ": cannot load roots");
+    ossl::X509StackPtr untrusted(sk_X509_new_null());
+    for (std::size_t i = 1; i < chain.size(); ++i) {
+        if (X509_up_ref(chain[i].get()) != 1 || sk_X509_push(untrusted.get(), chain[i].get()) <= 0)
+            return Error::environment("ACME chain: out of memory");
+    }
+    ossl::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
+    if (!ctx ||
+        X509_STORE_CTX_init(ctx.get(), store.get(), chain.front().get(), untrusted.get()) != 1)
+        return ossl::error_from_queue(ErrorKind::environment, "ACME chain verification");
+    X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_SERVER);
+    if (X509_verify_cert(ctx.get()) != 1) {
+        return Error::check_failed(
+            std::string("ACME chain does not verify to ") +
+            (ca_file ? *ca_file : std::string("the system CA store")) + ": " +
+            X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get())));
+    }
+    return {};
+}
+
+Result<std::string> AcmeIssuer::issue(const std::string& csr_pem,
+                                      const std::vector<std::string>& names) {
+    const std::string dir = state_dir_ + "/acme";
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+        return Error::environment(dir + ": cannot create directory");
+    // A Retry-After from an earlier failure (rate limits) holds across runs and restarts.
+    const std::string hold_path = dir + "/not-before";
+    SystemClock clock;
+    if (auto hold = files::read_limited(hold_path, 64); hold.ok()) {
+        char* end = nullptr;
+        const long long seconds = std::strtoll(hold->c_str(), &end, 10);
+        const TimePoint until = from_unix_seconds(end != hold->c_str() ? seconds : 0);
+        if (clock.now() < until)
+            return Error::environment("ACME: the CA asked not to be asked again before " +
+                                      iso_time(until) + " (Retry-After); waiting");
+    }
+    DK_TRY(ossl::EvpPkeyPtr account, acme::load_or_create_account_key(dir + "/account.key"));
+    acme::ClientOptions options;
+    options.directory_url = acme_.directory;
+    options.contact = acme_.contact;
+    options.preferred_chain = acme_.preferred_chain;
+    if (acme_.eab_kid && acme_.eab_key_file) {
+        DK_TRY(Bytes mac, acme::load_eab_key(*acme_.eab_key_file));
+        options.eab = acme::Eab{*acme_.eab_kid, std::move(mac)};
+    }
+    acme::CurlTransport http(acme::CurlOptions{acme_.ca_bundle});
+    acme::RealSleeper sleeper;
+    acme::Client client(http, *account, options, clock, sleeper);
+    std::unique_ptr<acme::Responder> responder;
+    if (acme_.challenge == "http-01") {
+        responder = std::make_unique<acme::WebrootResponder>(acme_.webroot.value_or(""));
+    } else {
+        Dns01Options dns;
+        dns.zone = zone_;
+        dns.authoritative = authoritative_;
+        dns.ttl = txt_ttl_;
+        responder = std::make_unique<Dns01Responder>(publisher_, dns);
+    }
+    auto result = client.issue(names, csr_pem, *responder);
+    if (!result.ok()) {
+        if (auto until = client.retry_not_before(); until && *until > clock.now()) {
+            const auto written = files::write_atomic(
+                hold_path, std::to_string(unix_seconds(*until)), 0600, files::Overwrite::yes);
+            if (!written.ok())
+                log::warn("acme.hold_not_written", {{"error", written.error().message}});
+            log::warn("acme.retry_after", {{"until", iso_time(*until)}});
+        }
+        return result.error();
+    }
+    ::unlink(hold_path.c_str());
+    acme::Issued issued = std::move(result).value();
+    DK_TRY_STATUS(verify_chain_to_roots(issued.chain_pem, acme_.issuer_ca_file));
+    log::info("acme.issued", {{"top_issuer", issued.top_issuer},
+                              {"chains_offered", issued.issuers.size()},
+                              {"bad_nonce_retries", client.bad_nonce_retries()}});
+    return issued.chain_pem;
+}
+
+std::optional<TimePoint> AcmeIssuer::renewal_time(const std::string& chain_pem, TimePoint now) {
+    if (chain_pem == asked_for_ && now - asked_at_ < std::chrono::hours(1)) return answer_;
+    auto chain = cert::parse_chain_pem(chain_pem, "served chain");
+    if (!chain.ok()) return std::nullopt;
+    acme::CurlTransport http(acme::CurlOptions{acme_.ca_bundle});
+    auto window = acme::fetch_renewal_window(http, acme_.directory, chain_pem);
+    asked_for_ = chain_pem;
+    asked_at_ = now;
+    answer_.reset();
+    if (!window.ok()) {
+        log::warn("acme.renewal_info_failed", {{"error", window.error().message}});
+        return answer_;
+    }
+    if (!*window) return answer_;
+    acme::RenewalInput input;
+    input.not_before = cert::not_before(*chain->front());
+    input.not_after = cert::not_after(*chain->front());
+    input.ari = **window;
+    input.window_point = acme::window_point_for(chain_pem);
+    answer_ = acme::decide_renewal(input, now).renew_at;
+    log::info("acme.renewal_info", {{"window_start", iso_time((*window)->start)},
+                                    {"window_end", iso_time((*window)->end)},
+                                    {"renew_at", iso_time(*answer_)}});
+    return answer_;
+}
+
+}  // namespace dk::service

@@ -1,0 +1,232 @@
+#include "service/keys/file_key_vault.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <ctime>
+
+#include "base/files.h"
+#include "base/log.h"
+#include "base/process.h"
+#include "cert/chain.h"
+#include "cert/chain_matches.h"
+#include "cert/csr.h"
+#include "cert/keys.h"
+#include "cert/tlsa_data.h"
+#include "service/issuance/acme_issuer.h"
+
+namespace dk::service {
+namespace {
+
+std::string key_id(TimePoint now, const Bytes& spki) {
+    const std::time_t t = static_cast<std::time_t>(unix_seconds(now));
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+    return std::string(stamp) + "-" + to_hex(spki).substr(0, 12);
+}
+
+Status make_dir(const std::string& path) {
+    if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
+        return Error::environment(path + ": cannot create directory");
+    }
+    return {};
+}
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+    for (auto pos = text.find(from); pos != std::string::npos;
+         pos = text.find(from, pos + to.size())) {
+        text.replace(pos, from.size(), to);
+    }
+    return text;
+}
+
+}  // namespace
+
+std::string FileKeyVault::key_path(const std::string& id) const {
+    return state_dir_ + "/keys/" + slot_.name + "/" + id + ".key.pem";
+}
+std::string FileKeyVault::chain_path(const std::string& id) const {
+    return state_dir_ + "/certs/" + slot_.name + "/" + id + ".chain.pem";
+}
+
+Status FileKeyVault::ensure_dirs() const {
+    for (const auto& dir :
+         {state_dir_ + "/keys", state_dir_ + "/keys/" + slot_.name, state_dir_ + "/certs",
+          state_dir_ + "/certs/" + slot_.name, state_dir_ + "/tmp"}) {
+        DK_TRY_STATUS(make_dir(dir));
+    }
+    return {};
+}
+
+Result<engine::SlotKey> FileKeyVault::generate_key(const std::string& /*slot*/, TimePoint now) {
+    DK_TRY_STATUS(ensure_dirs());
+    DK_TRY(cert::KeyAlgorithm algorithm, cert::parse_key_algorithm(slot_.algorithm));
+    DK_TRY(ossl::EvpPkeyPtr key, cert::generate_key(algorithm));
+    DK_TRY(Bytes spki, cert::spki_sha256(*key));
+    DK_TRY(std::string pem, cert::private_key_pem(*key));
+    engine::SlotKey slot_key{key_id(now, spki), spki, now, std::nullopt};
+    DK_TRY_STATUS(files::write_atomic(key_path(slot_key.id), pem, 0600, files::Overwrite::no));
+    log::info("key.generated",
+              {{"slot", slot_.name}, {"key", slot_key.id}, {"algorithm", slot_.algorithm}});
+    return slot_key;
+}
+
+Result<std::string> FileKeyVault::check_chain_for_key(const std::string& text,
+                                                      const engine::SlotKey& key,
+                                                      const std::string& source) const {
+    DK_TRY(cert::Chain chain, cert::parse_chain_pem(text, source));
+    DK_TRY_STATUS(cert::check_chain_order(chain, source));
+    DK_TRY(Bytes spki, cert::spki_sha256(*chain.front()));
+    if (spki != key.spki_sha256) {
+        return Error::check_failed(source + ": the certificate is for another key (SPKI " +
+                                   to_hex(spki).substr(0, 16) + ", wanted " +
+                                   to_hex(key.spki_sha256).substr(0, 16) + ")");
+    }
+    const TimePoint now = std::chrono::system_clock::now();
+    if (now < cert::not_before(*chain.front()) || now >= cert::not_after(*chain.front())) {
+        return Error::check_failed(
+            source + ": the certificate is not valid now (not before " +
+            std::to_string(unix_seconds(cert::not_before(*chain.front()))) + ", not after " +
+            std::to_string(unix_seconds(cert::not_after(*chain.front()))) + ")");
+    }
+    const auto names = cert::dns_names(*chain.front());
+    for (const auto& ep : slot_.endpoints) {
+        if (std::find(names.begin(), names.end(), ep.host) == names.end()) {
+            return Error::check_failed(source + ": the certificate does not name " + ep.host);
+        }
+    }
+    return cert::chain_pem(chain);
+}
+
+Result<engine::ObtainedCertificate> FileKeyVault::obtain_certificate(const std::string& /*slot*/,
+                                                                     const engine::SlotKey& key) {
+    DK_TRY_STATUS(ensure_dirs());
+    // The planner waits for `hook deliver` in hook mode; asking here would be a bug.
+    if (slot_.certificates == "hook")
+        return Error::bad_input("slot " + slot_.name + " takes certificates from its hook");
+    DK_TRY(std::string csr, make_csr(key));
+    if (slot_.certificates == "acme") {
+        if (acme_ == nullptr) return Error::bad_input("slot " + slot_.name + ": no ACME client");
+        std::vector<std::string> names;
+        for (const auto& ep : slot_.endpoints) {
+            if (std::find(names.begin(), names.end(), ep.host) == names.end())
+                names.push_back(ep.host);
+        }
+        // The CSR is made from the key the engine chose (current for a renewal, next for a
+        // rollover); store_chain refuses a certificate for any other key or missing a name.
+        DK_TRY(std::string chain, acme_->issue(csr, names));
+        return store_chain(key, chain, "ACME certificate");
+    }
+    const std::string csr_path = state_dir_ + "/tmp/" + key.id + ".csr";
+    const std::string out_path = state_dir_ + "/tmp/" + key.id + ".issued.pem";
+    ::unlink(out_path.c_str());
+    DK_TRY_STATUS(files::write_atomic(csr_path, csr, 0600, files::Overwrite::yes));
+    process::Request request;
+    for (const auto& arg : slot_.issue_command) {
+        std::string a = replace_all(arg, "{csr}", csr_path);
+        a = replace_all(a, "{chain}", out_path);
+        a = replace_all(a, "{key}", key_path(key.id));
+        request.argv.push_back(replace_all(a, "{slot}", slot_.name));
+    }
+    request.env = {{"DANEKEEPER_SLOT", slot_.name},
+                   {"DANEKEEPER_CSR", csr_path},
+                   {"DANEKEEPER_CHAIN", out_path}};
+    DK_TRY(process::Completion done, process::run(request));
+    if (done.exit_code != 0) {
+        return Error::environment("issue_command exited " + std::to_string(done.exit_code) + ": " +
+                                  done.err.substr(0, 200));
+    }
+    DK_TRY(std::string issued, files::read_limited(out_path));
+    DK_TRY(engine::ObtainedCertificate stored, store_chain(key, issued, "issued certificate"));
+    ::unlink(out_path.c_str());
+    return stored;
+}
+
+std::optional<TimePoint> FileKeyVault::renewal_time(const std::string& /*slot*/,
+                                                    const engine::SlotKey& key) {
+    if (slot_.certificates != "acme" || acme_ == nullptr) return std::nullopt;
+    auto chain = files::read_limited(chain_path(key.id));
+    if (!chain.ok()) return std::nullopt;
+    return acme_->renewal_time(*chain, std::chrono::system_clock::now());
+}
+
+Result<std::string> FileKeyVault::make_csr(const engine::SlotKey& key) const {
+    DK_TRY(std::string key_pem, files::read_limited(key_path(key.id)));
+    DK_TRY(ossl::EvpPkeyPtr pkey, cert::parse_private_key_pem(key_pem, key_path(key.id)));
+    std::vector<std::string> names;
+    for (const auto& ep : slot_.endpoints) {
+        if (std::find(names.begin(), names.end(), ep.host) == names.end()) names.push_back(ep.host);
+    }
+    return cert::make_csr_pem(*pkey, names);
+}
+
+Result<engine::ObtainedCertificate> FileKeyVault::store_chain(const engine::SlotKey& key,
+                                                              const std::string& chain_text,
+                                                              const std::string& source) {
+    DK_TRY_STATUS(ensure_dirs());
+    DK_TRY(std::string chain, check_chain_for_key(chain_text, key, source));
+    DK_TRY_STATUS(files::write_atomic(chain_path(key.id), chain, 0644, files::Overwrite::yes));
+    DK_TRY(cert::Chain parsed, cert::parse_chain_pem(chain, chain_path(key.id)));
+    engine::ObtainedCertificate stored{cert::not_after(*parsed.front()),
+                                       cert::issuer_text(*parsed.front())};
+    log::info("certificate.stored",
+              {{"slot", slot_.name}, {"key", key.id}, {"issuer", stored.issuer}});
+    return stored;
+}
+
+Result<std::vector<TlsaRecord>> FileKeyVault::chain_matches(
+    const std::string& /*slot*/, const engine::SlotKey& key,
+    const std::vector<TlsaRecord>& published) {
+    DK_TRY(std::string text, files::read_limited(chain_path(key.id)));
+    DK_TRY(cert::Chain chain, cert::parse_chain_pem(text, chain_path(key.id)));
+    return cert::chain_matches(cert::borrow(chain), published);
+}
+
+Status FileKeyVault::deploy(const std::string& /*slot*/, const engine::SlotKey& key) {
+    DK_TRY(std::string key_pem, files::read_limited(key_path(key.id)));
+    DK_TRY(std::string chain_text, files::read_limited(chain_path(key.id)));
+    DK_TRY(ossl::EvpPkeyPtr pkey, cert::parse_private_key_pem(key_pem, key_path(key.id)));
+    DK_TRY(cert::Chain chain, cert::parse_chain_pem(chain_text, chain_path(key.id)));
+    DK_TRY_STATUS(cert::check_key_matches(*chain.front(), *pkey, chain_path(key.id)));
+    // Key first: a reload that reads the new chain must find its key.
+    DK_TRY_STATUS(files::write_atomic(slot_.key_file, key_pem, 0600, files::Overwrite::yes));
+    DK_TRY_STATUS(files::write_atomic(slot_.cert_file, chain_text, 0644, files::Overwrite::yes));
+    if (slot_.combined_file) {
+        DK_TRY_STATUS(files::write_atomic(*slot_.combined_file, key_pem + chain_text, 0600,
+                                          files::Overwrite::yes));
+    }
+    for (const auto& argv : slot_.reload) {
+        DK_TRY(process::Completion done,
+               process::run({.argv = argv, .env = {{"DANEKEEPER_SLOT", slot_.name}}}));
+        if (done.exit_code != 0) {
+            return Error::environment("reload " + argv[0] + " exited " +
+                                      std::to_string(done.exit_code) + ": " +
+                                      done.err.substr(0, 200));
+        }
+    }
+    log::info("deploy.done",
+              {{"slot", slot_.name}, {"key", key.id}, {"cert_file", slot_.cert_file}});
+    return {};
+}
+
+Result<engine::SlotKey> FileKeyVault::import_served(TimePoint now) {
+    DK_TRY_STATUS(ensure_dirs());
+    DK_TRY(std::string key_pem, files::read_limited(slot_.key_file));
+    DK_TRY(std::string chain_text, files::read_limited(slot_.cert_file));
+    DK_TRY(ossl::EvpPkeyPtr pkey, cert::parse_private_key_pem(key_pem, slot_.key_file));
+    DK_TRY(cert::Chain chain, cert::parse_chain_pem(chain_text, slot_.cert_file));
+    DK_TRY_STATUS(cert::check_key_matches(*chain.front(), *pkey, slot_.cert_file));
+    DK_TRY(Bytes spki, cert::spki_sha256(*pkey));
+    engine::SlotKey key{key_id(now, spki), spki, now, std::nullopt};
+    DK_TRY(std::string normalised_key, cert::private_key_pem(*pkey));
+    DK_TRY_STATUS(
+        files::write_atomic(key_path(key.id), normalised_key, 0600, files::Overwrite::no));
+    DK_TRY(std::string chain_pem, cert::chain_pem(chain));
+    DK_TRY_STATUS(files::write_atomic(chain_path(key.id), chain_pem, 0644, files::Overwrite::yes));
+    return key;
+}
+
+}  // namespace dk::service

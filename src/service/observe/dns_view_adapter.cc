@@ -1,0 +1,88 @@
+#include "service/observe/dns_view_adapter.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "base/log.h"
+
+namespace dk::service {
+
+bool serial_at_least(std::uint32_t a, std::uint32_t b) {
+    return static_cast<std::int32_t>(a - b) >= 0;
+}
+
+Result<engine::OwnerView> DnsViewAdapter::summarise(const std::string& owner,
+                                                    const std::vector<zone::ServerView>& servers) {
+    const zone::ServerView& primary = servers.front();
+    if (!primary.answered) return Error::environment("primary " + primary.problem);
+    engine::OwnerView view;
+    view.owner = owner;
+    for (const auto& text : primary.rdatas) {
+        auto record = parse_tlsa_rdata(text);
+        if (record.ok()) view.at_primary.push_back(*record);
+    }
+    view.propagated = true;
+    view.validated = true;
+    std::uint32_t ttl_max = 0;
+    for (const auto& s : servers) {
+        const bool same =
+            s.answered && s.rdatas == primary.rdatas && serial_at_least(s.serial, primary.serial);
+        view.propagated = view.propagated && same;
+        view.validated = view.validated && s.validated;
+        ttl_max = std::max({ttl_max, s.ttl, s.rrsig_original_ttl, s.cname_ttl_max});
+        if (s.rdatas.empty()) ttl_max = std::max(ttl_max, s.negative_ttl);
+    }
+    view.ttl_max = Seconds{ttl_max};
+    return view;
+}
+
+Result<std::vector<engine::OwnerView>> DnsViewAdapter::observe(
+    const std::vector<std::string>& owners) {
+    std::vector<engine::OwnerView> out;
+    for (const auto& owner : owners) {
+        const auto servers = view_.observe(owner, clock_.now());
+        for (const auto& s : servers) {
+            if (!s.problem.empty())
+                log::debug("dns.server_problem", {{"owner", owner}, {"problem", s.problem}});
+        }
+        DK_TRY(engine::OwnerView view, summarise(owner, servers));
+        out.push_back(std::move(view));
+    }
+    return out;
+}
+
+Status DnsViewAdapter::await_propagation(const std::vector<std::string>& owners, Seconds deadline) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto until = start + deadline;
+    auto pause = std::chrono::milliseconds(20);
+    std::string lagging;
+    while (true) {
+        lagging.clear();
+        bool everywhere = true;
+        for (const auto& owner : owners) {
+            const auto servers = view_.observe(owner, clock_.now());
+            auto view = summarise(owner, servers);
+            if (view.ok() && view->propagated && view->validated) continue;
+            everywhere = false;
+            for (const auto& s : servers) {
+                if (!s.problem.empty() || s.rdatas != servers.front().rdatas)
+                    lagging += " " + s.server.to_string();
+            }
+        }
+        if (everywhere) {
+            const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - start);
+            log::info("dns.propagated", {{"owners", static_cast<long long>(owners.size())},
+                                         {"ms", static_cast<long long>(took.count())}});
+            return {};
+        }
+        if (std::chrono::steady_clock::now() + pause > until) {
+            return Error::environment("not served everywhere after " +
+                                      std::to_string(deadline.count()) + " s; lagging:" + lagging);
+        }
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 3 / 2, std::chrono::milliseconds(500));
+    }
+}
+
+}  // namespace dk::service

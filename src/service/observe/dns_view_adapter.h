@@ -1,0 +1,28 @@
+// The engine's DnsView on top of zone::TlsaView: every authoritative server, validated.
+#pragma once
+
+#include "base/clock.h"
+#include "engine/ports.h"
+#include "zone/tlsa_view.h"
+
+namespace dk::service {
+
+class DnsViewAdapter final : public engine::DnsView {
+  public:
+    DnsViewAdapter(zone::TlsaView& view, const Clock& clock) : view_(view), clock_(clock) {}
+    Result<std::vector<engine::OwnerView>> observe(const std::vector<std::string>& owners) override;
+    Status await_propagation(const std::vector<std::string>& owners, Seconds deadline) override;
+
+    // One owner as the engine sees it, from what each server said (first = primary).
+    static Result<engine::OwnerView> summarise(const std::string& owner,
+                                               const std::vector<zone::ServerView>& servers);
+
+  private:
+    zone::TlsaView& view_;
+    const Clock& clock_;
+};
+
+// RFC 1982: a is at least b in serial number arithmetic.
+bool serial_at_least(std::uint32_t a, std::uint32_t b);
+
+}  // namespace dk::service

@@ -1,0 +1,61 @@
+#include "service/publish/dns_publisher_adapter.h"
+
+#include <map>
+
+#include "base/log.h"
+
+namespace dk::service {
+namespace {
+
+zone::Rrset observed_rrset(const std::string& owner, const std::vector<TlsaRecord>& records,
+                           std::uint32_t ttl) {
+    zone::Rrset rrset;
+    rrset.owner = owner;
+    rrset.type = LDNS_RR_TYPE_TLSA;
+    rrset.ttl = ttl;
+    for (const auto& r : records) rrset.rdatas.push_back(r.rdata_text());
+    return rrset;
+}
+
+Error error_for(const zone::UpdateResult& result) {
+    switch (result.outcome) {
+        case zone::UpdateOutcome::prerequisite_failed:
+        case zone::UpdateOutcome::refused:
+        case zone::UpdateOutcome::tsig_rejected:
+            return Error::check_failed(result.message);
+        default:
+            return Error::environment(result.message);
+    }
+}
+
+}  // namespace
+
+// One UPDATE for every owner: all prerequisites hold together or nothing changes, and the
+// secondaries see a single serial step (a burst of serials makes IXFR followers lag).
+Result<std::string> DnsPublisherAdapter::publish(const std::vector<engine::TlsaChange>& changes) {
+    std::map<std::string, std::vector<const engine::TlsaChange*>> by_owner;
+    for (const auto& c : changes) by_owner[c.owner].push_back(&c);
+    zone::ZoneChange change;
+    change.zone = zone_;
+    for (const auto& [owner, owner_changes] : by_owner) {
+        change.expected.push_back(observed_rrset(owner, owner_changes.front()->expected, ttl_));
+        for (const auto* c : owner_changes) {
+            change.changes.push_back({c->op == engine::ChangeOp::add ? zone::ChangeAction::add
+                                                                     : zone::ChangeAction::remove,
+                                      owner, LDNS_RR_TYPE_TLSA, ttl_, c->record.rdata_text()});
+        }
+    }
+    DK_TRY(zone::UpdateResult result, publisher_.apply(change));
+    if (result.outcome != zone::UpdateOutcome::applied &&
+        result.outcome != zone::UpdateOutcome::unchanged) {
+        return error_for(result);
+    }
+    log::info("dns.updated", {{"zone", zone_},
+                              {"owners", static_cast<long long>(by_owner.size())},
+                              {"changes", static_cast<long long>(changes.size())},
+                              {"serial", result.serial ? std::to_string(*result.serial) : "?"}});
+    return std::string(zone::to_string(result.outcome)) + " by " + result.rcode + ", serial " +
+           (result.serial ? std::to_string(*result.serial) : "?");
+}
+
+}  // namespace dk::service

@@ -1,0 +1,191 @@
+#include "service/report/audit_observer.h"
+
+#include <algorithm>
+
+#include "base/files.h"
+#include "cert/chain.h"
+#include "cert/chain_matches.h"
+#include "probe/probe.h"
+#include "service/observe/tlsa_lookup.h"
+#include "service/signing/managed_keys.h"
+
+namespace dk::service {
+namespace {
+
+ops::ServerEvidence evidence(const zone::ServerView& v) {
+    return {v.server.to_string(), v.answered,        v.problem, v.serial, v.rdatas, v.ttl,
+            v.validated,          v.rrsig_expiration};
+}
+
+ops::AddressEvidence evidence(const probe::ProbeResult& r) {
+    ops::AddressEvidence a;
+    a.address = r.address;
+    a.tls = !r.tls_version.empty();
+    a.tls_version = r.tls_version;
+    a.cipher = r.cipher;
+    a.forward_secret = r.forward_secret;
+    a.leaf_spki_sha256 = r.leaf_spki_sha256 ? to_hex(*r.leaf_spki_sha256) : "";
+    a.issuer = r.issuer;
+    a.issuer_spki_sha256 = r.issuer_spki_sha256 ? to_hex(*r.issuer_spki_sha256) : "";
+    a.dane_ok = r.dane_ok;
+    a.matched = r.matched ? r.matched->rdata_text() : "";
+    a.problem = r.problem;
+    return a;
+}
+
+ops::OwnerFacts owner_facts(const std::string& owner, const std::vector<zone::ServerView>& views) {
+    ops::OwnerFacts o;
+    o.owner = owner;
+    o.observed = !views.empty();
+    o.validated = o.observed;
+    for (const auto& v : views) {
+        o.validated = o.validated && v.answered && v.validated;
+        o.ttl = std::max(o.ttl, v.ttl);
+        if (v.rrsig_expiration &&
+            (!o.rrsig_expiration || *v.rrsig_expiration < *o.rrsig_expiration))
+            o.rrsig_expiration = v.rrsig_expiration;
+    }
+    if (!views.empty()) {
+        for (const auto& text : views.front().rdatas) {
+            if (auto r = parse_tlsa_rdata(text); r.ok()) o.records.push_back(*r);
+        }
+    }
+    return o;
+}
+
+// What the served chain (cert_file) says: ACME-like lifetime, which records it matches.
+void add_chain_facts(const config::SlotConfig& slot, ops::SlotFacts& facts) {
+    auto pem = files::read_limited(slot.cert_file);
+    if (!pem.ok()) return;
+    auto chain = cert::parse_chain_pem(*pem, slot.cert_file);
+    if (!chain.ok() || chain->empty()) return;
+    facts.chain_known = true;
+    const X509& leaf = *chain->front();
+    facts.short_lived_certificate =
+        cert::not_after(leaf) - cert::not_before(leaf) <= std::chrono::hours(24 * 100);
+    std::vector<TlsaRecord> all;
+    for (const auto& o : facts.owners) all.insert(all.end(), o.records.begin(), o.records.end());
+    facts.matched_by_chain = cert::chain_matches(cert::borrow(*chain), all);
+}
+
+std::vector<std::string> anchor_ds(const config::Config& config) {
+    std::vector<std::string> out;
+    if (!config.trust_anchor_file) return out;
+    auto text = files::read_limited(*config.trust_anchor_file);
+    if (!text.ok()) return out;
+    auto rrs = zone::parse_trust_anchors(*text, *config.trust_anchor_file);
+    if (!rrs.ok()) return out;
+    for (std::size_t i = 0; i < ldns_rr_list_rr_count(rrs->get()); ++i) {
+        const ldns_rr* rr = ldns_rr_list_rr(rrs->get(), i);
+        if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DS) continue;
+        ldns::CStringPtr line(ldns_rr2str(rr));
+        if (!line) continue;
+        std::string s(line.get());
+        while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+        std::replace(s.begin(), s.end(), '\t', ' ');
+        out.push_back(s);
+    }
+    return out;
+}
+
+// Each zone's MX hosts and whether a validated TLSA RRset stands at _25._tcp.HOST.
+std::vector<ops::MxFacts> mx_facts(const config::Config& config,
+                                   std::vector<ops::Finding>& problems) {
+    std::vector<ops::MxFacts> out;
+    if (!config.resolver) {
+        problems.push_back({"mx-not-checked", ops::Severity::warning, config.source,
+                            "no [dns] resolver: the zones' MX hosts were not checked"});
+        return out;
+    }
+    for (const auto& z : config.zones) {
+        auto reply = ask_resolver(*config.resolver, z.name, LDNS_RR_TYPE_MX);
+        if (!reply.ok()) {
+            problems.push_back(
+                {"mx-not-checked", ops::Severity::error, z.name, reply.error().message});
+            continue;
+        }
+        const ldns_rr_list* answer = ldns_pkt_answer(reply->get());
+        for (std::size_t i = 0; i < ldns_rr_list_rr_count(answer); ++i) {
+            const ldns_rr* rr = ldns_rr_list_rr(answer, i);
+            if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_MX || ldns_rr_rd_count(rr) != 2) continue;
+            ldns::CStringPtr host_text(ldns_rdf2str(ldns_rr_rdf(rr, 1)));
+            if (!host_text || std::string(host_text.get()) == ".") continue;
+            std::string host(host_text.get());
+            if (host.back() == '.') host.pop_back();
+            auto tlsa = ask_resolver(*config.resolver, tlsa_owner(host, 25), LDNS_RR_TYPE_TLSA);
+            const bool has =
+                tlsa.ok() && ldns_pkt_ad(tlsa->get()) && !tlsa_records_in(**tlsa).empty();
+            out.push_back({z.name, host, has});
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<ops::SlotFacts> offline_slot_facts(const config::Config& config,
+                                               engine::StateStore* states) {
+    std::vector<ops::SlotFacts> out;
+    for (const auto& slot : config.slots) {
+        ops::SlotFacts f;
+        f.slot = slot.name;
+        if (const auto* z = config.zone(slot.zone)) f.tlsa_ttl = z->tlsa_ttl;
+        f.renew_before_days = slot.renew_before_days;
+        f.rollover_every_days = slot.rollover_every_days;
+        f.margin_seconds = slot.margin_seconds;
+        if (states != nullptr) {
+            auto state = states->load(slot.name);
+            if (state.ok() && *state && (*state)->current)
+                f.current_key_created = (*state)->current->created_at;
+        }
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
+Result<AuditObservations> observe_for_audit(Runtime& rt, TimePoint now) {
+    AuditObservations obs;
+    obs.policy.trust_anchor_ds = anchor_ds(rt.config);
+    // The managed KSKs whose DS the parent serves anchor validation too (as the engine's does).
+    if (rt.config.trust_anchor_file) {
+        for (const auto& z : rt.config.zones) {
+            for (auto& ds : vouched_ksk_ds(rt.store, z))
+                obs.policy.trust_anchor_ds.push_back(ds +
+                                                     " (managed KSK, DS at every parent server)");
+        }
+    }
+    obs.policy.certified_ca_spki_sha256 = {rt.config.audit.certified_ca_spki_sha256.begin(),
+                                           rt.config.audit.certified_ca_spki_sha256.end()};
+    obs.slots = offline_slot_facts(rt.config, &rt.states);
+    std::vector<probe::ProbeRequest> requests;
+    std::vector<std::size_t> endpoint_of;  // request index -> obs.endpoints index
+    for (std::size_t s = 0; s < rt.config.slots.size(); ++s) {
+        const auto& slot = rt.config.slots[s];
+        DK_TRY(auto wired, SlotRuntime::build(rt, slot));
+        for (const auto& ep : slot.endpoints) {
+            const std::string owner = tlsa_owner(ep.host, ep.port);
+            const auto views = wired->view().observe(owner, now);
+            const auto facts = owner_facts(owner, views);
+            const bool seen = std::any_of(obs.slots[s].owners.begin(), obs.slots[s].owners.end(),
+                                          [&](const auto& o) { return o.owner == owner; });
+            if (!seen) obs.slots[s].owners.push_back(facts);
+            ops::EndpointEvidence e{ep.to_string(), owner, {}, "", {}};
+            for (const auto& v : views) e.servers.push_back(evidence(v));
+            auto addresses = wired->addresses().addresses(ep.host);
+            if (!addresses.ok()) e.address_problem = addresses.error().message;
+            for (const auto& a : addresses.ok() ? *addresses : std::vector<std::string>{}) {
+                requests.push_back({ep, a, facts.records});
+                endpoint_of.push_back(obs.endpoints.size());
+            }
+            obs.endpoints.push_back(std::move(e));
+        }
+        add_chain_facts(slot, obs.slots[s]);
+    }
+    const auto results = probe::probe_all(requests, probe::ProbeOptions{});
+    for (std::size_t i = 0; i < results.size(); ++i)
+        obs.endpoints[endpoint_of[i]].addresses.push_back(evidence(results[i]));
+    obs.mx = mx_facts(rt.config, obs.problems);
+    return obs;
+}
+
+}  // namespace dk::service

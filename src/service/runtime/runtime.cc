@@ -1,0 +1,94 @@
+#include "service/runtime/runtime.h"
+
+#include <algorithm>
+
+#include "service/signing/managed_keys.h"
+#include "service/signing/signed_file_publisher.h"
+
+namespace dk::service {
+
+engine::SlotPolicy policy_for(const config::SlotConfig& slot) {
+    engine::SlotPolicy p;
+    p.margin = Seconds{slot.margin_seconds};
+    p.renew_before = Seconds{static_cast<long long>(slot.renew_before_days) * 86400};
+    p.rollover_every = Seconds{static_cast<long long>(slot.rollover_every_days) * 86400};
+    p.certificates_delivered = slot.certificates == "hook";
+    return p;
+}
+
+Result<std::unique_ptr<Runtime>> open_runtime(const std::optional<std::string>& config_path,
+                                              Locking locking) {
+    DK_TRY(config::Config config,
+           config::load_config(config_path.value_or(config::default_config_path)));
+    DK_TRY_STATUS(config::check_files(config));
+    std::optional<db::StateLock> lock;
+    if (locking == Locking::exclusive) {
+        DK_TRY(db::StateLock held, db::StateLock::acquire(config.state_dir));
+        lock.emplace(std::move(held));
+    }
+    DK_TRY(db::Store store, db::Store::open(config.state_dir + "/state.db"));
+    return std::make_unique<Runtime>(std::move(config), std::move(lock), std::move(store));
+}
+
+SlotRuntime::SlotRuntime(Runtime& runtime, const config::SlotConfig& slot)
+    : runtime_(runtime), vault_(runtime.config.state_dir, slot) {
+    setup_.slot = slot.name;
+    setup_.endpoints = slot.endpoints;
+    setup_.policy = policy_for(slot);
+}
+
+Result<std::unique_ptr<SlotRuntime>> SlotRuntime::build(Runtime& runtime,
+                                                        const config::SlotConfig& slot) {
+    const config::ZoneConfig* zone = runtime.config.zone(slot.zone);
+    if (zone == nullptr)
+        return Error::bad_input("slot " + slot.name + ": no [[zone]] for " + slot.zone);
+    std::unique_ptr<SlotRuntime> r(new SlotRuntime(runtime, slot));
+    if (zone->signed_file) {
+        DK_TRY(r->publisher_adapter_,
+               SignedFilePublisher::create(runtime.config, *zone, runtime.clock));
+    } else {
+        DK_TRY(zone::TsigKey key, zone::load_tsig_key(zone->tsig_key_file, zone->tsig_key_name));
+        r->publisher_ =
+            std::make_unique<zone::Rfc2136Publisher>(zone::Rfc2136Options{zone->primary, key});
+        r->publisher_adapter_ =
+            std::make_unique<DnsPublisherAdapter>(*r->publisher_, zone->name, zone->tlsa_ttl);
+    }
+    zone::TlsaViewOptions view;
+    view.zone = zone->name;
+    view.trust_anchor_file = runtime.config.trust_anchor_file;
+    view.vouched_ds = vouched_ksk_ds(runtime.store, *zone);
+    if (zone->authoritative.empty()) {
+        DK_TRY(view.servers,
+               zone::discover_authoritative(zone->primary, zone->name, view.transport));
+    } else {
+        view.servers = zone->authoritative;
+        const bool has_primary =
+            std::any_of(view.servers.begin(), view.servers.end(), [&](const HostPort& s) {
+                return s.host == zone->primary.host && s.port == zone->primary.port;
+            });
+        if (!has_primary) view.servers.insert(view.servers.begin(), zone->primary);
+    }
+    // The primary first: its RRset is the one prerequisites are built from.
+    std::stable_partition(view.servers.begin(), view.servers.end(), [&](const HostPort& s) {
+        return s.host == zone->primary.host && s.port == zone->primary.port;
+    });
+    if (slot.certificates == "acme" && runtime.config.acme) {
+        r->acme_ = std::make_unique<AcmeIssuer>(*runtime.config.acme, runtime.config.state_dir,
+                                                *r->publisher_, zone->name, view.servers,
+                                                std::min<std::uint32_t>(zone->tlsa_ttl, 300));
+        r->vault_.use_acme(r->acme_.get());
+    }
+    DK_TRY(zone::TlsaView tlsa_view, zone::TlsaView::create(view));
+    r->view_ = std::make_unique<zone::TlsaView>(std::move(tlsa_view));
+    r->dns_ = std::make_unique<DnsViewAdapter>(*r->view_, runtime.clock);
+    r->book_ = std::make_unique<AddressBook>(slot.addresses, runtime.config.resolver);
+    r->prober_ = std::make_unique<ProberAdapter>(*r->book_, probe::ProbeOptions{});
+    return r;
+}
+
+engine::Ports SlotRuntime::ports() {
+    return engine::Ports{*dns_,  *publisher_adapter_, *prober_,
+                         vault_, runtime_.states,     runtime_.clock};
+}
+
+}  // namespace dk::service

@@ -1,0 +1,70 @@
+// Wires the concrete pieces for the engine: configuration, the state lock and store, and per
+// slot the DNS publisher and view, the prober and the key vault.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "base/clock.h"
+#include "config/config.h"
+#include "db/state_lock.h"
+#include "db/store.h"
+#include "engine/runner.h"
+#include "service/issuance/acme_issuer.h"
+#include "service/keys/file_key_vault.h"
+#include "service/observe/dns_view_adapter.h"
+#include "service/observe/prober_adapter.h"
+#include "service/publish/dns_publisher_adapter.h"
+#include "service/state/sql_state_store.h"
+#include "zone/publisher.h"
+#include "zone/tlsa_view.h"
+
+namespace dk::service {
+
+struct Runtime {
+    config::Config config;
+    SystemClock clock;
+    std::optional<db::StateLock> lock;  // held by the verbs that act (run, daemon, adopt)
+    db::Store store;
+    SqlStateStore states;
+
+    Runtime(config::Config c, std::optional<db::StateLock> l, db::Store s)
+        : config(std::move(c)), lock(std::move(l)), store(std::move(s)), states(store, clock) {}
+};
+
+enum class Locking { exclusive, read_only };
+
+// Loads and checks the configuration, takes the state lock (unless read_only), opens the store.
+Result<std::unique_ptr<Runtime>> open_runtime(const std::optional<std::string>& config_path,
+                                              Locking locking = Locking::exclusive);
+
+class SlotRuntime {
+  public:
+    static Result<std::unique_ptr<SlotRuntime>> build(Runtime& runtime,
+                                                      const config::SlotConfig& slot);
+    engine::Ports ports();
+    const engine::SlotSetup& setup() const { return setup_; }
+    FileKeyVault& vault() { return vault_; }
+    DnsViewAdapter& dns() { return *dns_; }
+    ProberAdapter& prober() { return *prober_; }
+    zone::TlsaView& view() { return *view_; }
+    AddressBook& addresses() { return *book_; }
+
+  private:
+    SlotRuntime(Runtime& runtime, const config::SlotConfig& slot);
+    Runtime& runtime_;
+    engine::SlotSetup setup_;
+    FileKeyVault vault_;
+    std::unique_ptr<zone::Rfc2136Publisher> publisher_;
+    std::unique_ptr<engine::DnsPublisher> publisher_adapter_;  // RFC 2136 or signed-file
+    std::unique_ptr<zone::TlsaView> view_;
+    std::unique_ptr<DnsViewAdapter> dns_;
+    std::unique_ptr<AddressBook> book_;
+    std::unique_ptr<ProberAdapter> prober_;
+    std::unique_ptr<AcmeIssuer> acme_;
+};
+
+engine::SlotPolicy policy_for(const config::SlotConfig& slot);
+
+}  // namespace dk::service

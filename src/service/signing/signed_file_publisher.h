@@ -1,0 +1,48 @@
+// The engine's DnsPublisher for publisher = "signed-file": TLSA changes become our records in
+// the state directory, the zone file is signed with them and written where the name server loads
+// it, and the server reloads (zone/sign). The rest of the engine sees no difference to RFC 2136:
+// the same guarded changes, answered with the new serial.
+#pragma once
+
+#include <memory>
+
+#include "base/clock.h"
+#include "config/config.h"
+#include "engine/ports.h"
+#include "service/publish/dns_publisher_adapter.h"
+#include "service/signing/managed_keys.h"
+#include "zone/sign/file_publisher.h"
+
+namespace dk::service {
+
+class SignedFilePublisher final : public engine::DnsPublisher {
+  public:
+    // Loads the zone's DNSSEC keys: with keys_dir, the BIND files there (with none there yet, it
+    // makes a combined signing key, flags 257, and logs its DS); without, the keys danekeeper
+    // manages and rolls (service/signing/managed_keys.h) as last committed.
+    static Result<std::unique_ptr<SignedFilePublisher>> create(const config::Config& config,
+                                                               const config::ZoneConfig& zone,
+                                                               const Clock& clock);
+
+    Result<std::string> publish(const std::vector<engine::TlsaChange>& changes) override {
+        return adapter_.publish(changes);
+    }
+    zone::sign::FilePublisher& files() { return *files_; }
+
+  private:
+    SignedFilePublisher(std::unique_ptr<zone::sign::FilePublisher> files, std::string zone,
+                        std::uint32_t ttl)
+        : files_(std::move(files)), adapter_(*files_, std::move(zone), ttl) {}
+    std::unique_ptr<zone::sign::FilePublisher> files_;
+    DnsPublisherAdapter adapter_;
+};
+
+// Signs the zone now with the keys a DNSSEC key step chose (managed keys); the serial written.
+Result<std::uint32_t> sign_zone_with(const config::Config& config, const config::ZoneConfig& zone,
+                                     const Clock& clock, const SigningInput& keys);
+
+// Signs again every signed-file zone whose signatures are due or whose unsigned file changed
+// (the daemon's refresh pass); problems are logged, not fatal.
+void refresh_signed_zones(const config::Config& config, const Clock& clock);
+
+}  // namespace dk::service

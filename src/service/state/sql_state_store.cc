@@ -1,0 +1,24 @@
+#include "service/state/sql_state_store.h"
+
+#include "engine/state_json.h"
+
+namespace dk::service {
+
+Result<std::optional<engine::SlotState>> SqlStateStore::load(const std::string& slot) {
+    DK_TRY(auto text, store_.slot_state(slot));
+    if (!text) return std::optional<engine::SlotState>{};
+    DK_TRY(engine::SlotState state, engine::slot_state_from_json(*text));
+    return std::optional<engine::SlotState>{std::move(state)};
+}
+
+Status SqlStateStore::save(const engine::SlotState& state, const std::string& event_kind,
+                           const std::string& details) {
+    return store_.save_slot(state.slot, engine::to_json(state), clock_.now(), event_kind, details);
+}
+
+Status SqlStateStore::record_event(const std::string& slot, const std::string& event_kind,
+                                   const std::string& details) {
+    return store_.append_event(clock_.now(), slot, event_kind, details);
+}
+
+}  // namespace dk::service
