@@ -16,9 +16,21 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 say "Installing what is missing"
 tests/install-deps.sh
 
-say "Building (release)"
+say "Building (release; a few minutes on 2 cores)"
 cmake --preset release >/dev/null
-cmake --build build/release -j "$(nproc)" >/dev/null
+# Ninja's "[n/N]" lines become a progress line every tenth; compiler errors are shown whole.
+cmake --build build/release -j "$(nproc)" 2>&1 | awk '
+    /^\[[0-9]+\/[0-9]+\]/ {
+        split(substr($1, 2, length($1) - 2), part, "/")
+        percent = int(100 * part[1] / part[2])
+        if (percent >= shown + 10 || part[1] == part[2]) {
+            shown = percent - percent % 10
+            printf "  building: %3d%% (%d of %d steps)\n", percent, part[1], part[2]
+            fflush()
+        }
+        next
+    }
+    /error|FAILED|Error/ { print; fflush() }'
 dk_bin=$repo/build/release/src/cli/danekeeper
 "$dk_bin" --version
 

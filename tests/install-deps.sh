@@ -24,7 +24,7 @@ if [[ $(id -u) -ne 0 ]]; then
     echo "install-deps: missing packages (${missing[*]}); run as root or install them" >&2
     exit 3
 fi
-echo "install-deps: installing ${missing[*]}"
+echo "install-deps: installing ${#missing[@]} packages (a few minutes on a fresh machine): ${missing[*]}"
 # Postfix asks what kind of mail system this is; the testbed runs its own instances.
 echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 # The packaged daemons must not start system-wide: the testbed runs its own on loopback.
