@@ -2,8 +2,9 @@
 # Prometheus metrics on the testbed: `run --once --metrics-file` writes the textfile-collector
 # file, and the daemon serves the same families on its [metrics] listen address (loopback), which
 # this test scrapes; then one MX serves a key its TLSA does not match and the daemon's next run
-# shows the endpoint at 0; a reload moves the listener to a new address. SIGTERM stops the
-# daemon.
+# shows the endpoint at 0; a reload moves the listener to a new address. A reload to another
+# state_dir, or to files that fail start-up's checks, is refused and the running configuration
+# kept. SIGTERM stops the daemon.
 # Usage: metrics_test.sh ENV_FILE DANEKEEPER_BIN
 set -uo pipefail
 env_file=$1 dk_bin=$2
@@ -92,6 +93,36 @@ curl -s --max-time 2 "http://$moved/metrics" | grep -q '^danekeeper_last_run_res
 curl -s --max-time 1 "http://$listen/metrics" >/dev/null
 expect "and the old one is closed" 7 $?
 listen=$moved
+
+# 5. A reload is refused when it would move state_dir (the daemon holds the old lock and database)
+# or when its files fail the checks start-up makes; the daemon keeps its configuration (here: its
+# listen address, edited in the same change) and runs on.
+wait_for_log() {
+    for _ in $(seq 1 100); do
+        grep -q "$1" "$work/daemon.log" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+cp "$work/dk.toml" "$work/dk.toml.good"
+unused="$TB_NET.9.1:9466"
+sed -i -e "s|^state_dir = .*|state_dir = \"$work/elsewhere\"|" -e "s/^listen = .*/listen = \"$unused\"/" "$work/dk.toml"
+kill -HUP "$daemon_pid"
+wait_for_log "event=daemon.reload_refused .*state_dir changed" &&
+    ok "a new state_dir: the reload is refused" || { bad "no refusal"; tail -n 5 "$work/daemon.log"; }
+[[ ! -e $work/elsewhere ]] && ok "nothing is made in the new state_dir" || bad "new state_dir touched"
+scrape /metrics | grep -q '^danekeeper_last_run_result' && ok "the old listener serves on" || bad "old listener gone"
+curl -s --max-time 1 "http://$unused/metrics" >/dev/null
+expect "the refused configuration's listener never opens" 7 $?
+cp "$work/dk.toml.good" "$work/dk.toml"
+sed -i -e "s|^tsig_key_file = .*|tsig_key_file = \"$work/missing.key\"|" -e "s/^listen = .*/listen = \"$unused\"/" "$work/dk.toml"
+kill -HUP "$daemon_pid"
+wait_for_log "event=daemon.reload_failed .*tsig_key_file" &&
+    ok "a missing TSIG key file: the reload fails as start-up would" || { bad "bad file accepted"; tail -n 5 "$work/daemon.log"; }
+curl -s --max-time 1 "http://$unused/metrics" >/dev/null
+expect "and its listener never opens" 7 $?
+cp "$work/dk.toml.good" "$work/dk.toml"
+kill -0 "$daemon_pid" && ok "the daemon runs on" || bad "the daemon stopped"
 
 kill -TERM "$daemon_pid"
 wait "$daemon_pid"
