@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "base/log.h"
 #include "service/signing/dnssec_key_rows.h"
 #include "service/signing/signed_file_publisher.h"
 #include "zone/dnssec_keys/ds.h"
