@@ -2,7 +2,7 @@
 // authoritative servers (each with its own lag), a parent whose CDS scanner copies our CDS into
 // its DS RRset, the parent's servers (each with its own lag), and faults. Time is fake. It is the
 // loop's clock, observer, signer and key maker (zone/dnssec_keys/ports.h); MemoryKeyStore is its
-// key-state store.
+// key-state store (key_run.h).
 //
 // check_validation() is the property every test asserts at every tick: whatever a validating
 // resolver may hold in its cache right now (any DS RRset served by any parent server within the
