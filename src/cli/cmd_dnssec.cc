@@ -1,16 +1,13 @@
 // danekeeper dnssec status|rollover|ds ZONE: the DNSSEC keys danekeeper manages for a signed-file
 // zone (zone/dnssec_keys): what each key is doing, what comes next and when, asking for a ZSK or
 // KSK rollover, and the DS records to hand to the parent.
-#include <sys/stat.h>
-
 #include <cctype>
 #include <cstdio>
 #include <cxxopts.hpp>
 #include <nlohmann/json.hpp>
 
-#include "base/files.h"
 #include "cli/handlers.h"
-#include "service/daemon/slot_runs.h"
+#include "service/daemon/requests.h"
 #include "service/runtime/runtime.h"
 #include "service/signing/managed_keys.h"
 #include "zone/dnssec_keys/ds.h"
@@ -126,13 +123,8 @@ int print_ds(const service::ManagedKeys& keys, const DnssecArgs& args) {
 }
 
 int request(const service::Runtime& rt, const DnssecArgs& args) {
-    const std::string dir = rt.config.state_dir + "/requests";
-    ::mkdir(dir.c_str(), 0700);
-    if (auto s = files::write_atomic(service::dnssec_request_path(rt.config, args.zone, *args.role),
-                                     "planned\n", 0600, files::Overwrite::yes);
-        !s.ok())
+    if (auto s = service::request_dnssec_rollover(rt.config, args.zone, *args.role); !s.ok())
         return fail(s.error());
-    service::wake_running_daemon(rt.config.state_dir);
     std::printf(
         "%s rollover of zone %s requested; the engine (danekeeper run, or the daemon) "
         "carries it out step by step\n",

@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "cli/handlers.h"
 #include "cli/step_printer.h"
+#include "service/daemon/requests.h"
 #include "service/daemon/slot_runs.h"
 #include "service/keys/delivery.h"
 #include "service/runtime/runtime.h"

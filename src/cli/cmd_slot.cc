@@ -18,6 +18,7 @@
 #include "engine/safety.h"
 #include "engine/state_json.h"
 #include "ops/status_report.h"
+#include "service/daemon/requests.h"
 #include "service/daemon/slot_runs.h"
 #include "service/runtime/runtime.h"
 
@@ -199,16 +200,9 @@ int run_rollover(const Invocation& inv) {
                         args->emergency ? "n emergency" : "", slot->name.c_str());
             return 0;
         }
-        // A request file, not a state write: the running engine owns the state and applies it.
-        const std::string dir = (*rt)->config.state_dir + "/requests";
-        ::mkdir(dir.c_str(), 0700);
-        if (auto s = files::write_atomic(service::request_path((*rt)->config, slot->name),
-                                         args->emergency ? "emergency\n" : "planned\n", 0600,
-                                         files::Overwrite::yes);
-            !s.ok()) {
+        if (auto s = service::request_slot_rollover((*rt)->config, slot->name, args->emergency);
+            !s.ok())
             return fail(s.error());
-        }
-        service::wake_running_daemon((*rt)->config.state_dir);
         std::printf(
             "rollover of slot %s requested; the engine (danekeeper run, or the daemon) carries it "
             "out safely\n",

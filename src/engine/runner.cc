@@ -63,6 +63,18 @@ Result<Outcome> execute(const SlotSetup& setup, Ports& ports, const Action& acti
     }
 }
 
+// The run stops at a wait or an alert: an alert is logged and counts as a failed verification,
+// a wait after alerts clears the count. Both go through the transitions, like every other step.
+Status record_stop(const SlotSetup& setup, Ports& ports, const Action& action, RunReport& report) {
+    const bool alert = action.kind == ActionKind::alert;
+    if (alert) log::warn("engine.alert", {{"slot", setup.slot}, {"reason", action.reason}});
+    SlotState next_state = apply_outcome(report.state, action, Outcome{});
+    if (next_state == report.state) return {};
+    DK_TRY_STATUS(ports.store.save(next_state, alert ? "alert" : "alerts_cleared", action.reason));
+    report.state = std::move(next_state);
+    return {};
+}
+
 }  // namespace
 
 std::vector<std::string> tlsa_owners(const std::vector<Endpoint>& endpoints) {
@@ -109,10 +121,7 @@ Result<RunReport> run_slot(const SlotSetup& setup, Ports& ports, RunMode mode,
         if (listener) listener(action, report.state);
         if (action.kind == ActionKind::wait || action.kind == ActionKind::alert ||
             mode == RunMode::dry_run) {
-            if (action.kind == ActionKind::alert && mode == RunMode::apply) {
-                log::warn("engine.alert", {{"slot", setup.slot}, {"reason", action.reason}});
-                DK_TRY_STATUS(ports.store.record_event(setup.slot, "alert", action.reason));
-            }
+            if (mode == RunMode::apply) DK_TRY_STATUS(record_stop(setup, ports, action, report));
             report.final_action = std::move(action);
             return report;
         }

@@ -73,8 +73,15 @@ SlotState apply_outcome(SlotState s, const Action& action, const Outcome& outcom
             ++s.failed_verifications;
             break;
         case ActionKind::wait:
+            s.failed_verifications = 0;
             break;
     }
+    return s;
+}
+
+SlotState start_rollover(SlotState s, bool emergency) {
+    s.phase = Phase::rolling;
+    s.emergency = s.emergency || emergency;
     return s;
 }
 

@@ -16,7 +16,13 @@ struct Outcome {
 };
 
 // The state after `action` succeeded with `outcome`. Actions that only change the world
-// (publish, wait, alert) leave the state as it is, except that re-publishing next resets t1.
+// (publish) leave the state as it is, except that re-publishing next resets t1. An alert counts
+// a failed verification; a wait (every check passed) clears the count.
 SlotState apply_outcome(SlotState state, const Action& action, const Outcome& outcome);
+
+// The operator asks for a rollover (`rollover start`, `--emergency`): the slot rolls to its next
+// key as soon as that is safe; an emergency one whatever the key's age. A request never takes
+// back an emergency already under way.
+SlotState start_rollover(SlotState state, bool emergency);
 
 }  // namespace dk::engine

@@ -10,7 +10,7 @@
 #include <cstring>
 
 #include "base/files.h"
-#include "zone/dnssec_keys/planner.h"
+#include "zone/dnssec_keys/transitions.h"
 #include "zone/sign/key_files.h"
 
 namespace dk::zone::dnssec_keys {

@@ -3,11 +3,8 @@
 // ZSKs roll by pre-publication (RFC 6781 4.1.1.1), KSKs by double-DS (RFC 6781 4.1.2) with the
 // DS driven through CDS/CDNSKEY (RFC 7344, RFC 8078), timed as in RFC 7583 (timings.h).
 //
-// The shell's loop: observe; plan = plan_keys(...). If plan.generate: make that key, add its
-// record, plan again. If plan.sign: sign the zone with plan.selection and, once the signed zone
-// is written and the servers told, persist commit_signed(plan.next, serial); if that fails,
-// persist plan.observed (the old keys stay as they are). Otherwise persist plan.next when it
-// differs. A crash anywhere resumes from what is stored and what is seen.
+// The shell's loop around it is runner.h; how the stored keys move after each effect is
+// transitions.h.
 #pragma once
 
 #include <cstdint>
@@ -65,18 +62,6 @@ ZoneKeys record_observations(ZoneKeys keys, const KeyObservations& obs,
 
 Plan plan_keys(const ZoneKeys& stored, const KeyPolicy& policy, const ZoneTtls& ttls,
                const KeyObservations& obs);
-
-// Pure: the keys after the zone signed with a plan's selection was written with `serial`: every
-// key whose state changed in that step remembers the serial its state first appeared in.
-ZoneKeys commit_signed(ZoneKeys next, std::uint32_t serial);
-
-// A new key record as the key store made it (state generated).
-KeyRecord new_key_record(std::uint16_t tag, std::uint8_t algorithm, Role role,
-                         std::string dnskey_rdata, TimePoint now);
-
-// The operator asks to replace the active key of `role` (persisted; the planner acts on it).
-// False when the zone has no active key of that role.
-bool request_rollover(ZoneKeys& keys, Role role);
 
 // Pure: the observation shows k's DS (any digest type) at every parent server, all answering.
 bool ds_at_every_parent_server(const KeyRecord& k, const KeyObservations& obs,

@@ -1,5 +1,5 @@
-// The pure helpers around the planner: what a key state puts into the zone, what observations
-// prove, and what a successful signing commits.
+// The pure helpers around the planner: what a key state puts into the zone and what observations
+// prove.
 #include <algorithm>
 #include <cstddef>
 
@@ -75,37 +75,6 @@ ZoneKeys record_observations(ZoneKeys keys, const KeyObservations& obs, const st
         record_ds(k, obs, owner);
     }
     return keys;
-}
-
-ZoneKeys commit_signed(ZoneKeys next, std::uint32_t serial) {
-    for (auto& k : next.keys) {
-        if (k.state != KeyState::generated && !k.state_serial) k.state_serial = serial;
-    }
-    return next;
-}
-
-KeyRecord new_key_record(std::uint16_t tag, std::uint8_t algorithm, Role role,
-                         std::string dnskey_rdata, TimePoint now) {
-    KeyRecord k;
-    k.tag = tag;
-    k.algorithm = algorithm;
-    k.role = role;
-    k.state = KeyState::generated;
-    k.dnskey_rdata = std::move(dnskey_rdata);
-    k.created = now;
-    k.state_since = now;
-    return k;
-}
-
-bool request_rollover(ZoneKeys& keys, Role role) {
-    bool found = false;
-    for (auto& k : keys.keys) {
-        if (k.role == role && k.state == KeyState::active) {
-            k.roll_requested = true;
-            found = true;
-        }
-    }
-    return found;
 }
 
 }  // namespace dk::zone::dnssec_keys

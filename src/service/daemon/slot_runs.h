@@ -5,14 +5,10 @@
 #pragma once
 
 #include <functional>
-#include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "base/endpoint.h"
 #include "engine/runner.h"
-#include "service/metrics/metrics_server.h"
 #include "service/report/metrics_collector.h"
 #include "service/runtime/runtime.h"
 
@@ -31,16 +27,5 @@ struct SlotRunHooks {
 int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMode mode,
               const SlotRunHooks& hooks, TimePoint* wake,
               std::vector<PlannedStep>* planned = nullptr);
-
-// An operator's request (rollover start) waits in STATE_DIR/requests/SLOT until the engine runs.
-std::string request_path(const config::Config& config, const std::string& slot);
-
-// When a danekeeper daemon holds the state lock, sends it SIGHUP so it looks at once; returns
-// its pid, or 0 when none runs.
-long wake_running_daemon(const std::string& state_dir);
-
-// After a reload the metrics listener follows `[metrics] listen`.
-std::unique_ptr<MetricsServer> reload_metrics_listener(std::unique_ptr<MetricsServer> current,
-                                                       const std::optional<HostPort>& listen);
 
 }  // namespace dk::service

@@ -1,14 +1,13 @@
 #include "service/signing/managed_keys.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 
-#include "base/log.h"
 #include "service/signing/dnssec_key_rows.h"
 #include "service/signing/signed_file_publisher.h"
 #include "zone/dnssec_keys/ds.h"
+#include "zone/dnssec_keys/runner.h"
 #include "zone/dnssec_keys/server_views.h"
+#include "zone/dnssec_keys/transitions.h"
 #include "zone/sign/wire.h"
 #include "zone/sign/zone_reader.h"
 
@@ -17,12 +16,6 @@ namespace {
 
 namespace dks = zone::dnssec_keys;
 namespace sign = zone::sign;
-
-std::string joined(const std::vector<std::string>& lines) {
-    std::string out;
-    for (const auto& l : lines) out += (out.empty() ? "" : "; ") + l;
-    return out;
-}
 
 const dks::KeyRecord* find_key(const dks::ZoneKeys& keys, const dks::KeyRef& ref) {
     for (const auto& k : keys.keys) {
@@ -35,6 +28,62 @@ const dks::KeyRecord* find_key(const dks::ZoneKeys& keys, const dks::KeyRef& ref
 std::uint32_t soa_minimum(const std::string& rdata) {
     return rdata.size() >= 4 ? sign::get32(rdata, rdata.size() - 4) : 0;
 }
+
+// Every authoritative server of the zone, and every configured parent server, asked directly.
+class ZoneServersObserver final : public dks::KeyObserver {
+  public:
+    explicit ZoneServersObserver(const config::ZoneConfig& zone) : zone_(zone) {}
+    dks::KeyObservations observe(TimePoint now) override {
+        dks::KeyObservations obs;
+        obs.now = now;
+        const zone::TransportOptions transport;
+        obs.servers = dks::observe_dnskeys(zone_.authoritative, zone_.name, transport);
+        const auto& parents = zone_.signed_file->keys.parent_servers;
+        obs.parent_observed = !parents.empty();
+        if (obs.parent_observed)
+            obs.parent = dks::observe_parent_ds(parents, zone_.name, transport);
+        return obs;
+    }
+
+  private:
+    const config::ZoneConfig& zone_;
+};
+
+// New keys as BIND key files in the zone's key directory.
+class KeyFileMaker final : public dks::KeyMaker {
+  public:
+    explicit KeyFileMaker(const dks::KeyStore& store) : store_(store) {}
+    Result<dks::MadeKey> generate(dks::Role role, std::uint8_t algorithm,
+                                  const std::vector<dks::KeyRecord>& taken,
+                                  TimePoint now) override {
+        DK_TRY(dks::KeyRecord made,
+               store_.generate(static_cast<sign::Algorithm>(algorithm), role, taken, now));
+        std::string file = store_.base_path(made) + ".key";
+        return dks::MadeKey{std::move(made), std::move(file)};
+    }
+
+  private:
+    const dks::KeyStore& store_;
+};
+
+// Signs the signed-file zone with the selected keys, writes it and reloads the servers.
+class SignedFileSigner final : public dks::ZoneSigner {
+  public:
+    SignedFileSigner(const ManagedKeys& keys, const config::Config& config,
+                     const config::ZoneConfig& zone, const Clock& clock)
+        : keys_(keys), config_(config), zone_(zone), clock_(clock) {}
+    Result<std::uint32_t> sign(const dks::ZoneKeys& keys,
+                               const dks::KeySelection& selection) override {
+        DK_TRY(const SigningInput input, keys_.signing_input(keys, selection));
+        return sign_zone_with(config_, zone_, clock_, input);
+    }
+
+  private:
+    const ManagedKeys& keys_;
+    const config::Config& config_;
+    const config::ZoneConfig& zone_;
+    const Clock& clock_;
+};
 
 }  // namespace
 
@@ -91,13 +140,6 @@ Result<dks::ZoneTtls> zone_ttls(const config::ZoneConfig& zone) {
     return ttls;
 }
 
-std::string dnssec_request_path(const config::Config& config, const std::string& zone,
-                                dks::Role role) {
-    std::string name = zone;
-    if (name.size() > 1 && name.back() == '.') name.pop_back();
-    return config.state_dir + "/requests/dnssec." + name + "." + std::string(dks::role_name(role));
-}
-
 Result<ManagedKeys> ManagedKeys::open(db::Store& store, const config::Config& config,
                                       const config::ZoneConfig& zone) {
     if (!keys_managed(zone))
@@ -113,17 +155,18 @@ Result<ManagedKeys> ManagedKeys::open(db::Store& store, const config::Config& co
 
 Result<SigningInput> ManagedKeys::signing_input() const {
     DK_TRY(const std::string owner, dks::owner_wire(zone_->name));
-    return signing_input(dks::select_keys(keys_, owner));
+    return signing_input(keys_, dks::select_keys(keys_, owner));
 }
 
-Result<SigningInput> ManagedKeys::signing_input(const dks::KeySelection& selection) const {
+Result<SigningInput> ManagedKeys::signing_input(const dks::ZoneKeys& keys,
+                                                const dks::KeySelection& selection) const {
     SigningInput in;
     for (const auto& rdata : selection.dnskeys) {
         DK_TRY(sign::Dnskey key, sign::Dnskey::from_rdata(rdata));
         in.keys.publish.push_back(std::move(key));
     }
     auto load = [&](const dks::KeyRef& ref, std::vector<sign::SigningKey>& into) -> Status {
-        const dks::KeyRecord* rec = find_key(keys_, ref);
+        const dks::KeyRecord* rec = find_key(keys, ref);
         if (rec == nullptr)
             return Error::environment(zone_->name + ": no record of key " +
                                       std::to_string(ref.tag));
@@ -142,94 +185,30 @@ Result<SigningInput> ManagedKeys::signing_input(const dks::KeySelection& selecti
 }
 
 dks::KeyObservations ManagedKeys::observe(TimePoint now) const {
-    dks::KeyObservations obs;
-    obs.now = now;
-    const zone::TransportOptions transport;
-    obs.servers = dks::observe_dnskeys(zone_->authoritative, zone_->name, transport);
-    const auto& parents = zone_->signed_file->keys.parent_servers;
-    obs.parent_observed = !parents.empty();
-    if (obs.parent_observed) obs.parent = dks::observe_parent_ds(parents, zone_->name, transport);
-    return obs;
+    return ZoneServersObserver(*zone_).observe(now);
 }
 
 dks::Plan ManagedKeys::plan(const dks::KeyObservations& obs) const {
     return dks::plan_keys(keys_, key_policy_for(*zone_), ttls_, obs);
 }
 
-Status ManagedKeys::save(const dks::ZoneKeys& keys, TimePoint at, const std::string& kind,
-                         const std::string& details, std::optional<std::uint32_t> serial) {
-    DK_TRY_STATUS(save_zone_keys(*db_, keys, at, kind, details, serial));
-    keys_ = keys;
-    return {};
+Result<bool> ManagedKeys::request_rollover(dks::Role role, TimePoint now) {
+    dks::ZoneKeys keys = keys_;
+    if (!dks::request_rollover(keys, role)) return false;
+    DK_TRY_STATUS(save_zone_keys(*db_, keys, now, "dnssec_rollover_requested",
+                                 std::string(dks::role_name(role)) + " rollover requested"));
+    keys_ = std::move(keys);
+    return true;
 }
 
-Status ManagedKeys::take_requests(TimePoint now) {
-    for (const auto role : {dks::Role::zsk, dks::Role::ksk}) {
-        const std::string path = dnssec_request_path(*config_, zone_->name, role);
-        if (::access(path.c_str(), F_OK) != 0) continue;
-        dks::ZoneKeys keys = keys_;
-        if (dks::request_rollover(keys, role)) {
-            DK_TRY_STATUS(save(keys, now, "dnssec_rollover_requested",
-                               std::string(dks::role_name(role)) + " rollover requested"));
-            log::info("dnssec.rollover_requested",
-                      {{"zone", zone_->name}, {"role", dks::role_name(role)}});
-        } else {
-            log::warn("dnssec.rollover_request_ignored",
-                      {{"zone", zone_->name},
-                       {"role", dks::role_name(role)},
-                       {"reason", "no active key of that role yet"}});
-        }
-        ::unlink(path.c_str());
-    }
-    return {};
-}
-
-Result<dks::Plan> ManagedKeys::advance(const ZoneSigner& sign, const Clock& clock) {
-    DK_TRY_STATUS(take_requests(clock.now()));
-    dks::Plan plan;
-    for (int round = 0; round < 8; ++round) {
-        plan = this->plan(observe(clock.now()));
-        const TimePoint now = clock.now();
-        if (plan.generate) {
-            const auto algorithm = static_cast<sign::Algorithm>(plan.generate_algorithm);
-            DK_TRY(dks::KeyRecord made,
-                   key_store_.generate(algorithm, *plan.generate, plan.observed.keys, now));
-            dks::ZoneKeys next = plan.observed;
-            next.keys.push_back(made);
-            const std::string file = key_store_.base_path(made) + ".key";
-            DK_TRY_STATUS(
-                save(next, now, "dnssec_key_generated", dks::describe(made) + " " + file));
-            log::info("dnssec.key_generated",
-                      {{"zone", zone_->name}, {"key", dks::describe(made)}, {"file", file}});
-            continue;
-        }
-        if (plan.sign) {
-            auto input = signing_input(plan.selection);
-            auto serial = input.ok() ? sign(*input) : Result<std::uint32_t>(input.error());
-            if (!serial.ok()) {
-                // The old keys stay: only what the observations proved is kept.
-                if (plan.observed != keys_)
-                    DK_TRY_STATUS(save(plan.observed, now, "dnssec_observed", plan.reason));
-                log::error("dnssec.sign_failed", {{"zone", zone_->name},
-                                                  {"steps", joined(plan.steps)},
-                                                  {"error", serial.error().message}});
-                return serial.error();
-            }
-            DK_TRY_STATUS(save(dks::commit_signed(plan.next, *serial), now, "dnssec_key_step",
-                               joined(plan.steps), *serial));
-        } else if (plan.next != keys_) {
-            DK_TRY_STATUS(save(plan.next, now,
-                               plan.steps.empty() ? "dnssec_observed" : "dnssec_key_step",
-                               plan.steps.empty() ? plan.reason : joined(plan.steps)));
-        }
-        for (const auto& step : plan.steps)
-            log::info("dnssec.key_step", {{"zone", zone_->name}, {"step", step}});
-        if (plan.steps.empty()) break;
-    }
-    log::debug("dnssec.waiting", {{"zone", zone_->name},
-                                  {"reason", plan.reason},
-                                  {"next", iso_time(plan.next_due)},
-                                  {"fragile", plan.fragile ? "yes" : "no"}});
+Result<dks::Plan> ManagedKeys::advance(const Clock& clock) {
+    ZoneServersObserver observer(*zone_);
+    SqlKeyStateStore rows(*db_, zone_->name);
+    SignedFileSigner signer(*this, *config_, *zone_, clock);
+    KeyFileMaker maker(key_store_);
+    dks::KeyPorts ports{observer, rows, signer, maker, clock};
+    auto plan = dks::run_keys({zone_->name, key_policy_for(*zone_), ttls_}, ports);
+    if (auto stored = rows.load(); stored.ok()) keys_ = std::move(*stored);
     return plan;
 }
 
@@ -241,29 +220,6 @@ Result<SigningInput> committed_signing_input(const config::Config& config,
         return Error::environment("zone " + zone.name +
                                   ": no DNSSEC keys yet (danekeeper run makes them)");
     return keys.signing_input();
-}
-
-std::vector<std::string> advance_managed_zones(db::Store& store, const config::Config& config,
-                                               const Clock& clock, TimePoint* wake) {
-    std::vector<std::string> fragile;
-    for (const auto& zone : config.zones) {
-        if (!keys_managed(zone)) continue;
-        auto keys = ManagedKeys::open(store, config, zone);
-        const ZoneSigner signer = [&](const SigningInput& input) {
-            return sign_zone_with(config, zone, clock, input);
-        };
-        auto plan = keys.ok() ? keys->advance(signer, clock) : Result<dks::Plan>(keys.error());
-        if (!plan.ok()) {
-            log::error("dnssec.step_failed",
-                       {{"zone", zone.name}, {"error", plan.error().message}});
-            fragile.push_back(zone.name);  // unknown: hold TLSA changes until it works again
-            if (wake != nullptr) *wake = std::min(*wake, clock.now() + Seconds{30});
-            continue;
-        }
-        if (plan->fragile) fragile.push_back(zone.name);
-        if (wake != nullptr) *wake = std::min(*wake, plan->next_due);
-    }
-    return fragile;
 }
 
 }  // namespace dk::service

@@ -1,11 +1,9 @@
-// The DNSSEC keys danekeeper manages for one signed-file zone (no keys_dir): the shell around the
-// pure planner (zone/dnssec_keys/planner.h). It loads the key records from SQLite and the key
-// files from STATE_DIR/dnssec/ZONE, observes every authoritative server and every parent server,
-// plans, makes keys, has the zone signed through a callback, and commits each step with its
-// event in one transaction.
+// The DNSSEC keys danekeeper manages for one signed-file zone (no keys_dir): the concrete ports of
+// the key loop (zone/dnssec_keys/runner.h): the key records in SQLite, the key files in
+// STATE_DIR/dnssec/ZONE, every authoritative server and every parent server as observer, and the
+// signed-file signer. ManagedKeys runs the shipped loop with them.
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,9 +24,6 @@ struct SigningInput {
     zone::sign::KeySet keys;
     std::vector<zone::sign::Record> extra;
 };
-
-// Signs and writes the zone with `input`, reloads the servers; returns the serial written.
-using ZoneSigner = std::function<Result<std::uint32_t>(const SigningInput& input)>;
 
 // True when danekeeper manages this zone's DNSSEC keys (signed-file without keys_dir).
 bool keys_managed(const config::ZoneConfig& zone);
@@ -54,18 +49,22 @@ class ManagedKeys {
 
     // What the committed keys sign with (every signing, TLSA changes included).
     Result<SigningInput> signing_input() const;
-    Result<SigningInput> signing_input(const zone::dnssec_keys::KeySelection& selection) const;
+    // What `selection` signs with; the keys it names are among `keys`.
+    Result<SigningInput> signing_input(const zone::dnssec_keys::ZoneKeys& keys,
+                                       const zone::dnssec_keys::KeySelection& selection) const;
 
     // The world as the planner sees it now.
     zone::dnssec_keys::KeyObservations observe(TimePoint now) const;
     zone::dnssec_keys::Plan plan(const zone::dnssec_keys::KeyObservations& obs) const;
 
-    // Takes the operator's pending rollover requests (request files) into the stored keys.
-    Status take_requests(TimePoint now);
+    // The operator asks to replace the active key of `role`: stored with its event. False when
+    // the zone has no active key of that role yet.
+    Result<bool> request_rollover(zone::dnssec_keys::Role role, TimePoint now);
 
-    // Observe, plan, make keys, sign through `sign`, commit; until nothing is due now. Returns
-    // the last plan (its next_due and fragile flag). A failed signing keeps the old keys.
-    Result<zone::dnssec_keys::Plan> advance(const ZoneSigner& sign, const Clock& clock);
+    // The key loop (zone/dnssec_keys/runner.h) with the real ports: observe, plan, make keys, sign
+    // the signed file, commit; until nothing is due now. Returns the last plan (its next_due and
+    // fragile flag). A failed signing keeps the old keys.
+    Result<zone::dnssec_keys::Plan> advance(const Clock& clock);
 
   private:
     ManagedKeys(db::Store& store, const config::Config& config, const config::ZoneConfig& zone,
@@ -77,9 +76,6 @@ class ManagedKeys {
           key_store_(std::move(key_store)),
           keys_(std::move(keys)),
           ttls_(ttls) {}
-    Status save(const zone::dnssec_keys::ZoneKeys& keys, TimePoint at, const std::string& kind,
-                const std::string& details, std::optional<std::uint32_t> serial = std::nullopt);
-
     db::Store* db_;
     const config::Config* config_;
     const config::ZoneConfig* zone_;
@@ -92,15 +88,5 @@ class ManagedKeys {
 // signing that is no key step: TLSA changes, signature refreshes).
 Result<SigningInput> committed_signing_input(const config::Config& config,
                                              const config::ZoneConfig& zone);
-
-// The daemon's pass over every managed zone: advance its key steps (signing through
-// sign_zone_with). Returns the zones where a key step is under way (TLSA changes wait there) and
-// lowers `wake` to the earliest next due key step. Problems are logged, not fatal.
-std::vector<std::string> advance_managed_zones(db::Store& store, const config::Config& config,
-                                               const Clock& clock, TimePoint* wake);
-
-// STATE_DIR/requests/dnssec.ZONE.zsk (or .ksk): `dnssec rollover` leaves one, the daemon takes it.
-std::string dnssec_request_path(const config::Config& config, const std::string& zone,
-                                zone::dnssec_keys::Role role);
 
 }  // namespace dk::service

@@ -2,8 +2,10 @@
 # Prometheus metrics on the testbed: `run --once --metrics-file` writes the textfile-collector
 # file, and the daemon serves the same families on its [metrics] listen address (loopback), which
 # this test scrapes; then one MX serves a key its TLSA does not match and the daemon's next run
-# shows the endpoint at 0; a reload moves the listener to a new address. SIGTERM stops the
-# daemon.
+# shows the endpoint at 0 and `status --nagios` counts the failed verification until a passing run
+# clears it; a reload moves the listener to a new address. A reload to another state_dir, or to
+# files that fail start-up's checks, is refused and the running configuration kept. SIGTERM stops
+# the daemon.
 # Usage: metrics_test.sh ENV_FILE DANEKEEPER_BIN
 set -uo pipefail
 env_file=$1 dk_bin=$2
@@ -77,6 +79,10 @@ done
 grep -q "^danekeeper_endpoint_match{slot=\"mx\",endpoint=\"mx2.example.test:25\",address=\"$TB_MX2_ADDR\"} 0$" "$work/http2.prom" &&
     ok "the mismatching endpoint shows 0" || { bad "mismatch not seen"; cat "$work/http2.prom"; }
 expect "its run raised an alert" "danekeeper_last_run_result 1" "$(grep '^danekeeper_last_run_result ' "$work/http2.prom")"
+dk status --nagios >"$work/nagios1"
+expect "status --nagios: CRITICAL after the alert" 2 $?
+grep -Eq ' mx_failed_verifications=[1-9][0-9]*;;0;0 ' "$work/nagios1" &&
+    ok "the alert counts as a failed verification" || bad "failed verifications: $(head -n 1 "$work/nagios1")"
 "$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx2 "$TB_MX1_CHAIN" >/dev/null
 
 # 4. The listener follows [metrics] listen across a reload (SIGHUP).
@@ -91,7 +97,41 @@ curl -s --max-time 2 "http://$moved/metrics" | grep -q '^danekeeper_last_run_res
     ok "after a reload the new address serves" || { bad "new listen address"; tail -n 5 "$work/daemon.log"; }
 curl -s --max-time 1 "http://$listen/metrics" >/dev/null
 expect "and the old one is closed" 7 $?
+dk status --nagios >"$work/nagios2"
+expect "status --nagios: OK once every endpoint verifies again" 0 $?
+grep -q ' mx_failed_verifications=0;;0;0 ' "$work/nagios2" &&
+    ok "a passing run clears the count" || bad "failed verifications: $(head -n 1 "$work/nagios2")"
 listen=$moved
+
+# 5. A reload is refused when it would move state_dir (the daemon holds the old lock and database)
+# or when its files fail the checks start-up makes; the daemon keeps its configuration (here: its
+# listen address, edited in the same change) and runs on.
+wait_for_log() {
+    for _ in $(seq 1 100); do
+        grep -q "$1" "$work/daemon.log" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+cp "$work/dk.toml" "$work/dk.toml.good"
+unused="$TB_NET.9.1:9466"
+sed -i -e "s|^state_dir = .*|state_dir = \"$work/elsewhere\"|" -e "s/^listen = .*/listen = \"$unused\"/" "$work/dk.toml"
+kill -HUP "$daemon_pid"
+wait_for_log "event=daemon.reload_refused .*state_dir changed" &&
+    ok "a new state_dir: the reload is refused" || { bad "no refusal"; tail -n 5 "$work/daemon.log"; }
+[[ ! -e $work/elsewhere ]] && ok "nothing is made in the new state_dir" || bad "new state_dir touched"
+scrape /metrics | grep -q '^danekeeper_last_run_result' && ok "the old listener serves on" || bad "old listener gone"
+curl -s --max-time 1 "http://$unused/metrics" >/dev/null
+expect "the refused configuration's listener never opens" 7 $?
+cp "$work/dk.toml.good" "$work/dk.toml"
+sed -i -e "s|^tsig_key_file = .*|tsig_key_file = \"$work/missing.key\"|" -e "s/^listen = .*/listen = \"$unused\"/" "$work/dk.toml"
+kill -HUP "$daemon_pid"
+wait_for_log "event=daemon.reload_failed .*tsig_key_file" &&
+    ok "a missing TSIG key file: the reload fails as start-up would" || { bad "bad file accepted"; tail -n 5 "$work/daemon.log"; }
+curl -s --max-time 1 "http://$unused/metrics" >/dev/null
+expect "and its listener never opens" 7 $?
+cp "$work/dk.toml.good" "$work/dk.toml"
+kill -0 "$daemon_pid" && ok "the daemon runs on" || bad "the daemon stopped"
 
 kill -TERM "$daemon_pid"
 wait "$daemon_pid"

@@ -62,7 +62,7 @@ std::string run_world(std::uint32_t seed, const Faults& faults, int wanted, int*
         if (world.chance(faults.suspend))
             world.advance(hours(std::uniform_int_distribution<>(1, 30)(world.rng())));
         if (state.phase == Phase::steady && !state.previous && world.chance(0.005)) {
-            state.phase = Phase::rolling;  // an operator's `rollover start`
+            state = start_rollover(state, false);  // an operator's `rollover start`
         }
     }
     *switches = world.switches_seen();

@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "service/signing/dnssec_key_rows.h"
-#include "zone/dnssec_keys/planner.h"
+#include "zone/dnssec_keys/transitions.h"
 
 namespace dk::service {
 namespace {

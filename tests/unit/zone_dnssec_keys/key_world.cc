@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "zone/dnssec_keys/ds.h"
+#include "zone/dnssec_keys/transitions.h"
 #include "zone/sign/dnssec_key.h"
 
 namespace dk::zone::dnssec_keys::testing {
@@ -55,7 +56,8 @@ void KeyWorld::scan_cds() {
     if (!cds.empty() && cds != parent_ds_.back().second) parent_ds_.push_back({now_, cds});
 }
 
-KeyRecord KeyWorld::make_key(Role role, const std::vector<KeyRecord>& taken) {
+Result<MadeKey> KeyWorld::generate(Role role, std::uint8_t /*algorithm*/,
+                                   const std::vector<KeyRecord>& taken, TimePoint now) {
     while (true) {
         ++key_counter_;
         std::string rdata;
@@ -68,20 +70,34 @@ KeyRecord KeyWorld::make_key(Role role, const std::vector<KeyRecord>& taken) {
         const std::uint16_t tag = sign::key_tag(rdata);
         const bool clash = std::any_of(taken.begin(), taken.end(),
                                        [&](const KeyRecord& k) { return k.tag == tag; });
-        if (!clash) return new_key_record(tag, 13, role, rdata, now_);
+        if (!clash)
+            return MadeKey{new_key_record(tag, 13, role, rdata, now),
+                           "K" + config_.zone + "+013+" + std::to_string(tag) + ".key"};
     }
 }
 
-std::optional<std::uint32_t> KeyWorld::sign(const KeySelection& keys) {
-    if (sign_fails) return std::nullopt;
+Result<std::uint32_t> KeyWorld::sign(const ZoneKeys& keys, const KeySelection& selection) {
+    // Like the real signer, it can sign only with keys whose records it is given.
+    for (const auto* signers : {&selection.zone_signers, &selection.key_signers}) {
+        for (const auto& ref : *signers) {
+            if (std::none_of(keys.keys.begin(), keys.keys.end(),
+                             [&](const KeyRecord& k) { return k.tag == ref.tag; }))
+                return Error::environment("signer: no record of key " + std::to_string(ref.tag));
+        }
+    }
+    if (sign_fails) {
+        ++failed_signings;
+        return Error::environment("signer: fault injected");
+    }
+    ++signings;
     ++serial_;
-    versions_.push_back({now_, Version{serial_, keys}});
+    versions_.push_back({now_, Version{serial_, selection}});
     return serial_;
 }
 
-KeyObservations KeyWorld::observe() const {
+KeyObservations KeyWorld::observe(TimePoint now) {
     KeyObservations obs;
-    obs.now = now_;
+    obs.now = now;
     obs.parent_observed = !config_.parent_lags.empty();
     for (std::size_t i = 0; i < config_.server_lags.size(); ++i) {
         ServerKeys s;

@@ -1,6 +1,8 @@
-// A simulated world for the DNSSEC key planner: a signer that publishes zone versions, the
-// zone's authoritative servers (each with its own lag), a parent whose CDS scanner copies our
-// CDS into its DS RRset, the parent's servers (each with its own lag), and faults. Time is fake.
+// A simulated world for the DNSSEC key loop: a signer that publishes zone versions, the zone's
+// authoritative servers (each with its own lag), a parent whose CDS scanner copies our CDS into
+// its DS RRset, the parent's servers (each with its own lag), and faults. Time is fake. It is the
+// loop's clock, observer, signer and key maker (zone/dnssec_keys/ports.h); MemoryKeyStore is its
+// key-state store (key_run.h).
 //
 // check_validation() is the property every test asserts at every tick: whatever a validating
 // resolver may hold in its cache right now (any DS RRset served by any parent server within the
@@ -15,6 +17,7 @@
 
 #include "base/clock.h"
 #include "zone/dnssec_keys/planner.h"
+#include "zone/dnssec_keys/ports.h"
 
 namespace dk::zone::dnssec_keys::testing {
 
@@ -32,18 +35,21 @@ struct WorldConfig {
     ZoneTtls ttls{Seconds{300}, Seconds{600}, Seconds{120}};
 };
 
-class KeyWorld {
+class KeyWorld final : public Clock, public KeyObserver, public ZoneSigner, public KeyMaker {
   public:
     KeyWorld(WorldConfig config, TimePoint start);
 
-    [[nodiscard]] TimePoint now() const { return now_; }
+    [[nodiscard]] TimePoint now() const override { return now_; }
     void advance(Seconds d);
     // A new key's record (fabricated DNSKEY bytes, a tag unique in `taken`).
-    KeyRecord make_key(Role role, const std::vector<KeyRecord>& taken);
+    Result<MadeKey> generate(Role role, std::uint8_t algorithm, const std::vector<KeyRecord>& taken,
+                             TimePoint now) override;
 
-    // The signer: publishes a new zone version at the primary; nullopt when a fault is injected.
-    std::optional<std::uint32_t> sign(const KeySelection& keys);
-    KeyObservations observe() const;
+    // The signer: publishes a new zone version at the primary; an error when a fault is injected.
+    Result<std::uint32_t> sign(const ZoneKeys& keys, const KeySelection& selection) override;
+    KeyObservations observe(TimePoint now) override;
+    int signings = 0;
+    int failed_signings = 0;
 
     // Empty when every cache combination validates; otherwise the first failure, described.
     [[nodiscard]] std::string check_validation() const;

@@ -4,6 +4,7 @@
 
 #include "zone/dnssec_keys/ds.h"
 #include "zone/dnssec_keys/planner.h"
+#include "zone/dnssec_keys/transitions.h"
 
 namespace dk::zone::dnssec_keys {
 namespace {

@@ -1,0 +1,129 @@
+#include "service/daemon/daemon.h"
+
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "base/log.h"
+#include "service/report/metrics_collector.h"
+
+namespace dk::service {
+namespace {
+
+// Takes the configuration now in the file, or keeps the running one and says why.
+void reload(Runtime& rt, const DaemonOptions& options, std::unique_ptr<MetricsServer>& metrics) {
+    log::info("daemon.reloading", {});
+    ReloadDecision decision = decide_reload(
+        rt.config, config::load_config(options.config_path.value_or(config::default_config_path)));
+    if (!decision.config) {
+        // Keep running with the configuration that worked.
+        log::error(decision.event, {{"error", decision.why}});
+        return;
+    }
+    const std::optional<HostPort> listen = decision.config->metrics.listen;
+    rt.config = std::move(*decision.config);
+    metrics = reload_metrics_listener(std::move(metrics), listen);
+}
+
+}  // namespace
+
+int run_pass(Runtime& rt, const std::vector<std::string>& slots, engine::RunMode mode,
+             const SlotRunHooks& hooks, const std::optional<std::string>& metrics_file,
+             MetricsServer* listener, TimePoint* wake) {
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<PlannedStep> planned;
+    const int rc = run_slots(rt, slots, mode, hooks, wake, &planned);
+    if (mode == engine::RunMode::apply) {
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        export_metrics(rt, {rc, took.count(), rt.clock.now(), *wake, std::move(planned)},
+                       metrics_file ? metrics_file : rt.config.metrics.file, listener);
+    }
+    return rc;
+}
+
+int run_daemon(const DaemonOptions& options) {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGHUP);
+    // Signals are taken only between steps, so SIGTERM finishes the current step.
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    const auto fail = [&](const Error& error) {
+        options.hooks.on_error(error);
+        return to_int(exit_code_for(error.kind));
+    };
+    auto rt = open_runtime(options.config_path);
+    if (!rt.ok()) return fail(rt.error());
+    std::unique_ptr<MetricsServer> metrics;
+    if ((*rt)->config.metrics.listen) {
+        auto started = MetricsServer::start(*(*rt)->config.metrics.listen);
+        if (!started.ok()) return fail(started.error());
+        metrics = std::move(*started);
+    }
+    log::info("daemon.started", {{"config", (*rt)->config.source},
+                                 {"slots", static_cast<long long>((*rt)->config.slots.size())}});
+    while (true) {
+        TimePoint wake = (*rt)->clock.now() + std::chrono::hours(1);
+        run_pass(**rt, {}, engine::RunMode::apply, options.hooks, options.metrics_file,
+                 metrics.get(), &wake);
+        const auto left =
+            std::max<long long>(1, unix_seconds(wake) - unix_seconds((*rt)->clock.now()));
+        log::info("daemon.sleeping", {{"seconds", left}, {"until", iso_time(wake)}});
+        timespec timeout{static_cast<time_t>(left), 0};
+        const int sig = sigtimedwait(&signals, nullptr, &timeout);
+        if (sig == SIGTERM || sig == SIGINT) {
+            log::info("daemon.stopping", {{"signal", sig}});
+            return 0;
+        }
+        if (sig == SIGHUP) reload(**rt, options, metrics);
+    }
+}
+
+ReloadDecision decide_reload(const config::Config& running, Result<config::Config> loaded) {
+    if (!loaded.ok()) return {std::nullopt, "daemon.reload_failed", loaded.error().message};
+    if (auto checked = config::check_files(*loaded); !checked.ok())
+        return {std::nullopt, "daemon.reload_failed", checked.error().message};
+    if (loaded->state_dir != running.state_dir)
+        return {std::nullopt, "daemon.reload_refused",
+                "state_dir changed from " + running.state_dir + " to " + loaded->state_dir +
+                    ": the daemon holds the lock and database of the old one; restart it to move"};
+    return {std::move(*loaded), {}, {}};
+}
+
+// The new address is bound while the old listener still serves; when that fails (the same port on
+// another address of this host), the old one is closed first. If the new address cannot be bound
+// at all, the old one serves on.
+std::unique_ptr<MetricsServer> reload_metrics_listener(std::unique_ptr<MetricsServer> current,
+                                                       const std::optional<HostPort>& listen) {
+    if (!listen) {
+        if (current)
+            log::info("metrics.listener_stopped", {{"listen", current->address().to_string()}});
+        return nullptr;
+    }
+    if (current && current->address() == *listen) return current;
+    auto started = MetricsServer::start(*listen);
+    std::optional<HostPort> old;
+    if (!started.ok() && current) {
+        old = current->address();
+        current.reset();
+        started = MetricsServer::start(*listen);
+    }
+    if (!started.ok()) {
+        log::error("metrics.listen_failed",
+                   {{"listen", listen->to_string()}, {"error", started.error().message}});
+        if (!old) return current;
+        auto again = MetricsServer::start(*old);
+        if (!again.ok()) {
+            log::error("metrics.listen_failed",
+                       {{"listen", old->to_string()}, {"error", again.error().message}});
+            return nullptr;
+        }
+        return std::move(*again);
+    }
+    log::info("metrics.listening", {{"listen", listen->to_string()}});
+    return std::move(*started);
+}
+
+}  // namespace dk::service

@@ -1,0 +1,113 @@
+#include "service/daemon/requests.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "base/files.h"
+#include "base/log.h"
+#include "engine/transitions.h"
+
+namespace dk::service {
+namespace {
+
+namespace dks = zone::dnssec_keys;
+
+// A request file, not a state write: the running engine owns the state and applies it.
+Status leave_request(const config::Config& config, const std::string& path, std::string_view text) {
+    const std::string dir = config.state_dir + "/requests";
+    ::mkdir(dir.c_str(), 0700);
+    DK_TRY_STATUS(files::write_atomic(path, text, 0600, files::Overwrite::yes));
+    wake_running_daemon(config.state_dir);
+    return {};
+}
+
+}  // namespace
+
+std::string request_path(const config::Config& config, const std::string& slot) {
+    return config.state_dir + "/requests/" + slot;
+}
+
+std::string dnssec_request_path(const config::Config& config, const std::string& zone,
+                                dks::Role role) {
+    std::string name = zone;
+    if (name.size() > 1 && name.back() == '.') name.pop_back();
+    return config.state_dir + "/requests/dnssec." + name + "." + std::string(dks::role_name(role));
+}
+
+Status request_slot_rollover(const config::Config& config, const std::string& slot,
+                             bool emergency) {
+    return leave_request(config, request_path(config, slot),
+                         emergency ? "emergency\n" : "planned\n");
+}
+
+Status request_dnssec_rollover(const config::Config& config, const std::string& zone,
+                               dks::Role role) {
+    return leave_request(config, dnssec_request_path(config, zone, role), "planned\n");
+}
+
+Status take_slot_request(Runtime& rt, const std::string& slot) {
+    const std::string path = request_path(rt.config, slot);
+    auto text = files::read_limited(path, 64);
+    if (!text.ok()) return {};  // none pending
+    DK_TRY(auto loaded, rt.states.load(slot));
+    if (loaded) {
+        const engine::SlotState state =
+            engine::start_rollover(*loaded, text->starts_with("emergency"));
+        DK_TRY_STATUS(rt.states.save(state,
+                                     state.emergency ? "rollover_emergency" : "rollover_start",
+                                     "requested by the operator"));
+        log::info("engine.rollover_requested",
+                  {{"slot", slot}, {"emergency", state.emergency ? "yes" : "no"}});
+    }
+    ::unlink(path.c_str());
+    return {};
+}
+
+Status take_dnssec_requests(const config::Config& config, ManagedKeys& keys, TimePoint now) {
+    const std::string& zone = keys.keys().zone;
+    for (const auto role : {dks::Role::zsk, dks::Role::ksk}) {
+        const std::string path = dnssec_request_path(config, zone, role);
+        if (::access(path.c_str(), F_OK) != 0) continue;
+        DK_TRY(const bool taken, keys.request_rollover(role, now));
+        if (taken) {
+            log::info("dnssec.rollover_requested",
+                      {{"zone", zone}, {"role", dks::role_name(role)}});
+        } else {
+            log::warn("dnssec.rollover_request_ignored",
+                      {{"zone", zone},
+                       {"role", dks::role_name(role)},
+                       {"reason", "no active key of that role yet"}});
+        }
+        ::unlink(path.c_str());
+    }
+    return {};
+}
+
+// The pid in the lock file counts only while the lock is held and the pid runs this same program.
+long wake_running_daemon(const std::string& state_dir) {
+    const std::string path = state_dir + "/danekeeper.lock";
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    const bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0;
+    char text[32] = {};
+    const ssize_t n = ::pread(fd, text, sizeof text - 1, 0);
+    ::close(fd);
+    if (!held || n <= 0) return 0;
+    const long pid = std::strtol(text, nullptr, 10);
+    if (pid <= 1 || pid == ::getpid()) return 0;
+    char exe[4096] = {};
+    char self[4096] = {};
+    const std::string proc = "/proc/" + std::to_string(pid) + "/exe";
+    if (::readlink(proc.c_str(), exe, sizeof exe - 1) <= 0 ||
+        ::readlink("/proc/self/exe", self, sizeof self - 1) <= 0)
+        return 0;
+    if (std::string(exe) != self) return 0;
+    return ::kill(static_cast<pid_t>(pid), SIGHUP) == 0 ? pid : 0;
+}
+
+}  // namespace dk::service

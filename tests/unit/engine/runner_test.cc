@@ -1,0 +1,152 @@
+// The shipped TLSA loop (engine/runner.h) against fake ports: what a run stores when it stops at
+// an alert or a wait.
+#include "engine/runner.h"
+
+#include <gtest/gtest.h>
+
+#include "engine/safety.h"
+#include "fixtures.h"
+
+namespace dk::engine {
+namespace {
+
+using namespace testing;
+using std::chrono::hours;
+
+SlotKey current_key() {
+    return key(1, epoch - hours(24));
+}
+
+SlotKey next_key() {
+    SlotKey k = key(2, epoch - hours(24));
+    k.published_at = epoch - hours(23);
+    return k;
+}
+
+class ServedRecords final : public DnsView {
+  public:
+    Result<std::vector<OwnerView>> observe(const std::vector<std::string>& owners) override {
+        std::vector<OwnerView> views;
+        for (const auto& o : owners)
+            views.push_back(owner(o, {record_for(current_key()), record_for(next_key())}));
+        return views;
+    }
+    Status await_propagation(const std::vector<std::string>&, Seconds) override { return {}; }
+};
+
+class NoPublisher final : public DnsPublisher {
+  public:
+    Result<std::string> publish(const std::vector<TlsaChange>&) override {
+        return Error::environment("nothing is to be published in these tests");
+    }
+};
+
+// Every endpoint presents the current key; DANE verifies or not, as the test says.
+class CurrentKeyProber final : public EndpointProber {
+  public:
+    std::vector<EndpointView> probe(const std::vector<Endpoint>& endpoints,
+                                    const std::vector<OwnerView>&) override {
+        std::vector<EndpointView> views;
+        for (const auto& ep : endpoints)
+            views.push_back(serving(ep.to_string(), current_key(), dane_ok));
+        return views;
+    }
+    bool dane_ok = true;
+};
+
+// The stored chains match every published record.
+class MatchingVault final : public KeyVault {
+  public:
+    Result<SlotKey> generate_key(const std::string&, TimePoint) override {
+        return Error::environment("no key is to be made in these tests");
+    }
+    Result<ObtainedCertificate> obtain_certificate(const std::string&, const SlotKey&) override {
+        return Error::environment("no certificate is to be issued in these tests");
+    }
+    Result<std::vector<TlsaRecord>> chain_matches(
+        const std::string&, const SlotKey&, const std::vector<TlsaRecord>& published) override {
+        return published;
+    }
+    Status deploy(const std::string&, const SlotKey&) override { return {}; }
+};
+
+class MemoryStates final : public StateStore {
+  public:
+    Result<std::optional<SlotState>> load(const std::string&) override { return state; }
+    Status save(const SlotState& saved, const std::string& kind,
+                const std::string& details) override {
+        state = saved;
+        events.push_back(kind + ": " + details);
+        return {};
+    }
+    Status record_event(const std::string&, const std::string& kind,
+                        const std::string& details) override {
+        events.push_back(kind + ": " + details);
+        return {};
+    }
+    std::optional<SlotState> state;
+    std::vector<std::string> events;
+};
+
+class RunnerTest : public ::testing::Test {
+  protected:
+    RunnerTest() {
+        SlotState s;
+        s.slot = "mx";
+        s.current = current_key();
+        s.next = next_key();
+        s.switch_not_before = epoch - hours(1);
+        s.current_cert_not_after = epoch + hours(24 * 60);
+        states.state = s;
+        setup.slot = "mx";
+        setup.endpoints = {Endpoint{"mx1.example.test", 25}};
+    }
+    RunReport run(RunMode mode = RunMode::apply) {
+        Ports ports{dns, publisher, prober, vault, states, clock};
+        auto report = run_slot(setup, ports, mode);
+        EXPECT_TRUE(report.ok()) << report.error().message;
+        return *report;
+    }
+
+    ServedRecords dns;
+    NoPublisher publisher;
+    CurrentKeyProber prober;
+    MatchingVault vault;
+    MemoryStates states;
+    FakeClock clock{epoch};
+    SlotSetup setup;
+};
+
+TEST_F(RunnerTest, EveryAlertCountsAFailedVerificationUntilARunPassesAgain) {
+    prober.dane_ok = false;
+    EXPECT_EQ(run().final_action.kind, ActionKind::alert);
+    EXPECT_EQ(states.state->failed_verifications, 1);
+    ASSERT_EQ(states.events.size(), 1U);
+    EXPECT_TRUE(
+        states.events[0].starts_with("alert: endpoints do not present the current key DANE-valid"))
+        << states.events[0];
+    clock.advance(Seconds{30});
+    EXPECT_EQ(run().state.failed_verifications, 2);
+    EXPECT_EQ(states.state->failed_verifications, 2);
+
+    prober.dane_ok = true;
+    const RunReport passed = run();
+    EXPECT_EQ(passed.final_action.kind, ActionKind::wait);
+    EXPECT_EQ(states.state->failed_verifications, 0);
+    EXPECT_TRUE(states.events.back().starts_with("alerts_cleared: all endpoints match"))
+        << states.events.back();
+    // A calm run stores nothing.
+    const auto events = states.events.size();
+    run();
+    EXPECT_EQ(states.events.size(), events);
+}
+
+TEST_F(RunnerTest, ADryRunCountsNothing) {
+    prober.dane_ok = false;
+    EXPECT_EQ(run(RunMode::dry_run).final_action.kind, ActionKind::alert);
+    EXPECT_EQ(states.state->failed_verifications, 0);
+    EXPECT_TRUE(states.events.empty());
+}
+
+}  // namespace
+}  // namespace dk::engine
