@@ -139,6 +139,23 @@ Result<ldns::RrListPtr> parse_trust_anchors(std::string_view text, const std::st
     return anchors;
 }
 
+Result<std::vector<std::string>> trust_anchor_ds_texts(std::string_view text,
+                                                       const std::string& source) {
+    DK_TRY(ldns::RrListPtr rrs, parse_trust_anchors(text, source));
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < ldns_rr_list_rr_count(rrs.get()); ++i) {
+        const ldns_rr* rr = ldns_rr_list_rr(rrs.get(), i);
+        if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DS) continue;
+        ldns::CStringPtr line(ldns_rr2str(rr));
+        if (!line) continue;
+        std::string s(line.get());
+        while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+        std::replace(s.begin(), s.end(), '\t', ' ');
+        out.push_back(s);
+    }
+    return out;
+}
+
 Result<TlsaView> TlsaView::create(TlsaViewOptions options) {
     if (options.servers.empty()) return Error::bad_input("no authoritative servers to observe");
     ldns::RrListPtr anchors;
@@ -236,27 +253,6 @@ ServerView TlsaView::ask(const HostPort& server, const std::string& owner, TimeP
     }
     view.validated = true;
     return view;
-}
-
-Result<std::vector<HostPort>> discover_authoritative(const HostPort& primary,
-                                                     const std::string& zone,
-                                                     const TransportOptions& transport) {
-    DK_TRY(Rrset ns, query_rrset(primary, transport, zone, LDNS_RR_TYPE_NS));
-    std::vector<HostPort> servers{primary};
-    for (const auto& target : ns.rdatas) {
-        for (ldns_rr_type type : {LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA}) {
-            auto addresses = query_rrset(primary, transport, target, type);
-            if (!addresses.ok()) continue;  // out of zone: the operator lists those servers
-            for (const auto& address : addresses->rdatas) {
-                HostPort hp{address, 53};
-                const bool seen = std::any_of(
-                    servers.begin(), servers.end(),
-                    [&](const HostPort& s) { return s.host == hp.host && s.port == hp.port; });
-                if (!seen) servers.push_back(hp);
-            }
-        }
-    }
-    return servers;
 }
 
 }  // namespace dk::zone

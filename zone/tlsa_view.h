@@ -60,11 +60,6 @@ class TlsaView {
     ldns::RrListPtr anchors_;  // DS or DNSKEY RRs; null without a trust anchor
 };
 
-// The zone's authoritative servers: its NS RRset at `primary`, each name's A/AAAA addresses.
-Result<std::vector<HostPort>> discover_authoritative(const HostPort& primary,
-                                                     const std::string& zone,
-                                                     const TransportOptions& transport);
-
 // DNSSEC validation of one RRset at time `now`: its RRSIGs by the zone's DNSKEYs, and (with
 // anchors) the DNSKEY RRset by a key that matches a DS or DNSKEY trust anchor.
 Status validate_rrset(const ldns_rr_list& rrset, const ldns_rr_list& sigs, const ldns_rr_list& keys,
@@ -72,5 +67,10 @@ Status validate_rrset(const ldns_rr_list& rrset, const ldns_rr_list& sigs, const
 
 // Reads trust anchor RRs (DS or DNSKEY) from zone-file text.
 Result<ldns::RrListPtr> parse_trust_anchors(std::string_view text, const std::string& source);
+
+// The DS trust anchors in that text, one presentation line each ("ZONE. TTL IN DS ..."), for
+// evidence; DNSKEY anchors are left out.
+Result<std::vector<std::string>> trust_anchor_ds_texts(std::string_view text,
+                                                       const std::string& source);
 
 }  // namespace dk::zone

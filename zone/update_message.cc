@@ -116,6 +116,17 @@ Status check_change(const ZoneChange& change, const RecordChange& c) {
 
 }  // namespace
 
+std::optional<ldns_rr_type> rr_type_by_name(const std::string& name) {
+    const ldns_rr_type type = ldns_get_rr_type_by_name(name.c_str());
+    if (type == 0) return std::nullopt;
+    return type;
+}
+
+std::string rr_type_name(ldns_rr_type type) {
+    ldns::CStringPtr text(ldns_rr_type2str(type));
+    return text ? std::string(text.get()) : std::to_string(type);
+}
+
 Result<std::string> canonical_rdata(ldns_rr_type type, std::string_view rdata) {
     DK_TRY(ldns::RrPtr rr, make_rr("canonical.invalid.", 0, type, rdata));
     std::string out;

@@ -43,6 +43,12 @@ struct ZoneChange {
     std::vector<Rrset> expected;  // the current RRset of every touched owner + type
 };
 
+// The RR type a mnemonic names ("TLSA", "txt", "TYPE52"); nullopt for none.
+std::optional<ldns_rr_type> rr_type_by_name(const std::string& name);
+
+// "TLSA" for the TLSA type; a type without a mnemonic as its number.
+std::string rr_type_name(ldns_rr_type type);
+
 // "3 1 1 ABCD" -> "3 1 1 abcd": the form ldns prints, so texts compare as records do.
 Result<std::string> canonical_rdata(ldns_rr_type type, std::string_view rdata);
 

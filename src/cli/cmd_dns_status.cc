@@ -7,9 +7,11 @@
 #include "cli/handlers.h"
 #include "cli/step_printer.h"
 #include "service/observe/dns_view_adapter.h"
-#include "service/observe/tlsa_lookup.h"
 #include "service/runtime/runtime.h"
 #include "service/signing/managed_keys.h"
+#include "zone/resolver/authoritative.h"
+#include "zone/resolver/resolver.h"
+#include "zone/resolver/served_everywhere.h"
 #include "zone/update_message.h"
 
 namespace dk::cli {
@@ -25,10 +27,11 @@ struct Verdict {
 Verdict judge(const std::vector<zone::ServerView>& views, const std::vector<std::string>& expect) {
     Verdict v;
     const auto& primary = views.front();
+    v.consistent = zone::served_everywhere(views, primary.serial, [&](const zone::ServerView& s) {
+        return s.rdatas == primary.rdatas;
+    });
     for (const auto& s : views) {
         v.reachable = v.reachable && s.answered;
-        v.consistent = v.consistent && s.answered && s.rdatas == primary.rdatas &&
-                       service::serial_at_least(s.serial, primary.serial);
         v.validated = v.validated && s.validated;
         for (const auto& e : expect) {
             v.expected =
@@ -172,18 +175,16 @@ int run_dns_status(const Invocation& inv) {
     if (parsed.count("resolver")) {
         auto resolver = parse_host_port(parsed["resolver"].as<std::string>(), 53);
         if (!resolver.ok()) return fail(resolver.error().context("--resolver"));
-        auto records = service::lookup_tlsa(*resolver, *owner);
-        const bool empty_but_secure =
-            !records.ok() && records.error().message.find("validated denial") != std::string::npos;
-        if (records.ok()) {
-            resolver_verdict = "resolver " + resolver->to_string() + ": AD, " +
-                               std::to_string(records->size()) + " TLSA";
-        } else if (empty_but_secure) {
-            resolver_verdict = "resolver " + resolver->to_string() + ": AD, no TLSA";
-        } else {
-            resolver_verdict = records.error().message;
+        auto found = zone::lookup_tlsa(*resolver, *owner);
+        if (!found.ok()) {
+            resolver_verdict = found.error().message;
             v.validated = false;
-            v.reachable = v.reachable && records.error().kind != ErrorKind::environment;
+            v.reachable = v.reachable && found.error().kind != ErrorKind::environment;
+        } else if (found->verdict == zone::ResolverVerdict::answer) {
+            resolver_verdict = "resolver " + resolver->to_string() + ": AD, " +
+                               std::to_string(found->tlsa.size()) + " TLSA";
+        } else {  // a validated denial: securely empty
+            resolver_verdict = "resolver " + resolver->to_string() + ": AD, no TLSA";
         }
     }
     if (parsed.count("json")) {

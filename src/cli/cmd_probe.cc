@@ -1,6 +1,4 @@
 // danekeeper probe: what endpoints present, judged by OpenSSL's DANE verifier.
-#include <netdb.h>
-
 #include <cstdio>
 #include <cxxopts.hpp>
 #include <fstream>
@@ -9,29 +7,11 @@
 #include "base/files.h"
 #include "cli/handlers.h"
 #include "probe/probe.h"
-#include "service/observe/prober_adapter.h"
-#include "service/observe/tlsa_lookup.h"
+#include "zone/resolver/address_book.h"
+#include "zone/resolver/resolver.h"
 
 namespace dk::cli {
 namespace {
-
-Result<std::vector<std::string>> system_addresses(const std::string& host) {
-    addrinfo hints{};
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* found = nullptr;
-    if (const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found); rc != 0) {
-        return Error::environment("cannot resolve " + host + ": " + gai_strerror(rc));
-    }
-    std::vector<std::string> out;
-    for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
-        char text[NI_MAXHOST];
-        if (::getnameinfo(a->ai_addr, a->ai_addrlen, text, sizeof text, nullptr, 0,
-                          NI_NUMERICHOST) == 0)
-            out.emplace_back(text);
-    }
-    ::freeaddrinfo(found);
-    return out;
-}
 
 Result<std::vector<TlsaRecord>> records_from_file(const std::string& path) {
     DK_TRY(std::string text, files::read_limited(path));
@@ -137,7 +117,7 @@ int run_probe(const Invocation& inv) {
         if (!ep.ok()) return fail(ep.error());
         std::vector<TlsaRecord> records = given;
         if (records.empty()) {
-            auto found = service::lookup_tlsa(*resolver, tlsa_owner(ep->host, ep->port));
+            auto found = zone::require_tlsa(*resolver, tlsa_owner(ep->host, ep->port));
             if (!found.ok()) {
                 early.push_back(ep->to_string() + ": " + found.error().message);
                 worst = std::max(worst, to_int(exit_code_for(found.error().kind)));
@@ -149,9 +129,9 @@ int run_probe(const Invocation& inv) {
         if (parsed.count("address"))
             addresses = std::vector<std::string>{parsed["address"].as<std::string>()};
         else if (resolver)
-            addresses = service::AddressBook({}, resolver).addresses(ep->host);
+            addresses = zone::AddressBook({}, resolver).addresses(ep->host);
         else
-            addresses = system_addresses(ep->host);
+            addresses = zone::system_addresses(ep->host);
         if (!addresses.ok()) {
             early.push_back(ep->to_string() + ": " + addresses.error().message);
             worst = std::max(worst, to_int(exit_code_for(addresses.error().kind)));

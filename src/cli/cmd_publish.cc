@@ -20,11 +20,6 @@ struct PublishArgs {
     bool json = false;
 };
 
-std::string type_name(ldns_rr_type type) {
-    ldns::CStringPtr text(ldns_rr_type2str(type));
-    return text ? std::string(text.get()) : std::to_string(type);
-}
-
 // "OWNER [TTL] [IN] TYPE RDATA..." as given to --add (TTL required) or --remove (TTL ignored).
 Result<zone::RecordChange> parse_change(const std::string& text, zone::ChangeAction action,
                                         const std::string& zone_name) {
@@ -41,10 +36,11 @@ Result<zone::RecordChange> parse_change(const std::string& text, zone::ChangeAct
         return Error::bad_input("--add \"" + text + "\": expected OWNER TTL TYPE RDATA");
     }
     if (word == "IN" || word == "in") in >> word;
-    change.type = ldns_get_rr_type_by_name(word.c_str());
-    if (word.empty() || change.type == 0) {
+    const auto type = zone::rr_type_by_name(word);
+    if (word.empty() || !type) {
         return Error::bad_input("\"" + text + "\": unknown record type \"" + word + "\"");
     }
+    change.type = *type;
     std::getline(in >> std::ws, change.rdata);
     DK_TRY(change.owner, zone::absolute_owner(owner, zone_name));
     DK_TRY(change.rdata, zone::canonical_rdata(change.type, change.rdata));
@@ -112,7 +108,7 @@ Result<zone::ZoneChange> read_current(zone::Publisher& publisher, const PublishA
 nlohmann::json change_json(const zone::RecordChange& c) {
     return {{"action", c.action == zone::ChangeAction::add ? "add" : "remove"},
             {"owner", c.owner},
-            {"type", type_name(c.type)},
+            {"type", zone::rr_type_name(c.type)},
             {"ttl", c.ttl},
             {"rdata", c.rdata}};
 }
@@ -123,18 +119,18 @@ void print_plan(const zone::ZoneChange& delta, const PublishArgs& args, nlohmann
     out["guard"] = nlohmann::json::array();
     for (const auto& r : delta.expected) {
         out["guard"].push_back(
-            {{"owner", r.owner}, {"type", type_name(r.type)}, {"rdatas", r.rdatas}});
+            {{"owner", r.owner}, {"type", zone::rr_type_name(r.type)}, {"rdatas", r.rdatas}});
     }
     if (args.json) return;
     for (const auto& c : delta.changes) {
         const bool add = c.action == zone::ChangeAction::add;
         std::printf("%s %s %s%s %s\n", add ? "add   " : "remove", c.owner.c_str(),
-                    add ? (std::to_string(c.ttl) + " ").c_str() : "", type_name(c.type).c_str(),
-                    c.rdata.c_str());
+                    add ? (std::to_string(c.ttl) + " ").c_str() : "",
+                    zone::rr_type_name(c.type).c_str(), c.rdata.c_str());
     }
     for (const auto& r : delta.expected) {
         std::printf("guard  %s %s: %zu record(s) as read\n", r.owner.c_str(),
-                    type_name(r.type).c_str(), r.rdatas.size());
+                    zone::rr_type_name(r.type).c_str(), r.rdatas.size());
     }
     if (delta.changes.empty()) std::printf("nothing to change\n");
 }

@@ -69,9 +69,4 @@ std::string describe(const KeyRecord& k) {
            std::to_string(k.algorithm) + ")";
 }
 
-bool serial_at_least(std::uint32_t a, std::uint32_t b) {
-    // RFC 1982 with SERIAL_BITS 32: a == b, or a is "greater" (less than 2^31 ahead).
-    return a == b || static_cast<std::uint32_t>(a - b) < 0x80000000U;
-}
-
 }  // namespace dk::zone::dnssec_keys

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "zone/resolver/serial.h"  // state_serial is compared in serial arithmetic
 
 namespace dk::zone::dnssec_keys {
 
@@ -69,8 +70,5 @@ std::optional<KeyState> parse_state(std::string_view text);
 
 // "zsk 12345 (13)" for logs and messages.
 std::string describe(const KeyRecord& k);
-
-// RFC 1982: serial a is b or later.
-bool serial_at_least(std::uint32_t a, std::uint32_t b);
 
 }  // namespace dk::zone::dnssec_keys

@@ -5,17 +5,18 @@
 
 #include "zone/dnssec_keys/ds.h"
 #include "zone/dnssec_keys/planner.h"
+#include "zone/resolver/served_everywhere.h"
 
 namespace dk::zone::dnssec_keys {
 namespace {
 
 bool serves_as_stated(const KeyRecord& k, const std::vector<ServerKeys>& servers) {
-    if (!k.state_serial || !all_answered(servers)) return false;
+    if (!k.state_serial) return false;
     const bool wanted = in_dnskey(k);
-    return std::all_of(servers.begin(), servers.end(), [&](const ServerKeys& s) {
+    return served_everywhere(servers, *k.state_serial, [&](const ServerKeys& s) {
         const bool has =
             std::find(s.dnskeys.begin(), s.dnskeys.end(), k.dnskey_rdata) != s.dnskeys.end();
-        return serial_at_least(s.serial, *k.state_serial) && has == wanted;
+        return has == wanted;
     });
 }
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "service/observe/prober_adapter.h"
-#include "service/observe/tlsa_lookup.h"
+#include "zone/resolver/resolver.h"
 
 namespace dk::service {
 namespace {
@@ -18,41 +18,37 @@ std::string relative(std::string name) {
     return name;
 }
 
-ops::Lookup classify(const Result<ldns::PktPtr>& reply, bool has_data) {
+// The sender's reading of the resolver's verdict; no reply at all is "unreachable".
+ops::Lookup lookup_of(const Result<zone::ResolverReply>& reply) {
     if (!reply.ok()) return ops::Lookup::unreachable;
-    const auto rcode = ldns_pkt_get_rcode(reply->get());
-    if (rcode != LDNS_RCODE_NOERROR && rcode != LDNS_RCODE_NXDOMAIN) return ops::Lookup::failed;
-    if (!ldns_pkt_ad(reply->get())) return ops::Lookup::insecure;
-    return has_data && rcode == LDNS_RCODE_NOERROR ? ops::Lookup::secure
-                                                   : ops::Lookup::secure_denial;
+    switch (reply->verdict) {
+        case zone::ResolverVerdict::answer:
+            return ops::Lookup::secure;
+        case zone::ResolverVerdict::validated_denial:
+            return ops::Lookup::secure_denial;
+        case zone::ResolverVerdict::insecure:
+            return ops::Lookup::insecure;
+        case zone::ResolverVerdict::failure:
+            break;
+    }
+    return ops::Lookup::failed;
 }
 
-struct Mx {
-    int preference;
-    std::string host;
-};
-
-std::vector<Mx> mx_records(const ldns_pkt& reply) {
-    std::vector<Mx> out;
-    const ldns_rr_list* answer = ldns_pkt_answer(&reply);
-    for (std::size_t i = 0; i < ldns_rr_list_rr_count(answer); ++i) {
-        const ldns_rr* rr = ldns_rr_list_rr(answer, i);
-        if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_MX || ldns_rr_rd_count(rr) != 2) continue;
-        ldns::CStringPtr host(ldns_rdf2str(ldns_rr_rdf(rr, 1)));
-        if (host) out.push_back({ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)), host.get()});
-    }
-    std::sort(out.begin(), out.end(), [](const Mx& a, const Mx& b) {
+// Most preferred first (lowest preference), ties by name.
+std::vector<zone::MxRecord> by_preference(std::vector<zone::MxRecord> mx) {
+    std::sort(mx.begin(), mx.end(), [](const zone::MxRecord& a, const zone::MxRecord& b) {
         return std::tie(a.preference, a.host) < std::tie(b.preference, b.host);
     });
-    return out;
+    return mx;
 }
 
 // MX lookup; hosts get the MX lookup's status. No MX: the domain itself (RFC 5321 section 5.1).
 CheckedDomain hosts_of(const HostPort& resolver, const std::string& domain) {
     CheckedDomain d{relative(domain), "", {}, {}};
-    auto reply = ask_resolver(resolver, absolute(domain), LDNS_RR_TYPE_MX);
-    std::vector<Mx> mx = reply.ok() ? mx_records(**reply) : std::vector<Mx>{};
-    const ops::Lookup status = classify(reply, !mx.empty());
+    auto reply = zone::ask_resolver(resolver, absolute(domain), zone::QueryType::mx);
+    std::vector<zone::MxRecord> mx =
+        reply.ok() ? by_preference(reply->mx) : std::vector<zone::MxRecord>{};
+    const ops::Lookup status = lookup_of(reply);
     if (!reply.ok()) {  // our resolver failed: no verdict for the domain (ops::Verdict::unknown)
         d.hosts.push_back({relative(domain),
                            0,
@@ -63,11 +59,11 @@ CheckedDomain hosts_of(const HostPort& resolver, const std::string& domain) {
                            {}});
         return d;
     }
-    if (ldns_pkt_get_rcode(reply->get()) == LDNS_RCODE_NXDOMAIN) {
+    if (reply->rcode == zone::rcode_nxdomain) {
         d.problem = "no such domain (NXDOMAIN)";
     } else if (status == ops::Lookup::failed) {
-        d.problem = "MX lookup failed with rcode " +
-                    std::to_string(ldns_pkt_get_rcode(reply->get())) + ": a sender defers";
+        d.problem =
+            "MX lookup failed with rcode " + std::to_string(reply->rcode) + ": a sender defers";
     } else if (mx.size() == 1 && mx.front().host == ".") {
         d.problem = "null MX: the domain accepts no mail (RFC 7505)";
     }
@@ -84,9 +80,9 @@ CheckedDomain hosts_of(const HostPort& resolver, const std::string& domain) {
 }
 
 void look_up_tlsa(const HostPort& resolver, ops::HostObservation& h, std::uint16_t port) {
-    auto reply = ask_resolver(resolver, tlsa_owner(h.host, port), LDNS_RR_TYPE_TLSA);
-    if (reply.ok()) h.records = tlsa_records_in(**reply);
-    h.tlsa = classify(reply, !h.records.empty());
+    auto reply = zone::ask_resolver(resolver, tlsa_owner(h.host, port), zone::QueryType::tlsa);
+    if (reply.ok()) h.records = reply->tlsa;
+    h.tlsa = lookup_of(reply);
 }
 
 }  // namespace

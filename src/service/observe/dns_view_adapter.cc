@@ -4,12 +4,9 @@
 #include <thread>
 
 #include "base/log.h"
+#include "zone/resolver/served_everywhere.h"
 
 namespace dk::service {
-
-bool serial_at_least(std::uint32_t a, std::uint32_t b) {
-    return static_cast<std::int32_t>(a - b) >= 0;
-}
 
 Result<engine::OwnerView> DnsViewAdapter::summarise(const std::string& owner,
                                                     const std::vector<zone::ServerView>& servers) {
@@ -21,13 +18,11 @@ Result<engine::OwnerView> DnsViewAdapter::summarise(const std::string& owner,
         auto record = parse_tlsa_rdata(text);
         if (record.ok()) view.at_primary.push_back(*record);
     }
-    view.propagated = true;
+    view.propagated = zone::served_everywhere(
+        servers, primary.serial, [&](const auto& s) { return s.rdatas == primary.rdatas; });
     view.validated = true;
     std::uint32_t ttl_max = 0;
     for (const auto& s : servers) {
-        const bool same =
-            s.answered && s.rdatas == primary.rdatas && serial_at_least(s.serial, primary.serial);
-        view.propagated = view.propagated && same;
         view.validated = view.validated && s.validated;
         ttl_max = std::max({ttl_max, s.ttl, s.rrsig_original_ttl, s.cname_ttl_max});
         if (s.rdatas.empty()) ttl_max = std::max(ttl_max, s.negative_ttl);

@@ -22,7 +22,4 @@ class DnsViewAdapter final : public engine::DnsView {
     const Clock& clock_;
 };
 
-// RFC 1982: a is at least b in serial number arithmetic.
-bool serial_at_least(std::uint32_t a, std::uint32_t b);
-
 }  // namespace dk::service

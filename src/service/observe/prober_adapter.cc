@@ -1,55 +1,8 @@
 #include "service/observe/prober_adapter.h"
 
-#include <arpa/inet.h>
-
 #include "base/log.h"
 
 namespace dk::service {
-namespace {
-
-std::string absolute(std::string host) {
-    if (host.empty() || host.back() != '.') host += '.';
-    return host;
-}
-
-Result<std::vector<std::string>> resolve(const HostPort& resolver, const std::string& host,
-                                         ldns_rr_type type) {
-    ldns::RdfPtr name(ldns_dname_new_frm_str(host.c_str()));
-    if (!name) return Error::bad_input("bad host name " + host);
-    ldns::PktPtr q(ldns_pkt_query_new(name.get(), type, LDNS_RR_CLASS_IN, LDNS_RD));
-    name.release();
-    ldns_pkt_set_edns_do(q.get(), true);
-    ldns_pkt_set_edns_udp_size(q.get(), 1232);
-    DK_TRY(ldns::PktPtr reply, zone::exchange(resolver, *q, zone::TransportOptions{}));
-    std::vector<std::string> out;
-    const ldns_rr_list* answer = ldns_pkt_answer(reply.get());
-    for (std::size_t i = 0; i < ldns_rr_list_rr_count(answer); ++i) {
-        const ldns_rr* rr = ldns_rr_list_rr(answer, i);
-        if (ldns_rr_get_type(rr) != type) continue;
-        ldns::CStringPtr text(ldns_rdf2str(ldns_rr_rdf(rr, 0)));
-        if (text) out.emplace_back(text.get());
-    }
-    return out;
-}
-
-}  // namespace
-
-Result<std::vector<std::string>> AddressBook::addresses(const std::string& host) {
-    if (auto it = overrides_.find(absolute(host)); it != overrides_.end()) return it->second;
-    in6_addr scratch{};
-    if (::inet_pton(AF_INET, host.c_str(), &scratch) == 1 ||
-        ::inet_pton(AF_INET6, host.c_str(), &scratch) == 1) {
-        return std::vector<std::string>{host};
-    }
-    if (!resolver_) return Error::bad_input("no resolver configured to look up " + host);
-    std::vector<std::string> all;
-    for (ldns_rr_type type : {LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA}) {
-        DK_TRY(auto found, resolve(*resolver_, absolute(host), type));
-        all.insert(all.end(), found.begin(), found.end());
-    }
-    if (all.empty()) return Error::environment(host + " has no A or AAAA record");
-    return all;
-}
 
 std::vector<engine::EndpointView> ProberAdapter::probe(
     const std::vector<Endpoint>& endpoints, const std::vector<engine::OwnerView>& published) {

@@ -2,29 +2,17 @@
 // published RRset by OpenSSL's DANE verifier.
 #pragma once
 
-#include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/ports.h"
 #include "probe/probe.h"
-#include "zone/dns_transport.h"
+#include "zone/resolver/address_book.h"
 
 namespace dk::service {
 
-// A/AAAA of a host through the validating resolver (or the configured override).
-class AddressBook {
-  public:
-    AddressBook(std::map<std::string, std::vector<std::string>> overrides,
-                std::optional<HostPort> resolver)
-        : overrides_(std::move(overrides)), resolver_(std::move(resolver)) {}
-    Result<std::vector<std::string>> addresses(const std::string& host);
-
-  private:
-    std::map<std::string, std::vector<std::string>> overrides_;  // absolute host name -> IPs
-    std::optional<HostPort> resolver_;
-};
+// The engine's prober looks endpoints up through zone/resolver's address book.
+using AddressBook = zone::AddressBook;
 
 class ProberAdapter final : public engine::EndpointProber {
   public:

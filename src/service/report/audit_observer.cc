@@ -6,8 +6,8 @@
 #include "cert/chain.h"
 #include "cert/chain_matches.h"
 #include "probe/probe.h"
-#include "service/observe/tlsa_lookup.h"
 #include "service/signing/managed_keys.h"
+#include "zone/resolver/resolver.h"
 
 namespace dk::service {
 namespace {
@@ -69,23 +69,11 @@ void add_chain_facts(const config::SlotConfig& slot, ops::SlotFacts& facts) {
 }
 
 std::vector<std::string> anchor_ds(const config::Config& config) {
-    std::vector<std::string> out;
-    if (!config.trust_anchor_file) return out;
+    if (!config.trust_anchor_file) return {};
     auto text = files::read_limited(*config.trust_anchor_file);
-    if (!text.ok()) return out;
-    auto rrs = zone::parse_trust_anchors(*text, *config.trust_anchor_file);
-    if (!rrs.ok()) return out;
-    for (std::size_t i = 0; i < ldns_rr_list_rr_count(rrs->get()); ++i) {
-        const ldns_rr* rr = ldns_rr_list_rr(rrs->get(), i);
-        if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DS) continue;
-        ldns::CStringPtr line(ldns_rr2str(rr));
-        if (!line) continue;
-        std::string s(line.get());
-        while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-        std::replace(s.begin(), s.end(), '\t', ' ');
-        out.push_back(s);
-    }
-    return out;
+    if (!text.ok()) return {};
+    auto ds = zone::trust_anchor_ds_texts(*text, *config.trust_anchor_file);
+    return ds.ok() ? *ds : std::vector<std::string>{};
 }
 
 // Each zone's MX hosts and whether a validated TLSA RRset stands at _25._tcp.HOST.
@@ -98,23 +86,20 @@ std::vector<ops::MxFacts> mx_facts(const config::Config& config,
         return out;
     }
     for (const auto& z : config.zones) {
-        auto reply = ask_resolver(*config.resolver, z.name, LDNS_RR_TYPE_MX);
+        // The MX RRset as the resolver answers it, AD or not; each host's TLSA must be validated.
+        auto reply = zone::ask_resolver(*config.resolver, z.name, zone::QueryType::mx);
         if (!reply.ok()) {
             problems.push_back(
                 {"mx-not-checked", ops::Severity::error, z.name, reply.error().message});
             continue;
         }
-        const ldns_rr_list* answer = ldns_pkt_answer(reply->get());
-        for (std::size_t i = 0; i < ldns_rr_list_rr_count(answer); ++i) {
-            const ldns_rr* rr = ldns_rr_list_rr(answer, i);
-            if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_MX || ldns_rr_rd_count(rr) != 2) continue;
-            ldns::CStringPtr host_text(ldns_rdf2str(ldns_rr_rdf(rr, 1)));
-            if (!host_text || std::string(host_text.get()) == ".") continue;
-            std::string host(host_text.get());
+        for (const auto& mx : reply->mx) {
+            if (mx.host == ".") continue;
+            std::string host = mx.host;
             if (host.back() == '.') host.pop_back();
-            auto tlsa = ask_resolver(*config.resolver, tlsa_owner(host, 25), LDNS_RR_TYPE_TLSA);
-            const bool has =
-                tlsa.ok() && ldns_pkt_ad(tlsa->get()) && !tlsa_records_in(**tlsa).empty();
+            auto tlsa =
+                zone::ask_resolver(*config.resolver, tlsa_owner(host, 25), zone::QueryType::tlsa);
+            const bool has = tlsa.ok() && tlsa->verdict == zone::ResolverVerdict::answer;
             out.push_back({z.name, host, has});
         }
     }

@@ -4,6 +4,7 @@
 
 #include "service/signing/managed_keys.h"
 #include "service/signing/signed_file_publisher.h"
+#include "zone/resolver/authoritative.h"
 
 namespace dk::service {
 
