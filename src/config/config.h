@@ -17,6 +17,7 @@
 
 namespace dk::config {
 
+using schema::boolean_default;
 using schema::integer_default;
 using schema::text_default;
 
@@ -39,7 +40,7 @@ struct SignedFileConfig {
     std::vector<std::vector<std::string>> reload;  // argv lists run after each write
     std::optional<std::string> keys_dir;  // BIND K* files; none: keys managed (DnssecKeyConfig)
     std::string algorithm{text_default("zone", "algorithm")};  // of the keys danekeeper makes
-    bool nsec3 = schema::boolean_default("zone", "nsec3");     // RFC 9276 parameters
+    bool nsec3 = boolean_default("zone", "nsec3");             // RFC 9276 parameters
     int signature_validity_days = integer_default("zone", "signature_validity_days");
     int refresh_days = integer_default("zone", "refresh_days");
     int jitter_hours = integer_default("zone", "jitter_hours");

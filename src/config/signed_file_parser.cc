@@ -6,7 +6,6 @@
 #include "config/parse_parts.h"
 
 namespace dk::config {
-namespace {}  // namespace
 
 void refuse_signed_file_keys(Table& t) {
     for (const auto& key : schema::keys) {
