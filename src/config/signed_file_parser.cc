@@ -24,7 +24,6 @@ SignedFileConfig parse_signed_file(Table& t) {
     s.reload = argv_lists(t, "reload");
     s.keys_dir = t.path("keys_dir", false);
     s.algorithm = t.string("algorithm", false).value_or(s.algorithm);
-    // DNSSEC algorithm mnemonics are written in either case.
     std::transform(s.algorithm.begin(), s.algorithm.end(), s.algorithm.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     t.check_choice("algorithm", s.algorithm);
