@@ -11,7 +11,7 @@ std::optional<AcmeConfig> parse_acme(Table& top, Problems& p) {
         p.add(node->source(), "acme", "must be a table");
         return std::nullopt;
     }
-    Table t(*table, "acme.", p);
+    Table t(*table, "acme.", p, "acme");
     AcmeConfig a;
     a.directory = t.string("directory", true).value_or("");
     if (!a.directory.empty() && !a.directory.starts_with("https://"))
@@ -23,9 +23,7 @@ std::optional<AcmeConfig> parse_acme(Table& top, Problems& p) {
     }
     a.ca_bundle = t.path("ca_bundle", false);
     a.issuer_ca_file = t.path("issuer_ca_file", false);
-    a.challenge = t.string("challenge", false).value_or("dns-01");
-    if (a.challenge != "dns-01" && a.challenge != "http-01")
-        t.problem("challenge", "must be \"dns-01\" or \"http-01\"");
+    a.challenge = t.choice("challenge");
     a.webroot = t.path("webroot", a.challenge == "http-01");
     if (a.webroot && a.challenge != "http-01")
         t.problem("webroot", "is only used with challenge = \"http-01\"");
@@ -34,9 +32,8 @@ std::optional<AcmeConfig> parse_acme(Table& top, Problems& p) {
     if (a.eab_kid.has_value() != a.eab_key_file.has_value())
         t.problem(a.eab_kid ? "eab_kid" : "eab_key_file", "eab_kid and eab_key_file go together");
     a.preferred_chain = t.string("preferred_chain", false);
-    a.renew_before_days = static_cast<int>(t.integer("renew_before_days", 1, 3650).value_or(30));
-    t.report_unknown({"directory", "contact", "ca_bundle", "issuer_ca_file", "challenge", "webroot",
-                      "eab_kid", "eab_key_file", "preferred_chain", "renew_before_days"});
+    a.renew_before_days = static_cast<int>(t.integer("renew_before_days"));
+    t.report_unknown();
     return a;
 }
 

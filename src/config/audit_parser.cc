@@ -14,7 +14,7 @@ void parse_audit(Table& top, Config& c, Problems& p) {
     if (node == nullptr) return;
     const toml::table* table = node->as_table();
     if (table == nullptr) return p.add(node->source(), "audit", "must be a table");
-    Table t(*table, "audit.", p);
+    Table t(*table, "audit.", p, "audit");
     for (auto hex :
          t.strings("certified_ca_spki_sha256", false).value_or(std::vector<std::string>{})) {
         std::transform(hex.begin(), hex.end(), hex.begin(),
@@ -28,9 +28,9 @@ void parse_audit(Table& top, Config& c, Problems& p) {
         }
         c.audit.certified_ca_spki_sha256.push_back(hex);
     }
-    c.audit.rrsig_warn_days = static_cast<int>(t.integer("rrsig_warn_days", 1, 365).value_or(7));
-    c.audit.max_tlsa_records = static_cast<int>(t.integer("max_tlsa_records", 1, 100).value_or(12));
-    t.report_unknown({"certified_ca_spki_sha256", "rrsig_warn_days", "max_tlsa_records"});
+    c.audit.rrsig_warn_days = static_cast<int>(t.integer("rrsig_warn_days"));
+    c.audit.max_tlsa_records = static_cast<int>(t.integer("max_tlsa_records"));
+    t.report_unknown();
 }
 
 void parse_metrics(Table& top, Config& c, Problems& p) {
@@ -38,7 +38,7 @@ void parse_metrics(Table& top, Config& c, Problems& p) {
     if (node == nullptr) return;
     const toml::table* table = node->as_table();
     if (table == nullptr) return p.add(node->source(), "metrics", "must be a table");
-    Table t(*table, "metrics.", p);
+    Table t(*table, "metrics.", p, "metrics");
     if (auto text = t.string("listen", false)) {
         auto hp = parse_host_port(*text, 0);
         in6_addr scratch{};
@@ -54,7 +54,7 @@ void parse_metrics(Table& top, Config& c, Problems& p) {
         }
     }
     c.metrics.file = t.path("file", false);
-    t.report_unknown({"listen", "file"});
+    t.report_unknown();
 }
 
 }  // namespace dk::config

@@ -1,5 +1,7 @@
 // The configuration file (TOML): what danekeeper manages and how. Parsed from text so it can be
 // tested and fuzzed; every problem is reported as FILE:LINE: FIELD: problem, all of them at once.
+// Every key's type, default, range and meaning is in schema.h; the defaults below are read from
+// it.
 #pragma once
 
 #include <cstdint>
@@ -11,18 +13,23 @@
 
 #include "base/endpoint.h"
 #include "base/result.h"
+#include "config/schema.h"
 
 namespace dk::config {
+
+using schema::boolean_default;
+using schema::integer_default;
+using schema::text_default;
 
 // The DNSSEC keys danekeeper manages for a signed-file zone without keys_dir: a KSK and a ZSK in
 // STATE_DIR/dnssec/ZONE, rolled by zone/dnssec_keys (ZSK pre-publication, KSK double-DS).
 struct DnssecKeyConfig {
     std::vector<HostPort> parent_servers;  // where the DS is watched; none: KSKs roll not at all
-    int zsk_lifetime_days = 90;            // 0: only on request
-    int ksk_lifetime_days = 0;             // 0: only on request
-    int publish_safety_seconds = 3600;     // added to every introduction wait (RFC 7583)
-    int retire_safety_seconds = 3600;      // added to every withdrawal wait
-    int ds_ttl = 86400;                    // the parent's DS TTL until a parent server shows it
+    int zsk_lifetime_days = integer_default("zone", "zsk_lifetime_days");  // 0: only on request
+    int ksk_lifetime_days = integer_default("zone", "ksk_lifetime_days");  // 0: only on request
+    int publish_safety_seconds = integer_default("zone", "key_publish_safety_seconds");
+    int retire_safety_seconds = integer_default("zone", "key_retire_safety_seconds");
+    int ds_ttl = integer_default("zone", "ds_ttl");  // until a parent server shows the DS
 };
 
 // publisher = "signed-file": danekeeper signs the operator's zone file itself and writes the
@@ -32,49 +39,49 @@ struct SignedFileConfig {
     std::string signed_file;                       // written atomically after every change
     std::vector<std::vector<std::string>> reload;  // argv lists run after each write
     std::optional<std::string> keys_dir;  // BIND K* files; none: keys managed (DnssecKeyConfig)
-    std::string algorithm = "ecdsap256sha256";  // of the keys danekeeper makes
-    bool nsec3 = false;                         // RFC 9276 parameters
-    int signature_validity_days = 14;
-    int refresh_days = 5;             // signatures with less left are made again
-    int jitter_hours = 12;            // expirations spread over this much before the validity ends
-    std::string serial = "unixtime";  // or "increment"
-    DnssecKeyConfig keys;             // used when keys_dir is not set
+    std::string algorithm{text_default("zone", "algorithm")};  // of the keys danekeeper makes
+    bool nsec3 = boolean_default("zone", "nsec3");             // RFC 9276 parameters
+    int signature_validity_days = integer_default("zone", "signature_validity_days");
+    int refresh_days = integer_default("zone", "refresh_days");
+    int jitter_hours = integer_default("zone", "jitter_hours");
+    std::string serial{text_default("zone", "serial")};
+    DnssecKeyConfig keys;  // used when keys_dir is not set
 };
 
 struct ZoneConfig {
-    std::string name;                             // absolute, with the trailing dot
-    std::string publisher;                        // "rfc2136" or "signed-file"
+    std::string name;  // absolute, with the trailing dot
+    std::string publisher{text_default("zone", "publisher")};
     std::optional<SignedFileConfig> signed_file;  // publisher = "signed-file"
     HostPort primary;  // signed-file: the first server of the file (default: authoritative[0])
     std::string tsig_key_file;
     std::optional<std::string> tsig_key_name;
     std::vector<HostPort> authoritative;  // empty: the NS RRset's addresses
-    std::uint32_t tlsa_ttl = 3600;
+    std::uint32_t tlsa_ttl = integer_default("zone", "tlsa_ttl");
 };
 
 struct SlotConfig {
     std::string name;
-    std::string algorithm = "ecdsa-p256";
+    std::string algorithm{text_default("key", "algorithm")};
     std::vector<Endpoint> endpoints;
     std::map<std::string, std::vector<std::string>> addresses;  // host -> IPs (instead of DNS)
     std::string cert_file;                     // served chain (leaf first), written atomically
     std::string key_file;                      // served key, 0600
     std::optional<std::string> combined_file;  // key + chain in one file (Postfix chain files)
     std::vector<std::vector<std::string>> reload;
-    std::string certificates = "command";
+    std::string certificates{text_default("key", "certificates")};
     std::vector<std::string> issue_command;  // {csr} {chain} {key} {slot}
-    int renew_before_days = 30;
+    int renew_before_days = integer_default("key", "renew_before_days");
     bool renew_before_days_set = false;  // else [acme] renew_before_days applies to acme slots
-    int rollover_every_days = 365;
-    int margin_seconds = 900;
+    int rollover_every_days = integer_default("key", "rollover_every_days");
+    int margin_seconds = integer_default("key", "margin_seconds");
     std::string zone;  // the zone holding the endpoints' TLSA owners
 };
 
 // [audit]: what `danekeeper audit` and the lint compare against.
 struct AuditConfig {
     std::vector<std::string> certified_ca_spki_sha256;  // lower-case hex (EMLREQ_6)
-    int rrsig_warn_days = 7;
-    int max_tlsa_records = 12;
+    int rrsig_warn_days = integer_default("audit", "rrsig_warn_days");
+    int max_tlsa_records = integer_default("audit", "max_tlsa_records");
 };
 
 // [metrics]: Prometheus metrics after every run (see ops/metrics.h).
@@ -89,17 +96,17 @@ struct AcmeConfig {
     std::vector<std::string> contact;
     std::optional<std::string> ca_bundle;       // trust for the ACME server's TLS (system if unset)
     std::optional<std::string> issuer_ca_file;  // roots issued chains must verify to (system)
-    std::string challenge = "dns-01";           // or "http-01"
-    std::optional<std::string> webroot;         // http-01: the document root served on port 80
+    std::string challenge{text_default("acme", "challenge")};
+    std::optional<std::string> webroot;  // http-01: the document root served on port 80
     std::optional<std::string> eab_kid;
     std::optional<std::string> eab_key_file;     // base64url MAC key, 0600
     std::optional<std::string> preferred_chain;  // top issuer CN
-    int renew_before_days = 30;                  // for acme slots that do not set their own
+    int renew_before_days = integer_default("acme", "renew_before_days");
 };
 
 struct Config {
     std::string source;
-    std::string state_dir = "/var/lib/danekeeper";
+    std::string state_dir{text_default("", "state_dir")};
     std::optional<HostPort> resolver;
     std::optional<std::string> trust_anchor_file;
     std::vector<ZoneConfig> zones;

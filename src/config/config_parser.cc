@@ -63,10 +63,10 @@ void parse_dns(Table& top, Config& c, Problems& p) {
     if (node == nullptr) return;
     const toml::table* table = node->as_table();
     if (table == nullptr) return p.add(node->source(), "dns", "must be a table");
-    Table t(*table, "dns.", p);
+    Table t(*table, "dns.", p, "dns");
     c.resolver = host_port(t, "resolver", false);
     c.trust_anchor_file = t.path("trust_anchor_file", false);
-    t.report_unknown({"resolver", "trust_anchor_file"});
+    t.report_unknown();
 }
 
 ZoneConfig parse_zone(Table& t) {
@@ -75,9 +75,7 @@ ZoneConfig parse_zone(Table& t) {
         z.name = absolute_name(*name);
         if (!valid_domain_name(z.name)) t.problem("name", "'" + *name + "' is not a domain name");
     }
-    z.publisher = t.string("publisher", false).value_or("rfc2136");
-    if (z.publisher != "rfc2136" && z.publisher != "signed-file")
-        t.problem("publisher", "must be \"rfc2136\" or \"signed-file\"");
+    z.publisher = t.choice("publisher");
     const bool rfc2136 = z.publisher == "rfc2136";
     if (auto primary = host_port(t, "primary", rfc2136)) z.primary = *primary;
     z.tsig_key_file = t.path("tsig_key_file", rfc2136).value_or("");
@@ -93,40 +91,19 @@ ZoneConfig parse_zone(Table& t) {
         else
             t.problem("authoritative", hp.error().message);
     }
-    z.tlsa_ttl = static_cast<std::uint32_t>(t.integer("tlsa_ttl", 1, 86400).value_or(3600));
+    z.tlsa_ttl = static_cast<std::uint32_t>(t.integer("tlsa_ttl"));
     if (z.signed_file && !t.node("primary")) {
         if (z.authoritative.empty())
             t.problem("authoritative", "signed-file needs the servers that serve signed_file");
         else
             z.primary = z.authoritative.front();
     }
-    t.report_unknown({"name",
-                      "publisher",
-                      "primary",
-                      "tsig_key_file",
-                      "tsig_key_name",
-                      "authoritative",
-                      "tlsa_ttl",
-                      "unsigned_file",
-                      "signed_file",
-                      "reload",
-                      "keys_dir",
-                      "algorithm",
-                      "nsec3",
-                      "signature_validity_days",
-                      "refresh_days",
-                      "jitter_hours",
-                      "serial",
-                      "parent_servers",
-                      "zsk_lifetime_days",
-                      "ksk_lifetime_days",
-                      "key_publish_safety_seconds",
-                      "key_retire_safety_seconds",
-                      "ds_ttl"});
+    t.report_unknown();
     return z;
 }
 
-// [[name]] tables: each parsed with parse, paired with the line its table starts on.
+// [[name]] tables (schema section name): each parsed with parse, paired with the line its table
+// starts on.
 template <typename Item, typename Parse>
 std::vector<std::pair<Item, std::uint32_t>> parse_tables(Table& top, std::string_view key,
                                                          Problems& p, Parse parse) {
@@ -141,7 +118,7 @@ std::vector<std::pair<Item, std::uint32_t>> parse_tables(Table& top, std::string
             p.add(array->get(i)->source(), prefix, "must be a table");
             continue;
         }
-        Table t(*table, prefix + ".", p);
+        Table t(*table, prefix + ".", p, key);
         out.emplace_back(parse(t), t.line());
     }
     if (array == nullptr)
@@ -162,7 +139,7 @@ Result<Config> parse_config(std::string_view text, const std::string& source) {
     Config c;
     c.source = source;
     Problems p(source);
-    Table top(root, "", p);
+    Table top(root, "", p, "");
     c.state_dir = top.path("state_dir", false).value_or(c.state_dir);
     parse_dns(top, c, p);
     parse_audit(top, c, p);
@@ -179,7 +156,7 @@ Result<Config> parse_config(std::string_view text, const std::string& source) {
     }
     c.acme = parse_acme(top, p);
     check_acme_slots(c, slot_lines, p);
-    top.report_unknown({"state_dir", "dns", "zone", "key", "audit", "metrics", "acme"});
+    top.report_unknown();
     const toml::array* zones = root.get_as<toml::array>("zone");
     if (top.node("zone") == nullptr || (zones != nullptr && zones->empty()))
         p.add_at(1, "zone", "at least one [[zone]] is required");

@@ -13,17 +13,16 @@ DnssecKeyConfig parse_dnssec_keys(Table& t) {
         else
             t.problem("parent_servers", hp.error().message);
     }
-    k.zsk_lifetime_days = static_cast<int>(t.integer("zsk_lifetime_days", 0, 3650).value_or(90));
-    k.ksk_lifetime_days = static_cast<int>(t.integer("ksk_lifetime_days", 0, 36500).value_or(0));
-    k.publish_safety_seconds =
-        static_cast<int>(t.integer("key_publish_safety_seconds", 0, 86400).value_or(3600));
-    k.retire_safety_seconds =
-        static_cast<int>(t.integer("key_retire_safety_seconds", 0, 86400).value_or(3600));
-    k.ds_ttl = static_cast<int>(t.integer("ds_ttl", 1, 172800).value_or(86400));
+    k.zsk_lifetime_days = static_cast<int>(t.integer("zsk_lifetime_days"));
+    k.ksk_lifetime_days = static_cast<int>(t.integer("ksk_lifetime_days"));
+    k.publish_safety_seconds = static_cast<int>(t.integer("key_publish_safety_seconds"));
+    k.retire_safety_seconds = static_cast<int>(t.integer("key_retire_safety_seconds"));
+    k.ds_ttl = static_cast<int>(t.integer("ds_ttl"));
     if (t.node("keys_dir") != nullptr) {
-        for (const auto* key : dnssec_key_keys) {
-            if (t.node(key) != nullptr)
-                t.problem(key, "only when danekeeper manages the keys (no keys_dir)");
+        for (const auto& key : schema::keys) {
+            if (key.section == "zone" && key.only == schema::Only::managed_keys &&
+                t.node(key.name) != nullptr)
+                t.problem(key.name, "only when danekeeper manages the keys (no keys_dir)");
         }
     }
     return k;

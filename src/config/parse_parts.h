@@ -29,13 +29,8 @@ SlotConfig parse_slot(Table& t);
 SignedFileConfig parse_signed_file(Table& t);
 void refuse_signed_file_keys(Table& t);
 
-// The key-management keys of a signed-file [[zone]] (dnssec_key_parser.cc).
-inline constexpr const char* dnssec_key_keys[] = {"parent_servers",
-                                                  "zsk_lifetime_days",
-                                                  "ksk_lifetime_days",
-                                                  "key_publish_safety_seconds",
-                                                  "key_retire_safety_seconds",
-                                                  "ds_ttl"};
+// The key-management keys of a signed-file [[zone]] (schema Only::managed_keys;
+// dnssec_key_parser.cc).
 DnssecKeyConfig parse_dnssec_keys(Table& t);
 // The optional [audit] and [metrics] tables (audit_parser.cc).
 void parse_audit(Table& top, Config& c, Problems& p);

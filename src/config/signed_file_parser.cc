@@ -6,28 +6,12 @@
 #include "config/parse_parts.h"
 
 namespace dk::config {
-namespace {
-
-bool boolean(Table& t, std::string_view key, bool fallback) {
-    const toml::node* node = t.node(key);
-    if (node == nullptr) return fallback;
-    if (auto v = node->value<bool>(); v && node->is_boolean()) return *v;
-    t.problem(key, "must be true or false");
-    return fallback;
-}
-
-constexpr std::string_view signed_file_keys[] = {
-    "unsigned_file",           "signed_file",  "reload",       "keys_dir", "algorithm", "nsec3",
-    "signature_validity_days", "refresh_days", "jitter_hours", "serial"};
-
-}  // namespace
 
 void refuse_signed_file_keys(Table& t) {
-    for (const auto key : signed_file_keys) {
-        if (t.node(key) != nullptr) t.problem(key, "only for publisher = \"signed-file\"");
-    }
-    for (const auto* key : dnssec_key_keys) {
-        if (t.node(key) != nullptr) t.problem(key, "only for publisher = \"signed-file\"");
+    for (const auto& key : schema::keys) {
+        if (key.section == "zone" && key.only != schema::Only::anywhere &&
+            t.node(key.name) != nullptr)
+            t.problem(key.name, "only for publisher = \"signed-file\"");
     }
 }
 
@@ -42,20 +26,16 @@ SignedFileConfig parse_signed_file(Table& t) {
     s.algorithm = t.string("algorithm", false).value_or(s.algorithm);
     std::transform(s.algorithm.begin(), s.algorithm.end(), s.algorithm.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (s.algorithm != "ecdsap256sha256" && s.algorithm != "ed25519" && s.algorithm != "rsasha256")
-        t.problem("algorithm", "must be \"ecdsap256sha256\", \"ed25519\" or \"rsasha256\"");
-    s.nsec3 = boolean(t, "nsec3", false);
-    s.signature_validity_days =
-        static_cast<int>(t.integer("signature_validity_days", 2, 365).value_or(14));
-    s.refresh_days = static_cast<int>(t.integer("refresh_days", 1, 364).value_or(5));
-    s.jitter_hours = static_cast<int>(t.integer("jitter_hours", 0, 24 * 364).value_or(12));
+    t.check_choice("algorithm", s.algorithm);
+    s.nsec3 = t.boolean("nsec3");
+    s.signature_validity_days = static_cast<int>(t.integer("signature_validity_days"));
+    s.refresh_days = static_cast<int>(t.integer("refresh_days"));
+    s.jitter_hours = static_cast<int>(t.integer("jitter_hours"));
     if (s.refresh_days >= s.signature_validity_days)
         t.problem("refresh_days", "must be less than signature_validity_days");
     else if (s.jitter_hours >= (s.signature_validity_days - s.refresh_days) * 24)
         t.problem("jitter_hours", "must be less than signature_validity_days - refresh_days");
-    s.serial = t.string("serial", false).value_or(s.serial);
-    if (s.serial != "unixtime" && s.serial != "increment")
-        t.problem("serial", "must be \"unixtime\" or \"increment\"");
+    s.serial = t.choice("serial");
     s.keys = parse_dnssec_keys(t);
     return s;
 }

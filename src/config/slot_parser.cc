@@ -30,11 +30,9 @@ void check_placeholders(Table& t, const std::vector<std::string>& argv) {
 }
 
 void parse_issuing(Table& t, SlotConfig& s) {
-    s.certificates = t.string("certificates", false).value_or("command");
     // command: our CSR to the operator's program; hook: an ACME client the operator runs hands
     // its result to `danekeeper hook deliver`; acme: our own client ([acme]).
-    if (s.certificates != "command" && s.certificates != "hook" && s.certificates != "acme")
-        t.problem("certificates", "must be \"command\", \"hook\" or \"acme\"");
+    s.certificates = t.choice("certificates");
     auto cmd = t.strings("issue_command", s.certificates == "command");
     if (!cmd) return;
     s.issue_command = *cmd;
@@ -76,13 +74,7 @@ void parse_endpoints(Table& t, SlotConfig& s) {
 SlotConfig parse_slot(Table& t) {
     SlotConfig s;
     s.name = t.string("name", true).value_or("");
-    s.algorithm = t.string("algorithm", false).value_or("ecdsa-p256");
-    static const std::set<std::string> algorithms{"ecdsa-p256", "ecdsa-p384", "rsa-2048",
-                                                  "rsa-3072",   "rsa-4096",   "ed25519"};
-    if (!algorithms.contains(s.algorithm)) {
-        t.problem("algorithm",
-                  "must be one of ecdsa-p256, ecdsa-p384, rsa-2048, rsa-3072, rsa-4096, ed25519");
-    }
+    s.algorithm = t.choice("algorithm");
     parse_endpoints(t, s);
     s.cert_file = t.path("cert_file", true).value_or("");
     s.key_file = t.path("key_file", true).value_or("");
@@ -92,13 +84,10 @@ SlotConfig parse_slot(Table& t) {
     s.reload = argv_lists(t, "reload");
     parse_issuing(t, s);
     s.renew_before_days_set = t.node("renew_before_days") != nullptr;
-    s.renew_before_days = static_cast<int>(t.integer("renew_before_days", 1, 3650).value_or(30));
-    s.rollover_every_days =
-        static_cast<int>(t.integer("rollover_every_days", 1, 36500).value_or(365));
-    s.margin_seconds = static_cast<int>(t.integer("margin_seconds", 0, 86400).value_or(900));
-    t.report_unknown({"name", "algorithm", "endpoints", "addresses", "cert_file", "key_file",
-                      "combined_file", "reload", "certificates", "issue_command",
-                      "renew_before_days", "rollover_every_days", "margin_seconds"});
+    s.renew_before_days = static_cast<int>(t.integer("renew_before_days"));
+    s.rollover_every_days = static_cast<int>(t.integer("rollover_every_days"));
+    s.margin_seconds = static_cast<int>(t.integer("margin_seconds"));
+    t.report_unknown();
     return s;
 }
 

@@ -1,6 +1,8 @@
 #include "config/toml_reader.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
 namespace dk::config {
 
@@ -53,20 +55,54 @@ std::optional<std::string> Table::path(std::string_view key, bool required) {
     return text;
 }
 
-std::optional<long long> Table::integer(std::string_view key, long long min, long long max) {
+const schema::Key& Table::spec(std::string_view key) const {
+    const schema::Key* found = schema::find(section_, key);
+    if (found == nullptr) {
+        std::fprintf(stderr, "config schema: no key '%.*s' in section '%.*s'\n",
+                     static_cast<int>(key.size()), key.data(), static_cast<int>(section_.size()),
+                     section_.data());
+        std::abort();
+    }
+    return *found;
+}
+
+long long Table::integer(std::string_view key) {
+    const schema::Key& k = spec(key);
+    const long long fallback = schema::integer_of(k.fallback);
     const toml::node* node = get(key, false);
-    if (node == nullptr) return std::nullopt;
+    if (node == nullptr) return fallback;
     auto v = node->value<long long>();
     if (!v || !node->is_integer()) {
         problems_.add(node->source(), field(key), "must be an integer");
-        return std::nullopt;
+        return fallback;
     }
-    if (*v < min || *v > max) {
+    if (*v < k.min || *v > k.max) {
         problems_.add(node->source(), field(key),
-                      "must be between " + std::to_string(min) + " and " + std::to_string(max));
-        return std::nullopt;
+                      "must be between " + std::to_string(k.min) + " and " + std::to_string(k.max));
+        return fallback;
     }
-    return v;
+    return *v;
+}
+
+bool Table::boolean(std::string_view key) {
+    const bool fallback = spec(key).fallback == "true";
+    const toml::node* node = get(key, false);
+    if (node == nullptr) return fallback;
+    if (auto v = node->value<bool>(); v && node->is_boolean()) return *v;
+    problem(key, "must be true or false");
+    return fallback;
+}
+
+std::string Table::choice(std::string_view key) {
+    auto value = string(key, false).value_or(std::string(spec(key).fallback));
+    check_choice(key, value);
+    return value;
+}
+
+void Table::check_choice(std::string_view key, const std::string& value) {
+    const auto choices = schema::choices_of(spec(key));
+    if (std::find(choices.begin(), choices.end(), value) == choices.end())
+        problem(key, schema::choice_problem(spec(key)));
 }
 
 std::optional<std::vector<std::string>> Table::strings(std::string_view key, bool required) {
@@ -86,11 +122,12 @@ std::optional<std::vector<std::string>> Table::strings(std::string_view key, boo
     return out;
 }
 
-void Table::report_unknown(std::initializer_list<std::string_view> known) {
+void Table::report_unknown() {
     for (const auto& [key, value] : table_) {
-        if (std::find(known.begin(), known.end(), key.str()) == known.end()) {
-            problems_.add(value.source(), field(key.str()), "unknown key (misspelt?)");
-        }
+        bool known = schema::find(section_, key.str()) != nullptr;
+        for (const auto& section : schema::sections)
+            known |= section_.empty() && section.name == key.str();
+        if (!known) problems_.add(value.source(), field(key.str()), "unknown key (misspelt?)");
     }
 }
 

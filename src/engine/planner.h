@@ -11,9 +11,11 @@
 namespace dk::engine {
 
 struct SlotPolicy {
-    Seconds margin{900};
-    Seconds renew_before{Seconds{30LL * 86400}};
-    Seconds rollover_every{Seconds{365LL * 86400}};
+    // The slot's configured timings (service::policy_for); their defaults live in the
+    // configuration schema (config/schema.h) only, so a policy must be given them.
+    Seconds margin{};
+    Seconds renew_before{};
+    Seconds rollover_every{};
     Seconds recheck{3600};        // steady state: look again this often
     Seconds retry{30};            // after a failure or an alert
     Seconds propagation_poll{2};  // while records propagate

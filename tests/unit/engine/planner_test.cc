@@ -19,6 +19,8 @@ class PlannerTest : public ::testing::Test {
   protected:
     PlannerTest() {
         policy.margin = Seconds{900};
+        policy.renew_before = hours(24 * 30);
+        policy.rollover_every = hours(24 * 365);
         state.slot = "mx";
         state.current = cur;
         state.current_cert_not_after = epoch + hours(24 * 80);

@@ -1,0 +1,240 @@
+// The one table of configuration keys: each key's section, name, type, default, range and
+// meaning. The parser takes its defaults, ranges, choices and known keys from here, config.h its
+// member defaults; README's and the man page's key lists are checked against it
+// (tests/unit/config/schema_docs_test.cc), so a key is described in exactly one place.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dk::config::schema {
+
+enum class Type {
+    string,
+    path,        // absolute
+    integer,     // min..max
+    boolean,     // true or false
+    strings,     // an array of strings
+    server,      // IP:port (port 53 when left out)
+    servers,     // an array of IP:port
+    argv_lists,  // [["/absolute/program", "arg", ...], ...], run without a shell
+    addresses,   // an inline table host = ["IP", ...]
+};
+
+// Keys that are only accepted in some tables of their section.
+enum class Only {
+    anywhere,
+    signed_file,   // a [[zone]] with publisher = "signed-file"
+    managed_keys,  // the same, and danekeeper manages its DNSSEC keys (no keys_dir)
+};
+
+struct Key {
+    std::string_view section;  // "" (top level), "dns", "zone", "key", "audit", "metrics", "acme"
+    std::string_view name;
+    Type type;
+    // The default as written in the file ("900", "ecdsa-p256", "false"); empty when there is
+    // none, and then `absent` says what happens without the key ("required", "none", ...).
+    std::string_view fallback;
+    std::string_view absent;
+    std::string_view meaning;  // one line; `code` in backquotes
+    long long min = 0;         // integers: the accepted range
+    long long max = 0;
+    std::string_view choices;  // strings from a fixed set: the values, separated by spaces
+    Only only = Only::anywhere;
+};
+
+struct Section {
+    std::string_view name;    // as a key of the top level
+    std::string_view header;  // as written in the file
+    bool array;               // [[name]]: one table per item
+};
+
+inline constexpr Section sections[] = {
+    {"dns", "[dns]", false},     {"zone", "[[zone]]", true},      {"key", "[[key]]", true},
+    {"audit", "[audit]", false}, {"metrics", "[metrics]", false}, {"acme", "[acme]", false},
+};
+
+using enum Type;
+
+// clang-format off
+inline constexpr Key keys[] = {
+    {"", "state_dir", path, "/var/lib/danekeeper", "",
+     "SQLite database, key store and requests; created 0700, refused if group/others can enter"},
+
+    {"dns", "resolver", server, "", "none",
+     "validating resolver used to look up endpoint addresses (and by `check` and `audit`)"},
+    {"dns", "trust_anchor_file", path, "", "none",
+     "DS or DNSKEY records (zone-file format, as unbound/BIND use); with it, every TLSA RRSIG is "
+     "validated up to this anchor"},
+
+    {"zone", "name", string, "", "required", "the zone that holds the TLSA owners"},
+    {"zone", "publisher", string, "rfc2136", "",
+     "how records reach the zone: RFC 2136 updates, or a zone file danekeeper signs itself",
+     0, 0, "rfc2136 signed-file"},
+    {"zone", "primary", server, "", "required for `rfc2136`; `signed-file`: `authoritative`[0]",
+     "the primary that takes updates"},
+    {"zone", "tsig_key_file", path, "", "required for `rfc2136`",
+     "BIND-format key file (tsig-keygen); must be mode 0600"},
+    {"zone", "tsig_key_name", string, "", "the file's only key", "which key, when the file holds several"},
+    {"zone", "authoritative", servers, "", "the NS RRset's addresses",
+     "servers to prove publication on"},
+    {"zone", "tlsa_ttl", integer, "3600", "", "TTL of the records danekeeper adds", 1, 86400},
+    {"zone", "unsigned_file", path, "", "required", "the operator's zone file, never written",
+     0, 0, "", Only::signed_file},
+    {"zone", "signed_file", path, "", "required",
+     "the signed file the name server serves, written atomically after every change",
+     0, 0, "", Only::signed_file},
+    {"zone", "reload", argv_lists, "", "none",
+     "run after each write (`knotc zone-reload`, `nsd-control reload`, `rndc reload`)",
+     0, 0, "", Only::signed_file},
+    {"zone", "keys_dir", path, "", "keys managed in `STATE_DIR/dnssec/ZONE`",
+     "BIND K* files used as they are (no key rollover); without it danekeeper makes and rolls a KSK "
+     "and a ZSK (0600)", 0, 0, "", Only::signed_file},
+    {"zone", "algorithm", string, "ecdsap256sha256", "", "of the DNSSEC keys danekeeper makes",
+     0, 0, "ecdsap256sha256 ed25519 rsasha256", Only::signed_file},
+    {"zone", "nsec3", boolean, "false", "", "NSEC3 with the RFC 9276 parameters instead of NSEC",
+     0, 0, "", Only::signed_file},
+    {"zone", "signature_validity_days", integer, "14", "", "how long new signatures are valid",
+     2, 365, "", Only::signed_file},
+    {"zone", "refresh_days", integer, "5", "",
+     "signatures with less time left are made again; less than `signature_validity_days`",
+     1, 364, "", Only::signed_file},
+    {"zone", "jitter_hours", integer, "12", "",
+     "expirations spread over this much before the validity ends; less than "
+     "`signature_validity_days` - `refresh_days`",
+     0, 24 * 364, "", Only::signed_file},
+    {"zone", "serial", string, "unixtime", "", "always higher than the served serial",
+     0, 0, "unixtime increment", Only::signed_file},
+    {"zone", "parent_servers", servers, "", "none",
+     "the parent's servers, where the DS is checked during a KSK rollover; none: no KSK rollover",
+     0, 0, "", Only::managed_keys},
+    {"zone", "zsk_lifetime_days", integer, "90", "",
+     "automatic ZSK rollover period; 0: only on request", 0, 3650, "", Only::managed_keys},
+    {"zone", "ksk_lifetime_days", integer, "0", "",
+     "automatic KSK rollover period; 0: only on request", 0, 36500, "", Only::managed_keys},
+    {"zone", "key_publish_safety_seconds", integer, "3600", "",
+     "added to every key introduction wait (RFC 7583)", 0, 86400, "", Only::managed_keys},
+    {"zone", "key_retire_safety_seconds", integer, "3600", "",
+     "added to every key withdrawal wait (RFC 7583)", 0, 86400, "", Only::managed_keys},
+    {"zone", "ds_ttl", integer, "86400", "",
+     "the parent's DS TTL until a parent server shows it", 1, 172800, "", Only::managed_keys},
+
+    {"key", "name", string, "", "required", "the slot's name"},
+    {"key", "algorithm", string, "ecdsa-p256", "",
+     "of the slot's key; one slot per algorithm and endpoint",
+     0, 0, "ecdsa-p256 ecdsa-p384 rsa-2048 rsa-3072 rsa-4096 ed25519"},
+    {"key", "endpoints", strings, "", "required",
+     "`host:port` list; 25/587 use SMTP STARTTLS, 143 IMAP, 110 POP3, others implicit TLS"},
+    {"key", "addresses", addresses, "", "A/AAAA lookups",
+     "`{ \"host\" = [\"IP\", ...] }` instead of A/AAAA lookups (tests)"},
+    {"key", "cert_file", path, "", "required",
+     "where the served chain (leaf first) is written, atomically"},
+    {"key", "key_file", path, "", "required", "where the served key is written, 0600"},
+    {"key", "combined_file", path, "", "none",
+     "key + chain in one file (Postfix `smtpd_tls_chain_files`)"},
+    {"key", "reload", argv_lists, "", "none", "run after a deployment"},
+    {"key", "certificates", string, "command", "",
+     "`command`: run `issue_command`; `hook`: the ACME client you run delivers through "
+     "`danekeeper hook deliver`; `acme`: danekeeper's own ACME client (`[acme]`)",
+     0, 0, "command hook acme"},
+    {"key", "issue_command", strings, "", "required for `command`",
+     "argv that turns `{csr}` into a chain at `{chain}` (also `{key}`, `{slot}`); the chain must "
+     "be for exactly the requested key and name every endpoint host"},
+    {"key", "renew_before_days", integer, "30", "",
+     "renew (same key) this long before expiry; `acme` slots that do not set it take `[acme] "
+     "renew_before_days`", 1, 3650},
+    {"key", "rollover_every_days", integer, "365", "", "planned key rollover period", 1, 36500},
+    {"key", "margin_seconds", integer, "900", "", "added to 2 x TTLmax before a switch", 0, 86400},
+
+    {"audit", "certified_ca_spki_sha256", strings, "", "none",
+     "SPKI SHA-256 (hex) of the CAs certified for EMLREQ_6; none: `certified_ca` fails"},
+    {"audit", "rrsig_warn_days", integer, "7", "",
+     "lint: warn when an RRSIG over a TLSA RRset expires sooner", 1, 365},
+    {"audit", "max_tlsa_records", integer, "12", "",
+     "lint: warn above this many records at an owner", 1, 100},
+
+    {"metrics", "listen", server, "", "none",
+     "daemon: serve Prometheus metrics at `GET /metrics` on this IP:PORT (use loopback or a "
+     "management address)"},
+    {"metrics", "file", path, "", "none",
+     "write the metrics to this textfile-collector file after every run"},
+
+    {"acme", "directory", string, "", "required", "the CA's directory URL (`https://` only)"},
+    {"acme", "contact", strings, "", "none", "`[\"mailto:...\"]` for the account"},
+    {"acme", "ca_bundle", path, "", "the system store",
+     "PEM file trusted for the ACME server's own TLS"},
+    {"acme", "issuer_ca_file", path, "", "the system store",
+     "roots every issued chain must verify to"},
+    {"acme", "challenge", string, "dns-01", "", "how the CA's challenges are answered",
+     0, 0, "dns-01 http-01"},
+    {"acme", "webroot", path, "", "required for `http-01`",
+     "the document root your web server serves on port 80 for every endpoint host"},
+    {"acme", "eab_kid", string, "", "none",
+     "external account binding (RFC 8555 7.3.4) key id; `eab_kid` and `eab_key_file` go "
+     "together"},
+    {"acme", "eab_key_file", path, "", "none",
+     "the CA's base64url MAC key for `eab_kid`; must be 0600"},
+    {"acme", "preferred_chain", string, "", "the CA's default",
+     "the common name of the top issuer to prefer among the chains the CA offers "
+     "(`Link: rel=\"alternate\"`)"},
+    {"acme", "renew_before_days", integer, "30", "",
+     "`renew_before_days` for acme slots that do not set their own", 1, 3650},
+};
+// clang-format on
+
+// The key, or nullptr.
+constexpr const Key* find(std::string_view section, std::string_view name) {
+    for (const Key& key : keys) {
+        if (key.section == section && key.name == name) return &key;
+    }
+    return nullptr;
+}
+
+// A decimal integer, optionally negative; a throw (a compile error where constant-evaluated) on
+// anything else.
+constexpr long long integer_of(std::string_view text) {
+    const bool negative = text.starts_with('-');
+    if (negative) text.remove_prefix(1);
+    if (text.empty()) throw "not an integer";
+    long long value = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') throw "not an integer";
+        value = value * 10 + (c - '0');
+    }
+    return negative ? -value : value;
+}
+
+// The defaults of config.h's members, read at compile time: a name not in the table, or not of
+// that type, does not compile.
+consteval long long integer_default(std::string_view section, std::string_view name) {
+    const Key* key = find(section, name);
+    if (key == nullptr || key->type != Type::integer) throw "no such integer key";
+    return integer_of(key->fallback);
+}
+
+consteval std::string_view text_default(std::string_view section, std::string_view name) {
+    const Key* key = find(section, name);
+    if (key == nullptr || (key->type != Type::string && key->type != Type::path) ||
+        key->fallback.empty())
+        throw "no such string key with a default";
+    return key->fallback;
+}
+
+consteval bool boolean_default(std::string_view section, std::string_view name) {
+    const Key* key = find(section, name);
+    if (key == nullptr || key->type != Type::boolean) throw "no such boolean key";
+    return key->fallback == "true";
+}
+
+// How the type reads in the documentation and in problems: "integer", "IP:port list", ...
+std::string_view type_name(Type type);
+
+// The choices of a string key from a fixed set, in the table's order; empty for the others.
+std::vector<std::string_view> choices_of(const Key& key);
+
+// The problem with a value that is none of the choices: "must be \"a\" or \"b\"" for a few,
+// "must be one of a, b, c, d" for a longer list.
+std::string choice_problem(const Key& key);
+
+}  // namespace dk::config::schema
