@@ -100,6 +100,10 @@ class RunnerTest : public ::testing::Test {
         states.state = s;
         setup.slot = "mx";
         setup.endpoints = {Endpoint{"mx1.example.test", 25}};
+        // The configuration's defaults (config/schema.h): a policy is always given them.
+        setup.policy.margin = Seconds{900};
+        setup.policy.renew_before = hours(24 * 30);
+        setup.policy.rollover_every = hours(24 * 365);
     }
     RunReport run(RunMode mode = RunMode::apply) {
         Ports ports{dns, publisher, prober, vault, states, clock};
