@@ -3,6 +3,7 @@
 
 #include "base/clock.h"
 #include "engine/ports.h"
+#include "engine/safety.h"
 #include "zone/tlsa_view.h"
 
 namespace dk::service {
@@ -21,6 +22,9 @@ class DnsViewAdapter final : public engine::DnsView {
     zone::TlsaView& view_;
     const Clock& clock_;
 };
+
+// The TTLs one server showed, for the engine's TTLmax (engine::owner_ttl_max).
+engine::ServedTtls served_ttls(const zone::ServerView& server);
 
 // RFC 1982: a is at least b in serial number arithmetic.
 bool serial_at_least(std::uint32_t a, std::uint32_t b);
