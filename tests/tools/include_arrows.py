@@ -6,8 +6,9 @@
 
 Every #include "..." in a production file (src/, zone/, acme/, db/) must point into its own
 folder or into a folder its row of the table allows; every folder holding production files
-needs a row; the table's arrows must not form a cycle; and each library's
-target_link_libraries must name exactly the libraries of the folders it may include.
+needs a row; the table's arrows must not form a cycle; each library's target_link_libraries
+must name exactly the libraries of the folders it may include; and README.md's Layout table
+must show each folder with the folders it may include.
 Prints one line per problem (file:line: what is wrong) and exits 1 if there is any.
 """
 
@@ -184,6 +185,48 @@ def check_links(root, table, problems):
             problems.append(f"{where}: {target} links {extra}, an arrow {table.path} does not allow")
 
 
+def readme_folders(table, uses):
+    """The folders a README "uses" cell names: "base, zone/*, everything" and the like."""
+    if uses == "everything":
+        return {EVERY_FOLDER}
+    folders = set()
+    for name in filter(None, (name.strip() for name in uses.split(","))):
+        if name.endswith("/*"):
+            folders |= {f for f in table.rows if f == name[:-2] or f.startswith(name[:-1])}
+        elif name in table.rows:
+            folders.add(name)
+        else:
+            folders |= {f for f in table.rows if f.endswith("/" + name)}
+    return folders
+
+
+def check_readme(root, table, problems):
+    """README.md's Layout table shows every folder with the row of the table ("uses")."""
+    path = os.path.join(root, "README.md")
+    if not os.path.isfile(path):
+        return
+    shown, in_layout = {}, False
+    with open(path, encoding="utf-8") as text:
+        for number, line in enumerate(text, 1):
+            if line.startswith("## "):
+                in_layout = line.strip() == "## Layout"
+                continue
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            if in_layout and line.startswith("|") and len(cells) == 4 and cells[0] in table.rows:
+                shown[cells[0]] = (number, cells[3])
+    for folder, row in sorted(table.rows.items()):
+        if folder not in shown:
+            problems.append(f"README.md:1: the Layout table has no row for {folder}")
+            continue
+        number, uses = shown[folder]
+        if readme_folders(table, uses) != row.allowed:
+            allowed = " ".join(sorted(row.allowed)) or "nothing"
+            problems.append(
+                f"README.md:{number}: {folder} uses {uses or 'nothing'} in the Layout table, "
+                f"but {table.path} lets it include {allowed}"
+            )
+
+
 def check(root, table_path=None):
     """(problems, notes) for the tree at ROOT."""
     problems, notes, used = [], [], set()
@@ -193,6 +236,7 @@ def check(root, table_path=None):
         problems.append(f"{table.path}:1: the arrows form a cycle: {' -> '.join(cycle)}")
     check_includes(root, table, problems, used)
     check_links(root, table, problems)
+    check_readme(root, table, problems)
     for row in table.rows.values():
         for other in sorted(row.allowed - {EVERY_FOLDER}):
             if (row.folder, other) not in used:
@@ -220,6 +264,11 @@ GOOD_TREE = {
     "zone/CMakeLists.txt": "target_link_libraries(dk_zone PUBLIC dk_base) # dk_engine\n",
     "src/cli/main.cc": '#include "ops/lint.h"\n#include "zone/sign/signer.h"\n#include "base/version.h"\n',
     "src/cli/CMakeLists.txt": "target_link_libraries(danekeeper PRIVATE dk_ops dk_engine dk_zone dk_base)\n",
+    "README.md": "## Layout\n\n| folder | library | what | uses |\n| - | - | - | - |\n"
+    "| src/base | dk_base | errors | |\n| src/engine | dk_engine | rollover | base |\n"
+    "| src/ops | dk_ops | reports | base, engine |\n| zone | dk_zone | DNS | base |\n"
+    "| zone/sign | dk_zone | signer | base, zone |\n| src/cli | danekeeper | verbs | everything |\n"
+    "\n## Next\n\n| src/ops | dk_ops | reports | nothing checked here |\n",
 }
 
 BROKEN_TREES = [
@@ -252,6 +301,17 @@ BROKEN_TREES = [
         "a library that does not link a library it may include",
         {"src/ops/CMakeLists.txt": "target_link_libraries(dk_ops PUBLIC dk_base)\n"},
         "src/ops/CMakeLists.txt:1: dk_ops does not link dk_engine, which",
+    ),
+    (
+        "a README Layout row that shows other arrows than the table",
+        {"README.md": GOOD_TREE["README.md"].replace("| reports | base, engine |", "| reports | base |")},
+        "README.md:7: src/ops uses base in the Layout table, but cmake/arrows.txt lets it include "
+        "src/base src/engine",
+    ),
+    (
+        "a folder the README Layout does not show",
+        {"README.md": GOOD_TREE["README.md"].replace("| zone | dk_zone | DNS | base |\n", "")},
+        "README.md:1: the Layout table has no row for zone",
     ),
     (
         "a cycle in the table",
