@@ -231,8 +231,12 @@ Action steady_verification(const SlotState& s, const SlotPolicy& p, const Observ
 
 }  // namespace
 
+Seconds switch_wait(Seconds ttl_max, Seconds margin) {
+    return 2 * ttl_max + margin;
+}
+
 TimePoint safe_switch_time(TimePoint t1, Seconds ttl_max, Seconds margin) {
-    return t1 + 2 * ttl_max + margin;
+    return t1 + switch_wait(ttl_max, margin);
 }
 
 bool rollover_wanted(const SlotState& state, const SlotPolicy& policy, TimePoint now) {

@@ -24,7 +24,9 @@ struct SlotPolicy {
     bool certificates_delivered = false;
 };
 
-// The earliest safe switch to a key published at t1 (RFC 7671 section 8.1: two TTLs + margin).
+// How long after publishing a key the switch to it waits (RFC 7671 section 8.1: two TTLs +
+// margin), and the earliest safe switch to a key published at t1.
+Seconds switch_wait(Seconds ttl_max, Seconds margin);
 TimePoint safe_switch_time(TimePoint t1, Seconds ttl_max, Seconds margin);
 
 // True when the slot should roll to its next key now or as soon as that is safe.

@@ -111,4 +111,13 @@ Seconds max_ttl(const Observations& obs) {
     return result;
 }
 
+Seconds owner_ttl_max(const std::vector<ServedTtls>& servers) {
+    std::uint32_t result = 0;
+    for (const auto& s : servers) {
+        result = std::max({result, s.tlsa, s.rrsig_original, s.cname_max});
+        if (s.empty) result = std::max(result, s.negative);
+    }
+    return Seconds{result};
+}
+
 }  // namespace dk::engine

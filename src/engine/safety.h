@@ -2,6 +2,7 @@
 // the planner only changes something when the predicate that guards the change holds.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,5 +49,19 @@ std::vector<std::string> endpoints_with_unknown_key(const Observations& obs,
 
 // max TTL over the owners: what a cache may still hold after a change.
 Seconds max_ttl(const Observations& obs);
+
+// The TTLs one authoritative server showed at a TLSA owner.
+struct ServedTtls {
+    std::uint32_t tlsa = 0;
+    std::uint32_t rrsig_original = 0;
+    std::uint32_t cname_max = 0;  // over the CNAMEs followed from the owner
+    std::uint32_t negative = 0;   // min(SOA TTL, SOA MINIMUM)
+    bool empty = false;           // no TLSA records: what a cache may hold is the denial
+};
+
+// TTLmax at one owner (OwnerView::ttl_max): the longest a cache may keep what any of its
+// servers showed: the TLSA TTL, the RRSIG original TTL, the CNAME TTLs, and the negative TTL
+// where the RRset is empty.
+Seconds owner_ttl_max(const std::vector<ServedTtls>& servers);
 
 }  // namespace dk::engine

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/planner.h"
+
 namespace dk::ops {
 
 std::string_view to_string(Severity severity) {
@@ -93,16 +95,19 @@ std::vector<Finding> lint_rrsig_expiring(const SlotFacts& slot, const LintPolicy
     return out;
 }
 
+// The wait the engine's planner sets before a switch: TTLmax is the configured TLSA TTL (what the
+// next record is published with) or, when longer, what the servers show (engine::owner_ttl_max).
 std::vector<Finding> lint_ttl_too_long(const SlotFacts& slot) {
-    std::uint32_t ttl = slot.tlsa_ttl;
-    for (const auto& o : slot.owners) ttl = std::max(ttl, o.ttl);
-    const long long wait = 2LL * ttl + slot.margin_seconds;
-    const long long window = static_cast<long long>(slot.renew_before_days) * 86400;
+    Seconds ttl_max{slot.tlsa_ttl};
+    for (const auto& o : slot.owners) ttl_max = std::max(ttl_max, engine::owner_ttl_max(o.ttls));
+    const Seconds wait = engine::switch_wait(ttl_max, Seconds{slot.margin_seconds});
+    const Seconds window{static_cast<long long>(slot.renew_before_days) * 86400};
     if (wait <= window) return {};
     return {{"tlsa-ttl-too-long", Severity::error, slot.slot,
-             "a key switch waits 2 x TTL " + std::to_string(ttl) +
-                 " + margin = " + std::to_string(wait) + " s, longer than renew_before_days (" +
-                 std::to_string(window) + " s): a rollover could not finish before expiry"}};
+             "a key switch waits 2 x TTL " + std::to_string(ttl_max.count()) +
+                 " + margin = " + std::to_string(wait.count()) +
+                 " s, longer than renew_before_days (" + std::to_string(window.count()) +
+                 " s): a rollover could not finish before expiry"}};
 }
 
 std::vector<Finding> lint_key_too_old(const SlotFacts& slot, TimePoint now) {

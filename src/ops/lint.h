@@ -8,6 +8,7 @@
 
 #include "base/clock.h"
 #include "base/tlsa.h"
+#include "engine/safety.h"
 
 namespace dk::ops {
 
@@ -26,8 +27,8 @@ struct OwnerFacts {
     std::string owner;
     bool observed = false;  // false: the DNS was not asked (config check)
     std::vector<TlsaRecord> records;
-    bool validated = false;  // every server's RRSIGs validate
-    std::uint32_t ttl = 0;
+    bool validated = false;                     // every server's RRSIGs validate
+    std::vector<engine::ServedTtls> ttls;       // what each server showed
     std::optional<TimePoint> rrsig_expiration;  // the earliest over the servers
 };
 

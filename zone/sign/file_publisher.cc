@@ -141,10 +141,12 @@ Result<UpdateResult> FilePublisher::apply(const ZoneChange& change) {
         const bool anywhere = std::any_of(present.begin(), present.end(),
                                           [&](const Record& p) { return same_record(p, r); });
         if (c.action == ChangeAction::add && !anywhere) managed.push_back(std::move(r));
-        if (c.action == ChangeAction::remove && mine != managed.end()) managed.erase(mine);
-        if (c.action == ChangeAction::remove && mine == managed.end() && anywhere)
+        if (c.action != ChangeAction::remove) continue;
+        // Decided before erasing: erase() ends `mine`, which must not be compared afterwards.
+        if (mine == managed.end() && anywhere)
             return refused(c.owner + " " + c.rdata + " is in " + options_.unsigned_file +
                            ": danekeeper removes only records it added");
+        if (mine != managed.end()) managed.erase(mine);
     }
     const bool changed = managed.size() != before.size() ||
                          !std::equal(managed.begin(), managed.end(), before.begin(), same_record);

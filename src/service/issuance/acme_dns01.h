@@ -1,5 +1,6 @@
-// dns-01 through the zone's own publisher: _acme-challenge TXT records added by guarded RFC 2136
-// changes, answered only once every authoritative server serves them, removed afterwards.
+// dns-01 through the zone's own publisher: _acme-challenge TXT records added by guarded changes
+// (RFC 2136, or our records in a zone file we sign: zone/sign/file_publisher.h), answered only
+// once every authoritative server serves them, removed afterwards.
 #pragma once
 
 #include <chrono>

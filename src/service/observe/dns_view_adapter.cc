@@ -21,14 +21,18 @@ Result<engine::OwnerView> DnsViewAdapter::summarise(const std::string& owner,
     view.propagated = zone::served_everywhere(
         servers, primary.serial, [&](const auto& s) { return s.rdatas == primary.rdatas; });
     view.validated = true;
-    std::uint32_t ttl_max = 0;
+    std::vector<engine::ServedTtls> ttls;
     for (const auto& s : servers) {
         view.validated = view.validated && s.validated;
-        ttl_max = std::max({ttl_max, s.ttl, s.rrsig_original_ttl, s.cname_ttl_max});
-        if (s.rdatas.empty()) ttl_max = std::max(ttl_max, s.negative_ttl);
+        ttls.push_back(served_ttls(s));
     }
-    view.ttl_max = Seconds{ttl_max};
+    view.ttl_max = engine::owner_ttl_max(ttls);
     return view;
+}
+
+engine::ServedTtls served_ttls(const zone::ServerView& server) {
+    return {server.ttl, server.rrsig_original_ttl, server.cname_ttl_max, server.negative_ttl,
+            server.rdatas.empty()};
 }
 
 Result<std::vector<engine::OwnerView>> DnsViewAdapter::observe(

@@ -3,6 +3,7 @@
 
 #include "base/clock.h"
 #include "engine/ports.h"
+#include "engine/safety.h"
 #include "zone/tlsa_view.h"
 
 namespace dk::service {
@@ -21,5 +22,8 @@ class DnsViewAdapter final : public engine::DnsView {
     zone::TlsaView& view_;
     const Clock& clock_;
 };
+
+// The TTLs one server showed, for the engine's TTLmax (engine::owner_ttl_max).
+engine::ServedTtls served_ttls(const zone::ServerView& server);
 
 }  // namespace dk::service

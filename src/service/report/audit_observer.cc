@@ -6,6 +6,7 @@
 #include "cert/chain.h"
 #include "cert/chain_matches.h"
 #include "probe/probe.h"
+#include "service/observe/dns_view_adapter.h"
 #include "service/signing/managed_keys.h"
 #include "zone/resolver/resolver.h"
 
@@ -40,7 +41,7 @@ ops::OwnerFacts owner_facts(const std::string& owner, const std::vector<zone::Se
     o.validated = o.observed;
     for (const auto& v : views) {
         o.validated = o.validated && v.answered && v.validated;
-        o.ttl = std::max(o.ttl, v.ttl);
+        o.ttls.push_back(served_ttls(v));
         if (v.rrsig_expiration &&
             (!o.rrsig_expiration || *v.rrsig_expiration < *o.rrsig_expiration))
             o.rrsig_expiration = v.rrsig_expiration;

@@ -45,12 +45,15 @@ Result<std::unique_ptr<SlotRuntime>> SlotRuntime::build(Runtime& runtime,
         return Error::bad_input("slot " + slot.name + ": no [[zone]] for " + slot.zone);
     std::unique_ptr<SlotRuntime> r(new SlotRuntime(runtime, slot));
     if (zone->signed_file) {
-        DK_TRY(r->publisher_adapter_,
+        DK_TRY(std::unique_ptr<SignedFilePublisher> signed_file,
                SignedFilePublisher::create(runtime.config, *zone, runtime.clock));
+        r->zone_publisher_ = &signed_file->files();
+        r->publisher_adapter_ = std::move(signed_file);
     } else {
         DK_TRY(zone::TsigKey key, zone::load_tsig_key(zone->tsig_key_file, zone->tsig_key_name));
         r->publisher_ =
             std::make_unique<zone::Rfc2136Publisher>(zone::Rfc2136Options{zone->primary, key});
+        r->zone_publisher_ = r->publisher_.get();
         r->publisher_adapter_ =
             std::make_unique<DnsPublisherAdapter>(*r->publisher_, zone->name, zone->tlsa_ttl);
     }
@@ -75,7 +78,7 @@ Result<std::unique_ptr<SlotRuntime>> SlotRuntime::build(Runtime& runtime,
     });
     if (slot.certificates == "acme" && runtime.config.acme) {
         r->acme_ = std::make_unique<AcmeIssuer>(*runtime.config.acme, runtime.config.state_dir,
-                                                *r->publisher_, zone->name, view.servers,
+                                                *r->zone_publisher_, zone->name, view.servers,
                                                 std::min<std::uint32_t>(zone->tlsa_ttl, 300));
         r->vault_.use_acme(r->acme_.get());
     }

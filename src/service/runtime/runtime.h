@@ -58,6 +58,8 @@ class SlotRuntime {
     FileKeyVault vault_;
     std::unique_ptr<zone::Rfc2136Publisher> publisher_;
     std::unique_ptr<engine::DnsPublisher> publisher_adapter_;  // RFC 2136 or signed-file
+    // What dns-01 changes: publisher_, or the signed-file publisher's zone file.
+    zone::Publisher* zone_publisher_ = nullptr;
     std::unique_ptr<zone::TlsaView> view_;
     std::unique_ptr<DnsViewAdapter> dns_;
     std::unique_ptr<AddressBook> book_;

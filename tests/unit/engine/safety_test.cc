@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/planner.h"
 #include "fixtures.h"
 
 namespace dk::engine {
@@ -55,6 +56,16 @@ TEST(Endpoints, NoProbeProvesNothing) {
     Observations obs;
     EXPECT_FALSE(endpoints_not_presenting(obs, key(1)).empty());
     EXPECT_FALSE(endpoints_maybe_presenting(obs, key(1)).empty());
+}
+
+TEST(TtlMax, TheLongestAnyServerLetsACacheKeep) {
+    EXPECT_EQ(owner_ttl_max({}), Seconds{0});
+    EXPECT_EQ(owner_ttl_max({{.tlsa = 300, .rrsig_original = 3600}, {.tlsa = 600}}), Seconds{3600});
+    EXPECT_EQ(owner_ttl_max({{.tlsa = 300, .cname_max = 7200}}), Seconds{7200});
+    // The negative TTL counts only where the RRset is empty (a cached denial).
+    EXPECT_EQ(owner_ttl_max({{.tlsa = 300, .negative = 900}}), Seconds{300});
+    EXPECT_EQ(owner_ttl_max({{.tlsa = 300}, {.negative = 900, .empty = true}}), Seconds{900});
+    EXPECT_EQ(switch_wait(Seconds{900}, Seconds{60}), Seconds{1860});
 }
 
 }  // namespace

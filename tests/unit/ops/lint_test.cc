@@ -19,7 +19,7 @@ OwnerFacts owner(std::vector<TlsaRecord> records) {
     o.observed = true;
     o.records = std::move(records);
     o.validated = true;
-    o.ttl = 300;
+    o.ttls = {{.tlsa = 300, .rrsig_original = 300, .negative = 60}};
     o.rrsig_expiration = now + Seconds{30 * 86400};
     return o;
 }
@@ -111,8 +111,33 @@ TEST(Lint, TtlTooLongForTheRolloverPlan) {
     ASSERT_EQ(lint_ttl_too_long(s).size(), 1u);
     EXPECT_EQ(lint_ttl_too_long(s)[0].where, "mx");
     s.margin_seconds = 0;
-    s.owners[0].ttl = 50000;  // the served TTL counts when it is longer than configured
+    s.owners[0].ttls[0].tlsa = 50000;  // the served TTL counts when it is longer than configured
     EXPECT_EQ(lint_ttl_too_long(s).size(), 1u);
+}
+
+// The wait lint judges is the engine's (engine::owner_ttl_max, engine::switch_wait): caches may
+// keep an RRset as long as its RRSIG's original TTL says, a denial as long as the negative TTL.
+TEST(Lint, TtlTooLongCountsWhatTheEngineWaitsFor) {
+    auto s = healthy();
+    s.renew_before_days = 1;
+    s.margin_seconds = 0;
+    s.tlsa_ttl = 3600;
+    s.owners[0].ttls = {{.tlsa = 3600, .rrsig_original = 3600}, {.tlsa = 3600}};
+    EXPECT_TRUE(lint_ttl_too_long(s).empty());
+
+    s.owners[0].ttls[1].rrsig_original = 50000;  // one server signs with a longer original TTL
+    ASSERT_EQ(lint_ttl_too_long(s).size(), 1u);
+    EXPECT_NE(lint_ttl_too_long(s)[0].message.find("2 x TTL 50000 + margin = 100000 s"),
+              std::string::npos)
+        << lint_ttl_too_long(s)[0].message;
+
+    s.owners[0].ttls = {{.cname_max = 45000}};  // a CNAME on the way to the provider's RRset
+    EXPECT_EQ(lint_ttl_too_long(s).size(), 1u);
+
+    s.owners[0].ttls = {{.negative = 50000, .empty = true}};  // a new owner: the denial is cached
+    EXPECT_EQ(lint_ttl_too_long(s).size(), 1u);
+    s.owners[0].ttls = {{.tlsa = 3600, .negative = 50000}};  // records there: no denial cached
+    EXPECT_TRUE(lint_ttl_too_long(s).empty());
 }
 
 TEST(Lint, KeyOlderThanItsRolloverPeriod) {

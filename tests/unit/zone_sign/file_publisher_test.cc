@@ -131,6 +131,28 @@ TEST_F(FilePublisherTest, TheOperatorsRecordsAreNeverRemoved) {
     EXPECT_NE(r->message.find("zone.db"), std::string::npos);
 }
 
+// dns-01 cleanup removes what it added, the last record of our file included.
+TEST_F(FilePublisherTest, OurLastRecordIsRemoved) {
+    const std::string challenge = "_acme-challenge.mx1.example.test.";
+    const auto txt = [&](ChangeAction action, std::vector<std::string> expected) {
+        return ZoneChange{"example.test.",
+                          {{action, challenge, LDNS_RR_TYPE_TXT, 60, "\"token\""}},
+                          {{challenge, LDNS_RR_TYPE_TXT, 60, std::move(expected)}}};
+    };
+    ASSERT_TRUE(publisher->apply(add(tlsa1, {})).ok());
+    auto added = publisher->apply(txt(ChangeAction::add, {}));
+    ASSERT_TRUE(added.ok()) << added.error().message;
+    ASSERT_EQ(added->outcome, UpdateOutcome::applied);
+    clock.advance(std::chrono::seconds(10));
+    auto removed = publisher->apply(txt(ChangeAction::remove, {"\"token\""}));
+    ASSERT_TRUE(removed.ok()) << removed.error().message;
+    EXPECT_EQ(removed->outcome, UpdateOutcome::applied) << removed->message;
+    EXPECT_EQ(slurp(dir + "/zone.db.signed").find(challenge), std::string::npos);
+    EXPECT_EQ(slurp(dir + "/managed.zone").find(challenge), std::string::npos);
+    EXPECT_NE(slurp(dir + "/managed.zone").find(owner), std::string::npos);
+    expect_valid_file();
+}
+
 TEST_F(FilePublisherTest, RefreshWritesOnlyWhenSomethingIsDue) {
     ASSERT_TRUE(publisher->apply(add(tlsa1, {})).ok());
     clock.advance(std::chrono::hours(24));
