@@ -1,6 +1,5 @@
 #include "acme/directory.h"
 
-#include <ctime>
 #include <nlohmann/json.hpp>
 
 #include "acme/problem.h"
@@ -41,16 +40,6 @@ std::string problem_line(const json& o) {
     if (it == o.end() || !it->is_object()) return {};
     auto p = parse_problem(it->dump());
     return p ? p->one_line() : std::string("unreadable error");
-}
-
-int digits(std::string_view s, std::size_t pos, std::size_t n) {
-    if (pos + n > s.size()) return -1;
-    int v = 0;
-    for (std::size_t i = pos; i < pos + n; ++i) {
-        if (s[i] < '0' || s[i] > '9') return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
 }
 
 }  // namespace
@@ -145,44 +134,6 @@ Result<Order> parse_order(std::string_view body, const std::string& source) {
 Result<std::string> parse_account_status(std::string_view body, const std::string& source) {
     DK_TRY(json o, object_of(body, source));
     return text(o, "status", source);
-}
-
-std::optional<TimePoint> parse_rfc3339(std::string_view s) {
-    const int year = digits(s, 0, 4), month = digits(s, 5, 2), day = digits(s, 8, 2);
-    const int hour = digits(s, 11, 2), minute = digits(s, 14, 2), second = digits(s, 17, 2);
-    if (year < 1970 || year > latest_plausible_year || month < 1 || month > 12 || day < 1 ||
-        day > 31 || hour > 23 || minute > 59 || second > 60 || hour < 0 || minute < 0 || second < 0)
-        return std::nullopt;
-    if (s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' ||
-        s[16] != ':')
-        return std::nullopt;
-    std::size_t pos = 19;
-    if (pos < s.size() && s[pos] == '.') {
-        ++pos;
-        const std::size_t start = pos;
-        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
-        if (pos == start) return std::nullopt;
-    }
-    long long offset = 0;
-    if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
-        ++pos;
-    } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
-        const int oh = digits(s, pos + 1, 2), om = digits(s, pos + 4, 2);
-        if (oh < 0 || om < 0 || oh > 23 || om > 59 || s[pos + 3] != ':') return std::nullopt;
-        offset = (s[pos] == '+' ? 1 : -1) * (oh * 3600LL + om * 60LL);
-        pos += 6;
-    } else {
-        return std::nullopt;
-    }
-    if (pos != s.size()) return std::nullopt;
-    std::tm tm{};
-    tm.tm_year = year - 1900;
-    tm.tm_mon = month - 1;
-    tm.tm_mday = day;
-    tm.tm_hour = hour;
-    tm.tm_min = minute;
-    tm.tm_sec = second;
-    return from_unix_seconds(static_cast<long long>(timegm(&tm)) - offset);
 }
 
 Result<RenewalWindow> parse_renewal_info(std::string_view body, const std::string& source) {

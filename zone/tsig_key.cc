@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/base64.h"
 #include "base/files.h"
 #include "base/ldns_handles.h"
 #include "base/log.h"
+#include "base/strings.h"
 
 namespace dk::zone {
 namespace {
@@ -95,12 +97,6 @@ class Lexer {
     int line_ = 1;
 };
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
 // Shown in errors only when it looks like an algorithm name, so a misplaced secret never is.
 std::string printable_algorithm(const std::string& text) {
     const bool plain =
@@ -119,23 +115,8 @@ std::optional<TsigAlgorithm> parse_algorithm(std::string text) {
     return std::nullopt;
 }
 
-bool valid_base64(const std::string& text) {
-    if (text.empty() || text.size() % 4 != 0) return false;
-    const auto pad = text.find('=');
-    if (pad != std::string::npos &&
-        (pad < text.size() - 2 || text.find_first_not_of('=', pad) != std::string::npos)) {
-        return false;
-    }
-    for (std::size_t i = 0; i < (pad == std::string::npos ? text.size() : pad); ++i) {
-        const char c = text[i];
-        if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '+' && c != '/') return false;
-    }
-    return true;
-}
-
 Result<std::string> normalise_key_name(const std::string& name) {
-    std::string absolute = lower(name);
-    if (absolute.empty() || absolute.back() != '.') absolute += '.';
+    const std::string absolute = absolute_name(lower(name));
     ldns::RdfPtr rdf(ldns_dname_new_frm_str(absolute.c_str()));
     if (!rdf || absolute.size() < 2) return Error::bad_input("invalid key name \"" + name + "\"");
     return absolute;
@@ -188,7 +169,7 @@ class KeyParser {
                                                   " (use hmac-sha256 or hmac-sha512)");
                 }
             } else if (field == "secret") {
-                if (!valid_base64(value.text)) {
+                if (!is_base64(value.text)) {
                     return lex_.error(t.line, "secret of key " + key_name + " is not valid base64");
                 }
                 secret = value.text;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/strings.h"
 #include "probe/reply_parser.h"
 
 namespace dk::probe {
@@ -33,9 +34,8 @@ Result<std::string> read_line(Connection& conn, std::string& buffer, Deadline de
 }
 
 bool offers_starttls(const SmtpReply& ehlo) {
-    return std::any_of(ehlo.lines.begin(), ehlo.lines.end(), [](std::string line) {
-        std::transform(line.begin(), line.end(), line.begin(),
-                       [](unsigned char c) { return std::toupper(c); });
+    return std::any_of(ehlo.lines.begin(), ehlo.lines.end(), [](const std::string& text) {
+        const std::string line = upper(text);
         return line == "STARTTLS" || line.starts_with("STARTTLS ");
     });
 }

@@ -25,15 +25,6 @@ ossl::SslCtxPtr make_context() {
     return ctx;
 }
 
-std::string iso8601(TimePoint t) {
-    const std::time_t s = static_cast<std::time_t>(unix_seconds(t));
-    std::tm tm{};
-    gmtime_r(&s, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
 // Drives a non-blocking handshake with the deadline.
 Status handshake(SSL* ssl, Connection& conn, Deadline deadline) {
     while (true) {
@@ -84,7 +75,7 @@ void describe_session(SSL* ssl, ProbeResult& result) {
         if (auto spki = cert::spki_sha256(*candidate); spki.ok()) result.issuer_spki_sha256 = *spki;
         break;
     }
-    result.not_after = iso8601(cert::not_after(*leaf));
+    result.not_after = iso_time(cert::not_after(*leaf));
 }
 
 void judge_dane(SSL* ssl, const ProbeRequest& request, ProbeResult& result) {

@@ -5,6 +5,8 @@
 
 #include <vector>
 
+#include "base/base64.h"
+#include "base/hex.h"
 #include "base/ldns_handles.h"
 #include "zone/sign/names.h"
 #include "zone/sign/type_bitmap.h"
@@ -231,24 +233,6 @@ void append_type_name(std::string& out, std::uint16_t type) {
     }
     out += "TYPE";
     append_uint(out, type);
-}
-
-void append_base64(std::string& out, std::string_view bytes) {
-    const std::size_t start = out.size();
-    out.resize(start + 4 * ((bytes.size() + 2) / 3) + 1);
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data() + start),
-                                  reinterpret_cast<const unsigned char*>(bytes.data()),
-                                  static_cast<int>(bytes.size()));
-    out.resize(start + static_cast<std::size_t>(n));
-}
-
-void append_hex(std::string& out, std::string_view bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
-    for (const char c : bytes) {
-        const auto b = static_cast<unsigned char>(c);
-        out.push_back(digits[b >> 4]);
-        out.push_back(digits[b & 15]);
-    }
 }
 
 std::string base32hex(std::string_view bytes) {

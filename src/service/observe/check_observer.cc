@@ -2,16 +2,12 @@
 
 #include <algorithm>
 
+#include "base/strings.h"
 #include "service/observe/prober_adapter.h"
 #include "service/observe/tlsa_lookup.h"
 
 namespace dk::service {
 namespace {
-
-std::string absolute(std::string name) {
-    if (name.empty() || name.back() != '.') name += '.';
-    return name;
-}
 
 std::string relative(std::string name) {
     if (!name.empty() && name.back() == '.') name.pop_back();
@@ -50,7 +46,7 @@ std::vector<Mx> mx_records(const ldns_pkt& reply) {
 // MX lookup; hosts get the MX lookup's status. No MX: the domain itself (RFC 5321 section 5.1).
 CheckedDomain hosts_of(const HostPort& resolver, const std::string& domain) {
     CheckedDomain d{relative(domain), "", {}, {}};
-    auto reply = ask_resolver(resolver, absolute(domain), LDNS_RR_TYPE_MX);
+    auto reply = ask_resolver(resolver, absolute_name(domain), LDNS_RR_TYPE_MX);
     std::vector<Mx> mx = reply.ok() ? mx_records(**reply) : std::vector<Mx>{};
     const ops::Lookup status = classify(reply, !mx.empty());
     if (!reply.ok()) {  // our resolver failed: no verdict for the domain (ops::Verdict::unknown)
@@ -72,7 +68,7 @@ CheckedDomain hosts_of(const HostPort& resolver, const std::string& domain) {
         d.problem = "null MX: the domain accepts no mail (RFC 7505)";
     }
     if (!d.problem.empty()) return d;
-    if (mx.empty()) mx.push_back({0, absolute(domain)});
+    if (mx.empty()) mx.push_back({0, absolute_name(domain)});
     for (const auto& m : mx) {
         ops::HostObservation h;
         h.host = relative(m.host);

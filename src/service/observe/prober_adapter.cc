@@ -3,14 +3,10 @@
 #include <arpa/inet.h>
 
 #include "base/log.h"
+#include "base/strings.h"
 
 namespace dk::service {
 namespace {
-
-std::string absolute(std::string host) {
-    if (host.empty() || host.back() != '.') host += '.';
-    return host;
-}
 
 Result<std::vector<std::string>> resolve(const HostPort& resolver, const std::string& host,
                                          ldns_rr_type type) {
@@ -35,7 +31,7 @@ Result<std::vector<std::string>> resolve(const HostPort& resolver, const std::st
 }  // namespace
 
 Result<std::vector<std::string>> AddressBook::addresses(const std::string& host) {
-    if (auto it = overrides_.find(absolute(host)); it != overrides_.end()) return it->second;
+    if (auto it = overrides_.find(absolute_name(host)); it != overrides_.end()) return it->second;
     in6_addr scratch{};
     if (::inet_pton(AF_INET, host.c_str(), &scratch) == 1 ||
         ::inet_pton(AF_INET6, host.c_str(), &scratch) == 1) {
@@ -44,7 +40,7 @@ Result<std::vector<std::string>> AddressBook::addresses(const std::string& host)
     if (!resolver_) return Error::bad_input("no resolver configured to look up " + host);
     std::vector<std::string> all;
     for (ldns_rr_type type : {LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA}) {
-        DK_TRY(auto found, resolve(*resolver_, absolute(host), type));
+        DK_TRY(auto found, resolve(*resolver_, absolute_name(host), type));
         all.insert(all.end(), found.begin(), found.end());
     }
     if (all.empty()) return Error::environment(host + " has no A or AAAA record");
