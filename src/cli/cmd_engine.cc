@@ -4,13 +4,13 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cxxopts.hpp>
 
 #include "base/files.h"
 #include "base/log.h"
 #include "cert/chain.h"
 #include "cli/handlers.h"
 #include "cli/step_printer.h"
+#include "cli/verb_options.h"
 #include "engine/safety.h"
 #include "service/daemon/slot_runs.h"
 #include "service/keys/delivery.h"
@@ -23,29 +23,22 @@
 namespace dk::cli {
 
 int run_run(const Invocation& inv) {
-    cxxopts::Options options("danekeeper run",
-                             "Do what is due for every key slot (or the named ones), then exit");
-    options.add_options()("once", "run once and exit (the cron mode; also the default)")(
+    VerbOptions options(inv, "Do what is due for every key slot (or the named ones), then exit");
+    options.add()("once", "run once and exit (the cron mode; also the default)")(
         "metrics-file", "write Prometheus metrics here after the run (textfile collector)",
         cxxopts::value<std::string>())(
-        "dry-run", "print the next planned step of each slot and change nothing")(
-        "h,help", "show help")("slots", "slots",
-                               cxxopts::value<std::vector<std::string>>()->default_value({}));
-    options.parse_positional({"slots"});
-    ArgvView argv(inv.args);
-    auto parsed = options.parse(argv.argc(), argv.argv());
-    if (parsed.count("help")) {
-        std::printf("%s\n", options.help().c_str());
-        return 0;
-    }
+        "dry-run", "print the next planned step of each slot and change nothing");
+    options.positional();
+    if (auto stop = options.parse()) return *stop;
+    const cxxopts::ParseResult& parsed = options.result();
     auto rt = service::open_runtime(inv.globals.config_path);
     if (!rt.ok()) return fail(rt.error());
     const auto mode = parsed.count("dry-run") ? engine::RunMode::dry_run : engine::RunMode::apply;
     const auto started = std::chrono::steady_clock::now();
     TimePoint wake = (*rt)->clock.now() + std::chrono::hours(1);
     std::vector<service::PlannedStep> planned;
-    const int rc = service::run_slots(**rt, parsed["slots"].as<std::vector<std::string>>(), mode,
-                                      printing_hooks(), &wake, &planned);
+    const int rc =
+        service::run_slots(**rt, options.words(), mode, printing_hooks(), &wake, &planned);
     if (mode == engine::RunMode::apply) {
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
         std::optional<std::string> file = (*rt)->config.metrics.file;
@@ -57,18 +50,14 @@ int run_run(const Invocation& inv) {
 }
 
 int run_daemon(const Invocation& inv) {
-    cxxopts::Options options(
-        "danekeeper daemon",
+    VerbOptions options(
+        inv,
         "Run until SIGTERM, sleeping until the next due step; SIGHUP reloads the configuration");
-    options.add_options()("metrics-file",
-                          "write Prometheus metrics here after every run (textfile collector)",
-                          cxxopts::value<std::string>())("h,help", "show help");
-    ArgvView argv(inv.args);
-    auto parsed = options.parse(argv.argc(), argv.argv());
-    if (parsed.count("help")) {
-        std::printf("%s\n", options.help().c_str());
-        return 0;
-    }
+    options.add()("metrics-file",
+                  "write Prometheus metrics here after every run (textfile collector)",
+                  cxxopts::value<std::string>());
+    if (auto stop = options.parse()) return *stop;
+    const cxxopts::ParseResult& parsed = options.result();
     sigset_t signals;
     sigemptyset(&signals);
     sigaddset(&signals, SIGTERM);

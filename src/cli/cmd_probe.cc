@@ -2,12 +2,12 @@
 #include <netdb.h>
 
 #include <cstdio>
-#include <cxxopts.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "base/files.h"
 #include "cli/handlers.h"
+#include "cli/verb_options.h"
 #include "probe/probe.h"
 #include "service/observe/prober_adapter.h"
 #include "service/observe/tlsa_lookup.h"
@@ -72,11 +72,11 @@ nlohmann::json to_json(const probe::ProbeResult& r) {
 }  // namespace
 
 int run_probe(const Invocation& inv) {
-    cxxopts::Options options("danekeeper probe",
-                             "Probe HOST[:PORT]... and verify with DANE (exit 0 all match, 1 "
-                             "mismatch, 2 bad input, 3 network)");
-    options.add_options()("starttls", "smtp|imap|pop3|none (default: from the port)",
-                          cxxopts::value<std::string>())(
+    VerbOptions options(inv,
+                        "Probe HOST[:PORT]... and verify with DANE (exit 0 all match, 1 "
+                        "mismatch, 2 bad input, 3 network)");
+    options.add()("starttls", "smtp|imap|pop3|none (default: from the port)",
+                  cxxopts::value<std::string>())(
         "address", "probe this address instead of looking the host up",
         cxxopts::value<std::string>())("tlsa", "a record \"3 1 1 HEX\" (repeatable)",
                                        cxxopts::value<std::vector<std::string>>())(
@@ -85,21 +85,12 @@ int run_probe(const Invocation& inv) {
         "resolver", "validating resolver IP:PORT for TLSA (AD required) and addresses",
         cxxopts::value<std::string>())("timeout", "seconds per probe",
                                        cxxopts::value<unsigned>()->default_value("10"))(
-        "json", "JSON output")("h,help", "show help")("endpoints", "",
-                                                      cxxopts::value<std::vector<std::string>>());
-    options.parse_positional({"endpoints"});
-    ArgvView argv(inv.args);
-    cxxopts::ParseResult parsed;
-    try {
-        parsed = options.parse(argv.argc(), argv.argv());
-    } catch (const cxxopts::exceptions::exception& e) {
-        return fail(Error::bad_input(e.what()));
-    }
-    if (parsed.count("help")) {
-        std::printf("%s\n", options.help().c_str());
-        return 0;
-    }
-    if (!parsed.count("endpoints"))
+        "json", "JSON output");
+    options.positional();
+    if (auto stop = options.parse()) return *stop;
+    const cxxopts::ParseResult& parsed = options.result();
+    const auto endpoints = options.words();
+    if (endpoints.empty())
         return fail(Error::bad_input("usage: danekeeper probe HOST[:PORT]... (try --help)"));
     std::optional<TlsStart> start;
     if (parsed.count("starttls")) {
@@ -132,7 +123,7 @@ int run_probe(const Invocation& inv) {
     std::vector<probe::ProbeRequest> requests;
     std::vector<std::string> early;  // failures before any connection (DNS)
     int worst = 0;
-    for (const auto& text : parsed["endpoints"].as<std::vector<std::string>>()) {
+    for (const auto& text : endpoints) {
         auto ep = parse_endpoint(text, 25, start);
         if (!ep.ok()) return fail(ep.error());
         std::vector<TlsaRecord> records = given;
