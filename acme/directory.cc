@@ -42,6 +42,26 @@ std::string problem_line(const json& o) {
     return p ? p->one_line() : std::string("unreadable error");
 }
 
+// RFC 8555 section 8.1: base64url characters only; it becomes a file name and a label.
+Result<std::string> challenge_token(const json& o, const std::string& source) {
+    if (!o.contains("token")) return std::string();
+    DK_TRY(std::string token, text(o, "token", source));
+    if (token.empty() || token.size() > 256 ||
+        token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                "0123456789-_") != std::string::npos) {
+        return Error::environment(source + ": challenge token is not base64url");
+    }
+    return token;
+}
+
+// The array member `key` of o; environment error "KEY missing" when there is none.
+Result<const json*> array_member(const json& o, const char* key, const std::string& source) {
+    auto it = o.find(key);
+    if (it == o.end() || !it->is_array())
+        return Error::environment(source + ": " + key + " missing");
+    return &*it;
+}
+
 }  // namespace
 
 bool plausible_url(std::string_view url) {
@@ -75,23 +95,23 @@ Result<Directory> parse_directory(std::string_view body, const std::string& sour
     return d;
 }
 
+namespace {
+
+Result<Challenge> challenge_from(const json& object, const std::string& source) {
+    Challenge c;
+    DK_TRY(c.type, text(object, "type", source));
+    DK_TRY(c.url, text(object, "url", source, true));
+    DK_TRY(c.status, text(object, "status", source));
+    DK_TRY(c.token, challenge_token(object, source));
+    c.error = problem_line(object);
+    return c;
+}
+
+}  // namespace
+
 Result<Challenge> parse_challenge(std::string_view body, const std::string& source) {
     DK_TRY(json o, object_of(body, source));
-    Challenge c;
-    DK_TRY(c.type, text(o, "type", source));
-    DK_TRY(c.url, text(o, "url", source, true));
-    DK_TRY(c.status, text(o, "status", source));
-    if (o.contains("token")) {
-        DK_TRY(c.token, text(o, "token", source));
-        // RFC 8555 section 8.1: base64url characters only; it becomes a file name and a label.
-        if (c.token.empty() || c.token.size() > 256 ||
-            c.token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                      "0123456789-_") != std::string::npos) {
-            return Error::environment(source + ": challenge token is not base64url");
-        }
-    }
-    c.error = problem_line(o);
-    return c;
+    return challenge_from(o, source);
 }
 
 Result<Authorization> parse_authorization(std::string_view body, const std::string& source) {
@@ -103,11 +123,10 @@ Result<Authorization> parse_authorization(std::string_view body, const std::stri
     DK_TRY(a.identifier, text(*id, "value", source));
     a.identifier = printable_text(a.identifier, 255);
     a.wildcard = o.contains("wildcard") && o["wildcard"].is_boolean() && o["wildcard"].get<bool>();
-    auto list = o.find("challenges");
-    if (list == o.end() || !list->is_array())
-        return Error::environment(source + ": challenges missing");
+    DK_TRY(const json* list, array_member(o, "challenges", source));
     for (const auto& c : *list) {
-        auto parsed = parse_challenge(c.dump(), source);
+        if (!c.is_object()) continue;  // a challenge we cannot read is one we do not use
+        auto parsed = challenge_from(c, source);
         if (parsed.ok()) a.challenges.push_back(std::move(parsed).value());
     }
     return a;
@@ -118,9 +137,7 @@ Result<Order> parse_order(std::string_view body, const std::string& source) {
     Order order;
     DK_TRY(order.status, text(o, "status", source));
     DK_TRY(order.finalize, text(o, "finalize", source, true));
-    auto list = o.find("authorizations");
-    if (list == o.end() || !list->is_array())
-        return Error::environment(source + ": authorizations missing");
+    DK_TRY(const json* list, array_member(o, "authorizations", source));
     for (const auto& url : *list) {
         if (!url.is_string() || !plausible_url(url.get_ref<const std::string&>()))
             return Error::environment(source + ": an authorization is not a URL");

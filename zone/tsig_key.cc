@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
+#include <utility>
 
 #include "base/base64.h"
 #include "base/files.h"
@@ -11,6 +13,12 @@
 
 namespace dk::zone {
 namespace {
+
+// The algorithms we sign with, as ldns and the TSIG RR spell their names.
+constexpr std::pair<TsigAlgorithm, std::string_view> tsig_algorithms[] = {
+    {TsigAlgorithm::hmac_sha256, "hmac-sha256."},
+    {TsigAlgorithm::hmac_sha512, "hmac-sha512."},
+    {TsigAlgorithm::hmac_sha1, "hmac-sha1."}};
 
 struct Token {
     enum class Kind { word, string, open, close, semicolon, end } kind;
@@ -106,13 +114,13 @@ std::string printable_algorithm(const std::string& text) {
     return plain ? text : std::string("(unprintable)");
 }
 
-std::optional<TsigAlgorithm> parse_algorithm(std::string text) {
-    text = lower(std::move(text));
-    if (!text.empty() && text.back() == '.') text.pop_back();
-    if (text == "hmac-sha256") return TsigAlgorithm::hmac_sha256;
-    if (text == "hmac-sha512") return TsigAlgorithm::hmac_sha512;
-    if (text == "hmac-sha1") return TsigAlgorithm::hmac_sha1;
-    return std::nullopt;
+// The algorithm named in a key file: "hmac-sha256", with or without the trailing dot, any case.
+std::optional<TsigAlgorithm> parse_algorithm(const std::string& text) {
+    const std::string name = lower(absolute_name(text));
+    const auto* it = std::find_if(std::begin(tsig_algorithms), std::end(tsig_algorithms),
+                                  [&](const auto& entry) { return entry.second == name; });
+    if (it == std::end(tsig_algorithms)) return std::nullopt;
+    return it->first;
 }
 
 Result<std::string> normalise_key_name(const std::string& name) {
@@ -214,15 +222,9 @@ class KeyParser {
 }  // namespace
 
 std::string_view tsig_algorithm_name(TsigAlgorithm algorithm) {
-    switch (algorithm) {
-        case TsigAlgorithm::hmac_sha1:
-            return "hmac-sha1.";
-        case TsigAlgorithm::hmac_sha256:
-            return "hmac-sha256.";
-        case TsigAlgorithm::hmac_sha512:
-            return "hmac-sha512.";
-    }
-    return "hmac-sha256.";
+    const auto* it = std::find_if(std::begin(tsig_algorithms), std::end(tsig_algorithms),
+                                  [&](const auto& entry) { return entry.first == algorithm; });
+    return it != std::end(tsig_algorithms) ? it->second : "hmac-sha256.";
 }
 
 Result<std::vector<TsigKey>> parse_tsig_keys(std::string_view text, std::string_view source) {

@@ -68,7 +68,7 @@ int run_audit(const Invocation& inv) {
     VerbOptions options(inv,
                         "BSI TR-03108-1 EMLREQ_2/4/6 evidence per endpoint and address, and "
                         "the pre-flight lint (exit 0 pass, 1 fail, 2 config, 3 environment)");
-    options.add()("json", "JSON output")("nagios", "monitoring-plugin output");
+    options.json().nagios();
     if (auto stop = options.parse()) return *stop;
     const cxxopts::ParseResult& parsed = options.result();
     const bool nagios = parsed.count("nagios") > 0;

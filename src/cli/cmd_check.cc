@@ -102,12 +102,10 @@ int run_check(const Invocation& inv) {
     VerbOptions options(inv,
                         "RFC 7672 verdict for every MX host of DOMAIN... (exit 0 all "
                         "DANE-verified, 1 otherwise, 2 bad input, 3 resolver failure)");
+    options.json().nagios().probe_timeout().positional();
     options.add()("resolver", "validating resolver IP:PORT (default: [dns] resolver)",
                   cxxopts::value<std::string>())("port", "SMTP port",
-                                                 cxxopts::value<unsigned>()->default_value("25"))(
-        "timeout", "seconds per probe", cxxopts::value<unsigned>()->default_value("10"))(
-        "json", "JSON output")("nagios", "monitoring-plugin output and exit code");
-    options.positional();
+                                                 cxxopts::value<unsigned>()->default_value("25"));
     if (auto stop = options.parse()) return *stop;
     const cxxopts::ParseResult& parsed = options.result();
     const auto names = options.words();

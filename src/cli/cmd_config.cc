@@ -53,13 +53,13 @@ int run_config(const Invocation& inv) {
     VerbOptions options(inv,
                         "danekeeper config check [--json]: report every problem in the "
                         "configuration (exit 0 when none, 2 when any)");
-    options.add()("json", "JSON output");
+    options.json();
     options.positional();
     if (auto stop = options.parse()) return *stop;
     const auto sub = options.words();
     if (sub.size() != 1 || sub[0] != "check")
         return fail(Error::bad_input("usage: danekeeper config check [--json]"));
-    const bool json = options.result().count("json") > 0;
+    const bool json = options.given("json");
     const std::string path = inv.globals.config_path.value_or(config::default_config_path);
     auto c = checked_config(path);
     const auto findings = c.ok() ? offline_lint(*c) : std::vector<ops::Finding>{};

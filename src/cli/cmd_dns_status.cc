@@ -101,9 +101,10 @@ int run_dns_status(const Invocation& inv) {
         cxxopts::value<std::string>())("expect", "a record every server must serve (repeatable)",
                                        cxxopts::value<std::vector<std::string>>())(
         "wait", "poll until every server agrees, up to SECONDS",
-        cxxopts::value<unsigned>()->default_value("0"))("json", "JSON output")(
+        cxxopts::value<unsigned>()->default_value("0"))(
         "resolver", "also ask this validating resolver; the AD bit is required",
         cxxopts::value<std::string>());
+    options.json();
     if (auto stop = options.parse()) return *stop;
     const cxxopts::ParseResult& parsed = options.result();
 

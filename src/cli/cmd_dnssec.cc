@@ -127,7 +127,8 @@ int request(const service::Runtime& rt, const DnssecArgs& args) {
 int run_dnssec(const Invocation& inv) {
     VerbOptions options(inv, "danekeeper dnssec status|ds ZONE | dnssec rollover ZONE --zsk|--ksk");
     options.add()("zsk", "roll the zone-signing key (pre-publication)")(
-        "ksk", "roll the key-signing key (double-DS through CDS/CDNSKEY)")("json", "JSON output");
+        "ksk", "roll the key-signing key (double-DS through CDS/CDNSKEY)");
+    options.json();
     options.positional();
     if (auto stop = options.parse()) return *stop;
     auto args = parse_args(options);

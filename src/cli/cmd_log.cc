@@ -47,7 +47,8 @@ int run_log(const Invocation& inv) {
     options.add()("since",
                   "only events at or after T: 2026-11-24T12:00:00Z, Unix seconds, or an age such "
                   "as 12h or 7d",
-                  cxxopts::value<std::string>())("json", "JSON output");
+                  cxxopts::value<std::string>());
+    options.json();
     if (auto stop = options.parse()) return *stop;
     const cxxopts::ParseResult& parsed = options.result();
     TimePoint since{};

@@ -83,10 +83,8 @@ int run_probe(const Invocation& inv) {
         "tlsa-file", "records, one per line (RDATA or zone-file lines)",
         cxxopts::value<std::string>())(
         "resolver", "validating resolver IP:PORT for TLSA (AD required) and addresses",
-        cxxopts::value<std::string>())("timeout", "seconds per probe",
-                                       cxxopts::value<unsigned>()->default_value("10"))(
-        "json", "JSON output");
-    options.positional();
+        cxxopts::value<std::string>());
+    options.probe_timeout().json().positional();
     if (auto stop = options.parse()) return *stop;
     const cxxopts::ParseResult& parsed = options.result();
     const auto endpoints = options.words();

@@ -58,8 +58,9 @@ void add_options(VerbOptions& options) {
         "tsig-key", "BIND-format key file", cxxopts::value<std::string>())(
         "key-name", "key to use from the file", cxxopts::value<std::string>())(
         "add", "\"OWNER TTL TYPE RDATA\"", cxxopts::value<std::vector<std::string>>())(
-        "remove", "\"OWNER TYPE RDATA\"", cxxopts::value<std::vector<std::string>>())(
-        "dry-run", "plan only")("json", "JSON output");
+        "remove", "\"OWNER TYPE RDATA\"", cxxopts::value<std::vector<std::string>>())("dry-run",
+                                                                                      "plan only");
+    options.json();
 }
 
 Result<PublishArgs> parse_args(const cxxopts::ParseResult& opts) {

@@ -39,9 +39,8 @@ void add_options(VerbOptions& options) {
         "serial", "unixtime or increment",
         cxxopts::value<std::string>()->default_value("unixtime"))(
         "incremental", "keep valid signatures of unchanged RRsets from the output file")(
-        "threads", "signing threads (0: every core)", cxxopts::value<int>()->default_value("0"))(
-        "json", "JSON output");
-    options.positional("ZONEFILE");
+        "threads", "signing threads (0: every core)", cxxopts::value<int>()->default_value("0"));
+    options.json().positional("ZONEFILE");
 }
 
 Result<SignArgs> parse_args(const VerbOptions& options) {

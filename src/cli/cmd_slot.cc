@@ -35,11 +35,22 @@ Error usage_error(const char* usage) {
     return Error::bad_input(std::string("usage: ") + usage);
 }
 
-const config::SlotConfig* find_slot(service::Runtime& rt, const std::string& name, Error& error) {
-    const auto* s = rt.config.slot(name);
-    if (s == nullptr)
-        error = Error::bad_input("no key slot named '" + name + "' in " + rt.config.source);
-    return s;
+// A slot verb's start: the runtime, the named slot and its saved state (none: not adopted yet).
+struct OpenSlot {
+    std::unique_ptr<service::Runtime> rt;
+    const config::SlotConfig* slot = nullptr;
+    std::optional<engine::SlotState> state;
+};
+
+Result<OpenSlot> open_slot(const Invocation& inv, const std::string& name,
+                           service::Locking locking) {
+    OpenSlot open;
+    DK_TRY(open.rt, service::open_runtime(inv.globals.config_path, locking));
+    open.slot = open.rt->config.slot(name);
+    if (open.slot == nullptr)
+        return Error::bad_input("no key slot named '" + name + "' in " + open.rt->config.source);
+    DK_TRY(open.state, open.rt->states.load(open.slot->name));
+    return open;
 }
 
 }  // namespace
@@ -53,19 +64,16 @@ int run_adopt(const Invocation& inv) {
     if (words.size() > 1) return fail(usage_error(adopt_usage));
     if (words.empty()) return fail(Error::bad_input("usage: danekeeper adopt SLOT"));
     const bool dry_run = options.result().count("dry-run") > 0;
-    auto rt = service::open_runtime(inv.globals.config_path);
-    if (!rt.ok()) return fail(rt.error());
-    Error error;
-    const auto* slot = find_slot(**rt, words[0], error);
-    if (slot == nullptr) return fail(error);
-    auto existing = (*rt)->states.load(slot->name);
-    if (!existing.ok()) return fail(existing.error());
-    if (*existing) {
+    auto open = open_slot(inv, words[0], service::Locking::exclusive);
+    if (!open.ok()) return fail(open.error());
+    auto& rt = open->rt;
+    const auto* slot = open->slot;
+    if (open->state) {
         std::printf("slot %s is already managed\n%s\n", slot->name.c_str(),
-                    describe(**existing).c_str());
+                    describe(*open->state).c_str());
         return 0;
     }
-    auto runtime = service::SlotRuntime::build(**rt, *slot);
+    auto runtime = service::SlotRuntime::build(*rt, *slot);
     if (!runtime.ok()) return fail(runtime.error());
     if (dry_run) {
         std::printf(
@@ -74,7 +82,7 @@ int run_adopt(const Invocation& inv) {
             slot->key_file.c_str(), slot->cert_file.c_str(), slot->name.c_str());
         return 0;
     }
-    auto key = (*runtime)->vault().import_served((*rt)->clock.now());
+    auto key = (*runtime)->vault().import_served(rt->clock.now());
     if (!key.ok()) return fail(key.error());
     engine::SlotState state;
     state.slot = slot->name;
@@ -86,7 +94,7 @@ int run_adopt(const Invocation& inv) {
         }
     }
     if (auto s =
-            (*rt)->states.save(state, "adopt", "adopted " + slot->key_file + " as key " + key->id);
+            rt->states.save(state, "adopt", "adopted " + slot->key_file + " as key " + key->id);
         !s.ok())
         return fail(s.error());
     std::printf("adopted: slot %s current key %s\n", slot->name.c_str(), key->id.c_str());
@@ -95,14 +103,14 @@ int run_adopt(const Invocation& inv) {
 
 int run_status(const Invocation& inv) {
     VerbOptions options(inv, status_usage);
-    options.add()("json", "JSON output")("nagios", "monitoring-plugin output and exit code");
+    options.json().nagios();
     options.positional();
     if (auto stop = options.parse()) return *stop;
     const auto words = options.words();
     if (words.size() > 1) return fail(usage_error(status_usage));
     const std::string only_slot = words.empty() ? std::string() : words[0];
-    const bool json = options.result().count("json") > 0;
-    const bool nagios = options.result().count("nagios") > 0;
+    const bool json = options.given("json");
+    const bool nagios = options.given("nagios");
     auto rt = service::open_runtime(inv.globals.config_path, service::Locking::read_only);
     if (!rt.ok() && nagios) {
         std::printf("DANEKEEPER UNKNOWN - %s\n", rt.error().message.c_str());
@@ -155,15 +163,12 @@ int run_rollover(const Invocation& inv) {
     if (words.size() != 2 || (words[0] != "start" && words[0] != "check"))
         return fail(usage_error(rollover_usage));
     const std::string& sub = words[0];
-    auto rt = service::open_runtime(inv.globals.config_path, service::Locking::read_only);
-    if (!rt.ok()) return fail(rt.error());
-    Error error;
-    const auto* slot = find_slot(**rt, words[1], error);
-    if (slot == nullptr) return fail(error);
-    auto loaded = (*rt)->states.load(slot->name);
-    if (!loaded.ok()) return fail(loaded.error());
-    if (!*loaded) return fail(Error::bad_input("slot " + slot->name + " is not adopted yet"));
-    engine::SlotState state = **loaded;
+    auto open = open_slot(inv, words[1], service::Locking::read_only);
+    if (!open.ok()) return fail(open.error());
+    auto& rt = open->rt;
+    const auto* slot = open->slot;
+    if (!open->state) return fail(Error::bad_input("slot " + slot->name + " is not adopted yet"));
+    engine::SlotState state = *open->state;
     if (sub == "start") {
         if (dry_run) {
             std::printf("would start a%s rollover of slot %s\n", emergency ? "n emergency" : "",
@@ -171,15 +176,15 @@ int run_rollover(const Invocation& inv) {
             return 0;
         }
         // A request file, not a state write: the running engine owns the state and applies it.
-        const std::string dir = (*rt)->config.state_dir + "/requests";
+        const std::string dir = rt->config.state_dir + "/requests";
         ::mkdir(dir.c_str(), 0700);
-        if (auto s = files::write_atomic(service::request_path((*rt)->config, slot->name),
+        if (auto s = files::write_atomic(service::request_path(rt->config, slot->name),
                                          emergency ? "emergency\n" : "planned\n", 0600,
                                          files::Overwrite::yes);
             !s.ok()) {
             return fail(s.error());
         }
-        service::wake_running_daemon((*rt)->config.state_dir);
+        service::wake_running_daemon(rt->config.state_dir);
         std::printf(
             "rollover of slot %s requested; the engine (danekeeper run, or the daemon) carries it "
             "out safely\n",
@@ -187,7 +192,7 @@ int run_rollover(const Invocation& inv) {
         return 0;
     }
     // check: is switching to next safe right now?
-    auto runtime = service::SlotRuntime::build(**rt, *slot);
+    auto runtime = service::SlotRuntime::build(*rt, *slot);
     if (!runtime.ok()) return fail(runtime.error());
     auto ports = (*runtime)->ports();
     auto obs = engine::observe_slot((*runtime)->setup(), ports, state);

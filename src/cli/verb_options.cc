@@ -27,6 +27,21 @@ class ArgvView {
 VerbOptions::VerbOptions(const Invocation& invocation, const std::string& summary)
     : invocation_(invocation), options_(invocation.args.at(0), summary) {}
 
+VerbOptions& VerbOptions::json() {
+    add()("json", "JSON output");
+    return *this;
+}
+
+VerbOptions& VerbOptions::nagios() {
+    add()("nagios", "monitoring-plugin output and exit code");
+    return *this;
+}
+
+VerbOptions& VerbOptions::probe_timeout() {
+    add()("timeout", "seconds per probe", cxxopts::value<unsigned>()->default_value("10"));
+    return *this;
+}
+
 void VerbOptions::positional(const std::string& usage) {
     options_.add_options()(positional_name, "", cxxopts::value<std::vector<std::string>>());
     options_.parse_positional({positional_name});

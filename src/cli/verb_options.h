@@ -20,6 +20,12 @@ class VerbOptions {
     // cxxopts' adder: add()("name", "meaning", cxxopts::value<T>())...; --help is added by parse.
     cxxopts::OptionAdder add() { return options_.add_options(); }
 
+    // Options several verbs take, worded once: --json, --nagios (monitoring-plugin output and
+    // exit code), --timeout SECONDS per probe (default 10).
+    VerbOptions& json();
+    VerbOptions& nagios();
+    VerbOptions& probe_timeout();
+
     // The arguments that are not options, all of them (not listed by --help); `usage` stands for
     // them in the usage line ("ZONEFILE").
     void positional(const std::string& usage = "");
@@ -29,6 +35,8 @@ class VerbOptions {
     std::optional<int> parse();
 
     [[nodiscard]] const cxxopts::ParseResult& result() const { return result_; }
+    // Whether the option was given.
+    [[nodiscard]] bool given(const std::string& name) const { return result_.count(name) > 0; }
     // The positional arguments, in order; empty when there are none.
     [[nodiscard]] std::vector<std::string> words() const;
 

@@ -1,6 +1,7 @@
 #include "engine/planner.h"
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 
 #include "base/strings.h"
@@ -261,29 +262,20 @@ std::string_view to_string(Phase phase) {
 }
 
 std::string_view to_string(ActionKind kind) {
-    switch (kind) {
-        case ActionKind::generate_next_key:
-            return "generate_next_key";
-        case ActionKind::publish:
-            return "publish";
-        case ActionKind::mark_published:
-            return "mark_published";
-        case ActionKind::set_switch_time:
-            return "set_switch_time";
-        case ActionKind::request_certificate:
-            return "request_certificate";
-        case ActionKind::deploy:
-            return "deploy";
-        case ActionKind::complete_switch:
-            return "complete_switch";
-        case ActionKind::clear_previous:
-            return "clear_previous";
-        case ActionKind::alert:
-            return "alert";
-        case ActionKind::wait:
-            return "wait";
-    }
-    return "wait";
+    // In the order of enum ActionKind.
+    static constexpr std::string_view names[] = {"generate_next_key",
+                                                 "publish",
+                                                 "mark_published",
+                                                 "set_switch_time",
+                                                 "request_certificate",
+                                                 "deploy",
+                                                 "complete_switch",
+                                                 "clear_previous",
+                                                 "alert",
+                                                 "wait"};
+    static_assert(std::size(names) == static_cast<std::size_t>(ActionKind::wait) + 1);
+    const auto i = static_cast<std::size_t>(kind);
+    return i < std::size(names) ? names[i] : "wait";
 }
 
 }  // namespace dk::engine

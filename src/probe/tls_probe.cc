@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <thread>
 
 #include "base/openssl_handles.h"
@@ -100,23 +101,12 @@ void judge_dane(SSL* ssl, const ProbeRequest& request, ProbeResult& result) {
 }  // namespace
 
 std::string_view to_string(Stage stage) {
-    switch (stage) {
-        case Stage::connect:
-            return "connect";
-        case Stage::banner:
-            return "banner";
-        case Stage::ehlo:
-            return "ehlo";
-        case Stage::starttls:
-            return "starttls";
-        case Stage::handshake:
-            return "handshake";
-        case Stage::verify:
-            return "verify";
-        case Stage::done:
-            return "done";
-    }
-    return "done";
+    // In the order of enum Stage.
+    static constexpr std::string_view names[] = {"connect",   "banner", "ehlo", "starttls",
+                                                 "handshake", "verify", "done"};
+    static_assert(std::size(names) == static_cast<std::size_t>(Stage::done) + 1);
+    const auto i = static_cast<std::size_t>(stage);
+    return i < std::size(names) ? names[i] : "done";
 }
 
 ProbeResult probe_one(const ProbeRequest& request, const ProbeOptions& options) {

@@ -114,15 +114,9 @@ std::optional<Algorithm> parse_algorithm(std::string_view text) {
 }
 
 std::string_view algorithm_name(Algorithm a) {
-    switch (a) {
-        case Algorithm::rsasha256:
-            return "RSASHA256";
-        case Algorithm::ecdsap256sha256:
-            return "ECDSAP256SHA256";
-        case Algorithm::ed25519:
-            return "ED25519";
-    }
-    return "?";
+    if (a == Algorithm::rsasha256) return "RSASHA256";
+    if (a == Algorithm::ecdsap256sha256) return "ECDSAP256SHA256";
+    return a == Algorithm::ed25519 ? "ED25519" : "?";
 }
 
 std::uint16_t key_tag(std::string_view rdata) {

@@ -17,6 +17,14 @@
 namespace dk::zone::sign {
 namespace {
 
+// The RSA numbers of a .private file and the OpenSSL parameter each one is.
+constexpr std::pair<const char*, const char*> rsa_fields[] = {
+    {"Modulus", OSSL_PKEY_PARAM_RSA_N},           {"PublicExponent", OSSL_PKEY_PARAM_RSA_E},
+    {"PrivateExponent", OSSL_PKEY_PARAM_RSA_D},   {"Prime1", OSSL_PKEY_PARAM_RSA_FACTOR1},
+    {"Prime2", OSSL_PKEY_PARAM_RSA_FACTOR2},      {"Exponent1", OSSL_PKEY_PARAM_RSA_EXPONENT1},
+    {"Exponent2", OSSL_PKEY_PARAM_RSA_EXPONENT2}, {"Coefficient", OSSL_PKEY_PARAM_RSA_COEFFICIENT1},
+};
+
 using ParamBldPtr = CHandle<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>;
 using ParamPtr = CHandle<OSSL_PARAM, OSSL_PARAM_free>;
 
@@ -90,19 +98,9 @@ Result<ossl::EvpPkeyPtr> ecdsa_key(const std::map<std::string, std::string>& f, 
 
 Result<ossl::EvpPkeyPtr> rsa_key(const std::map<std::string, std::string>& f,
                                  const std::string& source) {
-    static const std::pair<const char*, const char*> names[] = {
-        {"Modulus", OSSL_PKEY_PARAM_RSA_N},
-        {"PublicExponent", OSSL_PKEY_PARAM_RSA_E},
-        {"PrivateExponent", OSSL_PKEY_PARAM_RSA_D},
-        {"Prime1", OSSL_PKEY_PARAM_RSA_FACTOR1},
-        {"Prime2", OSSL_PKEY_PARAM_RSA_FACTOR2},
-        {"Exponent1", OSSL_PKEY_PARAM_RSA_EXPONENT1},
-        {"Exponent2", OSSL_PKEY_PARAM_RSA_EXPONENT2},
-        {"Coefficient", OSSL_PKEY_PARAM_RSA_COEFFICIENT1},
-    };
     ParamBldPtr bld(OSSL_PARAM_BLD_new());
     std::vector<ossl::BignumPtr> numbers;
-    for (const auto& [field, param] : names) {
+    for (const auto& [field, param] : rsa_fields) {
         SecretBytes bytes;
         auto it = f.find(field);
         if (it == f.end() || !decode_base64(it->second, bytes.bytes))
@@ -179,17 +177,7 @@ std::string private_key_text(const SigningKey& key, const std::string& now_text)
            std::string(algorithm_name(key.algorithm())) + ")\n";
     EVP_PKEY* p = key.pkey();
     if (key.algorithm() == Algorithm::rsasha256) {
-        static const std::pair<const char*, const char*> names[] = {
-            {"Modulus", OSSL_PKEY_PARAM_RSA_N},
-            {"PublicExponent", OSSL_PKEY_PARAM_RSA_E},
-            {"PrivateExponent", OSSL_PKEY_PARAM_RSA_D},
-            {"Prime1", OSSL_PKEY_PARAM_RSA_FACTOR1},
-            {"Prime2", OSSL_PKEY_PARAM_RSA_FACTOR2},
-            {"Exponent1", OSSL_PKEY_PARAM_RSA_EXPONENT1},
-            {"Exponent2", OSSL_PKEY_PARAM_RSA_EXPONENT2},
-            {"Coefficient", OSSL_PKEY_PARAM_RSA_COEFFICIENT1},
-        };
-        for (const auto& [field, param] : names)
+        for (const auto& [field, param] : rsa_fields)
             out += std::string(field) + ": " + bn_param(p, param) + "\n";
     } else if (key.algorithm() == Algorithm::ecdsap256sha256) {
         BIGNUM* raw = nullptr;

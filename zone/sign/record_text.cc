@@ -119,19 +119,11 @@ bool append_fast(std::string& out, std::uint16_t type, std::string_view d) {
             return true;
         }
         case type_ds:
-        case type_cds: {
-            if (d.size() < 5) return false;
-            append_uint(out, get16(d, 0));
-            for (std::size_t i = 2; i < 4; ++i) {
-                out.push_back(' ');
-                append_uint(out, static_cast<unsigned char>(d[i]));
-            }
-            out.push_back(' ');
-            append_hex(out, d.substr(4));
-            return true;
-        }
+        case type_cds:
         case type_dnskey:
         case type_cdnskey: {
+            // DS: key tag, algorithm, digest type, hex digest. DNSKEY: flags, protocol,
+            // algorithm, base64 key.
             if (d.size() < 5) return false;
             append_uint(out, get16(d, 0));
             for (std::size_t i = 2; i < 4; ++i) {
@@ -139,7 +131,10 @@ bool append_fast(std::string& out, std::uint16_t type, std::string_view d) {
                 append_uint(out, static_cast<unsigned char>(d[i]));
             }
             out.push_back(' ');
-            append_base64(out, d.substr(4));
+            if (type == type_ds || type == type_cds)
+                append_hex(out, d.substr(4));
+            else
+                append_base64(out, d.substr(4));
             return true;
         }
         case type_rrsig: {
