@@ -54,4 +54,9 @@ std::string absolute_name(std::string name) {
     return name;
 }
 
+std::string relative_name(std::string name) {
+    if (name.size() > 1 && name.back() == '.') name.pop_back();
+    return name;
+}
+
 }  // namespace dk

@@ -20,5 +20,7 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 
 // A DNS name with its trailing dot ("example.test" -> "example.test."); "" becomes ".".
 std::string absolute_name(std::string name);
+// Without it, as file names hold zones ("example.test." -> "example.test"); the root stays ".".
+std::string relative_name(std::string name);
 
 }  // namespace dk

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "base/log.h"
+#include "base/strings.h"
 #include "service/signing/dnssec_key_rows.h"
 #include "service/signing/signed_file_publisher.h"
 #include "zone/dnssec_keys/ds.h"
@@ -17,12 +18,6 @@ namespace {
 
 namespace dks = zone::dnssec_keys;
 namespace sign = zone::sign;
-
-std::string joined(const std::vector<std::string>& lines) {
-    std::string out;
-    for (const auto& l : lines) out += (out.empty() ? "" : "; ") + l;
-    return out;
-}
 
 const dks::KeyRecord* find_key(const dks::ZoneKeys& keys, const dks::KeyRef& ref) {
     for (const auto& k : keys.keys) {
@@ -93,9 +88,8 @@ Result<dks::ZoneTtls> zone_ttls(const config::ZoneConfig& zone) {
 
 std::string dnssec_request_path(const config::Config& config, const std::string& zone,
                                 dks::Role role) {
-    std::string name = zone;
-    if (name.size() > 1 && name.back() == '.') name.pop_back();
-    return config.state_dir + "/requests/dnssec." + name + "." + std::string(dks::role_name(role));
+    return config.state_dir + "/requests/dnssec." + relative_name(zone) + "." +
+           std::string(dks::role_name(role));
 }
 
 Result<ManagedKeys> ManagedKeys::open(db::Store& store, const config::Config& config,
@@ -211,16 +205,16 @@ Result<dks::Plan> ManagedKeys::advance(const ZoneSigner& sign, const Clock& cloc
                 if (plan.observed != keys_)
                     DK_TRY_STATUS(save(plan.observed, now, "dnssec_observed", plan.reason));
                 log::error("dnssec.sign_failed", {{"zone", zone_->name},
-                                                  {"steps", joined(plan.steps)},
+                                                  {"steps", join(plan.steps, "; ")},
                                                   {"error", serial.error().message}});
                 return serial.error();
             }
             DK_TRY_STATUS(save(dks::commit_signed(plan.next, *serial), now, "dnssec_key_step",
-                               joined(plan.steps), *serial));
+                               join(plan.steps, "; "), *serial));
         } else if (plan.next != keys_) {
             DK_TRY_STATUS(save(plan.next, now,
                                plan.steps.empty() ? "dnssec_observed" : "dnssec_key_step",
-                               plan.steps.empty() ? plan.reason : joined(plan.steps)));
+                               plan.steps.empty() ? plan.reason : join(plan.steps, "; ")));
         }
         for (const auto& step : plan.steps)
             log::info("dnssec.key_step", {{"zone", zone_->name}, {"step", step}});

@@ -13,9 +13,7 @@ namespace {
 
 // STATE_DIR/signed/ZONE (without the trailing dot): our records and, by default, the keys.
 std::string zone_state_dir(const config::Config& config, const std::string& zone) {
-    std::string name = zone;
-    if (name.size() > 1 && name.back() == '.') name.pop_back();
-    return config.state_dir + "/signed/" + name;
+    return config.state_dir + "/signed/" + relative_name(zone);
 }
 
 // The DS (SHA-256) to publish at the parent for a new key, as the log line shows it.

@@ -42,5 +42,12 @@ TEST(Strings, AbsoluteNameEndsInOneDot) {
     EXPECT_EQ(absolute_name("Example.TEST"), "Example.TEST.");  // case is the caller's choice
 }
 
+TEST(Strings, RelativeNameDropsOneTrailingDot) {
+    EXPECT_EQ(relative_name("example.test."), "example.test");
+    EXPECT_EQ(relative_name("example.test"), "example.test");
+    EXPECT_EQ(relative_name("."), ".");
+    EXPECT_EQ(relative_name(""), "");
+}
+
 }  // namespace
 }  // namespace dk
