@@ -3,7 +3,7 @@
 #include <openssl/pem.h>
 #include <sys/stat.h>
 
-#include "acme/base64url.h"
+#include "base/base64.h"
 #include "base/files.h"
 #include "base/log.h"
 #include "base/openssl_error.h"

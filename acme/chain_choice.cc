@@ -5,8 +5,8 @@
 
 #include <array>
 
-#include "acme/base64url.h"
 #include "acme/client.h"
+#include "base/base64.h"
 #include "base/openssl_error.h"
 #include "base/openssl_handles.h"
 

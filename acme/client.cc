@@ -4,10 +4,10 @@
 
 #include <thread>
 
-#include "acme/base64url.h"
 #include "acme/jwk.h"
 #include "acme/jws.h"
 #include "acme/problem.h"
+#include "base/base64.h"
 #include "base/log.h"
 #include "base/openssl_error.h"
 #include "base/openssl_handles.h"

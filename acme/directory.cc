@@ -1,6 +1,5 @@
 #include "acme/directory.h"
 
-#include <ctime>
 #include <nlohmann/json.hpp>
 
 #include "acme/problem.h"
@@ -43,14 +42,24 @@ std::string problem_line(const json& o) {
     return p ? p->one_line() : std::string("unreadable error");
 }
 
-int digits(std::string_view s, std::size_t pos, std::size_t n) {
-    if (pos + n > s.size()) return -1;
-    int v = 0;
-    for (std::size_t i = pos; i < pos + n; ++i) {
-        if (s[i] < '0' || s[i] > '9') return -1;
-        v = v * 10 + (s[i] - '0');
+// RFC 8555 section 8.1: base64url characters only; it becomes a file name and a label.
+Result<std::string> challenge_token(const json& o, const std::string& source) {
+    if (!o.contains("token")) return std::string();
+    DK_TRY(std::string token, text(o, "token", source));
+    if (token.empty() || token.size() > 256 ||
+        token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                "0123456789-_") != std::string::npos) {
+        return Error::environment(source + ": challenge token is not base64url");
     }
-    return v;
+    return token;
+}
+
+// The array member `key` of o; environment error "KEY missing" when there is none.
+Result<const json*> array_member(const json& o, const char* key, const std::string& source) {
+    auto it = o.find(key);
+    if (it == o.end() || !it->is_array())
+        return Error::environment(source + ": " + key + " missing");
+    return &*it;
 }
 
 }  // namespace
@@ -86,23 +95,23 @@ Result<Directory> parse_directory(std::string_view body, const std::string& sour
     return d;
 }
 
+namespace {
+
+Result<Challenge> challenge_from(const json& object, const std::string& source) {
+    Challenge c;
+    DK_TRY(c.type, text(object, "type", source));
+    DK_TRY(c.url, text(object, "url", source, true));
+    DK_TRY(c.status, text(object, "status", source));
+    DK_TRY(c.token, challenge_token(object, source));
+    c.error = problem_line(object);
+    return c;
+}
+
+}  // namespace
+
 Result<Challenge> parse_challenge(std::string_view body, const std::string& source) {
     DK_TRY(json o, object_of(body, source));
-    Challenge c;
-    DK_TRY(c.type, text(o, "type", source));
-    DK_TRY(c.url, text(o, "url", source, true));
-    DK_TRY(c.status, text(o, "status", source));
-    if (o.contains("token")) {
-        DK_TRY(c.token, text(o, "token", source));
-        // RFC 8555 section 8.1: base64url characters only; it becomes a file name and a label.
-        if (c.token.empty() || c.token.size() > 256 ||
-            c.token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                      "0123456789-_") != std::string::npos) {
-            return Error::environment(source + ": challenge token is not base64url");
-        }
-    }
-    c.error = problem_line(o);
-    return c;
+    return challenge_from(o, source);
 }
 
 Result<Authorization> parse_authorization(std::string_view body, const std::string& source) {
@@ -114,11 +123,10 @@ Result<Authorization> parse_authorization(std::string_view body, const std::stri
     DK_TRY(a.identifier, text(*id, "value", source));
     a.identifier = printable_text(a.identifier, 255);
     a.wildcard = o.contains("wildcard") && o["wildcard"].is_boolean() && o["wildcard"].get<bool>();
-    auto list = o.find("challenges");
-    if (list == o.end() || !list->is_array())
-        return Error::environment(source + ": challenges missing");
+    DK_TRY(const json* list, array_member(o, "challenges", source));
     for (const auto& c : *list) {
-        auto parsed = parse_challenge(c.dump(), source);
+        if (!c.is_object()) continue;  // a challenge we cannot read is one we do not use
+        auto parsed = challenge_from(c, source);
         if (parsed.ok()) a.challenges.push_back(std::move(parsed).value());
     }
     return a;
@@ -129,9 +137,7 @@ Result<Order> parse_order(std::string_view body, const std::string& source) {
     Order order;
     DK_TRY(order.status, text(o, "status", source));
     DK_TRY(order.finalize, text(o, "finalize", source, true));
-    auto list = o.find("authorizations");
-    if (list == o.end() || !list->is_array())
-        return Error::environment(source + ": authorizations missing");
+    DK_TRY(const json* list, array_member(o, "authorizations", source));
     for (const auto& url : *list) {
         if (!url.is_string() || !plausible_url(url.get_ref<const std::string&>()))
             return Error::environment(source + ": an authorization is not a URL");
@@ -145,44 +151,6 @@ Result<Order> parse_order(std::string_view body, const std::string& source) {
 Result<std::string> parse_account_status(std::string_view body, const std::string& source) {
     DK_TRY(json o, object_of(body, source));
     return text(o, "status", source);
-}
-
-std::optional<TimePoint> parse_rfc3339(std::string_view s) {
-    const int year = digits(s, 0, 4), month = digits(s, 5, 2), day = digits(s, 8, 2);
-    const int hour = digits(s, 11, 2), minute = digits(s, 14, 2), second = digits(s, 17, 2);
-    if (year < 1970 || year > latest_plausible_year || month < 1 || month > 12 || day < 1 ||
-        day > 31 || hour > 23 || minute > 59 || second > 60 || hour < 0 || minute < 0 || second < 0)
-        return std::nullopt;
-    if (s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' ||
-        s[16] != ':')
-        return std::nullopt;
-    std::size_t pos = 19;
-    if (pos < s.size() && s[pos] == '.') {
-        ++pos;
-        const std::size_t start = pos;
-        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
-        if (pos == start) return std::nullopt;
-    }
-    long long offset = 0;
-    if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
-        ++pos;
-    } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
-        const int oh = digits(s, pos + 1, 2), om = digits(s, pos + 4, 2);
-        if (oh < 0 || om < 0 || oh > 23 || om > 59 || s[pos + 3] != ':') return std::nullopt;
-        offset = (s[pos] == '+' ? 1 : -1) * (oh * 3600LL + om * 60LL);
-        pos += 6;
-    } else {
-        return std::nullopt;
-    }
-    if (pos != s.size()) return std::nullopt;
-    std::tm tm{};
-    tm.tm_year = year - 1900;
-    tm.tm_mon = month - 1;
-    tm.tm_mday = day;
-    tm.tm_hour = hour;
-    tm.tm_min = minute;
-    tm.tm_sec = second;
-    return from_unix_seconds(static_cast<long long>(timegm(&tm)) - offset);
 }
 
 Result<RenewalWindow> parse_renewal_info(std::string_view body, const std::string& source) {

@@ -61,9 +61,6 @@ struct RenewalWindow {
 };
 Result<RenewalWindow> parse_renewal_info(std::string_view body, const std::string& source);
 
-// RFC 3339 "2026-11-24T12:00:00Z", "...12:00:00.5+02:00"; nullopt if it is none.
-std::optional<TimePoint> parse_rfc3339(std::string_view s);
-
 // Only http(s) URLs with a host; the server chooses every URL we follow.
 bool plausible_url(std::string_view url);
 

@@ -5,21 +5,11 @@
 
 #include "acme/problem.h"
 #include "base/curl_handles.h"
+#include "base/strings.h"
 #include "base/version.h"
 
 namespace dk::acme {
 namespace {
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return s;
-}
 
 struct Sink {
     HttpResponse* response;

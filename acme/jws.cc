@@ -5,7 +5,7 @@
 
 #include <array>
 
-#include "acme/base64url.h"
+#include "base/base64.h"
 #include "base/openssl_error.h"
 #include "base/openssl_handles.h"
 

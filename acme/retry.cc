@@ -1,9 +1,12 @@
 #include "acme/retry.h"
 
+#include <curl/curl.h>
+
 #include <algorithm>
-#include <array>
 #include <ctime>
 #include <string>
+
+#include "base/strings.h"
 
 namespace dk::acme {
 namespace {
@@ -20,39 +23,24 @@ std::optional<long long> number(std::string_view s) {
     return v;
 }
 
-// "Sun, 06 Nov 1994 08:49:37 GMT"
-std::optional<TimePoint> http_date(std::string_view s) {
-    static constexpr std::array<std::string_view, 12> months{
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    if (s.size() != 29 || s.substr(3, 2) != ", " || s.substr(25) != " GMT") return std::nullopt;
-    auto day = number(s.substr(5, 2)), year = number(s.substr(12, 4));
-    auto hour = number(s.substr(17, 2)), minute = number(s.substr(20, 2)),
-         second = number(s.substr(23, 2));
-    const auto month = std::find(months.begin(), months.end(), s.substr(8, 3));
-    if (!day || !year || !hour || !minute || !second || month == months.end() || s[19] != ':' ||
-        s[22] != ':' || *day < 1 || *day > 31 || *hour > 23 || *minute > 59 || *second > 60 ||
-        *year < 1970 || *year > latest_plausible_year)
-        return std::nullopt;
-    std::tm tm{};
-    tm.tm_year = static_cast<int>(*year) - 1900;
-    tm.tm_mon = static_cast<int>(month - months.begin());
-    tm.tm_mday = static_cast<int>(*day);
-    tm.tm_hour = static_cast<int>(*hour);
-    tm.tm_min = static_cast<int>(*minute);
-    tm.tm_sec = static_cast<int>(*second);
-    return from_unix_seconds(static_cast<long long>(timegm(&tm)));
+// An HTTP-date in any of the three forms RFC 9110 section 5.6.7 asks recipients to read
+// ("Sun, 06 Nov 1994 08:49:37 GMT", the RFC 850 and the asctime forms), read by libcurl; a
+// time before 1970 or after latest_plausible_year is no answer.
+std::optional<TimePoint> http_date(const std::string& text) {
+    const std::time_t t = curl_getdate(text.c_str(), nullptr);
+    const auto latest = std::chrono::sys_days{std::chrono::year{latest_plausible_year + 1} /
+                                              std::chrono::January / 1} -
+                        Seconds{1};
+    if (t < 0 || t > unix_seconds(latest)) return std::nullopt;
+    return from_unix_seconds(static_cast<long long>(t));
 }
 
 }  // namespace
 
 std::optional<TimePoint> parse_retry_after(std::string_view value, TimePoint now) {
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-        value.remove_prefix(1);
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\r' ||
-                              value.back() == '\n'))
-        value.remove_suffix(1);
+    value = trim(value);
     if (auto seconds = number(value)) return now + Seconds{*seconds};
-    return http_date(value);
+    return http_date(std::string(value));
 }
 
 Seconds retry_delay(std::optional<TimePoint> retry_after, int attempt, TimePoint now,

@@ -10,7 +10,7 @@
 
 namespace dk::acme {
 
-// Retry-After as delay-seconds or an HTTP-date (IMF-fixdate); the time it names.
+// Retry-After as delay-seconds or an HTTP-date (any of its three forms); the time it names.
 std::optional<TimePoint> parse_retry_after(std::string_view value, TimePoint now);
 
 struct Backoff {

@@ -13,25 +13,13 @@
 #include <ctime>
 #include <vector>
 
+#include "base/unique_fd.h"
+
 namespace dk::zone {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 using Bytes = std::vector<std::uint8_t>;
-
-class UniqueFd {
-  public:
-    explicit UniqueFd(int fd) : fd_(fd) {}
-    UniqueFd(const UniqueFd&) = delete;
-    UniqueFd& operator=(const UniqueFd&) = delete;
-    ~UniqueFd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    [[nodiscard]] int get() const { return fd_; }
-
-  private:
-    int fd_;
-};
 
 struct AddrInfoDeleter {
     void operator()(addrinfo* ai) const { freeaddrinfo(ai); }
@@ -47,7 +35,7 @@ ExchangeError errno_error(const HostPort& server, const char* step) {
 }
 
 // A connected socket to the server (IP literals only: a server address is never looked up).
-Result<int> connect_socket(const HostPort& server, int type, ExchangeError& err) {
+Result<UniqueFd> connect_socket(const HostPort& server, int type, ExchangeError& err) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = type;
@@ -60,14 +48,13 @@ Result<int> connect_socket(const HostPort& server, int type, ExchangeError& err)
         return err.error;
     }
     AddrInfoPtr info(found);
-    const int fd = ::socket(info->ai_family, info->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0) {
+    UniqueFd fd(::socket(info->ai_family, info->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (fd.get() < 0) {
         err = errno_error(server, "socket");
         return err.error;
     }
-    if (::connect(fd, info->ai_addr, info->ai_addrlen) != 0 && errno != EINPROGRESS) {
+    if (::connect(fd.get(), info->ai_addr, info->ai_addrlen) != 0 && errno != EINPROGRESS) {
         err = errno_error(server, "connect");
-        ::close(fd);
         return err.error;
     }
     return fd;
@@ -88,8 +75,7 @@ bool wait_for(int fd, short events, Clock::time_point deadline) {
 
 Result<Bytes> udp_roundtrip(const HostPort& server, const Bytes& wire, Clock::time_point deadline,
                             ExchangeError& err) {
-    DK_TRY(int raw, connect_socket(server, SOCK_DGRAM, err));
-    UniqueFd fd(raw);
+    DK_TRY(const UniqueFd fd, connect_socket(server, SOCK_DGRAM, err));
     if (::send(fd.get(), wire.data(), wire.size(), 0) != static_cast<ssize_t>(wire.size())) {
         err = errno_error(server, "send over UDP");
         return err.error;
@@ -133,8 +119,7 @@ bool read_exact(int fd, std::uint8_t* out, std::size_t size, Clock::time_point d
 
 Result<Bytes> tcp_roundtrip(const HostPort& server, const Bytes& wire, Clock::time_point deadline,
                             ExchangeError& err) {
-    DK_TRY(int raw, connect_socket(server, SOCK_STREAM, err));
-    UniqueFd fd(raw);
+    DK_TRY(const UniqueFd fd, connect_socket(server, SOCK_STREAM, err));
     Bytes framed{static_cast<std::uint8_t>(wire.size() >> 8),
                  static_cast<std::uint8_t>(wire.size() & 0xff)};
     framed.insert(framed.end(), wire.begin(), wire.end());

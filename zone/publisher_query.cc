@@ -2,16 +2,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/strings.h"
 #include "zone/publisher.h"
 
 namespace dk::zone {
 namespace {
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
 
 std::string rdata_text(const ldns_rr* rr) {
     std::string out;

@@ -5,16 +5,11 @@
 #include <sstream>
 
 #include "base/files.h"
+#include "base/strings.h"
 #include "zone/publisher.h"
 
 namespace dk::zone {
 namespace {
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
 
 std::string rdata_of(const ldns_rr* rr) {
     std::string out;

@@ -2,13 +2,23 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
+#include <utility>
 
+#include "base/base64.h"
 #include "base/files.h"
 #include "base/ldns_handles.h"
 #include "base/log.h"
+#include "base/strings.h"
 
 namespace dk::zone {
 namespace {
+
+// The algorithms we sign with, as ldns and the TSIG RR spell their names.
+constexpr std::pair<TsigAlgorithm, std::string_view> tsig_algorithms[] = {
+    {TsigAlgorithm::hmac_sha256, "hmac-sha256."},
+    {TsigAlgorithm::hmac_sha512, "hmac-sha512."},
+    {TsigAlgorithm::hmac_sha1, "hmac-sha1."}};
 
 struct Token {
     enum class Kind { word, string, open, close, semicolon, end } kind;
@@ -95,12 +105,6 @@ class Lexer {
     int line_ = 1;
 };
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
 // Shown in errors only when it looks like an algorithm name, so a misplaced secret never is.
 std::string printable_algorithm(const std::string& text) {
     const bool plain =
@@ -110,32 +114,17 @@ std::string printable_algorithm(const std::string& text) {
     return plain ? text : std::string("(unprintable)");
 }
 
-std::optional<TsigAlgorithm> parse_algorithm(std::string text) {
-    text = lower(std::move(text));
-    if (!text.empty() && text.back() == '.') text.pop_back();
-    if (text == "hmac-sha256") return TsigAlgorithm::hmac_sha256;
-    if (text == "hmac-sha512") return TsigAlgorithm::hmac_sha512;
-    if (text == "hmac-sha1") return TsigAlgorithm::hmac_sha1;
-    return std::nullopt;
-}
-
-bool valid_base64(const std::string& text) {
-    if (text.empty() || text.size() % 4 != 0) return false;
-    const auto pad = text.find('=');
-    if (pad != std::string::npos &&
-        (pad < text.size() - 2 || text.find_first_not_of('=', pad) != std::string::npos)) {
-        return false;
-    }
-    for (std::size_t i = 0; i < (pad == std::string::npos ? text.size() : pad); ++i) {
-        const char c = text[i];
-        if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '+' && c != '/') return false;
-    }
-    return true;
+// The algorithm named in a key file: "hmac-sha256", with or without the trailing dot, any case.
+std::optional<TsigAlgorithm> parse_algorithm(const std::string& text) {
+    const std::string name = lower(absolute_name(text));
+    const auto* it = std::find_if(std::begin(tsig_algorithms), std::end(tsig_algorithms),
+                                  [&](const auto& entry) { return entry.second == name; });
+    if (it == std::end(tsig_algorithms)) return std::nullopt;
+    return it->first;
 }
 
 Result<std::string> normalise_key_name(const std::string& name) {
-    std::string absolute = lower(name);
-    if (absolute.empty() || absolute.back() != '.') absolute += '.';
+    const std::string absolute = absolute_name(lower(name));
     ldns::RdfPtr rdf(ldns_dname_new_frm_str(absolute.c_str()));
     if (!rdf || absolute.size() < 2) return Error::bad_input("invalid key name \"" + name + "\"");
     return absolute;
@@ -188,7 +177,7 @@ class KeyParser {
                                                   " (use hmac-sha256 or hmac-sha512)");
                 }
             } else if (field == "secret") {
-                if (!valid_base64(value.text)) {
+                if (!is_base64(value.text)) {
                     return lex_.error(t.line, "secret of key " + key_name + " is not valid base64");
                 }
                 secret = value.text;
@@ -233,15 +222,9 @@ class KeyParser {
 }  // namespace
 
 std::string_view tsig_algorithm_name(TsigAlgorithm algorithm) {
-    switch (algorithm) {
-        case TsigAlgorithm::hmac_sha1:
-            return "hmac-sha1.";
-        case TsigAlgorithm::hmac_sha256:
-            return "hmac-sha256.";
-        case TsigAlgorithm::hmac_sha512:
-            return "hmac-sha512.";
-    }
-    return "hmac-sha256.";
+    const auto* it = std::find_if(std::begin(tsig_algorithms), std::end(tsig_algorithms),
+                                  [&](const auto& entry) { return entry.first == algorithm; });
+    return it != std::end(tsig_algorithms) ? it->second : "hmac-sha256.";
 }
 
 Result<std::vector<TsigKey>> parse_tsig_keys(std::string_view text, std::string_view source) {

@@ -3,14 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/strings.h"
+
 namespace dk::zone {
 namespace {
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
 
 std::string type_name(ldns_rr_type type) {
     ldns::CStringPtr text(ldns_rr_type2str(type));

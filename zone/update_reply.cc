@@ -1,5 +1,7 @@
 #include "zone/update_reply.h"
 
+#include <iterator>
+
 namespace dk::zone {
 namespace {
 
@@ -29,25 +31,13 @@ UpdateOutcome outcome_for(ldns_pkt_rcode rcode) {
 }  // namespace
 
 std::string_view to_string(UpdateOutcome outcome) {
-    switch (outcome) {
-        case UpdateOutcome::applied:
-            return "applied";
-        case UpdateOutcome::unchanged:
-            return "unchanged";
-        case UpdateOutcome::prerequisite_failed:
-            return "prerequisite_failed";
-        case UpdateOutcome::refused:
-            return "refused";
-        case UpdateOutcome::tsig_rejected:
-            return "tsig_rejected";
-        case UpdateOutcome::server_error:
-            return "server_error";
-        case UpdateOutcome::no_reply:
-            return "no_reply";
-        case UpdateOutcome::bad_reply:
-            return "bad_reply";
-    }
-    return "server_error";
+    // In the order of enum UpdateOutcome.
+    static constexpr std::string_view names[] = {"applied",  "unchanged",     "prerequisite_failed",
+                                                 "refused",  "tsig_rejected", "server_error",
+                                                 "no_reply", "bad_reply"};
+    static_assert(std::size(names) == static_cast<std::size_t>(UpdateOutcome::bad_reply) + 1);
+    const auto i = static_cast<std::size_t>(outcome);
+    return i < std::size(names) ? names[i] : "server_error";
 }
 
 UpdateResult classify_update_reply(const std::string& server, const ldns_pkt& reply) {

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace dk {
 
@@ -44,5 +46,10 @@ inline constexpr int latest_plausible_year = 2200;
 
 // RFC 3339 in UTC to the second: 2026-11-24T12:00:00Z.
 std::string iso_time(TimePoint t);
+
+// An RFC 3339 date-time: "2026-11-24T12:00:00Z", "2026-11-24t14:00:00.25+02:00". Fractions are
+// dropped; a leap second (:60) counts as the second after :59. nullopt for anything else, a day
+// the month does not have, or a year outside 1970..latest_plausible_year.
+std::optional<TimePoint> parse_rfc3339(std::string_view text);
 
 }  // namespace dk

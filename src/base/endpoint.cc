@@ -1,28 +1,28 @@
 #include "base/endpoint.h"
 
 #include <charconv>
+#include <iterator>
 
 namespace dk {
 
+namespace {
+
+// In the order of enum TlsStart.
+constexpr std::string_view tls_start_names[] = {"smtp", "imap", "pop3", "none"};
+static_assert(std::size(tls_start_names) == static_cast<std::size_t>(TlsStart::implicit) + 1);
+
+}  // namespace
+
 std::string_view to_string(TlsStart start) {
-    switch (start) {
-        case TlsStart::smtp:
-            return "smtp";
-        case TlsStart::imap:
-            return "imap";
-        case TlsStart::pop3:
-            return "pop3";
-        case TlsStart::implicit:
-            return "none";
-    }
-    return "none";
+    const auto i = static_cast<std::size_t>(start);
+    return i < std::size(tls_start_names) ? tls_start_names[i] : "none";
 }
 
 Result<TlsStart> parse_tls_start(std::string_view text) {
-    if (text == "smtp") return TlsStart::smtp;
-    if (text == "imap") return TlsStart::imap;
-    if (text == "pop3") return TlsStart::pop3;
-    if (text == "none" || text == "implicit") return TlsStart::implicit;
+    if (text == "implicit") return TlsStart::implicit;
+    for (std::size_t i = 0; i < std::size(tls_start_names); ++i) {
+        if (text == tls_start_names[i]) return static_cast<TlsStart>(i);
+    }
     return Error::bad_input("unknown STARTTLS protocol '" + std::string(text) +
                             "' (expected smtp, imap, pop3 or none)");
 }

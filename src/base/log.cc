@@ -3,6 +3,7 @@
 #include <syslog.h>
 
 #include <cstdio>
+#include <iterator>
 #include <mutex>
 
 namespace dk::log {
@@ -13,40 +14,26 @@ Options g_options;
 Sink g_sink;
 bool g_syslog_open = false;
 
+// Each level's name in our lines and its syslog priority, in the order of enum Level.
+struct LevelFacts {
+    const char* name;
+    int priority;
+};
+constexpr LevelFacts levels[] = {{"debug", LOG_DEBUG}, {"info", LOG_INFO},  {"warn", LOG_WARNING},
+                                 {"error", LOG_ERR},   {"fatal", LOG_CRIT}, {"panic", LOG_ALERT}};
+static_assert(std::size(levels) == static_cast<std::size_t>(Level::panic) + 1);
+
+const LevelFacts& facts_of(Level level) {
+    const auto i = static_cast<std::size_t>(level);
+    return i < std::size(levels) ? levels[i] : levels[1];  // info
+}
+
 const char* level_name(Level level) {
-    switch (level) {
-        case Level::debug:
-            return "debug";
-        case Level::info:
-            return "info";
-        case Level::warn:
-            return "warn";
-        case Level::error:
-            return "error";
-        case Level::fatal:
-            return "fatal";
-        case Level::panic:
-            return "panic";
-    }
-    return "info";
+    return facts_of(level).name;
 }
 
 int syslog_priority(Level level) {
-    switch (level) {
-        case Level::debug:
-            return LOG_DEBUG;
-        case Level::info:
-            return LOG_INFO;
-        case Level::warn:
-            return LOG_WARNING;
-        case Level::error:
-            return LOG_ERR;
-        case Level::fatal:
-            return LOG_CRIT;
-        case Level::panic:
-            return LOG_ALERT;
-    }
-    return LOG_INFO;
+    return facts_of(level).priority;
 }
 
 bool needs_quotes(std::string_view value) {

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <vector>
 
+#include "base/strings.h"
+
 namespace dk {
 namespace {
 
@@ -21,13 +23,6 @@ constexpr std::array selector_names{Mnemonic{"Cert", 0}, Mnemonic{"SPKI", 1},
                                     Mnemonic{"PrivSel", 255}};
 constexpr std::array mtype_names{Mnemonic{"Full", 0}, Mnemonic{"SHA2-256", 1},
                                  Mnemonic{"SHA2-512", 2}, Mnemonic{"PrivMatch", 255}};
-
-bool iequals(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
 
 template <std::size_t N>
 Result<std::uint8_t> parse_field(std::string_view text, const std::array<Mnemonic, N>& names,
@@ -102,9 +97,7 @@ Result<TlsaRecord> parse_tlsa_rdata(std::string_view text) {
 }
 
 std::string tlsa_owner(std::string_view host, std::uint16_t port) {
-    std::string owner = "_" + std::to_string(port) + "._tcp." + std::string(host);
-    if (owner.back() != '.') owner += '.';
-    return owner;
+    return absolute_name("_" + std::to_string(port) + "._tcp." + std::string(host));
 }
 
 }  // namespace dk

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "base/openssl_error.h"
+#include "base/strings.h"
 
 namespace dk::cert {
 namespace {
@@ -66,11 +67,9 @@ std::vector<std::string> dns_names(const X509& certificate) {
         const GENERAL_NAME* name = sk_GENERAL_NAME_value(sans.get(), i);
         if (name->type != GEN_DNS) continue;
         const auto* data = ASN1_STRING_get0_data(name->d.dNSName);
-        std::string text(reinterpret_cast<const char*>(data),
-                         static_cast<std::size_t>(ASN1_STRING_length(name->d.dNSName)));
-        std::transform(text.begin(), text.end(), text.begin(),
-                       [](unsigned char c) { return std::tolower(c); });
-        names.push_back(text);
+        names.push_back(
+            lower(std::string(reinterpret_cast<const char*>(data),
+                              static_cast<std::size_t>(ASN1_STRING_length(name->d.dNSName)))));
     }
     return names;
 }

@@ -2,11 +2,10 @@
 // the pre-flight lint; exit 0 pass, 1 fail (--nagios: 0/1/2/3).
 #include <chrono>
 #include <cstdio>
-#include <cxxopts.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/handlers.h"
-#include "cli/parse_options.h"
+#include "cli/verb_options.h"
 #include "ops/audit_report.h"
 #include "service/report/audit_observer.h"
 
@@ -66,13 +65,12 @@ void print_text(const std::vector<ops::AuditItem>& items,
 }  // namespace
 
 int run_audit(const Invocation& inv) {
-    cxxopts::Options options("danekeeper audit",
-                             "BSI TR-03108-1 EMLREQ_2/4/6 evidence per endpoint and address, and "
-                             "the pre-flight lint (exit 0 pass, 1 fail, 2 config, 3 environment)");
-    options.add_options()("json", "JSON output")("nagios", "monitoring-plugin output")("h,help",
-                                                                                       "show help");
-    cxxopts::ParseResult parsed;
-    if (auto stop = parse_options(options, inv, parsed)) return *stop;
+    VerbOptions options(inv,
+                        "BSI TR-03108-1 EMLREQ_2/4/6 evidence per endpoint and address, and "
+                        "the pre-flight lint (exit 0 pass, 1 fail, 2 config, 3 environment)");
+    options.json().nagios();
+    if (auto stop = options.parse()) return *stop;
+    const cxxopts::ParseResult& parsed = options.result();
     const bool nagios = parsed.count("nagios") > 0;
     auto rt = service::open_runtime(inv.globals.config_path, service::Locking::read_only);
     if (!rt.ok()) {

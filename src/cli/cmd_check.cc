@@ -2,11 +2,10 @@
 // host of each domain, with the evidence; --nagios for monitoring.
 #include <chrono>
 #include <cstdio>
-#include <cxxopts.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/handlers.h"
-#include "cli/parse_options.h"
+#include "cli/verb_options.h"
 #include "config/config.h"
 #include "ops/check_report.h"
 #include "service/observe/check_observer.h"
@@ -100,19 +99,17 @@ Result<HostPort> resolver_from(const cxxopts::ParseResult& parsed, const Invocat
 }  // namespace
 
 int run_check(const Invocation& inv) {
-    cxxopts::Options options("danekeeper check",
-                             "RFC 7672 verdict for every MX host of DOMAIN... (exit 0 all "
-                             "DANE-verified, 1 otherwise, 2 bad input, 3 resolver failure)");
-    options.add_options()("resolver", "validating resolver IP:PORT (default: [dns] resolver)",
-                          cxxopts::value<std::string>())(
-        "port", "SMTP port", cxxopts::value<unsigned>()->default_value("25"))(
-        "timeout", "seconds per probe", cxxopts::value<unsigned>()->default_value("10"))(
-        "json", "JSON output")("nagios", "monitoring-plugin output and exit code")(
-        "h,help", "show help")("domains", "", cxxopts::value<std::vector<std::string>>());
-    options.parse_positional({"domains"});
-    cxxopts::ParseResult parsed;
-    if (auto stop = parse_options(options, inv, parsed)) return *stop;
-    if (!parsed.count("domains"))
+    VerbOptions options(inv,
+                        "RFC 7672 verdict for every MX host of DOMAIN... (exit 0 all "
+                        "DANE-verified, 1 otherwise, 2 bad input, 3 resolver failure)");
+    options.json().nagios().probe_timeout().positional();
+    options.add()("resolver", "validating resolver IP:PORT (default: [dns] resolver)",
+                  cxxopts::value<std::string>())("port", "SMTP port",
+                                                 cxxopts::value<unsigned>()->default_value("25"));
+    if (auto stop = options.parse()) return *stop;
+    const cxxopts::ParseResult& parsed = options.result();
+    const auto names = options.words();
+    if (names.empty())
         return fail(Error::bad_input("usage: danekeeper check DOMAIN... (try --help)"));
     const unsigned port = parsed["port"].as<unsigned>();
     if (port == 0 || port > 65535) return fail(Error::bad_input("--port: 1..65535"));
@@ -120,9 +117,9 @@ int run_check(const Invocation& inv) {
     if (!resolver.ok()) return fail(resolver.error());
 
     const auto started = std::chrono::steady_clock::now();
-    const auto domains = service::observe_domains(
-        *resolver, parsed["domains"].as<std::vector<std::string>>(),
-        static_cast<std::uint16_t>(port), std::chrono::seconds(parsed["timeout"].as<unsigned>()));
+    const auto domains =
+        service::observe_domains(*resolver, names, static_cast<std::uint16_t>(port),
+                                 std::chrono::seconds(parsed["timeout"].as<unsigned>()));
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
 
     std::vector<ops::CheckedHost> all;

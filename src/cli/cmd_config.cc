@@ -2,46 +2,17 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <cxxopts.hpp>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cli/handlers.h"
+#include "cli/verb_options.h"
 #include "config/config.h"
 #include "service/report/audit_observer.h"
 #include "service/state/sql_state_store.h"
 
 namespace dk::cli {
 namespace {
-
-struct ConfigArgs {
-    bool json = false;
-    bool help = false;
-};
-
-Result<ConfigArgs> parse_config_args(const Invocation& inv) {
-    cxxopts::Options options("danekeeper config",
-                             "danekeeper config check [--json]: report every problem in the "
-                             "configuration (exit 0 when none, 2 when any)");
-    options.add_options()("json", "JSON output")("h,help", "show help")(
-        "sub", "", cxxopts::value<std::vector<std::string>>()->default_value({}));
-    options.parse_positional({"sub"});
-    ArgvView argv(inv.args);
-    try {
-        auto parsed = options.parse(argv.argc(), argv.argv());
-        ConfigArgs args{.json = parsed.count("json") > 0, .help = parsed.count("help") > 0};
-        if (args.help) {
-            std::printf("%s\n", options.help().c_str());
-            return args;
-        }
-        const auto sub = parsed["sub"].as<std::vector<std::string>>();
-        if (sub.size() != 1 || sub[0] != "check")
-            return Error::bad_input("usage: danekeeper config check [--json]");
-        return args;
-    } catch (const cxxopts::exceptions::exception& e) {
-        return Error::bad_input(e.what());
-    }
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> lines;
@@ -79,13 +50,20 @@ std::vector<ops::Finding> offline_lint(const config::Config& c) {
 }  // namespace
 
 int run_config(const Invocation& inv) {
-    auto args = parse_config_args(inv);
-    if (!args.ok()) return fail(args.error());
-    if (args->help) return 0;
+    VerbOptions options(inv,
+                        "danekeeper config check [--json]: report every problem in the "
+                        "configuration (exit 0 when none, 2 when any)");
+    options.json();
+    options.positional();
+    if (auto stop = options.parse()) return *stop;
+    const auto sub = options.words();
+    if (sub.size() != 1 || sub[0] != "check")
+        return fail(Error::bad_input("usage: danekeeper config check [--json]"));
+    const bool json = options.given("json");
     const std::string path = inv.globals.config_path.value_or(config::default_config_path);
     auto c = checked_config(path);
     const auto findings = c.ok() ? offline_lint(*c) : std::vector<ops::Finding>{};
-    if (args->json) {
+    if (json) {
         nlohmann::json out{{"config", path}, {"ok", c.ok() && !ops::any_error(findings)}};
         if (c.ok()) {
             out["zones"] = c->zones.size();

@@ -1,11 +1,12 @@
 // danekeeper dns-status: what every authoritative server serves at a TLSA owner, validated.
 #include <cstdio>
-#include <cxxopts.hpp>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "base/strings.h"
 #include "cli/handlers.h"
 #include "cli/step_printer.h"
+#include "cli/verb_options.h"
 #include "service/observe/dns_view_adapter.h"
 #include "service/runtime/runtime.h"
 #include "service/signing/managed_keys.h"
@@ -90,10 +91,10 @@ nlohmann::json to_json(const std::string& owner, const std::vector<zone::ServerV
 }  // namespace
 
 int run_dns_status(const Invocation& inv) {
-    cxxopts::Options options(
-        "danekeeper dns-status",
+    VerbOptions options(
+        inv,
         "Ask every authoritative server (RD=0, DNSSEC) about a TLSA owner; exit 0 when all agree");
-    options.add_options()("zone", "the zone", cxxopts::value<std::string>())(
+    options.add()("zone", "the zone", cxxopts::value<std::string>())(
         "owner", "TLSA owner, relative or absolute",
         cxxopts::value<std::string>()->default_value("_25._tcp.mx1"))(
         "server",
@@ -103,24 +104,16 @@ int run_dns_status(const Invocation& inv) {
         cxxopts::value<std::string>())("expect", "a record every server must serve (repeatable)",
                                        cxxopts::value<std::vector<std::string>>())(
         "wait", "poll until every server agrees, up to SECONDS",
-        cxxopts::value<unsigned>()->default_value("0"))("json", "JSON output")(
+        cxxopts::value<unsigned>()->default_value("0"))(
         "resolver", "also ask this validating resolver; the AD bit is required",
-        cxxopts::value<std::string>())("h,help", "show help");
-    ArgvView argv(inv.args);
-    cxxopts::ParseResult parsed;
-    try {
-        parsed = options.parse(argv.argc(), argv.argv());
-    } catch (const cxxopts::exceptions::exception& e) {
-        return fail(Error::bad_input(e.what()));
-    }
-    if (parsed.count("help")) {
-        std::printf("%s\n", options.help().c_str());
-        return 0;
-    }
+        cxxopts::value<std::string>());
+    options.json();
+    if (auto stop = options.parse()) return *stop;
+    const cxxopts::ParseResult& parsed = options.result();
+
     if (!parsed.count("zone") || !parsed.count("server"))
         return fail(Error::bad_input("dns-status needs --zone and --server"));
-    std::string zone_name = parsed["zone"].as<std::string>();
-    if (zone_name.back() != '.') zone_name += '.';
+    const std::string zone_name = absolute_name(parsed["zone"].as<std::string>());
     auto owner = zone::absolute_owner(parsed["owner"].as<std::string>(), zone_name);
     if (!owner.ok()) return fail(owner.error());
     zone::TlsaViewOptions view_options;

@@ -3,10 +3,11 @@
 // KSK rollover, and the DS records to hand to the parent.
 #include <cctype>
 #include <cstdio>
-#include <cxxopts.hpp>
 #include <nlohmann/json.hpp>
 
+#include "base/strings.h"
 #include "cli/handlers.h"
+#include "cli/verb_options.h"
 #include "service/daemon/requests.h"
 #include "service/runtime/runtime.h"
 #include "service/signing/managed_keys.h"
@@ -24,32 +25,13 @@ struct DnssecArgs {
     bool json = false;
 };
 
-Result<DnssecArgs> parse_args(const Invocation& inv, bool& help) {
-    cxxopts::Options spec("danekeeper dnssec",
-                          "danekeeper dnssec status|ds ZONE | dnssec rollover ZONE --zsk|--ksk");
-    spec.add_options()("zsk", "roll the zone-signing key (pre-publication)")(
-        "ksk", "roll the key-signing key (double-DS through CDS/CDNSKEY)")("json", "JSON output")(
-        "h,help", "show help")("words", "", cxxopts::value<std::vector<std::string>>());
-    spec.parse_positional({"words"});
-    ArgvView argv(inv.args);
-    cxxopts::ParseResult opts;
-    try {
-        opts = spec.parse(argv.argc(), argv.argv());
-    } catch (const cxxopts::exceptions::exception& e) {
-        return Error::bad_input(std::string("dnssec: ") + e.what());
-    }
-    if (opts.count("help") != 0) {
-        std::printf("%s\n", spec.help().c_str());
-        help = true;
-        return DnssecArgs{};
-    }
-    const auto words = opts.count("words") != 0 ? opts["words"].as<std::vector<std::string>>()
-                                                : std::vector<std::string>{};
+Result<DnssecArgs> parse_args(const VerbOptions& options) {
+    const cxxopts::ParseResult& opts = options.result();
+    const auto words = options.words();
     if (words.size() != 2 || (words[0] != "status" && words[0] != "rollover" && words[0] != "ds"))
         return Error::bad_input("dnssec: give status, rollover or ds, and a ZONE");
     DnssecArgs args{words[0], words[1], std::nullopt, opts.count("json") != 0};
-    if (args.zone.back() != '.') args.zone += '.';
-    for (auto& c : args.zone) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    args.zone = lower(absolute_name(std::move(args.zone)));
     const bool zsk = opts.count("zsk") != 0;
     const bool ksk = opts.count("ksk") != 0;
     if (args.sub == "rollover" && zsk == ksk)
@@ -135,10 +117,14 @@ int request(const service::Runtime& rt, const DnssecArgs& args) {
 }  // namespace
 
 int run_dnssec(const Invocation& inv) {
-    bool help = false;
-    auto args = parse_args(inv, help);
+    VerbOptions options(inv, "danekeeper dnssec status|ds ZONE | dnssec rollover ZONE --zsk|--ksk");
+    options.add()("zsk", "roll the zone-signing key (pre-publication)")(
+        "ksk", "roll the key-signing key (double-DS through CDS/CDNSKEY)");
+    options.json();
+    options.positional();
+    if (auto stop = options.parse()) return *stop;
+    auto args = parse_args(options);
     if (!args.ok()) return fail(args.error());
-    if (help) return 0;
     auto rt = service::open_runtime(inv.globals.config_path, service::Locking::read_only);
     if (!rt.ok()) return fail(rt.error());
     const config::ZoneConfig* zone = (*rt)->config.zone(args->zone);

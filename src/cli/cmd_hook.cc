@@ -3,12 +3,12 @@
 #include <sys/stat.h>
 
 #include <cstdio>
-#include <cxxopts.hpp>
 
 #include "base/files.h"
 #include "base/log.h"
 #include "cli/handlers.h"
 #include "cli/step_printer.h"
+#include "cli/verb_options.h"
 #include "service/daemon/requests.h"
 #include "service/daemon/slot_runs.h"
 #include "service/keys/delivery.h"
@@ -25,28 +25,6 @@ struct HookArgs {
     bool next = false;
     std::optional<std::string> out;
 };
-
-Result<HookArgs> parse_hook_args(const Invocation& inv, bool* help) {
-    cxxopts::Options options("danekeeper hook", usage);
-    options.add_options()("next", "csr: for the slot's next key instead of the current one")(
-        "o,output", "csr: write to FILE instead of standard output", cxxopts::value<std::string>())(
-        "h,help", "show help")("positional", "",
-                               cxxopts::value<std::vector<std::string>>()->default_value({}));
-    options.parse_positional({"positional"});
-    ArgvView argv(inv.args);
-    try {
-        auto parsed = options.parse(argv.argc(), argv.argv());
-        *help = parsed.count("help") > 0;
-        if (*help) std::printf("%s\n", options.help().c_str());
-        HookArgs a;
-        a.positional = parsed["positional"].as<std::vector<std::string>>();
-        a.next = parsed.count("next") > 0;
-        if (parsed.count("output")) a.out = parsed["output"].as<std::string>();
-        return a;
-    } catch (const cxxopts::exceptions::exception& e) {
-        return Error::bad_input(e.what());
-    }
-}
 
 struct SlotContext {
     const config::SlotConfig* slot = nullptr;
@@ -148,13 +126,18 @@ int write_csr(const Invocation& inv, const std::string& slot_name, const HookArg
 }  // namespace
 
 int run_hook(const Invocation& inv) {
-    bool help = false;
-    auto args = parse_hook_args(inv, &help);
-    if (help) return 0;
-    if (!args.ok()) return fail(args.error());
-    const auto& p = args->positional;
+    VerbOptions options(inv, usage);
+    options.add()("next", "csr: for the slot's next key instead of the current one")(
+        "o,output", "csr: write to FILE instead of standard output", cxxopts::value<std::string>());
+    options.positional();
+    if (auto stop = options.parse()) return *stop;
+    HookArgs args;
+    args.positional = options.words();
+    args.next = options.result().count("next") > 0;
+    if (options.result().count("output")) args.out = options.result()["output"].as<std::string>();
+    const auto& p = args.positional;
     if (p.size() == 4 && p[0] == "deliver") return deliver(inv, p[1], p[2], p[3]);
-    if (p.size() == 2 && p[0] == "csr") return write_csr(inv, p[1], *args);
+    if (p.size() == 2 && p[0] == "csr") return write_csr(inv, p[1], args);
     return fail(Error::bad_input(std::string("usage: ") + usage));
 }
 

@@ -1,10 +1,9 @@
 // danekeeper log [--since T] [--json]: the append-only event log, for auditors and tooling.
 #include <cstdio>
-#include <cxxopts.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/handlers.h"
-#include "cli/parse_options.h"
+#include "cli/verb_options.h"
 #include "ops/since.h"
 #include "service/runtime/runtime.h"
 
@@ -44,15 +43,14 @@ void print_event(const db::Event& e) {
 }  // namespace
 
 int run_log(const Invocation& inv) {
-    cxxopts::Options options("danekeeper log",
-                             "Export the event log, oldest first (exit 0, 2 bad input, 3 store)");
-    options.add_options()("since",
-                          "only events at or after T: 2026-11-24T12:00:00Z, Unix seconds, or an "
-                          "age such as 12h or 7d",
-                          cxxopts::value<std::string>())("json", "JSON output")("h,help",
-                                                                                "show help");
-    cxxopts::ParseResult parsed;
-    if (auto stop = parse_options(options, inv, parsed)) return *stop;
+    VerbOptions options(inv, "Export the event log, oldest first (exit 0, 2 bad input, 3 store)");
+    options.add()("since",
+                  "only events at or after T: 2026-11-24T12:00:00Z, Unix seconds, or an age such "
+                  "as 12h or 7d",
+                  cxxopts::value<std::string>());
+    options.json();
+    if (auto stop = options.parse()) return *stop;
+    const cxxopts::ParseResult& parsed = options.result();
     TimePoint since{};
     if (parsed.count("since")) {
         auto t = ops::parse_since(parsed["since"].as<std::string>(), SystemClock{}.now());

@@ -1,11 +1,11 @@
 // danekeeper probe: what endpoints present, judged by OpenSSL's DANE verifier.
 #include <cstdio>
-#include <cxxopts.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "base/files.h"
 #include "cli/handlers.h"
+#include "cli/verb_options.h"
 #include "probe/probe.h"
 #include "zone/resolver/address_book.h"
 #include "zone/resolver/resolver.h"
@@ -52,34 +52,23 @@ nlohmann::json to_json(const probe::ProbeResult& r) {
 }  // namespace
 
 int run_probe(const Invocation& inv) {
-    cxxopts::Options options("danekeeper probe",
-                             "Probe HOST[:PORT]... and verify with DANE (exit 0 all match, 1 "
-                             "mismatch, 2 bad input, 3 network)");
-    options.add_options()("starttls", "smtp|imap|pop3|none (default: from the port)",
-                          cxxopts::value<std::string>())(
+    VerbOptions options(inv,
+                        "Probe HOST[:PORT]... and verify with DANE (exit 0 all match, 1 "
+                        "mismatch, 2 bad input, 3 network)");
+    options.add()("starttls", "smtp|imap|pop3|none (default: from the port)",
+                  cxxopts::value<std::string>())(
         "address", "probe this address instead of looking the host up",
         cxxopts::value<std::string>())("tlsa", "a record \"3 1 1 HEX\" (repeatable)",
                                        cxxopts::value<std::vector<std::string>>())(
         "tlsa-file", "records, one per line (RDATA or zone-file lines)",
         cxxopts::value<std::string>())(
         "resolver", "validating resolver IP:PORT for TLSA (AD required) and addresses",
-        cxxopts::value<std::string>())("timeout", "seconds per probe",
-                                       cxxopts::value<unsigned>()->default_value("10"))(
-        "json", "JSON output")("h,help", "show help")("endpoints", "",
-                                                      cxxopts::value<std::vector<std::string>>());
-    options.parse_positional({"endpoints"});
-    ArgvView argv(inv.args);
-    cxxopts::ParseResult parsed;
-    try {
-        parsed = options.parse(argv.argc(), argv.argv());
-    } catch (const cxxopts::exceptions::exception& e) {
-        return fail(Error::bad_input(e.what()));
-    }
-    if (parsed.count("help")) {
-        std::printf("%s\n", options.help().c_str());
-        return 0;
-    }
-    if (!parsed.count("endpoints"))
+        cxxopts::value<std::string>());
+    options.probe_timeout().json().positional();
+    if (auto stop = options.parse()) return *stop;
+    const cxxopts::ParseResult& parsed = options.result();
+    const auto endpoints = options.words();
+    if (endpoints.empty())
         return fail(Error::bad_input("usage: danekeeper probe HOST[:PORT]... (try --help)"));
     std::optional<TlsStart> start;
     if (parsed.count("starttls")) {
@@ -112,7 +101,7 @@ int run_probe(const Invocation& inv) {
     std::vector<probe::ProbeRequest> requests;
     std::vector<std::string> early;  // failures before any connection (DNS)
     int worst = 0;
-    for (const auto& text : parsed["endpoints"].as<std::vector<std::string>>()) {
+    for (const auto& text : endpoints) {
         auto ep = parse_endpoint(text, 25, start);
         if (!ep.ok()) return fail(ep.error());
         std::vector<TlsaRecord> records = given;

@@ -1,11 +1,12 @@
 // danekeeper publish: add/remove single records through RFC 2136 + TSIG, guarded by the RRsets
 // read from the primary just before.
 #include <cstdio>
-#include <cxxopts.hpp>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "base/strings.h"
 #include "cli/handlers.h"
+#include "cli/verb_options.h"
 #include "zone/publisher.h"
 
 namespace dk::cli {
@@ -47,30 +48,25 @@ Result<zone::RecordChange> parse_change(const std::string& text, zone::ChangeAct
     return change;
 }
 
-Result<PublishArgs> parse_args(const Invocation& invocation) {
-    cxxopts::Options spec("danekeeper publish", "Add or remove single records by RFC 2136");
-    spec.add_options()("zone", "zone", cxxopts::value<std::string>())(
-        "server", "primary IP:PORT", cxxopts::value<std::string>())(
+void add_options(VerbOptions& options) {
+    options.add()("zone", "zone", cxxopts::value<std::string>())("server", "primary IP:PORT",
+                                                                 cxxopts::value<std::string>())(
         "tsig-key", "BIND-format key file", cxxopts::value<std::string>())(
         "key-name", "key to use from the file", cxxopts::value<std::string>())(
         "add", "\"OWNER TTL TYPE RDATA\"", cxxopts::value<std::vector<std::string>>())(
-        "remove", "\"OWNER TYPE RDATA\"", cxxopts::value<std::vector<std::string>>())(
-        "dry-run", "plan only")("json", "JSON output");
-    ArgvView argv(invocation.args);
-    cxxopts::ParseResult opts;
-    try {
-        opts = spec.parse(argv.argc(), argv.argv());
-    } catch (const cxxopts::exceptions::exception& e) {
-        return Error::bad_input(std::string("publish: ") + e.what());
-    }
+        "remove", "\"OWNER TYPE RDATA\"", cxxopts::value<std::vector<std::string>>())("dry-run",
+                                                                                      "plan only");
+    options.json();
+}
+
+Result<PublishArgs> parse_args(const cxxopts::ParseResult& opts) {
     for (const char* required : {"zone", "server", "tsig-key"}) {
         if (opts.count(required) == 0) {
             return Error::bad_input(std::string("publish: --") + required + " is required");
         }
     }
     PublishArgs args;
-    args.zone = opts["zone"].as<std::string>();
-    if (args.zone.empty() || args.zone.back() != '.') args.zone += '.';
+    args.zone = absolute_name(opts["zone"].as<std::string>());
     DK_TRY(args.zone, zone::absolute_owner("@", args.zone));
     DK_TRY(args.server, parse_host_port(opts["server"].as<std::string>(), 53));
     std::optional<std::string> key_name;
@@ -160,7 +156,10 @@ int report(const zone::UpdateResult& result, const PublishArgs& args, nlohmann::
 }  // namespace
 
 int run_publish(const Invocation& invocation) {
-    auto args = parse_args(invocation);
+    VerbOptions options(invocation, "Add or remove single records by RFC 2136");
+    add_options(options);
+    if (auto stop = options.parse()) return *stop;
+    auto args = parse_args(options.result());
     if (!args) return fail(args.error());
     zone::Rfc2136Publisher publisher({args->server, args->key});
     auto change = read_current(publisher, *args);

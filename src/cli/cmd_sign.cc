@@ -2,11 +2,11 @@
 // same files ldns-signzone and dnssec-signzone take), by the signer the signed-file publisher
 // uses.
 #include <cstdio>
-#include <cxxopts.hpp>
 #include <nlohmann/json.hpp>
 
 #include "base/clock.h"
 #include "cli/handlers.h"
+#include "cli/verb_options.h"
 #include "zone/sign/key_files.h"
 #include "zone/sign/record_text.h"
 #include "zone/sign/sign_job.h"
@@ -27,10 +27,8 @@ Result<int> positive(const cxxopts::ParseResult& opts, const char* name, int max
     return v;
 }
 
-Result<SignArgs> parse_args(const Invocation& invocation, bool& help) {
-    cxxopts::Options spec("danekeeper sign", "Sign a zone file with keys from a directory");
-    spec.add_options()("origin", "the zone (default: the file name)",
-                       cxxopts::value<std::string>())(
+void add_options(VerbOptions& options) {
+    options.add()("origin", "the zone (default: the file name)", cxxopts::value<std::string>())(
         "keys", "directory with K<zone>+<alg>+<tag>.key/.private", cxxopts::value<std::string>())(
         "o,output", "signed file (default: ZONEFILE.signed)", cxxopts::value<std::string>())(
         "nsec3", "NSEC3 (RFC 9276: no extra iterations, no salt, no opt-out) instead of NSEC")(
@@ -41,28 +39,18 @@ Result<SignArgs> parse_args(const Invocation& invocation, bool& help) {
         "serial", "unixtime or increment",
         cxxopts::value<std::string>()->default_value("unixtime"))(
         "incremental", "keep valid signatures of unchanged RRsets from the output file")(
-        "threads", "signing threads (0: every core)", cxxopts::value<int>()->default_value("0"))(
-        "json", "JSON output")("h,help", "show help")("file", "",
-                                                      cxxopts::value<std::vector<std::string>>());
-    spec.parse_positional({"file"});
-    spec.positional_help("ZONEFILE");
-    ArgvView argv(invocation.args);
-    cxxopts::ParseResult opts;
-    try {
-        opts = spec.parse(argv.argc(), argv.argv());
-    } catch (const cxxopts::exceptions::exception& e) {
-        return Error::bad_input(std::string("sign: ") + e.what());
-    }
-    if (opts.count("help") != 0) {
-        std::printf("%s\n", spec.help().c_str());
-        help = true;
-        return SignArgs{};
-    }
-    if (opts.count("file") != 1) return Error::bad_input("sign: give exactly one ZONEFILE");
+        "threads", "signing threads (0: every core)", cxxopts::value<int>()->default_value("0"));
+    options.json().positional("ZONEFILE");
+}
+
+Result<SignArgs> parse_args(const VerbOptions& options) {
+    const cxxopts::ParseResult& opts = options.result();
+    const auto files = options.words();
+    if (files.size() != 1) return Error::bad_input("sign: give exactly one ZONEFILE");
     if (opts.count("keys") == 0) return Error::bad_input("sign: --keys DIR is required");
     SignArgs args;
     auto& job = args.job;
-    job.unsigned_file = opts["file"].as<std::vector<std::string>>().front();
+    job.unsigned_file = files.front();
     job.origin = opts.count("origin") != 0
                      ? opts["origin"].as<std::string>()
                      : job.unsigned_file.substr(job.unsigned_file.rfind('/') + 1);
@@ -121,10 +109,11 @@ void print(const SignArgs& args, const zone::sign::SignOutcome& out) {
 }  // namespace
 
 int run_sign(const Invocation& invocation) {
-    bool help = false;
-    auto args = parse_args(invocation, help);
+    VerbOptions options(invocation, "Sign a zone file with keys from a directory");
+    add_options(options);
+    if (auto stop = options.parse()) return *stop;
+    auto args = parse_args(options);
     if (!args.ok()) return fail(args.error());
-    if (help) return 0;
     auto out = zone::sign::run_sign_job(args->job, SystemClock().now());
     if (!out.ok()) return fail(out.error());
     print(*args, *out);

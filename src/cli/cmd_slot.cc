@@ -7,13 +7,13 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <cxxopts.hpp>
 #include <nlohmann/json.hpp>
 
 #include "base/files.h"
 #include "cert/chain.h"
 #include "cli/handlers.h"
 #include "cli/step_printer.h"
+#include "cli/verb_options.h"
 #include "engine/planner.h"
 #include "engine/safety.h"
 #include "engine/state_json.h"
@@ -25,94 +25,65 @@
 namespace dk::cli {
 namespace {
 
-struct SlotArgs {
-    std::string slot;
-    bool dry_run = false;
-    bool json = false;
-    bool emergency = false;
-    bool nagios = false;  // status: monitoring-plugin output
-    std::string sub;      // rollover: start | check
-};
+constexpr const char* adopt_usage =
+    "danekeeper adopt SLOT [--dry-run]: take over the key and certificate served now";
+constexpr const char* status_usage =
+    "danekeeper status [SLOT] [--json] [--nagios]: each slot's state, keys and what it waits for";
+constexpr const char* rollover_usage =
+    "danekeeper rollover start|check SLOT [--emergency] [--dry-run] | rollover --emergency SLOT";
 
-Result<SlotArgs> parse_slot_args(const Invocation& inv, const std::string& usage, bool with_sub,
-                                 bool* help) {
-    cxxopts::Options options(inv.args[0], usage);
-    options.add_options()("dry-run", "print the plan, change nothing")("json", "JSON output")(
-        "emergency", "rollover start: switch as soon as the next key is safely published")(
-        "nagios", "status: monitoring-plugin output and exit code")("h,help", "show help")(
-        "positional", "", cxxopts::value<std::vector<std::string>>()->default_value({}));
-    options.parse_positional({"positional"});
-    ArgvView argv(inv.args);
-    try {
-        auto parsed = options.parse(argv.argc(), argv.argv());
-        *help = parsed.count("help") > 0;
-        if (*help) {
-            std::printf("%s\n", options.help().c_str());
-            return SlotArgs{};
-        }
-        auto pos = parsed["positional"].as<std::vector<std::string>>();
-        SlotArgs a{.dry_run = parsed.count("dry-run") > 0,
-                   .json = parsed.count("json") > 0,
-                   .emergency = parsed.count("emergency") > 0,
-                   .nagios = parsed.count("nagios") > 0};
-        if (with_sub && a.emergency && pos.size() == 1) {  // `rollover --emergency SLOT`
-            a.sub = "start";
-            a.slot = pos[0];
-        } else if (with_sub) {
-            if (pos.size() != 2 || (pos[0] != "start" && pos[0] != "check"))
-                return Error::bad_input("usage: " + usage);
-            a.sub = pos[0];
-            a.slot = pos[1];
-        } else if (pos.size() == 1) {
-            a.slot = pos[0];
-        } else if (!pos.empty()) {
-            return Error::bad_input("usage: " + usage);
-        }
-        return a;
-    } catch (const cxxopts::exceptions::exception& e) {
-        return Error::bad_input(e.what());
-    }
+Error usage_error(const char* usage) {
+    return Error::bad_input(std::string("usage: ") + usage);
 }
 
-const config::SlotConfig* find_slot(service::Runtime& rt, const std::string& name, Error& error) {
-    const auto* s = rt.config.slot(name);
-    if (s == nullptr)
-        error = Error::bad_input("no key slot named '" + name + "' in " + rt.config.source);
-    return s;
+// A slot verb's start: the runtime, the named slot and its saved state (none: not adopted yet).
+struct OpenSlot {
+    std::unique_ptr<service::Runtime> rt;
+    const config::SlotConfig* slot = nullptr;
+    std::optional<engine::SlotState> state;
+};
+
+Result<OpenSlot> open_slot(const Invocation& inv, const std::string& name,
+                           service::Locking locking) {
+    OpenSlot open;
+    DK_TRY(open.rt, service::open_runtime(inv.globals.config_path, locking));
+    open.slot = open.rt->config.slot(name);
+    if (open.slot == nullptr)
+        return Error::bad_input("no key slot named '" + name + "' in " + open.rt->config.source);
+    DK_TRY(open.state, open.rt->states.load(open.slot->name));
+    return open;
 }
 
 }  // namespace
 
 int run_adopt(const Invocation& inv) {
-    bool help = false;
-    auto args = parse_slot_args(
-        inv, "danekeeper adopt SLOT [--dry-run]: take over the key and certificate served now",
-        false, &help);
-    if (help) return 0;
-    if (!args.ok()) return fail(args.error());
-    if (args->slot.empty()) return fail(Error::bad_input("usage: danekeeper adopt SLOT"));
-    auto rt = service::open_runtime(inv.globals.config_path);
-    if (!rt.ok()) return fail(rt.error());
-    Error error;
-    const auto* slot = find_slot(**rt, args->slot, error);
-    if (slot == nullptr) return fail(error);
-    auto existing = (*rt)->states.load(slot->name);
-    if (!existing.ok()) return fail(existing.error());
-    if (*existing) {
+    VerbOptions options(inv, adopt_usage);
+    options.add()("dry-run", "print the plan, change nothing");
+    options.positional();
+    if (auto stop = options.parse()) return *stop;
+    const auto words = options.words();
+    if (words.size() > 1) return fail(usage_error(adopt_usage));
+    if (words.empty()) return fail(Error::bad_input("usage: danekeeper adopt SLOT"));
+    const bool dry_run = options.result().count("dry-run") > 0;
+    auto open = open_slot(inv, words[0], service::Locking::exclusive);
+    if (!open.ok()) return fail(open.error());
+    auto& rt = open->rt;
+    const auto* slot = open->slot;
+    if (open->state) {
         std::printf("slot %s is already managed\n%s\n", slot->name.c_str(),
-                    describe(**existing).c_str());
+                    describe(*open->state).c_str());
         return 0;
     }
-    auto runtime = service::SlotRuntime::build(**rt, *slot);
+    auto runtime = service::SlotRuntime::build(*rt, *slot);
     if (!runtime.ok()) return fail(runtime.error());
-    if (args->dry_run) {
+    if (dry_run) {
         std::printf(
             "would adopt %s (key) and %s (chain) as the current key of slot %s, then publish its "
             "record and a next key's\n",
             slot->key_file.c_str(), slot->cert_file.c_str(), slot->name.c_str());
         return 0;
     }
-    auto key = (*runtime)->vault().import_served((*rt)->clock.now());
+    auto key = (*runtime)->vault().import_served(rt->clock.now());
     if (!key.ok()) return fail(key.error());
     engine::SlotState state;
     state.slot = slot->name;
@@ -124,7 +95,7 @@ int run_adopt(const Invocation& inv) {
         }
     }
     if (auto s =
-            (*rt)->states.save(state, "adopt", "adopted " + slot->key_file + " as key " + key->id);
+            rt->states.save(state, "adopt", "adopted " + slot->key_file + " as key " + key->id);
         !s.ok())
         return fail(s.error());
     std::printf("adopted: slot %s current key %s\n", slot->name.c_str(), key->id.c_str());
@@ -132,15 +103,17 @@ int run_adopt(const Invocation& inv) {
 }
 
 int run_status(const Invocation& inv) {
-    bool help = false;
-    auto args = parse_slot_args(inv,
-                                "danekeeper status [SLOT] [--json] [--nagios]: each slot's state, "
-                                "keys and what it waits for",
-                                false, &help);
-    if (help) return 0;
-    if (!args.ok()) return fail(args.error());
+    VerbOptions options(inv, status_usage);
+    options.json().nagios();
+    options.positional();
+    if (auto stop = options.parse()) return *stop;
+    const auto words = options.words();
+    if (words.size() > 1) return fail(usage_error(status_usage));
+    const std::string only_slot = words.empty() ? std::string() : words[0];
+    const bool json = options.given("json");
+    const bool nagios = options.given("nagios");
     auto rt = service::open_runtime(inv.globals.config_path, service::Locking::read_only);
-    if (!rt.ok() && args->nagios) {
+    if (!rt.ok() && nagios) {
         std::printf("DANEKEEPER UNKNOWN - %s\n", rt.error().message.c_str());
         return 3;
     }
@@ -148,17 +121,17 @@ int run_status(const Invocation& inv) {
     nlohmann::json out = nlohmann::json::array();
     std::vector<ops::SlotStatusFacts> facts;
     for (const auto& slot : (*rt)->config.slots) {
-        if (!args->slot.empty() && slot.name != args->slot) continue;
+        if (!only_slot.empty() && slot.name != only_slot) continue;
         auto state = (*rt)->states.load(slot.name);
         if (!state.ok()) return fail(state.error());
-        if (args->nagios) {
+        if (nagios) {
             facts.push_back({slot.name, state->has_value(),
                              *state ? (*state)->current_cert_not_after : std::nullopt,
                              slot.renew_before_days, *state ? (*state)->failed_verifications : 0,
                              *state && (*state)->phase == engine::Phase::rolling
                                  ? (*state)->switch_not_before
                                  : std::nullopt});
-        } else if (args->json) {
+        } else if (json) {
             out.push_back(*state ? nlohmann::json::parse(engine::to_json(**state))
                                  : nlohmann::json{{"slot", slot.name}, {"adopted", false}});
         } else if (*state) {
@@ -168,40 +141,42 @@ int run_status(const Invocation& inv) {
                         slot.name.c_str());
         }
     }
-    if (args->nagios) {
+    if (nagios) {
         const auto report = ops::status_nagios(facts, (*rt)->clock.now());
         std::fputs(ops::format_nagios(report).c_str(), stdout);
         return static_cast<int>(report.state);
     }
-    if (args->json) std::printf("%s\n", out.dump(2).c_str());
+    if (json) std::printf("%s\n", out.dump(2).c_str());
     return 0;
 }
 
 int run_rollover(const Invocation& inv) {
-    bool help = false;
-    auto args = parse_slot_args(inv,
-                                "danekeeper rollover start|check SLOT [--emergency] [--dry-run] | "
-                                "rollover --emergency SLOT",
-                                true, &help);
-    if (help) return 0;
-    if (!args.ok()) return fail(args.error());
-    auto rt = service::open_runtime(inv.globals.config_path, service::Locking::read_only);
-    if (!rt.ok()) return fail(rt.error());
-    Error error;
-    const auto* slot = find_slot(**rt, args->slot, error);
-    if (slot == nullptr) return fail(error);
-    auto loaded = (*rt)->states.load(slot->name);
-    if (!loaded.ok()) return fail(loaded.error());
-    if (!*loaded) return fail(Error::bad_input("slot " + slot->name + " is not adopted yet"));
-    engine::SlotState state = **loaded;
-    if (args->sub == "start") {
-        if (args->dry_run) {
-            std::printf("would start a%s rollover of slot %s\n",
-                        args->emergency ? "n emergency" : "", slot->name.c_str());
+    VerbOptions options(inv, rollover_usage);
+    options.add()("emergency", "start: switch as soon as the next key is safely published")(
+        "dry-run", "start: print the plan, change nothing");
+    options.positional();
+    if (auto stop = options.parse()) return *stop;
+    const bool emergency = options.result().count("emergency") > 0;
+    const bool dry_run = options.result().count("dry-run") > 0;
+    auto words = options.words();
+    if (emergency && words.size() == 1)
+        words.insert(words.begin(), "start");  // `rollover --emergency SLOT`
+    if (words.size() != 2 || (words[0] != "start" && words[0] != "check"))
+        return fail(usage_error(rollover_usage));
+    const std::string& sub = words[0];
+    auto open = open_slot(inv, words[1], service::Locking::read_only);
+    if (!open.ok()) return fail(open.error());
+    auto& rt = open->rt;
+    const auto* slot = open->slot;
+    if (!open->state) return fail(Error::bad_input("slot " + slot->name + " is not adopted yet"));
+    engine::SlotState state = *open->state;
+    if (sub == "start") {
+        if (dry_run) {
+            std::printf("would start a%s rollover of slot %s\n", emergency ? "n emergency" : "",
+                        slot->name.c_str());
             return 0;
         }
-        if (auto s = service::request_slot_rollover((*rt)->config, slot->name, args->emergency);
-            !s.ok())
+        if (auto s = service::request_slot_rollover(rt->config, slot->name, emergency); !s.ok())
             return fail(s.error());
         std::printf(
             "rollover of slot %s requested; the engine (danekeeper run, or the daemon) carries it "
@@ -210,7 +185,7 @@ int run_rollover(const Invocation& inv) {
         return 0;
     }
     // check: is switching to next safe right now?
-    auto runtime = service::SlotRuntime::build(**rt, *slot);
+    auto runtime = service::SlotRuntime::build(*rt, *slot);
     if (!runtime.ok()) return fail(runtime.error());
     auto ports = (*runtime)->ports();
     auto obs = engine::observe_slot((*runtime)->setup(), ports, state);

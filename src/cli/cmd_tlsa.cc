@@ -1,11 +1,11 @@
 // danekeeper tlsa FILE: the TLSA records for a certificate, chain or key, as zone-file lines.
 #include <cstdio>
-#include <cxxopts.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cert/material.h"
 #include "cert/tlsa_data.h"
 #include "cli/handlers.h"
+#include "cli/verb_options.h"
 
 namespace dk::cli {
 namespace {
@@ -25,39 +25,30 @@ std::string subject_of(const X509& cert) {
 }  // namespace
 
 int run_tlsa(const Invocation& inv) {
-    cxxopts::Options options(
-        "danekeeper tlsa",
+    VerbOptions options(
+        inv,
         "TLSA records for FILE (certificate, chain, or private/public key; PEM or DER).\n"
         "Usage 3/1 describe the leaf; usage 2/0 the issuers in the chain (every one with\n"
         "--all-certs, else the one directly above the leaf). A key allows selector 1 only.");
-    options.add_options()("usage", "0-3 or PKIX-TA, PKIX-EE, DANE-TA, DANE-EE",
-                          cxxopts::value<std::string>()->default_value("3"))(
+    options.add()("usage", "0-3 or PKIX-TA, PKIX-EE, DANE-TA, DANE-EE",
+                  cxxopts::value<std::string>()->default_value("3"))(
         "selector", "0-1 or Cert, SPKI", cxxopts::value<std::string>()->default_value("1"))(
         "mtype", "0-2 or Full, SHA2-256, SHA2-512",
         cxxopts::value<std::string>()->default_value("1"))(
         "host", "owner host (without it only the RDATA is printed)", cxxopts::value<std::string>())(
         "port", "owner port", cxxopts::value<unsigned>()->default_value("25"))(
         "ttl", "TTL to print", cxxopts::value<unsigned>())(
-        "all-certs", "usage 0/2: one record per issuer")("json", "JSON array")(
-        "h,help", "show help")("file", "", cxxopts::value<std::vector<std::string>>());
-    options.parse_positional({"file"});
-    ArgvView argv(inv.args);
-    cxxopts::ParseResult parsed;
-    try {
-        parsed = options.parse(argv.argc(), argv.argv());
-    } catch (const cxxopts::exceptions::exception& e) {
-        return fail(Error::bad_input(e.what()));
-    }
-    if (parsed.count("help")) {
-        std::printf("%s\n", options.help().c_str());
-        return 0;
-    }
-    if (parsed.count("file") != 1 || parsed["file"].as<std::vector<std::string>>().size() != 1) {
+        "all-certs", "usage 0/2: one record per issuer")("json", "JSON array");
+    options.positional();
+    if (auto stop = options.parse()) return *stop;
+    const cxxopts::ParseResult& parsed = options.result();
+    const auto files = options.words();
+    if (files.size() != 1) {
         return fail(
             Error::bad_input("usage: danekeeper tlsa FILE [--usage U] [--selector S] [--mtype M] "
                              "[--host H] [--port P]"));
     }
-    const std::string path = parsed["file"].as<std::vector<std::string>>()[0];
+    const std::string& path = files.front();
     auto usage = parse_tlsa_usage(parsed["usage"].as<std::string>());
     auto selector = parse_tlsa_selector(parsed["selector"].as<std::string>());
     auto mtype = parse_tlsa_mtype(parsed["mtype"].as<std::string>());

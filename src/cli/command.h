@@ -36,16 +36,4 @@ std::span<const Command> all_commands();
 // Prints "danekeeper: MESSAGE" on one line to stderr and returns the documented exit code.
 int fail(const Error& error);
 
-// cxxopts wants argc/argv; this keeps the strings alive for it.
-class ArgvView {
-  public:
-    explicit ArgvView(const std::vector<std::string>& args);
-    [[nodiscard]] int argc() const { return static_cast<int>(pointers_.size()); }
-    [[nodiscard]] char** argv() { return pointers_.data(); }
-
-  private:
-    std::vector<std::string> storage_;
-    std::vector<char*> pointers_;
-};
-
 }  // namespace dk::cli

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/strings.h"
 #include "config/parse_parts.h"
 
 namespace dk::config {
@@ -15,10 +16,9 @@ void parse_audit(Table& top, Config& c, Problems& p) {
     const toml::table* table = node->as_table();
     if (table == nullptr) return p.add(node->source(), "audit", "must be a table");
     Table t(*table, "audit.", p, "audit");
-    for (auto hex :
+    for (auto text :
          t.strings("certified_ca_spki_sha256", false).value_or(std::vector<std::string>{})) {
-        std::transform(hex.begin(), hex.end(), hex.begin(),
-                       [](unsigned char ch) { return std::tolower(ch); });
+        const std::string hex = lower(std::move(text));
         const bool is_hex =
             std::all_of(hex.begin(), hex.end(), [](unsigned char ch) { return std::isxdigit(ch); });
         if (hex.size() != 64 || !is_hex) {

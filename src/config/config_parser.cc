@@ -2,15 +2,13 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/strings.h"
 #include "config/parse_parts.h"
 
 namespace dk::config {
 
 std::string absolute_name(std::string name) {
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    if (name.empty() || name.back() != '.') name += '.';
-    return name;
+    return lower(dk::absolute_name(std::move(name)));
 }
 
 std::optional<HostPort> host_port(Table& t, std::string_view key, bool required) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/strings.h"
 #include "config/parse_parts.h"
 
 namespace dk::config {
@@ -23,9 +24,7 @@ SignedFileConfig parse_signed_file(Table& t) {
         t.problem("signed_file", "must differ from unsigned_file");
     s.reload = argv_lists(t, "reload");
     s.keys_dir = t.path("keys_dir", false);
-    s.algorithm = t.string("algorithm", false).value_or(s.algorithm);
-    std::transform(s.algorithm.begin(), s.algorithm.end(), s.algorithm.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    s.algorithm = lower(t.string("algorithm", false).value_or(s.algorithm));
     t.check_choice("algorithm", s.algorithm);
     s.nsec3 = t.boolean("nsec3");
     s.signature_validity_days = static_cast<int>(t.integer("signature_validity_days"));

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "base/hex.h"
+
 namespace dk::config {
 
 std::string printable(std::string_view text) {
@@ -13,10 +15,8 @@ std::string printable(std::string_view text) {
             out += static_cast<char>(c);
             continue;
         }
-        static constexpr char digits[] = "0123456789abcdef";
         out += "\\x";
-        out += digits[c >> 4];
-        out += digits[c & 0xf];
+        append_hex(out, std::string_view(reinterpret_cast<const char*>(&c), 1));
     }
     return out;
 }

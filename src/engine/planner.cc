@@ -1,21 +1,14 @@
 #include "engine/planner.h"
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 
+#include "base/strings.h"
 #include "engine/safety.h"
 
 namespace dk::engine {
 namespace {
-
-std::string join(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& item : items) {
-        if (!out.empty()) out += ", ";
-        out += item;
-    }
-    return out;
-}
 
 Action wait_until(TimePoint at, std::string reason) {
     Action a;
@@ -70,8 +63,8 @@ std::optional<Action> check_unknown_keys(const SlotState& s, const SlotPolicy& p
     const auto unknown = endpoints_with_unknown_key(obs, known);
     if (unknown.empty()) return std::nullopt;
     return alert(obs, p,
-                 "endpoints present a key that is neither current nor next: " + join(unknown) +
-                     "; nothing is changed until this is fixed");
+                 "endpoints present a key that is neither current nor next: " +
+                     join(unknown, ", ") + "; nothing is changed until this is fixed");
 }
 
 // After a switch the old key's record goes, in the same update that publishes a fresh next.
@@ -82,7 +75,7 @@ std::optional<Action> retire_previous(const SlotState& s, const SlotPolicy& p,
     if (!maybe_serving.empty()) {
         return alert(obs, p,
                      "not retiring the previous key: still presented by (or unreachable) " +
-                         join(maybe_serving));
+                         join(maybe_serving, ", "));
     }
     if (!s.next)
         return simple(ActionKind::generate_next_key, "fresh next key to publish while retiring");
@@ -164,15 +157,15 @@ std::optional<Action> roll_to_next(const SlotState& s, const SlotPolicy& p,
     }
     const auto still_old = endpoints_presenting_exactly(obs, *s.current);
     if (!still_old.empty()) {  // a reload did not take: deploying again is idempotent
-        Action a = simple(
-            ActionKind::deploy,
-            "rollover: re-run deployment, still presenting the current key: " + join(still_old),
-            true);
+        Action a = simple(ActionKind::deploy,
+                          "rollover: re-run deployment, still presenting the current key: " +
+                              join(still_old, ", "),
+                          true);
         return a;
     }
-    return alert(
-        obs, p,
-        "rollover: not yet presenting the next key: " + join(missing) + "; nothing is retired");
+    return alert(obs, p,
+                 "rollover: not yet presenting the next key: " + join(missing, ", ") +
+                     "; nothing is retired");
 }
 
 // When the current certificate is due: the CA's suggestion (ARI) when it made one, otherwise
@@ -209,7 +202,7 @@ Action steady_verification(const SlotState& s, const SlotPolicy& p, const Observ
     const auto missing = endpoints_not_presenting(obs, *s.current);
     if (!missing.empty()) {
         return alert(obs, p,
-                     "endpoints do not present the current key DANE-valid: " + join(missing));
+                     "endpoints do not present the current key DANE-valid: " + join(missing, ", "));
     }
     if (obs.served_chain_matches) {
         if (auto owner = first_unsatisfied_owner(obs, *obs.served_chain_matches)) {
@@ -273,29 +266,20 @@ std::string_view to_string(Phase phase) {
 }
 
 std::string_view to_string(ActionKind kind) {
-    switch (kind) {
-        case ActionKind::generate_next_key:
-            return "generate_next_key";
-        case ActionKind::publish:
-            return "publish";
-        case ActionKind::mark_published:
-            return "mark_published";
-        case ActionKind::set_switch_time:
-            return "set_switch_time";
-        case ActionKind::request_certificate:
-            return "request_certificate";
-        case ActionKind::deploy:
-            return "deploy";
-        case ActionKind::complete_switch:
-            return "complete_switch";
-        case ActionKind::clear_previous:
-            return "clear_previous";
-        case ActionKind::alert:
-            return "alert";
-        case ActionKind::wait:
-            return "wait";
-    }
-    return "wait";
+    // In the order of enum ActionKind.
+    static constexpr std::string_view names[] = {"generate_next_key",
+                                                 "publish",
+                                                 "mark_published",
+                                                 "set_switch_time",
+                                                 "request_certificate",
+                                                 "deploy",
+                                                 "complete_switch",
+                                                 "clear_previous",
+                                                 "alert",
+                                                 "wait"};
+    static_assert(std::size(names) == static_cast<std::size_t>(ActionKind::wait) + 1);
+    const auto i = static_cast<std::size_t>(kind);
+    return i < std::size(names) ? names[i] : "wait";
 }
 
 }  // namespace dk::engine

@@ -2,14 +2,10 @@
 
 #include <algorithm>
 
+#include "base/strings.h"
+
 namespace dk::ops {
 namespace {
-
-std::string join(const std::vector<std::string>& parts, const std::string& sep) {
-    std::string out;
-    for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? sep : "") + parts[i];
-    return out;
-}
 
 std::vector<Requirement> emlreq_2(const AddressEvidence& a) {
     const std::string session = a.tls_version + " " + a.cipher;

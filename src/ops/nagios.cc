@@ -1,39 +1,38 @@
 #include "ops/nagios.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 
 namespace dk::ops {
 
+namespace {
+
+// Each state's name and how bad it is: OK < WARNING < UNKNOWN < CRITICAL when reports combine.
+struct StateFacts {
+    NagiosState state;
+    std::string_view name;
+    int rank;
+};
+constexpr StateFacts states[] = {{NagiosState::ok, "OK", 0},
+                                 {NagiosState::warning, "WARNING", 1},
+                                 {NagiosState::unknown, "UNKNOWN", 2},
+                                 {NagiosState::critical, "CRITICAL", 3}};
+
+const StateFacts& facts_of(NagiosState state) {
+    const auto* f = std::find_if(std::begin(states), std::end(states),
+                                 [&](const StateFacts& s) { return s.state == state; });
+    return f != std::end(states) ? *f : states[2];  // unknown
+}
+
+}  // namespace
+
 std::string_view to_string(NagiosState state) {
-    switch (state) {
-        case NagiosState::ok:
-            return "OK";
-        case NagiosState::warning:
-            return "WARNING";
-        case NagiosState::critical:
-            return "CRITICAL";
-        case NagiosState::unknown:
-            return "UNKNOWN";
-    }
-    return "UNKNOWN";
+    return facts_of(state).name;
 }
 
 namespace {
-
-int rank(NagiosState s) {
-    switch (s) {
-        case NagiosState::ok:
-            return 0;
-        case NagiosState::warning:
-            return 1;
-        case NagiosState::unknown:
-            return 2;
-        case NagiosState::critical:
-            return 3;
-    }
-    return 2;
-}
 
 std::string clean(std::string_view text) {
     std::string out(text);
@@ -82,7 +81,7 @@ std::string perf_text(const PerfDatum& p) {
 }  // namespace
 
 NagiosState worse(NagiosState a, NagiosState b) {
-    return rank(a) >= rank(b) ? a : b;
+    return facts_of(a).rank >= facts_of(b).rank ? a : b;
 }
 
 std::string format_nagios(const NagiosReport& report) {

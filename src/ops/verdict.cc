@@ -1,58 +1,52 @@
 #include "ops/verdict.h"
 
 #include <algorithm>
+#include <iterator>
+#include <utility>
 
 namespace dk::ops {
 
+namespace {
+
+constexpr std::pair<Lookup, std::string_view> lookup_names[] = {
+    {Lookup::secure, "secure"},
+    {Lookup::secure_denial, "secure-denial"},
+    {Lookup::insecure, "insecure"},
+    {Lookup::failed, "failed"},
+    {Lookup::unreachable, "unreachable"}};
+
+// Each verdict's name and severity (the worst of a domain's hosts is its verdict).
+struct VerdictFacts {
+    Verdict verdict;
+    std::string_view name;
+    int severity;
+};
+constexpr VerdictFacts verdicts[] = {
+    {Verdict::verified, "dane-verified", 0}, {Verdict::no_dane, "no-dane", 1},
+    {Verdict::insecure, "insecure", 1},      {Verdict::unknown, "unknown", 2},
+    {Verdict::tempfail, "tempfail", 3},      {Verdict::dane_failed, "dane-failed", 4}};
+constexpr VerdictFacts unlisted_verdict{Verdict::dane_failed, "?", 4};
+
+const VerdictFacts& facts_of(Verdict verdict) {
+    const auto* f = std::find_if(std::begin(verdicts), std::end(verdicts),
+                                 [&](const VerdictFacts& v) { return v.verdict == verdict; });
+    return f != std::end(verdicts) ? *f : unlisted_verdict;
+}
+
+}  // namespace
+
 std::string_view to_string(Lookup lookup) {
-    switch (lookup) {
-        case Lookup::secure:
-            return "secure";
-        case Lookup::secure_denial:
-            return "secure-denial";
-        case Lookup::insecure:
-            return "insecure";
-        case Lookup::failed:
-            return "failed";
-        case Lookup::unreachable:
-            return "unreachable";
-    }
-    return "?";
+    const auto* it = std::find_if(std::begin(lookup_names), std::end(lookup_names),
+                                  [&](const auto& entry) { return entry.first == lookup; });
+    return it != std::end(lookup_names) ? it->second : "?";
 }
 
 std::string_view to_string(Verdict verdict) {
-    switch (verdict) {
-        case Verdict::verified:
-            return "dane-verified";
-        case Verdict::dane_failed:
-            return "dane-failed";
-        case Verdict::no_dane:
-            return "no-dane";
-        case Verdict::insecure:
-            return "insecure";
-        case Verdict::tempfail:
-            return "tempfail";
-        case Verdict::unknown:
-            return "unknown";
-    }
-    return "?";
+    return facts_of(verdict).name;
 }
 
 int severity(Verdict verdict) {
-    switch (verdict) {
-        case Verdict::verified:
-            return 0;
-        case Verdict::no_dane:
-        case Verdict::insecure:
-            return 1;
-        case Verdict::unknown:
-            return 2;
-        case Verdict::tempfail:
-            return 3;
-        case Verdict::dane_failed:
-            return 4;
-    }
-    return 4;
+    return facts_of(verdict).severity;
 }
 
 std::vector<TlsaRecord> usable_records(const std::vector<TlsaRecord>& records) {
@@ -89,37 +83,43 @@ HostVerdict judge_probes(const HostObservation& host) {
 
 }  // namespace
 
+namespace {
+
+// What an MX or TLSA lookup without a validated answer means for the host (nullopt: it
+// validated); `unanswered`, `failed` and `insecure` end the texts.
+std::optional<HostVerdict> unvalidated(Lookup lookup, const std::string& rrset,
+                                       const std::string& unanswered, const std::string& failed,
+                                       const std::string& insecure) {
+    switch (lookup) {
+        case Lookup::unreachable:
+            return HostVerdict{Verdict::unknown,
+                               "the resolver did not answer the " + rrset + " query" + unanswered};
+        case Lookup::failed:
+            return HostVerdict{
+                Verdict::tempfail,
+                rrset + " lookup failed (bogus or SERVFAIL): a sender defers" + failed};
+        case Lookup::insecure:
+            return HostVerdict{Verdict::insecure, "the " + rrset +
+                                                      " RRset is not DNSSEC-validated: DANE does "
+                                                      "not apply" +
+                                                      insecure};
+        case Lookup::secure:
+        case Lookup::secure_denial:
+            break;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 HostVerdict judge_host(const HostObservation& host) {
-    switch (host.mx) {
-        case Lookup::unreachable:
-            return {Verdict::unknown,
-                    "the resolver did not answer the MX query" +
-                        (host.address_problem.empty() ? "" : ": " + host.address_problem)};
-        case Lookup::failed:
-            return {Verdict::tempfail, "MX lookup failed (bogus or SERVFAIL): a sender defers"};
-        case Lookup::insecure:
-            return {Verdict::insecure,
-                    "the MX RRset is not DNSSEC-validated: DANE does not apply (RFC 7672 "
-                    "section 2.2.1)"};
-        case Lookup::secure:
-        case Lookup::secure_denial:
-            break;
-    }
-    switch (host.tlsa) {
-        case Lookup::unreachable:
-            return {Verdict::unknown, "the resolver did not answer the TLSA query"};
-        case Lookup::failed:
-            return {Verdict::tempfail,
-                    "TLSA lookup failed (bogus or SERVFAIL): a sender defers (RFC 7672 section "
-                    "2.2)"};
-        case Lookup::insecure:
-            return {Verdict::insecure,
-                    "the TLSA RRset is not DNSSEC-validated: DANE does not apply"};
-        case Lookup::secure_denial:
-            return {Verdict::no_dane, "validated denial: no TLSA records, opportunistic TLS only"};
-        case Lookup::secure:
-            break;
-    }
+    const std::string address_problem =
+        host.address_problem.empty() ? "" : ": " + host.address_problem;
+    if (auto v = unvalidated(host.mx, "MX", address_problem, "", " (RFC 7672 section 2.2.1)"))
+        return *v;
+    if (auto v = unvalidated(host.tlsa, "TLSA", "", " (RFC 7672 section 2.2)", "")) return *v;
+    if (host.tlsa == Lookup::secure_denial)
+        return {Verdict::no_dane, "validated denial: no TLSA records, opportunistic TLS only"};
     if (usable_records(host.records).empty()) {
         return {Verdict::no_dane,
                 "no usable TLSA record (only 2 and 3 count, RFC 7672 section 3.1.3): "

@@ -53,13 +53,9 @@ Result<Connection> Connection::open(const std::string& address, std::uint16_t po
     return conn;
 }
 
-Connection::~Connection() {
-    if (fd_ >= 0) ::close(fd_);
-}
-
 Status Connection::wait(bool in, Deadline deadline) {
     while (true) {
-        pollfd p{fd_, static_cast<short>(in ? POLLIN : POLLOUT), 0};
+        pollfd p{fd_.get(), static_cast<short>(in ? POLLIN : POLLOUT), 0};
         const int ms = millis_left(deadline);
         if (ms == 0) return Error::environment("timed out");
         const int ready = ::poll(&p, 1, ms);
@@ -71,7 +67,7 @@ Status Connection::wait(bool in, Deadline deadline) {
 
 Status Connection::send_all(std::string_view data, Deadline deadline) {
     while (!data.empty()) {
-        const ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+        const ssize_t n = ::send(fd_.get(), data.data(), data.size(), MSG_NOSIGNAL);
         if (n > 0) {
             data.remove_prefix(static_cast<std::size_t>(n));
         } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
@@ -86,7 +82,7 @@ Status Connection::send_all(std::string_view data, Deadline deadline) {
 Status Connection::receive_some(std::string& into, Deadline deadline) {
     char buf[4096];
     while (true) {
-        const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+        const ssize_t n = ::recv(fd_.get(), buf, sizeof buf, 0);
         if (n > 0) {
             into.append(buf, static_cast<std::size_t>(n));
             return {};

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "base/result.h"
+#include "base/unique_fd.h"
 
 namespace dk::probe {
 
@@ -14,13 +15,10 @@ class Connection {
   public:
     static Result<Connection> open(const std::string& address, std::uint16_t port,
                                    Deadline deadline);
-    Connection(Connection&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+    Connection(Connection&&) noexcept = default;
     Connection& operator=(Connection&&) = delete;
-    Connection(const Connection&) = delete;
-    Connection& operator=(const Connection&) = delete;
-    ~Connection();
 
-    [[nodiscard]] int fd() const { return fd_; }
+    [[nodiscard]] int fd() const { return fd_.get(); }
     Status send_all(std::string_view data, Deadline deadline);
     // Appends what arrives (at most max_bytes at a time) to `into`; error on close or timeout.
     Status receive_some(std::string& into, Deadline deadline);
@@ -29,7 +27,7 @@ class Connection {
 
   private:
     explicit Connection(int fd) : fd_(fd) {}
-    int fd_;
+    UniqueFd fd_;
 };
 
 }  // namespace dk::probe

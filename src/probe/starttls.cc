@@ -3,39 +3,38 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/strings.h"
 #include "probe/reply_parser.h"
 
 namespace dk::probe {
 namespace {
 
-Result<SmtpReply> read_smtp_reply(Connection& conn, std::string& buffer, Deadline deadline) {
+// Receives until `parse` finds a whole item at the front of the buffer, and takes it off.
+template <typename Parsed, typename Item>
+Result<Item> read_item(Connection& conn, std::string& buffer, Deadline deadline,
+                       Parsed (*parse)(std::string_view), Item Parsed::*item) {
     while (true) {
-        SmtpParse parsed = parse_smtp_reply(buffer);
+        Parsed parsed = parse(buffer);
         if (parsed.state == ParseState::complete) {
             buffer.erase(0, parsed.consumed);
-            return parsed.reply;
+            return std::move(parsed.*item);
         }
         if (parsed.state == ParseState::error) return Error::check_failed(parsed.error);
         DK_TRY_STATUS(conn.receive_some(buffer, deadline));
     }
+}
+
+Result<SmtpReply> read_smtp_reply(Connection& conn, std::string& buffer, Deadline deadline) {
+    return read_item(conn, buffer, deadline, parse_smtp_reply, &SmtpParse::reply);
 }
 
 Result<std::string> read_line(Connection& conn, std::string& buffer, Deadline deadline) {
-    while (true) {
-        LineParse parsed = parse_line(buffer);
-        if (parsed.state == ParseState::complete) {
-            buffer.erase(0, parsed.consumed);
-            return parsed.line;
-        }
-        if (parsed.state == ParseState::error) return Error::check_failed(parsed.error);
-        DK_TRY_STATUS(conn.receive_some(buffer, deadline));
-    }
+    return read_item(conn, buffer, deadline, parse_line, &LineParse::line);
 }
 
 bool offers_starttls(const SmtpReply& ehlo) {
-    return std::any_of(ehlo.lines.begin(), ehlo.lines.end(), [](std::string line) {
-        std::transform(line.begin(), line.end(), line.begin(),
-                       [](unsigned char c) { return std::toupper(c); });
+    return std::any_of(ehlo.lines.begin(), ehlo.lines.end(), [](const std::string& text) {
+        const std::string line = upper(text);
         return line == "STARTTLS" || line.starts_with("STARTTLS ");
     });
 }

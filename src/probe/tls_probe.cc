@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <thread>
 
 #include "base/openssl_handles.h"
@@ -23,15 +24,6 @@ ossl::SslCtxPtr make_context() {
     SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);
     if (SSL_CTX_dane_enable(ctx.get()) <= 0) ctx.reset();
     return ctx;
-}
-
-std::string iso8601(TimePoint t) {
-    const std::time_t s = static_cast<std::time_t>(unix_seconds(t));
-    std::tm tm{};
-    gmtime_r(&s, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
 }
 
 // Drives a non-blocking handshake with the deadline.
@@ -84,7 +76,7 @@ void describe_session(SSL* ssl, ProbeResult& result) {
         if (auto spki = cert::spki_sha256(*candidate); spki.ok()) result.issuer_spki_sha256 = *spki;
         break;
     }
-    result.not_after = iso8601(cert::not_after(*leaf));
+    result.not_after = iso_time(cert::not_after(*leaf));
 }
 
 void judge_dane(SSL* ssl, const ProbeRequest& request, ProbeResult& result) {
@@ -109,23 +101,12 @@ void judge_dane(SSL* ssl, const ProbeRequest& request, ProbeResult& result) {
 }  // namespace
 
 std::string_view to_string(Stage stage) {
-    switch (stage) {
-        case Stage::connect:
-            return "connect";
-        case Stage::banner:
-            return "banner";
-        case Stage::ehlo:
-            return "ehlo";
-        case Stage::starttls:
-            return "starttls";
-        case Stage::handshake:
-            return "handshake";
-        case Stage::verify:
-            return "verify";
-        case Stage::done:
-            return "done";
-    }
-    return "done";
+    // In the order of enum Stage.
+    static constexpr std::string_view names[] = {"connect",   "banner", "ehlo", "starttls",
+                                                 "handshake", "verify", "done"};
+    static_assert(std::size(names) == static_cast<std::size_t>(Stage::done) + 1);
+    const auto i = static_cast<std::size_t>(stage);
+    return i < std::size(names) ? names[i] : "done";
 }
 
 ProbeResult probe_one(const ProbeRequest& request, const ProbeOptions& options) {

@@ -4,10 +4,12 @@
 
 #include <cctype>
 
+#include "base/base64.h"
 #include "base/hex.h"
 #include "base/ldns_handles.h"
 #include "base/openssl_error.h"
 #include "base/openssl_handles.h"
+#include "base/strings.h"
 #include "zone/sign/dnssec_key.h"
 
 namespace dk::zone::dnssec_keys {
@@ -23,20 +25,6 @@ const EVP_MD* digest_md(DigestType t) {
             return EVP_sha384();
     }
     return nullptr;
-}
-
-std::string upper(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return s;
-}
-
-std::string base64(std::string_view bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(bytes.data()),
-                                  static_cast<int>(bytes.size()));
-    out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
-    return out;
 }
 
 }  // namespace

@@ -10,21 +10,16 @@
 #include <cstring>
 
 #include "base/files.h"
+#include "base/strings.h"
 #include "zone/dnssec_keys/transitions.h"
 #include "zone/sign/key_files.h"
 
 namespace dk::zone::dnssec_keys {
 namespace {
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
-std::string absolute(std::string zone) {
-    if (zone.empty() || zone.back() != '.') zone += '.';
-    return lower(zone);
+// The zone as key rows and file names hold it: absolute and lower case.
+std::string canonical_zone(std::string zone) {
+    return lower(absolute_name(std::move(zone)));
 }
 
 Status make_private_dir(const std::string& dir) {
@@ -51,14 +46,14 @@ bool tag_taken(std::uint16_t tag, const std::vector<KeyRecord>& taken) {
 }  // namespace
 
 std::string key_directory(const std::string& state_dir, const std::string& zone) {
-    std::string name = absolute(zone);
+    std::string name = canonical_zone(zone);
     name.pop_back();
     return state_dir + "/dnssec/" + (name.empty() ? std::string("root") : name);
 }
 
 Result<KeyStore> KeyStore::open(std::string dir, std::string zone) {
     DK_TRY_STATUS(make_private_dir(dir));
-    return KeyStore(std::move(dir), absolute(std::move(zone)));
+    return KeyStore(std::move(dir), canonical_zone(std::move(zone)));
 }
 
 Result<KeyRecord> KeyStore::generate(sign::Algorithm algorithm, Role role,

@@ -1,16 +1,11 @@
 #include "zone/dnssec_keys/runner.h"
 
 #include "base/log.h"
+#include "base/strings.h"
 #include "zone/dnssec_keys/transitions.h"
 
 namespace dk::zone::dnssec_keys {
 namespace {
-
-std::string joined(const std::vector<std::string>& lines) {
-    std::string out;
-    for (const auto& l : lines) out += (out.empty() ? "" : "; ") + l;
-    return out;
-}
 
 Status make_key(const KeySetup& setup, KeyPorts& ports, const Plan& plan, TimePoint now) {
     DK_TRY(MadeKey made,
@@ -32,12 +27,12 @@ Status sign_and_commit(const KeySetup& setup, KeyPorts& ports, const Plan& plan,
             DK_TRY_STATUS(
                 ports.store.save(plan.observed, now, "dnssec_observed", plan.reason, std::nullopt));
         log::error("dnssec.sign_failed", {{"zone", setup.zone},
-                                          {"steps", joined(plan.steps)},
+                                          {"steps", join(plan.steps, "; ")},
                                           {"error", serial.error().message}});
         return serial.error();
     }
     return ports.store.save(commit_signed(plan.next, *serial), now, "dnssec_key_step",
-                            joined(plan.steps), *serial);
+                            join(plan.steps, "; "), *serial);
 }
 
 }  // namespace
@@ -60,7 +55,7 @@ Result<Plan> run_keys(const KeySetup& setup, KeyPorts& ports, const KeyStepListe
             const bool stepped = !plan.steps.empty();
             DK_TRY_STATUS(
                 ports.store.save(plan.next, now, stepped ? "dnssec_key_step" : "dnssec_observed",
-                                 stepped ? joined(plan.steps) : plan.reason, std::nullopt));
+                                 stepped ? join(plan.steps, "; ") : plan.reason, std::nullopt));
         }
         for (const auto& step : plan.steps) {
             log::info("dnssec.key_step", {{"zone", setup.zone}, {"step", step}});

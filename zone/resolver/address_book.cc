@@ -3,27 +3,19 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 
+#include "base/strings.h"
 #include "zone/resolver/resolver.h"
 
 namespace dk::zone {
-namespace {
-
-std::string absolute(std::string host) {
-    if (host.empty() || host.back() != '.') host += '.';
-    return host;
-}
-
-}  // namespace
-
 Result<std::vector<std::string>> AddressBook::addresses(const std::string& host) {
-    if (auto it = overrides_.find(absolute(host)); it != overrides_.end()) return it->second;
+    if (auto it = overrides_.find(absolute_name(host)); it != overrides_.end()) return it->second;
     in6_addr scratch{};
     if (::inet_pton(AF_INET, host.c_str(), &scratch) == 1 ||
         ::inet_pton(AF_INET6, host.c_str(), &scratch) == 1) {
         return std::vector<std::string>{host};
     }
     if (!resolver_) return Error::bad_input("no resolver configured to look up " + host);
-    DK_TRY(auto all, resolve_addresses(*resolver_, absolute(host)));
+    DK_TRY(auto all, resolve_addresses(*resolver_, absolute_name(host)));
     if (all.empty()) return Error::environment(host + " has no A or AAAA record");
     return all;
 }

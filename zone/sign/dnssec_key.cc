@@ -8,17 +8,11 @@
 #include <cctype>
 
 #include "base/openssl_error.h"
+#include "base/strings.h"
 #include "zone/sign/wire.h"
 
 namespace dk::zone::sign {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 std::string bn_bytes(const BIGNUM* bn, int width = 0) {
     const int n = width > 0 ? width : BN_num_bytes(bn);
@@ -112,7 +106,7 @@ bool append_ecdsa_raw(const unsigned char* der, std::size_t len, std::string& ou
 }  // namespace
 
 std::optional<Algorithm> parse_algorithm(std::string_view text) {
-    const std::string t = lower(text);
+    const std::string t = lower(std::string(text));
     if (t == "ecdsap256sha256" || t == "13" || t == "ecdsa-p256") return Algorithm::ecdsap256sha256;
     if (t == "ed25519" || t == "15") return Algorithm::ed25519;
     if (t == "rsasha256" || t == "8") return Algorithm::rsasha256;
@@ -120,15 +114,9 @@ std::optional<Algorithm> parse_algorithm(std::string_view text) {
 }
 
 std::string_view algorithm_name(Algorithm a) {
-    switch (a) {
-        case Algorithm::rsasha256:
-            return "RSASHA256";
-        case Algorithm::ecdsap256sha256:
-            return "ECDSAP256SHA256";
-        case Algorithm::ed25519:
-            return "ED25519";
-    }
-    return "?";
+    if (a == Algorithm::rsasha256) return "RSASHA256";
+    if (a == Algorithm::ecdsap256sha256) return "ECDSAP256SHA256";
+    return a == Algorithm::ed25519 ? "ED25519" : "?";
 }
 
 std::uint16_t key_tag(std::string_view rdata) {

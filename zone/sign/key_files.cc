@@ -4,7 +4,6 @@
 
 #include <dirent.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,43 +11,22 @@
 #include <cstdio>
 #include <sstream>
 
+#include "base/base64.h"
 #include "base/files.h"
+#include "base/strings.h"
 #include "zone/sign/record_text.h"
 #include "zone/sign/zone_reader.h"
 
 namespace dk::zone::sign {
 namespace {
 
-std::string trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return std::string(s);
-}
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
-std::string absolute(std::string zone) {
-    if (zone.empty() || zone.back() != '.') zone += '.';
-    return zone;
-}
-
 std::string key_base_name(const std::string& zone, const Dnskey& key) {
     char suffix[16];
     std::snprintf(suffix, sizeof suffix, "+%03u+%05u", key.algorithm, key.tag());
     std::string name = "K";
-    name += lower(absolute(zone));
+    name += lower(absolute_name(zone));
     name += suffix;
     return name;
-}
-
-std::string base64(std::string_view bytes) {
-    std::string out;
-    append_base64(out, bytes);
-    return out;
 }
 
 }  // namespace
@@ -71,15 +49,15 @@ Result<Dnskey> parse_public_key(std::string_view text, const std::string& zone,
     std::string line;
     std::string record;
     while (std::getline(in, line)) {
-        const std::string t = trim(line);
+        const std::string t(trim(line));
         if (t.empty() || t[0] == ';') continue;
         record += t + " ";
     }
-    auto parsed = parse_record(record, absolute(zone));
+    auto parsed = parse_record(record, absolute_name(zone));
     if (!parsed.ok()) return parsed.error().context(source);
     DK_TRY(const WireName origin, wire_origin(zone));
     if (parsed->type != type_dnskey || parsed->owner != origin)
-        return Error::bad_input(source + ": not a DNSKEY record for " + absolute(zone));
+        return Error::bad_input(source + ": not a DNSKEY record for " + absolute_name(zone));
     auto key = Dnskey::from_rdata(parsed->rdata);
     if (!key.ok()) return key.error().context(source);
     return key;
@@ -90,7 +68,7 @@ namespace {
 // The K<zone>+*.key files of dir, without ".key", sorted.
 std::vector<std::string> key_file_bases(const std::string& dir, const std::string& zone) {
     std::string prefix = "k";
-    prefix += lower(absolute(zone));
+    prefix += lower(absolute_name(zone));
     prefix += '+';
     std::vector<std::string> bases;
     CHandle<DIR, closedir> d(opendir(dir.c_str()));
@@ -108,17 +86,6 @@ std::vector<std::string> key_file_bases(const std::string& dir, const std::strin
 
 bool has_key_files(const std::string& dir, const std::string& zone) {
     return !key_file_bases(dir, zone).empty();
-}
-
-std::string ds_sha256_text(const Dnskey& key, const std::string& zone) {
-    auto owner = wire_origin(zone);
-    const std::string data = (owner.ok() ? *owner : WireName()) + key.rdata();
-    unsigned char digest[32];
-    unsigned int len = 0;
-    EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
-    std::string out = std::to_string(key.tag()) + " " + std::to_string(key.algorithm) + " 2 ";
-    append_hex(out, std::string_view(reinterpret_cast<const char*>(digest), len));
-    return out;
 }
 
 Result<KeyDirectory> load_key_directory(const std::string& dir, const std::string& zone) {
@@ -142,15 +109,15 @@ Result<KeyDirectory> load_key_directory(const std::string& dir, const std::strin
         out.signing.push_back(std::move(*key));
     }
     if (out.published.empty())
-        return Error::bad_input(dir + ": no key files K" + lower(absolute(zone)) + "+*.key");
+        return Error::bad_input(dir + ": no key files K" + lower(absolute_name(zone)) + "+*.key");
     return out;
 }
 
 std::string public_key_text(const Dnskey& key, const std::string& zone) {
     std::string out = "; This is a ";
     out += key.is_sep() ? "key-signing" : "zone-signing";
-    out += " key, keyid " + std::to_string(key.tag()) + ", for " + absolute(zone) + "\n";
-    out += absolute(zone) + " IN DNSKEY " + std::to_string(key.flags) + " 3 " +
+    out += " key, keyid " + std::to_string(key.tag()) + ", for " + absolute_name(zone) + "\n";
+    out += absolute_name(zone) + " IN DNSKEY " + std::to_string(key.flags) + " 3 " +
            std::to_string(key.algorithm) + " " + base64(key.public_key) + "\n";
     return out;
 }

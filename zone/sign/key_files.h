@@ -33,9 +33,6 @@ Result<Dnskey> parse_public_key(std::string_view text, const std::string& zone,
 // Whether dir holds any K<zone>+*.key file.
 bool has_key_files(const std::string& dir, const std::string& zone);
 
-// The DS record's RDATA text (SHA-256, RFC 4509) for a DNSKEY of `zone`.
-std::string ds_sha256_text(const Dnskey& key, const std::string& zone);
-
 // Reads every K<zone>+*.key in dir (and its .private, which must not be group/world readable).
 Result<KeyDirectory> load_key_directory(const std::string& dir, const std::string& zone);
 

@@ -8,12 +8,22 @@
 #include <map>
 #include <sstream>
 
+#include "base/base64.h"
 #include "base/openssl_error.h"
+#include "base/strings.h"
 #include "zone/sign/key_files.h"
 #include "zone/sign/record_text.h"
 
 namespace dk::zone::sign {
 namespace {
+
+// The RSA numbers of a .private file and the OpenSSL parameter each one is.
+constexpr std::pair<const char*, const char*> rsa_fields[] = {
+    {"Modulus", OSSL_PKEY_PARAM_RSA_N},           {"PublicExponent", OSSL_PKEY_PARAM_RSA_E},
+    {"PrivateExponent", OSSL_PKEY_PARAM_RSA_D},   {"Prime1", OSSL_PKEY_PARAM_RSA_FACTOR1},
+    {"Prime2", OSSL_PKEY_PARAM_RSA_FACTOR2},      {"Exponent1", OSSL_PKEY_PARAM_RSA_EXPONENT1},
+    {"Exponent2", OSSL_PKEY_PARAM_RSA_EXPONENT2}, {"Coefficient", OSSL_PKEY_PARAM_RSA_COEFFICIENT1},
+};
 
 using ParamBldPtr = CHandle<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>;
 using ParamPtr = CHandle<OSSL_PARAM, OSSL_PARAM_free>;
@@ -27,29 +37,15 @@ struct SecretBytes {
     ~SecretBytes() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
 };
 
-std::string trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return std::string(s);
-}
-
 bool decode_base64(std::string_view text, std::string& out) {
     std::string clean;
     for (const char c : text) {
         if (!std::isspace(static_cast<unsigned char>(c))) clean.push_back(c);
     }
-    if (clean.empty() || clean.size() % 4 != 0) return false;
-    out.assign(clean.size() / 4 * 3, '\0');
-    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(clean.data()),
-                                  static_cast<int>(clean.size()));
-    std::size_t pad = 0;
-    if (clean.back() == '=') ++pad;
-    if (clean[clean.size() - 2] == '=') ++pad;
+    out.clear();
+    const bool decoded = append_base64_decoded(out, clean);
     OPENSSL_cleanse(clean.data(), clean.size());
-    if (n < 0) return false;
-    out.resize(static_cast<std::size_t>(n) - pad);
-    return true;
+    return decoded;
 }
 
 // "Field: value" lines of a .private file.
@@ -60,8 +56,8 @@ std::map<std::string, std::string> private_fields(std::string_view text) {
     while (std::getline(in, line)) {
         const auto colon = line.find(':');
         if (colon == std::string::npos) continue;
-        fields[trim(std::string_view(line).substr(0, colon))] =
-            trim(std::string_view(line).substr(colon + 1));
+        fields[std::string(trim(std::string_view(line).substr(0, colon)))] =
+            std::string(trim(std::string_view(line).substr(colon + 1)));
         OPENSSL_cleanse(line.data(), line.size());
     }
     return fields;
@@ -102,19 +98,9 @@ Result<ossl::EvpPkeyPtr> ecdsa_key(const std::map<std::string, std::string>& f, 
 
 Result<ossl::EvpPkeyPtr> rsa_key(const std::map<std::string, std::string>& f,
                                  const std::string& source) {
-    static const std::pair<const char*, const char*> names[] = {
-        {"Modulus", OSSL_PKEY_PARAM_RSA_N},
-        {"PublicExponent", OSSL_PKEY_PARAM_RSA_E},
-        {"PrivateExponent", OSSL_PKEY_PARAM_RSA_D},
-        {"Prime1", OSSL_PKEY_PARAM_RSA_FACTOR1},
-        {"Prime2", OSSL_PKEY_PARAM_RSA_FACTOR2},
-        {"Exponent1", OSSL_PKEY_PARAM_RSA_EXPONENT1},
-        {"Exponent2", OSSL_PKEY_PARAM_RSA_EXPONENT2},
-        {"Coefficient", OSSL_PKEY_PARAM_RSA_COEFFICIENT1},
-    };
     ParamBldPtr bld(OSSL_PARAM_BLD_new());
     std::vector<ossl::BignumPtr> numbers;
-    for (const auto& [field, param] : names) {
+    for (const auto& [field, param] : rsa_fields) {
         SecretBytes bytes;
         auto it = f.find(field);
         if (it == f.end() || !decode_base64(it->second, bytes.bytes))
@@ -137,12 +123,6 @@ Result<ossl::EvpPkeyPtr> ed25519_key(const std::map<std::string, std::string>& f
         EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(priv.bytes.data()), 32));
     if (!key) return ossl::error_from_queue(ErrorKind::bad_input, source + ": Ed25519 key");
     return key;
-}
-
-std::string base64(std::string_view bytes) {
-    std::string out;
-    append_base64(out, bytes);
-    return out;
 }
 
 std::string bn_param(EVP_PKEY* key, const char* name) {
@@ -197,17 +177,7 @@ std::string private_key_text(const SigningKey& key, const std::string& now_text)
            std::string(algorithm_name(key.algorithm())) + ")\n";
     EVP_PKEY* p = key.pkey();
     if (key.algorithm() == Algorithm::rsasha256) {
-        static const std::pair<const char*, const char*> names[] = {
-            {"Modulus", OSSL_PKEY_PARAM_RSA_N},
-            {"PublicExponent", OSSL_PKEY_PARAM_RSA_E},
-            {"PrivateExponent", OSSL_PKEY_PARAM_RSA_D},
-            {"Prime1", OSSL_PKEY_PARAM_RSA_FACTOR1},
-            {"Prime2", OSSL_PKEY_PARAM_RSA_FACTOR2},
-            {"Exponent1", OSSL_PKEY_PARAM_RSA_EXPONENT1},
-            {"Exponent2", OSSL_PKEY_PARAM_RSA_EXPONENT2},
-            {"Coefficient", OSSL_PKEY_PARAM_RSA_COEFFICIENT1},
-        };
-        for (const auto& [field, param] : names)
+        for (const auto& [field, param] : rsa_fields)
             out += std::string(field) + ": " + bn_param(p, param) + "\n";
     } else if (key.algorithm() == Algorithm::ecdsap256sha256) {
         BIGNUM* raw = nullptr;

@@ -5,6 +5,8 @@
 
 #include <vector>
 
+#include "base/base64.h"
+#include "base/hex.h"
 #include "base/ldns_handles.h"
 #include "zone/sign/names.h"
 #include "zone/sign/type_bitmap.h"
@@ -117,19 +119,11 @@ bool append_fast(std::string& out, std::uint16_t type, std::string_view d) {
             return true;
         }
         case type_ds:
-        case type_cds: {
-            if (d.size() < 5) return false;
-            append_uint(out, get16(d, 0));
-            for (std::size_t i = 2; i < 4; ++i) {
-                out.push_back(' ');
-                append_uint(out, static_cast<unsigned char>(d[i]));
-            }
-            out.push_back(' ');
-            append_hex(out, d.substr(4));
-            return true;
-        }
+        case type_cds:
         case type_dnskey:
         case type_cdnskey: {
+            // DS: key tag, algorithm, digest type, hex digest. DNSKEY: flags, protocol,
+            // algorithm, base64 key.
             if (d.size() < 5) return false;
             append_uint(out, get16(d, 0));
             for (std::size_t i = 2; i < 4; ++i) {
@@ -137,7 +131,10 @@ bool append_fast(std::string& out, std::uint16_t type, std::string_view d) {
                 append_uint(out, static_cast<unsigned char>(d[i]));
             }
             out.push_back(' ');
-            append_base64(out, d.substr(4));
+            if (type == type_ds || type == type_cds)
+                append_hex(out, d.substr(4));
+            else
+                append_base64(out, d.substr(4));
             return true;
         }
         case type_rrsig: {
@@ -231,24 +228,6 @@ void append_type_name(std::string& out, std::uint16_t type) {
     }
     out += "TYPE";
     append_uint(out, type);
-}
-
-void append_base64(std::string& out, std::string_view bytes) {
-    const std::size_t start = out.size();
-    out.resize(start + 4 * ((bytes.size() + 2) / 3) + 1);
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data() + start),
-                                  reinterpret_cast<const unsigned char*>(bytes.data()),
-                                  static_cast<int>(bytes.size()));
-    out.resize(start + static_cast<std::size_t>(n));
-}
-
-void append_hex(std::string& out, std::string_view bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
-    for (const char c : bytes) {
-        const auto b = static_cast<unsigned char>(c);
-        out.push_back(digits[b >> 4]);
-        out.push_back(digits[b & 15]);
-    }
 }
 
 std::string base32hex(std::string_view bytes) {

@@ -20,8 +20,6 @@ std::string type_name(std::uint16_t type);
 void append_type_name(std::string& out, std::uint16_t type);
 
 void append_uint(std::string& out, std::uint32_t value);  // decimal
-void append_base64(std::string& out, std::string_view bytes);
-void append_hex(std::string& out, std::string_view bytes);
 // Lower-case base32hex without padding (RFC 4648 7), as NSEC3 owners are written.
 std::string base32hex(std::string_view bytes);
 // RRSIG time field: YYYYMMDDHHmmSS (UTC).

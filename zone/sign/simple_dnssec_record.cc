@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/base64.h"
 #include "base/ldns_handles.h"
 #include "zone/sign/simple_record.h"
 #include "zone/sign/simple_tokens.h"
@@ -143,18 +144,7 @@ bool nsec3(const Tokens& t, std::size_t at, bool param, std::string& out) {
 bool append_base64_tokens(const Tokens& t, std::size_t from, std::string& out) {
     std::string text;
     for (std::size_t i = from; i < t.count; ++i) text.append(t.items[i]);
-    if (text.empty() || text.size() % 4 != 0) return false;
-    const std::size_t start = out.size();
-    out.resize(start + text.size() / 4 * 3);
-    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data() + start),
-                                  reinterpret_cast<const unsigned char*>(text.data()),
-                                  static_cast<int>(text.size()));
-    if (n < 0) return false;
-    std::size_t pad = 0;
-    if (text.back() == '=') ++pad;
-    if (text[text.size() - 2] == '=') ++pad;
-    out.resize(start + static_cast<std::size_t>(n) - pad);
-    return true;
+    return append_base64_decoded(out, text);
 }
 
 std::uint16_t type_from_name(std::string_view name) {

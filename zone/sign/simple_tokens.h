@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/hex.h"
 #include "zone/sign/zone_model.h"
 
 namespace dk::zone::sign {
@@ -56,19 +57,12 @@ inline bool parse_number(std::string_view s, std::uint64_t max, std::uint64_t& o
     return true;
 }
 
-inline int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 inline bool append_hex_tokens(const Tokens& t, std::size_t from, std::string& out) {
     std::size_t digits = 0;
     int high = -1;
     for (std::size_t i = from; i < t.count; ++i) {
         for (const char c : t.items[i]) {
-            const int v = hex_value(c);
+            const int v = hex_digit_value(c);
             if (v < 0) return false;
             if (high < 0) {
                 high = v;

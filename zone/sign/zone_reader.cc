@@ -5,6 +5,7 @@
 
 #include "base/files.h"
 #include "base/ldns_handles.h"
+#include "base/strings.h"
 #include "zone/sign/simple_record.h"
 #include "zone/sign/zone_lexer.h"
 
@@ -224,8 +225,7 @@ ReadOptions single(ReadOptions o) {
 }  // namespace
 
 Result<WireName> wire_origin(const std::string& origin) {
-    std::string text = origin;
-    if (text.empty() || text.back() != '.') text += '.';
+    const std::string text = absolute_name(origin);
     ldns::RdfPtr rdf(ldns_dname_new_frm_str(text.c_str()));
     if (!rdf) return Error::bad_input("'" + origin + "' is not a domain name");
     ldns_dname2canonical(rdf.get());

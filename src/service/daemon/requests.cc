@@ -10,6 +10,7 @@
 
 #include "base/files.h"
 #include "base/log.h"
+#include "base/strings.h"
 #include "engine/transitions.h"
 
 namespace dk::service {
@@ -34,9 +35,8 @@ std::string request_path(const config::Config& config, const std::string& slot) 
 
 std::string dnssec_request_path(const config::Config& config, const std::string& zone,
                                 dks::Role role) {
-    std::string name = zone;
-    if (name.size() > 1 && name.back() == '.') name.pop_back();
-    return config.state_dir + "/requests/dnssec." + name + "." + std::string(dks::role_name(role));
+    return config.state_dir + "/requests/dnssec." + relative_name(zone) + "." +
+           std::string(dks::role_name(role));
 }
 
 Status request_slot_rollover(const config::Config& config, const std::string& slot,

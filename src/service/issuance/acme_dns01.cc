@@ -6,6 +6,7 @@
 
 #include "acme/jwk.h"
 #include "base/log.h"
+#include "base/strings.h"
 
 namespace dk::service {
 namespace {
@@ -29,10 +30,7 @@ std::map<std::string, std::vector<std::string>> by_owner(
 
 std::string challenge_owner(std::string identifier) {
     if (identifier.starts_with("*.")) identifier.erase(0, 2);
-    std::transform(identifier.begin(), identifier.end(), identifier.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (!identifier.ends_with('.')) identifier += '.';
-    return "_acme-challenge." + identifier;
+    return "_acme-challenge." + lower(absolute_name(std::move(identifier)));
 }
 
 Status Dns01Responder::change(const std::string& owner, const std::vector<std::string>& values,

@@ -2,21 +2,12 @@
 
 #include <algorithm>
 
+#include "base/strings.h"
 #include "service/observe/prober_adapter.h"
 #include "zone/resolver/resolver.h"
 
 namespace dk::service {
 namespace {
-
-std::string absolute(std::string name) {
-    if (name.empty() || name.back() != '.') name += '.';
-    return name;
-}
-
-std::string relative(std::string name) {
-    if (!name.empty() && name.back() == '.') name.pop_back();
-    return name;
-}
 
 // The sender's reading of the resolver's verdict; no reply at all is "unreachable".
 ops::Lookup lookup_of(const Result<zone::ResolverReply>& reply) {
@@ -44,13 +35,13 @@ std::vector<zone::MxRecord> by_preference(std::vector<zone::MxRecord> mx) {
 
 // MX lookup; hosts get the MX lookup's status. No MX: the domain itself (RFC 5321 section 5.1).
 CheckedDomain hosts_of(const HostPort& resolver, const std::string& domain) {
-    CheckedDomain d{relative(domain), "", {}, {}};
-    auto reply = zone::ask_resolver(resolver, absolute(domain), zone::QueryType::mx);
+    CheckedDomain d{relative_name(domain), "", {}, {}};
+    auto reply = zone::ask_resolver(resolver, absolute_name(domain), zone::QueryType::mx);
     std::vector<zone::MxRecord> mx =
         reply.ok() ? by_preference(reply->mx) : std::vector<zone::MxRecord>{};
     const ops::Lookup status = lookup_of(reply);
     if (!reply.ok()) {  // our resolver failed: no verdict for the domain (ops::Verdict::unknown)
-        d.hosts.push_back({relative(domain),
+        d.hosts.push_back({relative_name(domain),
                            0,
                            ops::Lookup::unreachable,
                            ops::Lookup::unreachable,
@@ -68,10 +59,10 @@ CheckedDomain hosts_of(const HostPort& resolver, const std::string& domain) {
         d.problem = "null MX: the domain accepts no mail (RFC 7505)";
     }
     if (!d.problem.empty()) return d;
-    if (mx.empty()) mx.push_back({0, absolute(domain)});
+    if (mx.empty()) mx.push_back({0, absolute_name(domain)});
     for (const auto& m : mx) {
         ops::HostObservation h;
-        h.host = relative(m.host);
+        h.host = relative_name(m.host);
         h.preference = m.preference;
         h.mx = status;
         d.hosts.push_back(std::move(h));

@@ -1,6 +1,7 @@
 #include "service/observe/prober_adapter.h"
 
 #include "base/log.h"
+#include "base/strings.h"
 
 namespace dk::service {
 

@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 
 #include "base/log.h"
+#include "base/strings.h"
+#include "zone/dnssec_keys/ds.h"
 #include "zone/sign/key_files.h"
 #include "zone/sign/record_text.h"
 
@@ -11,9 +13,15 @@ namespace {
 
 // STATE_DIR/signed/ZONE (without the trailing dot): our records and, by default, the keys.
 std::string zone_state_dir(const config::Config& config, const std::string& zone) {
-    std::string name = zone;
-    if (name.size() > 1 && name.back() == '.') name.pop_back();
-    return config.state_dir + "/signed/" + name;
+    return config.state_dir + "/signed/" + relative_name(zone);
+}
+
+// The DS (SHA-256) to publish at the parent for a new key, as the log line shows it.
+std::string ds_text_for_log(const zone::sign::Dnskey& key, const std::string& zone) {
+    namespace dks = zone::dnssec_keys;
+    auto owner = dks::owner_wire(zone);
+    auto ds = owner.ok() ? dks::ds_rdata(*owner, key.rdata()) : Result<std::string>(owner.error());
+    return ds.ok() ? lower(dks::ds_text(*ds)) : "(" + ds.error().message + ")";
 }
 
 Status make_private_dir(const std::string& path) {
@@ -43,11 +51,10 @@ Result<zone::sign::KeySet> zone_keys(const std::string& dir, const config::ZoneC
                                                 zone::sign::flag_zone_key | zone::sign::flag_sep));
         DK_TRY(const std::string base,
                zone::sign::write_key_files(dir, zone.name, key, now_text(clock)));
-        log::warn("dnssec.key_generated",
-                  {{"zone", zone.name},
-                   {"key", base + ".key"},
-                   {"ds", zone::sign::ds_sha256_text(key.dnskey(), zone.name)},
-                   {"todo", "publish this DS at the parent"}});
+        log::warn("dnssec.key_generated", {{"zone", zone.name},
+                                           {"key", base + ".key"},
+                                           {"ds", ds_text_for_log(key.dnskey(), zone.name)},
+                                           {"todo", "publish this DS at the parent"}});
     }
     DK_TRY(const zone::sign::KeyDirectory keys, zone::sign::load_key_directory(dir, zone.name));
     return zone::sign::key_set_from(keys);

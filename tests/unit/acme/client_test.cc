@@ -9,7 +9,7 @@
 
 #include <map>
 
-#include "acme/base64url.h"
+#include "base/base64.h"
 #include "base/openssl_handles.h"
 
 namespace dk::acme {

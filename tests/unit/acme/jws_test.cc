@@ -7,8 +7,8 @@
 #include <openssl/ecdsa.h>
 #include <openssl/pem.h>
 
-#include "acme/base64url.h"
 #include "acme/jwk.h"
+#include "base/base64.h"
 #include "base/openssl_handles.h"
 
 namespace dk::acme {

@@ -26,6 +26,23 @@ TEST(RetryAfter, ImplausiblyFarIsRefusedNotOverflowed) {
     EXPECT_FALSE(parse_retry_after("Sun, 06 Nov 1900 08:49:37 GMT", now));
 }
 
+// RFC 9110 section 5.6.7: a recipient reads the obsolete RFC 850 and asctime forms too.
+TEST(RetryAfter, ReadsEveryHttpDateForm) {
+    EXPECT_EQ(parse_retry_after("Sunday, 06-Nov-94 08:50:37 GMT", now), now + Seconds{60});
+    EXPECT_EQ(parse_retry_after("Sun Nov  6 08:50:37 1994", now), now + Seconds{60});
+    EXPECT_EQ(parse_retry_after("\tSun, 06 Nov 1994 08:50:37 GMT \r\n", now), now + Seconds{60});
+    EXPECT_FALSE(parse_retry_after("Sun, 06 Nov 1994 25:49:37 GMT", now));
+    EXPECT_FALSE(parse_retry_after("Sun, 06 Nov 08:49:37 GMT", now));  // no year
+}
+
+TEST(RetryAfter, KeepsTheYearsBetween1970And2200) {
+    EXPECT_EQ(parse_retry_after("Thu, 01 Jan 1970 00:00:00 GMT", now), from_unix_seconds(0));
+    EXPECT_FALSE(parse_retry_after("Tue, 30 Dec 1969 00:00:00 GMT", now));
+    EXPECT_EQ(parse_retry_after("Wed, 31 Dec 2200 23:59:59 GMT", now),
+              from_unix_seconds(7289654399));
+    EXPECT_FALSE(parse_retry_after("Thu, 01 Jan 2201 00:00:00 GMT", now));
+}
+
 TEST(RetryDelay, FollowsRetryAfterWithinBounds) {
     EXPECT_EQ(retry_delay(now + Seconds{7}, 0, now), Seconds{7});
     EXPECT_EQ(retry_delay(now + Seconds{3600}, 0, now), Seconds{60});  // ceiling

@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "base/hex.h"
 #include "zone/sign/key_files.h"
 #include "zone/sign/record_text.h"
 #include "zone/sign/signer.h"
