@@ -221,4 +221,20 @@ Result<ldns::PktPtr> exchange(const HostPort& server, const ldns_pkt& query,
     return out.error->error;
 }
 
+Result<ldns::PktPtr> ask_server(const HostPort& server, const Question& question,
+                                const TransportOptions& options) {
+    ldns::RdfPtr qname(ldns_dname_new_frm_str(question.name.c_str()));
+    if (!qname)
+        return Error::bad_input("bad " + std::string(question.name_kind) + " " + question.name);
+    ldns::PktPtr q(ldns_pkt_query_new(qname.get(), question.type, LDNS_RR_CLASS_IN,
+                                      question.recursion_desired ? LDNS_RD : 0));
+    if (!q) return Error::environment("cannot build a query for " + question.name);
+    qname.release();  // the question owns it now
+    if (!question.plain) {
+        ldns_pkt_set_edns_udp_size(q.get(), 1232);
+        ldns_pkt_set_edns_do(q.get(), true);
+    }
+    return exchange(server, *q, options);
+}
+
 }  // namespace dk::zone

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
+#include <string_view>
 
 #include "base/endpoint.h"
 #include "base/ldns_handles.h"
@@ -58,6 +60,21 @@ ExchangeOutcome exchange_detailed(const HostPort& server, const ldns_pkt& query,
 // bad_reply, check_failed for tsig_rejected, bad_input when the query cannot be encoded/signed).
 Result<ldns::PktPtr> exchange(const HostPort& server, const ldns_pkt& query,
                               const TransportOptions& options);
+
+// One question to one server: NAME TYPE IN, with EDNS0 (a 1232-byte buffer, DO set) unless
+// `plain`, RD only when asking a resolver. `name_kind` words the error for a malformed name
+// ("bad zone name X").
+struct Question {
+    std::string name;
+    ldns_rr_type type = LDNS_RR_TYPE_A;
+    bool recursion_desired = false;
+    bool plain = false;
+    std::string_view name_kind = "name";
+};
+
+// Builds the question and exchanges it; the reply's rcode is the caller's to read.
+Result<ldns::PktPtr> ask_server(const HostPort& server, const Question& question,
+                                const TransportOptions& options);
 
 // The pure half of the checks, for tests and the fuzz target: parses `reply_wire` as the answer
 // to `sent` (the exact query as sent, TSIG RR included when signed) and classifies it.

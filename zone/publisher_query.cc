@@ -23,12 +23,8 @@ std::string rdata_text(const ldns_rr* rr) {
 // Sends one query and insists on an authoritative NOERROR/NXDOMAIN answer.
 Result<ldns::PktPtr> ask(const HostPort& server, const TransportOptions& transport,
                          const std::string& name, ldns_rr_type type) {
-    ldns::RdfPtr qname(ldns_dname_new_frm_str(name.c_str()));
-    if (!qname) return Error::bad_input("bad owner name " + name);
-    ldns::PktPtr query(ldns_pkt_query_new(qname.get(), type, LDNS_RR_CLASS_IN, 0));
-    if (!query) return Error::environment("cannot build a query for " + name);
-    qname.release();  // the query's question owns it now
-    DK_TRY(ldns::PktPtr reply, exchange(server, *query, transport));
+    DK_TRY(ldns::PktPtr reply,
+           ask_server(server, {name, type, false, true, "owner name"}, transport));
     const auto rcode = ldns_pkt_get_rcode(reply.get());
     if (rcode != LDNS_RCODE_NOERROR && rcode != LDNS_RCODE_NXDOMAIN) {
         const ldns_lookup_table* entry = ldns_lookup_by_id(ldns_rcodes, rcode);

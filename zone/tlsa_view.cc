@@ -23,14 +23,7 @@ std::string rdata_of(const ldns_rr* rr) {
 
 Result<ldns::PktPtr> query(const HostPort& server, const std::string& name, ldns_rr_type type,
                            const TransportOptions& transport) {
-    ldns::RdfPtr qname(ldns_dname_new_frm_str(name.c_str()));
-    if (!qname) return Error::bad_input("bad name " + name);
-    ldns::PktPtr q(ldns_pkt_query_new(qname.get(), type, LDNS_RR_CLASS_IN, 0));  // RD=0
-    if (!q) return Error::environment("cannot build a query for " + name);
-    qname.release();
-    ldns_pkt_set_edns_udp_size(q.get(), 1232);
-    ldns_pkt_set_edns_do(q.get(), true);
-    return exchange(server, *q, transport);
+    return ask_server(server, {name, type}, transport);
 }
 
 // The records of `type` (and their RRSIGs) owned by `name` in a section.

@@ -16,14 +16,7 @@ std::string rdata_wire(const ldns_rr* rr) {
 
 Result<ldns::PktPtr> ask(const HostPort& server, const std::string& zone, ldns_rr_type type,
                          const TransportOptions& transport) {
-    ldns::RdfPtr qname(ldns_dname_new_frm_str(zone.c_str()));
-    if (!qname) return Error::bad_input("bad zone name " + zone);
-    ldns::PktPtr q(ldns_pkt_query_new(qname.get(), type, LDNS_RR_CLASS_IN, 0));  // RD=0
-    if (!q) return Error::environment("cannot build a query for " + zone);
-    qname.release();  // the packet owns it now
-    ldns_pkt_set_edns_udp_size(q.get(), 1232);
-    ldns_pkt_set_edns_do(q.get(), true);
-    return exchange(server, *q, transport);
+    return ask_server(server, {zone, type, false, false, "zone name"}, transport);
 }
 
 Result<std::uint32_t> soa_serial(const HostPort& server, const std::string& zone,

@@ -76,16 +76,11 @@ Result<ResolverReply> read_resolver_reply(std::span<const std::uint8_t> wire, Qu
 
 Result<ResolverReply> ask_resolver(const HostPort& resolver, const std::string& name,
                                    QueryType type) {
-    ldns::RdfPtr qname(ldns_dname_new_frm_str(name.c_str()));
-    if (!qname) {
-        const bool host = type == QueryType::a || type == QueryType::aaaa;
-        return Error::bad_input((host ? "bad host name " : "bad owner name ") + name);
-    }
-    ldns::PktPtr q(ldns_pkt_query_new(qname.get(), rr_type_of(type), LDNS_RR_CLASS_IN, LDNS_RD));
-    qname.release();  // the packet owns it now
-    ldns_pkt_set_edns_do(q.get(), true);
-    ldns_pkt_set_edns_udp_size(q.get(), 1232);
-    DK_TRY(ldns::PktPtr reply, exchange(resolver, *q, TransportOptions{}));
+    const bool host = type == QueryType::a || type == QueryType::aaaa;
+    DK_TRY(ldns::PktPtr reply,
+           ask_server(resolver,
+                      {name, rr_type_of(type), true, false, host ? "host name" : "owner name"},
+                      TransportOptions{}));
     return read_reply(*reply, type);
 }
 
