@@ -13,7 +13,7 @@ namespace dk::acme {
 struct RenewalInput {
     TimePoint not_before;
     TimePoint not_after;
-    int renew_before_days = 30;
+    int renew_before_days = 0;         // the slot's configured value (its default: config/schema.h)
     std::optional<RenewalWindow> ari;  // the CA's suggested window, when fetched
     // Where in the ARI window to renew, 0..1 (RFC 9773 section 4.2: a random point, so that
     // clients spread out; the caller draws it once per certificate and keeps it).

@@ -87,10 +87,8 @@ int run_audit(const Invocation& inv) {
         return 3;
     }
     const auto items = ops::judge_audit(obs->endpoints, obs->policy, now);
-    ops::LintPolicy lint_policy;
-    lint_policy.rrsig_warn_days = (*rt)->config.audit.rrsig_warn_days;
-    lint_policy.max_tlsa_records = static_cast<std::size_t>((*rt)->config.audit.max_tlsa_records);
-    auto findings = ops::lint(obs->slots, obs->mx, lint_policy, now);
+    auto findings =
+        ops::lint(obs->slots, obs->mx, service::lint_policy_for((*rt)->config.audit), now);
     findings.insert(findings.end(), obs->problems.begin(), obs->problems.end());
     const bool pass = ops::audit_pass(items, findings);
     if (nagios) {

@@ -42,9 +42,7 @@ std::vector<ops::Finding> offline_lint(const config::Config& c) {
     } else {
         facts = service::offline_slot_facts(c, nullptr);
     }
-    ops::LintPolicy policy;
-    policy.rrsig_warn_days = c.audit.rrsig_warn_days;
-    return ops::lint(facts, {}, policy, clock.now());
+    return ops::lint(facts, {}, service::lint_policy_for(c.audit), clock.now());
 }
 
 }  // namespace

@@ -34,9 +34,11 @@ struct OwnerFacts {
 
 struct SlotFacts {
     std::string slot;
-    std::uint32_t tlsa_ttl = 0;  // configured
-    int renew_before_days = 30;
-    int rollover_every_days = 365;
+    // The slot's configured values (service::offline_slot_facts); their defaults live in the
+    // configuration schema (config/schema.h) only.
+    std::uint32_t tlsa_ttl = 0;
+    int renew_before_days = 0;
+    int rollover_every_days = 0;
     int margin_seconds = 0;
     std::optional<TimePoint> current_key_created;
     // The served chain (cert_file): whether it looks ACME-issued (validity of 100 days or
@@ -53,9 +55,10 @@ struct MxFacts {
     bool has_tlsa = false;  // validated TLSA at _25._tcp.HOST
 };
 
+// [audit]'s lint keys (service::lint_policy_for); their defaults live in config/schema.h only.
 struct LintPolicy {
-    int rrsig_warn_days = 7;
-    std::size_t max_tlsa_records = 12;  // some senders handle no more
+    int rrsig_warn_days = 0;
+    std::size_t max_tlsa_records = 0;  // some senders handle no more
 };
 
 std::vector<Finding> lint_3_0_with_acme(const SlotFacts& slot);

@@ -14,8 +14,8 @@ struct SlotStatusFacts {
     std::string slot;
     bool adopted = false;
     std::optional<TimePoint> cert_not_after;  // the certificate served for the current key
-    int renew_before_days = 30;
-    int failed_verifications = 0;                // endpoints that did not verify after a deployment
+    int renew_before_days = 0;     // the slot's configured value (its default: config/schema.h)
+    int failed_verifications = 0;  // endpoints that did not verify after a deployment
     std::optional<TimePoint> switch_not_before;  // while a rollover waits
 };
 

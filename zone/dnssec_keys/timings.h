@@ -15,14 +15,16 @@ struct ZoneTtls {
 };
 
 struct KeyPolicy {
-    std::uint8_t algorithm = 13;         // for new keys: 8, 13 or 15
-    Seconds zsk_lifetime{90LL * 86400};  // 0: only on request
-    Seconds ksk_lifetime{0};             // 0: only on request
-    Seconds publish_safety{3600};        // added to every introduction wait
-    Seconds retire_safety{3600};         // added to every withdrawal wait
-    Seconds default_ds_ttl{86400};       // DS TTL when no parent server shows ours
-    Seconds poll{60};                    // look again this soon while servers catch up
-    Seconds recheck{86400};              // steady state: look again this often
+    // The zone's configured values (service::key_policy_for); their defaults live in the
+    // configuration schema (config/schema.h) only, so a policy must be given them.
+    std::uint8_t algorithm = 0;  // for new keys: 8, 13 or 15
+    Seconds zsk_lifetime{};      // 0: only on request
+    Seconds ksk_lifetime{};      // 0: only on request
+    Seconds publish_safety{};    // added to every introduction wait
+    Seconds retire_safety{};     // added to every withdrawal wait
+    Seconds default_ds_ttl{};    // DS TTL when no parent server shows ours
+    Seconds poll{60};            // look again this soon while servers catch up
+    Seconds recheck{86400};      // steady state: look again this often
 };
 
 // ZSK pre-publication (RFC 7583 3.2.1): the new ZSK may sign once the DNSKEY RRset that holds it

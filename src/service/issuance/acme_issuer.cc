@@ -17,6 +17,12 @@
 
 namespace dk::service {
 
+acme::RenewalInput renewal_input_for(const config::SlotConfig& slot) {
+    acme::RenewalInput input;
+    input.renew_before_days = slot.renew_before_days;
+    return input;
+}
+
 Status verify_chain_to_roots(const std::string& chain_pem,
                              const std::optional<std::string>& ca_file) {
     DK_TRY(cert::Chain chain, cert::parse_chain_pem(chain_pem, "ACME chain"));
@@ -118,7 +124,7 @@ std::optional<TimePoint> AcmeIssuer::renewal_time(const std::string& chain_pem, 
         return answer_;
     }
     if (!*window) return answer_;
-    acme::RenewalInput input;
+    acme::RenewalInput input = renewal_;
     input.not_before = cert::not_before(*chain->front());
     input.not_after = cert::not_after(*chain->front());
     input.ari = **window;

@@ -7,22 +7,30 @@
 #include <string>
 #include <vector>
 
+#include "acme/renewal.h"
 #include "base/clock.h"
 #include "config/config.h"
 #include "zone/publisher.h"
 
 namespace dk::service {
 
+// What every renewal decision takes from the configuration: the slot's renew_before_days (the
+// parser gives an acme slot that sets none [acme]'s).
+acme::RenewalInput renewal_input_for(const config::SlotConfig& slot);
+
 class AcmeIssuer {
   public:
+    // `renewal`: renewal_input_for(the slot).
     AcmeIssuer(const config::AcmeConfig& acme, std::string state_dir, zone::Publisher& publisher,
-               std::string zone, std::vector<HostPort> authoritative, std::uint32_t txt_ttl)
+               std::string zone, std::vector<HostPort> authoritative, std::uint32_t txt_ttl,
+               acme::RenewalInput renewal)
         : acme_(acme),
           state_dir_(std::move(state_dir)),
           publisher_(publisher),
           zone_(std::move(zone)),
           authoritative_(std::move(authoritative)),
-          txt_ttl_(txt_ttl) {}
+          txt_ttl_(txt_ttl),
+          renewal_(std::move(renewal)) {}
 
     // The chain (leaf first) for `csr_pem` naming `names`, verified to the issuer roots
     // (issuer_ca_file, or the system store). The caller checks key, names and validity.
@@ -40,6 +48,7 @@ class AcmeIssuer {
     std::string zone_;
     std::vector<HostPort> authoritative_;
     std::uint32_t txt_ttl_;
+    acme::RenewalInput renewal_;
     std::string asked_for_;  // the certificate last asked about, and the answer
     TimePoint asked_at_{};
     std::optional<TimePoint> answer_;

@@ -109,6 +109,13 @@ std::vector<ops::MxFacts> mx_facts(const config::Config& config,
 
 }  // namespace
 
+ops::LintPolicy lint_policy_for(const config::AuditConfig& audit) {
+    ops::LintPolicy policy;
+    policy.rrsig_warn_days = audit.rrsig_warn_days;
+    policy.max_tlsa_records = static_cast<std::size_t>(audit.max_tlsa_records);
+    return policy;
+}
+
 std::vector<ops::SlotFacts> offline_slot_facts(const config::Config& config,
                                                engine::StateStore* states) {
     std::vector<ops::SlotFacts> out;

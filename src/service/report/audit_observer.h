@@ -22,6 +22,9 @@ struct AuditObservations {
 
 Result<AuditObservations> observe_for_audit(Runtime& rt, TimePoint now);
 
+// [audit]'s lint keys as the lint rules take them.
+ops::LintPolicy lint_policy_for(const config::AuditConfig& audit);
+
 // The lint facts the configuration and the state store give without asking the network.
 std::vector<ops::SlotFacts> offline_slot_facts(const config::Config& config,
                                                engine::StateStore* states);

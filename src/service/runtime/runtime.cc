@@ -77,9 +77,9 @@ Result<std::unique_ptr<SlotRuntime>> SlotRuntime::build(Runtime& runtime,
         return s.host == zone->primary.host && s.port == zone->primary.port;
     });
     if (slot.certificates == "acme" && runtime.config.acme) {
-        r->acme_ = std::make_unique<AcmeIssuer>(*runtime.config.acme, runtime.config.state_dir,
-                                                *r->zone_publisher_, zone->name, view.servers,
-                                                std::min<std::uint32_t>(zone->tlsa_ttl, 300));
+        r->acme_ = std::make_unique<AcmeIssuer>(
+            *runtime.config.acme, runtime.config.state_dir, *r->zone_publisher_, zone->name,
+            view.servers, std::min<std::uint32_t>(zone->tlsa_ttl, 300), renewal_input_for(slot));
         r->vault_.use_acme(r->acme_.get());
     }
     DK_TRY(zone::TlsaView tlsa_view, zone::TlsaView::create(view));

@@ -106,9 +106,10 @@ std::vector<std::string> vouched_ksk_ds(db::Store& store, const config::ZoneConf
 }
 
 dks::KeyPolicy key_policy_for(const config::ZoneConfig& zone) {
+    // A zone that is not signed-file has no keys to manage; it gets the schema's defaults.
+    const config::SignedFileConfig unset;
+    const auto& s = zone.signed_file ? *zone.signed_file : unset;
     dks::KeyPolicy p;
-    if (!zone.signed_file) return p;
-    const auto& s = *zone.signed_file;
     p.algorithm = static_cast<std::uint8_t>(
         sign::parse_algorithm(s.algorithm).value_or(sign::Algorithm::ecdsap256sha256));
     p.zsk_lifetime = Seconds{s.keys.zsk_lifetime_days * 86400LL};

@@ -33,6 +33,8 @@ bool keys_managed(const config::ZoneConfig& zone);
 // so a KSK rollover does not leave that file behind. Empty when the keys are not managed.
 std::vector<std::string> vouched_ksk_ds(db::Store& store, const config::ZoneConfig& zone);
 
+// The key planner's policy from the zone's configuration (its algorithm, lifetimes, safety
+// margins and DS TTL).
 zone::dnssec_keys::KeyPolicy key_policy_for(const config::ZoneConfig& zone);
 
 // The zone's TTLs as signed, from the operator's unsigned file: DNSKEY TTL = SOA TTL (what the

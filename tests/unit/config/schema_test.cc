@@ -1,7 +1,7 @@
 // The configuration schema (config/schema.h) is complete and is what the parser obeys: every key
 // is described, every default parses to itself and lies in its range, every range and choice is
 // enforced with FILE:LINE: FIELD, every other key is unknown, and the engine's policy takes its
-// timings from the configuration.
+// timings, the key planner, the lint and the ACME renewal theirs from the configuration.
 #include "config/schema.h"
 
 #include <gtest/gtest.h>
@@ -12,7 +12,11 @@
 #include <set>
 
 #include "config/config.h"
+#include "service/issuance/acme_issuer.h"
+#include "service/report/audit_observer.h"
 #include "service/runtime/runtime.h"
+#include "service/signing/managed_keys.h"
+#include "zone/sign/dnssec_key.h"
 
 namespace dk::config {
 namespace {
@@ -317,6 +321,68 @@ TEST(ConfigSchema, TheEnginePolicyOfADefaultSlotIsTheTables) {
     EXPECT_EQ(policy.rollover_every,
               Seconds{schema::integer_default("key", "rollover_every_days") * 86400});
     EXPECT_EQ(policy.margin, Seconds{900});
+}
+
+// The key planner keeps no timings of its own either: a managed zone that sets none of the key
+// options rolls by the table's defaults.
+TEST(ConfigSchema, TheKeyPolicyOfADefaultManagedZoneIsTheTables) {
+    auto c = parse_config(signed_file_base, "dk.toml");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    const auto policy = service::key_policy_for(c->zones.at(0));
+    EXPECT_EQ(policy.algorithm, static_cast<std::uint8_t>(*zone::sign::parse_algorithm(
+                                    schema::text_default("zone", "algorithm"))));
+    EXPECT_EQ(policy.zsk_lifetime,
+              Seconds{schema::integer_default("zone", "zsk_lifetime_days") * 86400});
+    EXPECT_EQ(policy.ksk_lifetime,
+              Seconds{schema::integer_default("zone", "ksk_lifetime_days") * 86400});
+    EXPECT_EQ(policy.publish_safety,
+              Seconds{schema::integer_default("zone", "key_publish_safety_seconds")});
+    EXPECT_EQ(policy.retire_safety,
+              Seconds{schema::integer_default("zone", "key_retire_safety_seconds")});
+    EXPECT_EQ(policy.default_ds_ttl, Seconds{schema::integer_default("zone", "ds_ttl")});
+    EXPECT_EQ(policy.zsk_lifetime, Seconds{90 * 86400});
+    // A zone without managed keys gets the same.
+    auto plain = parse_config(rfc2136_base, "dk.toml");
+    ASSERT_TRUE(plain.ok()) << plain.error().message;
+    const auto unmanaged = service::key_policy_for(plain->zones.at(0));
+    EXPECT_EQ(unmanaged.algorithm, policy.algorithm);
+    EXPECT_EQ(unmanaged.zsk_lifetime, policy.zsk_lifetime);
+    EXPECT_EQ(unmanaged.default_ds_ttl, policy.default_ds_ttl);
+}
+
+// What the lint judges a slot by, for a configuration that sets nothing.
+TEST(ConfigSchema, TheLintFactsAndPolicyOfADefaultConfigAreTheTables) {
+    auto c = parse_config(rfc2136_base, "dk.toml");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    const auto facts = service::offline_slot_facts(*c, nullptr);
+    ASSERT_EQ(facts.size(), 1U);
+    EXPECT_EQ(facts[0].tlsa_ttl, schema::integer_default("zone", "tlsa_ttl"));
+    EXPECT_EQ(facts[0].renew_before_days, schema::integer_default("key", "renew_before_days"));
+    EXPECT_EQ(facts[0].rollover_every_days, schema::integer_default("key", "rollover_every_days"));
+    EXPECT_EQ(facts[0].margin_seconds, schema::integer_default("key", "margin_seconds"));
+    const ops::LintPolicy lint = service::lint_policy_for(c->audit);
+    EXPECT_EQ(lint.rrsig_warn_days, schema::integer_default("audit", "rrsig_warn_days"));
+    EXPECT_EQ(lint.max_tlsa_records,
+              static_cast<std::size_t>(schema::integer_default("audit", "max_tlsa_records")));
+    EXPECT_EQ(lint.max_tlsa_records, 12U);
+}
+
+// ACME renewal: the slot's renew_before_days, [acme]'s for an acme slot that sets none.
+TEST(ConfigSchema, TheAcmeRenewalOfADefaultSlotIsTheTables) {
+    auto c = parse_config(rfc2136_base, "dk.toml");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(service::renewal_input_for(c->slots.at(0)).renew_before_days,
+              schema::integer_default("key", "renew_before_days"));
+    std::string text = rfc2136_base;
+    const std::string command =
+        "issue_command = [\"/usr/local/sbin/sign\", \"{csr}\", \"{chain}\"]";
+    const auto at = text.find(command);
+    ASSERT_NE(at, std::string::npos);
+    text.replace(at, command.size(), "certificates = \"acme\"");
+    auto acme = parse_config(text, "dk.toml");
+    ASSERT_TRUE(acme.ok()) << acme.error().message;
+    EXPECT_EQ(service::renewal_input_for(acme->slots.at(0)).renew_before_days,
+              schema::integer_default("acme", "renew_before_days"));
 }
 
 }  // namespace

@@ -24,10 +24,20 @@ OwnerFacts owner(std::vector<TlsaRecord> records) {
     return o;
 }
 
+// [audit]'s lint keys at the values the tests are written for (the configuration's defaults).
+LintPolicy policy() {
+    LintPolicy p;
+    p.rrsig_warn_days = 7;
+    p.max_tlsa_records = 12;
+    return p;
+}
+
 SlotFacts healthy() {
     SlotFacts s;
     s.slot = "mx";
     s.tlsa_ttl = 300;
+    s.renew_before_days = 30;
+    s.rollover_every_days = 365;
     s.margin_seconds = 900;
     s.current_key_created = now - Seconds{10 * 86400};
     s.chain_known = true;
@@ -38,7 +48,8 @@ SlotFacts healthy() {
 }
 
 TEST(Lint, AHealthySlotHasNoFindings) {
-    EXPECT_TRUE(lint({healthy()}, {{"example.test.", "mx1.example.test", true}}, {}, now).empty());
+    EXPECT_TRUE(
+        lint({healthy()}, {{"example.test.", "mx1.example.test", true}}, policy(), now).empty());
 }
 
 TEST(Lint, ThreeZeroWithAcmeIsAnError) {
@@ -69,9 +80,9 @@ TEST(Lint, MoreThanTwelveRecords) {
     s.owners[0].records.clear();
     for (int i = 0; i < 12; ++i)
         s.owners[0].records.push_back(rec(3, 1, 1, static_cast<std::uint8_t>(i)));
-    EXPECT_TRUE(lint_too_many_records(s, {}).empty());
+    EXPECT_TRUE(lint_too_many_records(s, policy()).empty());
     s.owners[0].records.push_back(rec(3, 1, 1, 0xee));
-    const auto f = lint_too_many_records(s, {});
+    const auto f = lint_too_many_records(s, policy());
     ASSERT_EQ(f.size(), 1u);
     EXPECT_NE(f[0].message.find("13 TLSA records"), std::string::npos);
 }
@@ -90,8 +101,7 @@ TEST(Lint, TlsaUnderAnUnsignedName) {
 
 TEST(Lint, RrsigExpiringWithinNDays) {
     auto s = healthy();
-    LintPolicy p;
-    p.rrsig_warn_days = 7;
+    const LintPolicy p = policy();  // warns within 7 days
     s.owners[0].rrsig_expiration = now + Seconds{7 * 86400};
     EXPECT_TRUE(lint_rrsig_expiring(s, p, now).empty());
     s.owners[0].rrsig_expiration = now + Seconds{7 * 86400 - 1};
@@ -166,7 +176,7 @@ TEST(Lint, LintRunsEveryRuleAndAnyErrorDecides) {
     s.owners[0].records.push_back(rec(3, 0, 1));         // error
     s.owners[0].records.push_back(rec(2, 1, 1, 0x11));   // warning
     s.current_key_created = now - Seconds{400 * 86400};  // warning
-    const auto f = lint({s}, {{"example.test.", "mx2.example.test", false}}, {}, now);
+    const auto f = lint({s}, {{"example.test.", "mx2.example.test", false}}, policy(), now);
     std::vector<std::string> rules;
     for (const auto& x : f) rules.push_back(x.rule);
     EXPECT_EQ(rules, (std::vector<std::string>{"tlsa-3-0-with-acme", "tlsa-2-other-ca",

@@ -8,6 +8,17 @@
 
 namespace dk::zone::dnssec_keys::testing {
 
+KeyPolicy unset_zone_policy() {
+    KeyPolicy p;
+    p.algorithm = 13;  // ecdsap256sha256
+    p.zsk_lifetime = Seconds{90LL * 86400};
+    p.ksk_lifetime = Seconds{0};
+    p.publish_safety = Seconds{3600};
+    p.retire_safety = Seconds{3600};
+    p.default_ds_ttl = Seconds{86400};
+    return p;
+}
+
 KeyRun::KeyRun(KeyWorld& world, KeyPolicy policy)
     : world_(world),
       setup_{world.config().zone, policy, world.config().ttls},

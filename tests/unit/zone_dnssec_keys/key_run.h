@@ -12,6 +12,10 @@
 
 namespace dk::zone::dnssec_keys::testing {
 
+// The policy of a zone that sets none of the key options: the configuration's defaults
+// (config/schema.h) written out, as KeyPolicy itself has none.
+KeyPolicy unset_zone_policy();
+
 // The key-state store in memory, with the events it was given.
 class MemoryKeyStore final : public KeyStateStore {
   public:

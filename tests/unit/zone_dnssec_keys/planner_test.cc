@@ -21,7 +21,7 @@ using std::chrono::minutes;
 const TimePoint t0 = from_unix_seconds(1'800'000'000);
 
 KeyPolicy test_policy() {
-    KeyPolicy p;
+    KeyPolicy p = unset_zone_policy();
     p.zsk_lifetime = Seconds{0};
     p.ksk_lifetime = Seconds{0};
     p.publish_safety = Seconds{60};

@@ -20,7 +20,7 @@ class KeyRunnerTest : public ::testing::Test {
     }
     KeyWorld world{WorldConfig{}, t0};
     MemoryKeyStore store{WorldConfig{}.zone};
-    KeyPolicy policy;
+    KeyPolicy policy = unset_zone_policy();
 };
 
 TEST_F(KeyRunnerTest, FirstRunStoresEachNewKeyThenTheSigningStepWithItsSerial) {
