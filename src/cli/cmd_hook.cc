@@ -1,11 +1,9 @@
 // `danekeeper hook deliver SLOT CHAIN KEY` and `hook csr SLOT`: the bridge to the ACME client an
 // operator already runs (certbot, acme.sh, dehydrated; ready scripts in hooks/).
-#include <sys/stat.h>
 
 #include <cstdio>
 
 #include "base/files.h"
-#include "base/log.h"
 #include "cli/handlers.h"
 #include "cli/step_printer.h"
 #include "cli/verb_options.h"
@@ -62,10 +60,7 @@ int deliver(const Invocation& inv, const std::string& slot_name, const std::stri
     if (!checked.ok()) return fail(checked.error());
     const auto& decision = checked->decision;
     if (decision.verdict == engine::DeliveryVerdict::refuse) {
-        log::warn("hook.refused",
-                  {{"slot", slot_name}, {"chain", chain_file}, {"reason", decision.reason}});
-        if (auto s = (*rt)->states.record_event(slot_name, "hook_refused",
-                                                chain_file + ": " + decision.reason);
+        if (auto s = service::record_refusal((*rt)->states, slot_name, chain_file, decision.reason);
             !s.ok())
             return fail(s.error());
         std::fprintf(stderr,
@@ -78,14 +73,8 @@ int deliver(const Invocation& inv, const std::string& slot_name, const std::stri
         std::printf("nothing to do: %s\n", decision.reason.c_str());
         return 0;
     }
-    const std::string dir = (*rt)->config.state_dir + "/deliveries";
-    ::mkdir(dir.c_str(), 0700);
-    if (auto s = files::write_atomic(service::delivery_path((*rt)->config, slot_name),
-                                     checked->chain_pem, 0600, files::Overwrite::yes);
-        !s.ok())
-        return fail(s.error());
-    if (auto s = (*rt)->states.record_event(slot_name, "hook_accepted",
-                                            chain_file + ": " + decision.reason);
+    if (auto s =
+            service::leave_delivery((*rt)->config, (*rt)->states, slot_name, chain_file, *checked);
         !s.ok())
         return fail(s.error());
     std::printf("accepted: %s\n", decision.reason.c_str());

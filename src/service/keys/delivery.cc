@@ -1,5 +1,6 @@
 #include "service/keys/delivery.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/files.h"
@@ -53,6 +54,22 @@ Result<CheckedDelivery> check_delivery(const engine::SlotState& state, const Fil
     }
     out.chain_pem = std::move(*checked);
     return out;
+}
+
+Status record_refusal(engine::StateStore& states, const std::string& slot,
+                      const std::string& source, const std::string& reason) {
+    log::warn("hook.refused", {{"slot", slot}, {"chain", source}, {"reason", reason}});
+    return states.record_event(slot, "hook_refused", source + ": " + reason);
+}
+
+Status leave_delivery(const config::Config& config, engine::StateStore& states,
+                      const std::string& slot, const std::string& source,
+                      const CheckedDelivery& checked) {
+    const std::string dir = config.state_dir + "/deliveries";
+    ::mkdir(dir.c_str(), 0700);
+    DK_TRY_STATUS(files::write_atomic(delivery_path(config, slot), checked.chain_pem, 0600,
+                                      files::Overwrite::yes));
+    return states.record_event(slot, "hook_accepted", source + ": " + checked.decision.reason);
 }
 
 Status take_delivery(const config::Config& config, engine::StateStore& states, FileKeyVault& vault,

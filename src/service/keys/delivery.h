@@ -28,6 +28,16 @@ Result<CheckedDelivery> check_delivery(const engine::SlotState& state, const Fil
                                        const std::optional<std::string>& key_text,
                                        const std::string& key_source);
 
+// A refused chain is logged and recorded as an event; nothing else changes.
+Status record_refusal(engine::StateStore& states, const std::string& slot,
+                      const std::string& source, const std::string& reason);
+
+// An accepted chain waits in STATE/deliveries/SLOT.pem (0600) for whoever holds the state lock;
+// the acceptance is recorded as an event.
+Status leave_delivery(const config::Config& config, engine::StateStore& states,
+                      const std::string& slot, const std::string& source,
+                      const CheckedDelivery& checked);
+
 // Under the state lock: takes a waiting delivery into the slot (stored chain, state, event) or
 // drops it with a refusal event if the state moved on since the hook accepted it.
 Status take_delivery(const config::Config& config, engine::StateStore& states, FileKeyVault& vault,
