@@ -3,14 +3,24 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
+#include <thread>
+
+#include "base/unique_fd.h"
 
 namespace dk::process {
 namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// How long the leftovers of a process group get between SIGTERM and SIGKILL.
+constexpr std::chrono::milliseconds kTermGrace{1000};
 
 struct Pipe {
     int fds[2] = {-1, -1};
@@ -30,21 +40,38 @@ struct Pipe {
     }
 };
 
-[[noreturn]] void exec_child(const Request& r, Pipe& out, Pipe& err) {
+// Everything the child needs, built before fork: after fork in a threaded daemon only
+// async-signal-safe calls are allowed, so the child must not allocate.
+struct ExecImage {
+    std::vector<std::string> env_strings;
+    std::vector<char*> envp;
+    std::vector<char*> argv;
+    explicit ExecImage(const Request& r) {
+        env_strings = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C"};
+        for (const auto& [k, v] : r.env) env_strings.push_back(k + "=" + v);
+        for (auto& s : env_strings) envp.push_back(s.data());
+        envp.push_back(nullptr);
+        for (const auto& a : r.argv)
+            argv.push_back(const_cast<char*>(a.c_str()));  // NOLINT: execve API
+        argv.push_back(nullptr);
+    }
+};
+
+// The child starts its own process group (so a timeout can end everything it started) and
+// leaves the daemon's signal state behind: the daemon blocks SIGHUP/INT/TERM for sigwait and
+// ignores SIGPIPE, and a program that inherited that could neither be stopped nor notice a
+// closed pipe.
+[[noreturn]] void exec_child(const ExecImage& image, int devnull, const Pipe& out,
+                             const Pipe& err) {
+    ::setpgid(0, 0);
+    for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);  // SIGKILL/SIGSTOP fail: fine
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
     ::dup2(out.fds[1], STDOUT_FILENO);
     ::dup2(err.fds[1], STDERR_FILENO);
-    const int devnull = ::open("/dev/null", O_RDONLY);
     if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
-    std::vector<std::string> env_strings{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C"};
-    for (const auto& [k, v] : r.env) env_strings.push_back(k + "=" + v);
-    std::vector<char*> envp;
-    for (auto& s : env_strings) envp.push_back(s.data());
-    envp.push_back(nullptr);
-    std::vector<char*> argv;
-    for (const auto& a : r.argv)
-        argv.push_back(const_cast<char*>(a.c_str()));  // NOLINT: execve API
-    argv.push_back(nullptr);
-    ::execve(argv[0], argv.data(), envp.data());
+    ::execve(image.argv[0], image.argv.data(), image.envp.data());
     const char* why = std::strerror(errno);
     (void)!::write(STDERR_FILENO, why, std::strlen(why));
     ::_exit(127);
@@ -61,6 +88,109 @@ void drain(int fd, std::string& into, std::size_t limit, bool& open) {
     into.append(buf, std::min(room, static_cast<std::size_t>(n)));
 }
 
+std::chrono::milliseconds until(Clock::time_point when) {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(when - Clock::now());
+    return std::max(left, std::chrono::milliseconds(0));
+}
+
+// The running child: its output pipes, a pidfd that becomes readable when it exits, and its
+// exit status once reaped.
+class Child {
+  public:
+    Child(pid_t pid, Pipe& out, Pipe& err, const Request& r, Completion& done)
+        : pid_(pid),
+          pidfd_(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))),
+          out_(out),
+          err_(err),
+          limit_(r.max_output),
+          done_(done) {}
+
+    // Reads output and waits for the child's exit until `deadline`; true once it has exited.
+    // The pipes may stay open after that (a backgrounded grandchild holds them): the command
+    // is over when the program we started is.
+    bool wait_until(Clock::time_point deadline) {
+        while (!reap_if_exited()) {
+            const auto left = until(deadline);
+            if (left.count() == 0) return false;
+            // Without a pidfd (old kernel) the exit is noticed by a short tick.
+            const auto tick =
+                pidfd_.get() >= 0 ? left : std::min(left, std::chrono::milliseconds(10));
+            poll_once(tick);
+        }
+        return true;
+    }
+
+    // Reads what the pipes still hold, for at most until `deadline`.
+    void read_rest(Clock::time_point deadline) {
+        while ((out_open_ || err_open_) && poll_once(until(deadline)) > 0) {
+        }
+    }
+
+    // SIGTERM to whatever is left of the group, SIGKILL after a grace; reaps the child.
+    void end_group() {
+        if (!reaped() || group_alive()) ::kill(-pid_, SIGTERM);
+        const auto grace = Clock::now() + kTermGrace;
+        while (Clock::now() < grace) {
+            if (!reaped()) {
+                wait_until(std::min(grace, Clock::now() + std::chrono::milliseconds(20)));
+                continue;
+            }
+            if (!group_alive()) return;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        ::kill(-pid_, SIGKILL);
+        if (!reaped()) {
+            int status = 0;
+            while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+            }
+            status_ = status;
+        }
+    }
+
+    [[nodiscard]] int status() const { return status_.value_or(0); }
+
+  private:
+    [[nodiscard]] bool reaped() const { return status_.has_value(); }
+
+    // A reaped leader keeps its pid reserved as long as its group has members, so the group
+    // id cannot name someone else's processes while this says alive.
+    [[nodiscard]] bool group_alive() const { return ::kill(-pid_, 0) == 0 || errno != ESRCH; }
+
+    bool reap_if_exited() {
+        if (reaped()) return true;
+        int status = 0;
+        pid_t got = 0;
+        do {
+            got = ::waitpid(pid_, &status, WNOHANG);
+        } while (got < 0 && errno == EINTR);
+        if (got == pid_) status_ = status;
+        return reaped();
+    }
+
+    int poll_once(std::chrono::milliseconds timeout) {
+        pollfd fds[3] = {{out_open_ ? out_.fds[0] : -1, POLLIN, 0},
+                         {err_open_ ? err_.fds[0] : -1, POLLIN, 0},
+                         {reaped() ? -1 : pidfd_.get(), POLLIN, 0}};
+        const int ready = ::poll(fds, 3, static_cast<int>(timeout.count()));
+        if (ready <= 0) return ready;
+        if (out_open_ && (fds[0].revents & (POLLIN | POLLHUP | POLLERR)))
+            drain(out_.fds[0], done_.out, limit_, out_open_);
+        if (err_open_ && (fds[1].revents & (POLLIN | POLLHUP | POLLERR)))
+            drain(err_.fds[0], done_.err, limit_, err_open_);
+        return ready;
+    }
+
+    pid_t pid_;
+    UniqueFd pidfd_;
+    Pipe& out_;
+    Pipe& err_;
+    std::size_t limit_;
+    Completion& done_;
+    bool out_open_ = true;
+    bool err_open_ = true;
+    std::optional<int> status_;
+};
+
 }  // namespace
 
 Result<Completion> run(const Request& r) {
@@ -71,40 +201,34 @@ Result<Completion> run(const Request& r) {
     Pipe err;
     if (out.fds[0] < 0 || err.fds[0] < 0)
         return Error::environment("pipe: " + std::string(std::strerror(errno)));
+    const UniqueFd devnull(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    const ExecImage image(r);
+    const auto deadline = Clock::now() + r.timeout;
+    // All signals stay blocked across fork so no daemon handler runs in the child before it
+    // resets the dispositions.
+    sigset_t all;
+    sigset_t saved;
+    sigfillset(&all);
+    ::pthread_sigmask(SIG_SETMASK, &all, &saved);
     const pid_t pid = ::fork();
-    if (pid < 0) return Error::environment("fork: " + std::string(std::strerror(errno)));
-    if (pid == 0) exec_child(r, out, err);
+    if (pid == 0) exec_child(image, devnull.get(), out, err);
+    const int fork_errno = errno;
+    ::pthread_sigmask(SIG_SETMASK, &saved, nullptr);
+    if (pid < 0) return Error::environment("fork: " + std::string(std::strerror(fork_errno)));
+    ::setpgid(pid, pid);  // also here, so the group exists before any kill; EACCES after exec
     out.close_end(1);
     err.close_end(1);
     Completion done;
-    bool out_open = true;
-    bool err_open = true;
-    const auto deadline = std::chrono::steady_clock::now() + r.timeout;
-    bool timed_out = false;
-    while (out_open || err_open) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) {
-            timed_out = true;
-            break;
-        }
-        pollfd fds[2] = {{out_open ? out.fds[0] : -1, POLLIN, 0},
-                         {err_open ? err.fds[0] : -1, POLLIN, 0}};
-        const int ready = ::poll(fds, 2, static_cast<int>(std::min<long long>(left.count(), 1000)));
-        if (ready < 0 && errno != EINTR) break;
-        if (out_open && (fds[0].revents & (POLLIN | POLLHUP | POLLERR)))
-            drain(out.fds[0], done.out, r.max_output, out_open);
-        if (err_open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR)))
-            drain(err.fds[0], done.err, r.max_output, err_open);
-    }
-    if (timed_out) ::kill(pid, SIGKILL);
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (timed_out) {
+    Child child(pid, out, err, r, done);
+    const bool finished = child.wait_until(deadline);
+    if (finished)
+        child.read_rest(std::min(deadline, Clock::now() + std::chrono::milliseconds(100)));
+    child.end_group();
+    if (!finished) {
         return Error::environment(r.argv[0] + " did not finish within " +
                                   std::to_string(r.timeout.count() / 1000) + " s and was killed");
     }
+    const int status = child.status();
     if (WIFEXITED(status)) done.exit_code = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) done.signal = WTERMSIG(status);
     if (done.exit_code == 127 && !done.err.empty() && done.out.empty()) {

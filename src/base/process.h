@@ -1,5 +1,9 @@
 // Runs a program by fork + execve with an argv list (never a shell), a clean environment plus
-// DANEKEEPER_* variables, a timeout, and bounded capture of its output.
+// DANEKEEPER_* variables, a timeout, and bounded capture of its output. The program runs in its
+// own process group with an empty signal mask and default signal dispositions. It is done when
+// it exits (a backgrounded child holding its pipes does not keep it running); whatever is left
+// of its group then gets SIGTERM, and SIGKILL one second later. At the timeout the whole group
+// is ended the same way and the run fails, however the program treats its pipes.
 #pragma once
 
 #include <chrono>
@@ -25,8 +29,8 @@ struct Completion {
     std::string err;
 };
 
-// environment error when it cannot start or times out (it is killed); the exit code is the
-// caller's to judge.
+// environment error when it cannot start or times out (its group is killed); the exit code is
+// the caller's to judge.
 Result<Completion> run(const Request& request);
 
 }  // namespace dk::process

@@ -28,8 +28,9 @@ Result<config::Config> checked_config(const std::string& path) {
     return c;
 }
 
-// The lint rules that need no network: the TLSA TTL against the rollover plan, and key ages when
-// a state database exists already (config check never creates one).
+// The lint rules that need no network: the TLSA TTL against the rollover plan, key ages when a
+// state database exists already (config check never creates one), and a metrics listener on a
+// wildcard address.
 std::vector<ops::Finding> offline_lint(const config::Config& c) {
     SystemClock clock;
     std::vector<ops::SlotFacts> facts;
@@ -42,7 +43,11 @@ std::vector<ops::Finding> offline_lint(const config::Config& c) {
     } else {
         facts = service::offline_slot_facts(c, nullptr);
     }
-    return ops::lint(facts, {}, service::lint_policy_for(c.audit), clock.now());
+    auto findings = ops::lint(facts, {}, service::lint_policy_for(c.audit), clock.now());
+    if (auto warning = config::metrics_listen_warning(c))
+        findings.push_back({"metrics-listen-wildcard", ops::Severity::warning, "metrics.listen",
+                            std::move(*warning)});
+    return findings;
 }
 
 }  // namespace

@@ -57,4 +57,17 @@ void parse_metrics(Table& top, Config& c, Problems& p) {
     t.report_unknown();
 }
 
+std::optional<std::string> metrics_listen_warning(const Config& c) {
+    if (!c.metrics.listen) return std::nullopt;
+    in_addr v4{};
+    in6_addr v6{};
+    const std::string& host = c.metrics.listen->host;
+    const bool wildcard =
+        (::inet_pton(AF_INET, host.c_str(), &v4) == 1 && v4.s_addr == htonl(INADDR_ANY)) ||
+        (::inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_UNSPECIFIED(&v6));
+    if (!wildcard) return std::nullopt;
+    return "'" + c.metrics.listen->to_string() +
+           "' serves the metrics on every address; listen on loopback or a management address";
+}
+
 }  // namespace dk::config

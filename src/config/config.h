@@ -127,6 +127,10 @@ Result<Config> parse_config(std::string_view text, const std::string& source);
 // Reads the file (bounded) and parses it.
 Result<Config> load_config(const std::string& path);
 
+// A warning (not a problem: the file is valid) when [metrics] listen is a wildcard address
+// (0.0.0.0, ::): the metrics, which name every host and slot, are then served on every network.
+std::optional<std::string> metrics_listen_warning(const Config& config);
+
 // The checks that need the file system: key files exist and are private, programs exist.
 Status check_files(const Config& config);
 

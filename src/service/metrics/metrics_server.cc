@@ -5,7 +5,10 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
+#include <vector>
 
 namespace dk::service {
 namespace {
@@ -38,14 +41,11 @@ Result<UniqueFd> listening_socket(const HostPort& listen) {
     return fd;
 }
 
-void send_all(int fd, const std::string& data) {
-    std::size_t sent = 0;
-    while (sent < data.size()) {
-        const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-        if (n <= 0) return;
-        sent += static_cast<std::size_t>(n);
-    }
-}
+using Clock = std::chrono::steady_clock;
+
+// How often the serving loop looks at the stop flag when nothing happens.
+constexpr std::chrono::milliseconds kStopCheck{100};
+constexpr std::size_t kMaxRequest = 8192;
 
 }  // namespace
 
@@ -66,27 +66,71 @@ void MetricsServer::publish(std::string text) {
     text_ = std::move(text);
 }
 
+// One connection: the request read so far, then the response being written.
+struct MetricsServer::Client {
+    UniqueFd fd;
+    Clock::time_point deadline;
+    std::string request;
+    std::string response;  // empty while reading
+    std::size_t sent = 0;
+    bool done = false;
+};
+
+// One thread, every client in one poll: a slow client only spends its own deadline.
 void MetricsServer::serve() {
+    std::vector<Client> clients;
     while (!stop_) {
-        pollfd p{fd_.get(), POLLIN, 0};
-        if (::poll(&p, 1, 200) <= 0) continue;
-        UniqueFd client(::accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC));
-        if (client.get() < 0) continue;
-        const timeval timeout{2, 0};
-        ::setsockopt(client.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-        ::setsockopt(client.get(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-        answer(client.get());
+        const auto now = Clock::now();
+        std::erase_if(clients, [&](const Client& c) { return c.done || c.deadline <= now; });
+        auto wait = kStopCheck;
+        for (const auto& c : clients) {
+            wait = std::min(wait, std::chrono::ceil<std::chrono::milliseconds>(c.deadline - now));
+        }
+        std::vector<pollfd> fds{{fd_.get(), POLLIN, 0}};
+        for (const auto& c : clients) {
+            fds.push_back(
+                {c.fd.get(), static_cast<short>(c.response.empty() ? POLLIN : POLLOUT), 0});
+        }
+        if (::poll(fds.data(), fds.size(), static_cast<int>(std::max(wait.count(), 1L))) <= 0)
+            continue;
+        for (std::size_t i = 0; i < clients.size(); ++i) {
+            if (fds[i + 1].revents != 0) step(clients[i]);
+        }
+        if (fds[0].revents & POLLIN) {
+            UniqueFd client(::accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+            // Over the bound the connection is closed right here, unanswered.
+            if (client.get() >= 0 && clients.size() < max_clients)
+                clients.push_back({std::move(client), Clock::now() + request_deadline});
+        }
     }
 }
 
-void MetricsServer::answer(int client) {
-    std::string request;
-    char buf[1024];
-    while (request.find("\r\n\r\n") == std::string::npos && request.size() < 8192) {
-        const ssize_t n = ::recv(client, buf, sizeof buf, 0);
-        if (n <= 0) return;
-        request.append(buf, static_cast<std::size_t>(n));
+// Reads what the client sent, or writes what it may take, without blocking.
+void MetricsServer::step(Client& c) {
+    if (c.response.empty()) {
+        char buf[1024];
+        const ssize_t n = ::recv(c.fd.get(), buf, sizeof buf, 0);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+            c.done = true;
+            return;
+        }
+        if (n > 0) c.request.append(buf, static_cast<std::size_t>(n));
+        if (c.request.find("\r\n\r\n") == std::string::npos && c.request.size() < kMaxRequest)
+            return;
+        c.response = response_to(c.request);
     }
+    const ssize_t n =
+        ::send(c.fd.get(), c.response.data() + c.sent, c.response.size() - c.sent, MSG_NOSIGNAL);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+    if (n <= 0) {
+        c.done = true;
+        return;
+    }
+    c.sent += static_cast<std::size_t>(n);
+    c.done = c.sent == c.response.size();
+}
+
+std::string MetricsServer::response_to(const std::string& request) {
     const bool wanted = request.rfind("GET /metrics ", 0) == 0;
     std::string body;
     if (wanted) {
@@ -95,9 +139,9 @@ void MetricsServer::answer(int client) {
     } else {
         body = "not found\n";
     }
-    send_all(client, std::string(wanted ? "HTTP/1.1 200 OK\r\n" : "HTTP/1.1 404 Not Found\r\n") +
-                         "Content-Type: text/plain; version=0.0.4\r\nContent-Length: " +
-                         std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    return std::string(wanted ? "HTTP/1.1 200 OK\r\n" : "HTTP/1.1 404 Not Found\r\n") +
+           "Content-Type: text/plain; version=0.0.4\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
 }
 
 }  // namespace dk::service

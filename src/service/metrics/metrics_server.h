@@ -1,9 +1,11 @@
 // Serves the latest metrics text at GET /metrics on one configured address (meant for loopback
-// or a management network), from its own thread. Anything else gets 404; a client that stalls
-// is dropped after two seconds, so it cannot hold the daemon.
+// or a management network), from its own thread. Anything else gets 404. Up to max_clients are
+// served at once (more are closed when accepted), each request has request_deadline in all to
+// be read and answered, and stopping never waits for a client.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -17,8 +19,10 @@ namespace dk::service {
 
 class MetricsServer {
   public:
+    static constexpr std::size_t max_clients = 8;  // at once; more are closed when accepted
+    static constexpr std::chrono::milliseconds request_deadline{2000};  // the whole exchange
     static Result<std::unique_ptr<MetricsServer>> start(const HostPort& listen);
-    ~MetricsServer();
+    ~MetricsServer();  // stops: returns within about 100 ms, whatever the clients do
     MetricsServer(const MetricsServer&) = delete;
     MetricsServer& operator=(const MetricsServer&) = delete;
 
@@ -28,8 +32,10 @@ class MetricsServer {
   private:
     MetricsServer(UniqueFd fd, HostPort address)
         : fd_(std::move(fd)), address_(std::move(address)) {}
+    struct Client;
     void serve();
-    void answer(int client);
+    void step(Client& client);
+    [[nodiscard]] std::string response_to(const std::string& request);
     UniqueFd fd_;
     HostPort address_;
     std::atomic<bool> stop_{false};

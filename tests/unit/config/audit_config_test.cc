@@ -94,5 +94,21 @@ TEST(MetricsConfig, EachProblemNamesFileLineAndField) {
     expect_problem("[metrics]\nport = 9464\n", "dk.toml:13: metrics.port: unknown key");
 }
 
+TEST(MetricsConfig, WildcardListenIsAWarningNotAProblem) {
+    for (const char* listen : {"0.0.0.0:9464", "[::]:9464", "[0:0::0]:9464"}) {
+        auto c = parse_config(base + "[metrics]\nlisten = \"" + listen + "\"\n", "dk.toml");
+        ASSERT_TRUE(c.ok()) << listen << ": " << c.error().message;
+        const auto warning = metrics_listen_warning(*c);
+        ASSERT_TRUE(warning.has_value()) << listen;
+        EXPECT_NE(warning->find("every address"), std::string::npos) << *warning;
+    }
+    for (const char* listen : {"127.0.0.1:9464", "[::1]:9464", "192.0.2.7:9464"}) {
+        auto c = parse_config(base + "[metrics]\nlisten = \"" + listen + "\"\n", "dk.toml");
+        ASSERT_TRUE(c.ok()) << listen << ": " << c.error().message;
+        EXPECT_FALSE(metrics_listen_warning(*c).has_value()) << listen;
+    }
+    EXPECT_FALSE(metrics_listen_warning(*parse_config(base, "dk.toml")).has_value());
+}
+
 }  // namespace
 }  // namespace dk::config
