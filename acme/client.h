@@ -85,7 +85,8 @@ class Client {
     Result<HttpResponse> send_signed(const std::string& url,
                                      const std::optional<nlohmann::json>& payload,
                                      const std::string& accept);
-    Status authorize(const Order& order, Responder& responder);
+    Status authorize(const Order& order, const std::vector<std::string>& names,
+                     Responder& responder);
     Result<Order> poll_order(const std::string& url, const std::vector<std::string>& until);
     Result<Authorization> poll_authorization(const std::string& url);
     Result<Issued> download(const std::string& certificate_url);

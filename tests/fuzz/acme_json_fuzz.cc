@@ -19,13 +19,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (line.size() > 12 * 1024) std::abort();
     }
     if (auto d = dk::acme::parse_directory(body, "fuzz"); d.ok()) {
-        if (!dk::acme::plausible_url(d->new_nonce) || !dk::acme::plausible_url(d->new_order) ||
-            !dk::acme::plausible_url(d->new_account))
+        if (!dk::acme::https_url(d->new_nonce) || !dk::acme::https_url(d->new_order) ||
+            !dk::acme::https_url(d->new_account))
             std::abort();
     }
     if (auto o = dk::acme::parse_order(body, "fuzz"); o.ok()) {
         for (const auto& a : o->authorizations) {
-            if (!dk::acme::plausible_url(a)) std::abort();
+            if (!dk::acme::https_url(a)) std::abort();
         }
     }
     if (auto a = dk::acme::parse_authorization(body, "fuzz"); a.ok()) {
