@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "acme/json_reply.h"
 #include "acme/problem.h"
 
 namespace dk::acme {
@@ -10,7 +11,7 @@ namespace {
 using nlohmann::json;
 
 Result<json> object_of(std::string_view body, const std::string& source) {
-    auto doc = json::parse(body, nullptr, false);
+    DK_TRY(json doc, parse_json_reply(body, source));
     if (!doc.is_object()) return Error::environment(source + ": not a JSON object");
     return doc;
 }
@@ -39,7 +40,7 @@ Result<std::optional<std::string>> optional_url(const json& o, const char* key,
 std::string problem_line(const json& o) {
     auto it = o.find("error");
     if (it == o.end() || !it->is_object()) return {};
-    auto p = parse_problem(it->dump());
+    auto p = problem_from(*it);
     return p ? p->one_line() : std::string("unreadable error");
 }
 
