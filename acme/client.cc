@@ -143,8 +143,10 @@ Result<HttpResponse> Client::post(const std::string& url, const std::optional<js
         DK_TRY(r, send_signed(url, payload, accept));
     }
     if (r.status >= 400) {
-        if (auto after = r.header("retry-after"))
+        if (auto after = r.header("retry-after")) {
             retry_not_before_ = parse_retry_after(*after, clock_.now());
+            if (retry_not_before_) retry_not_before_ = retry_hold(*retry_not_before_, clock_.now());
+        }
         return failure(printable_text(url, 200), r);
     }
     return r;

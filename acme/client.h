@@ -69,8 +69,8 @@ class Client {
     // How many badNonce answers were retried (for logs and tests).
     [[nodiscard]] int bad_nonce_retries() const { return bad_nonce_retries_; }
 
-    // The time a failed answer's Retry-After named (rateLimited, 503): the caller must not ask
-    // the CA again before it.
+    // The time a failed answer's Retry-After named (rateLimited, 503), at most max_retry_hold
+    // ahead: the caller must not ask the CA again before it.
     [[nodiscard]] std::optional<TimePoint> retry_not_before() const { return retry_not_before_; }
 
   private:

@@ -47,7 +47,7 @@ class FakeCa final : public HttpTransport {
             case Mode::rate_limited: {
                 auto r = answer(429, R"({"type":"urn:ietf:params:acme:error:rateLimited",
                                          "detail":"too many new accounts","status":429})");
-                r.headers.emplace_back("retry-after", "3600");
+                r.headers.emplace_back("retry-after", retry_after);
                 return r;
             }
             case Mode::pending_authorization:
@@ -101,6 +101,8 @@ class FakeCa final : public HttpTransport {
         return answer(500, "");
     }
 
+    // The Retry-After of a rateLimited answer.
+    std::string retry_after = "3600";
     // What the CA's authorization names (pending_authorization).
     std::string authz_identifier = "mx1.example.test";
     bool authz_wildcard = false;
@@ -200,6 +202,22 @@ TEST_F(ClientTest, RateLimitedKeepsTheRetryAfterForTheCaller) {
     EXPECT_EQ(retry_not_before_, clock_.now() + Seconds{3600});
     EXPECT_EQ(ca.posts["https://ca.test/acct"], 1);  // no resend of a refusal
     EXPECT_TRUE(sleeper_.slept.empty());
+}
+
+// A security review's finding: "Retry-After: 999999999" was kept and held issuance for 31 years.
+// The hold is at most six hours; after it the CA is asked again and may name another time.
+TEST_F(ClientTest, RetryAfterHoldsAtMostSixHours) {
+    for (const std::string far : {"999999999", "Wed, 31 Dec 2200 23:59:59 GMT", "21601"}) {
+        FakeCa ca(FakeCa::Mode::rate_limited);
+        ca.retry_after = far;
+        auto r = run(ca);
+        ASSERT_FALSE(r.ok());
+        EXPECT_EQ(retry_not_before_, clock_.now() + std::chrono::hours(6)) << far;
+    }
+    FakeCa ca(FakeCa::Mode::rate_limited);
+    ca.retry_after = "21599";
+    (void)run(ca);
+    EXPECT_EQ(retry_not_before_, clock_.now() + Seconds{21599});
 }
 
 TEST_F(ClientTest, PollingFollowsRetryAfterUntilTheDeadlineAndCleansUp) {
