@@ -50,6 +50,32 @@ Error failure(const std::string& what, const HttpResponse& r) {
                               printable_text(r.body, 120));
 }
 
+// A URL the CA named in a header or link, before we follow it: only https.
+Status check_https(const std::string& what, const std::string& url) {
+    if (https_url(url)) return {};
+    return Error::environment(what + " is not an https URL: " + printable_text(url, 200));
+}
+
+// A DNS name as compared: case-insensitive, a final dot ignored.
+std::string name_key(std::string_view name) {
+    if (name.ends_with('.')) name.remove_suffix(1);
+    std::string out(name);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// The name we ordered that an authorization is for (a wildcard authorization names the base
+// domain, RFC 8555 section 7.1.4); nullopt for any other identifier. Our spelling goes on to
+// the responder, never the server's text.
+std::optional<std::string> ordered_name(const Authorization& a,
+                                        const std::vector<std::string>& names) {
+    const std::string wanted = (a.wildcard ? "*." : "") + name_key(a.identifier);
+    for (const auto& name : names) {
+        if (name_key(name) == wanted) return name;
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 void RealSleeper::sleep(Seconds duration) {
@@ -69,6 +95,7 @@ void Client::wait(const HttpResponse& response, int attempt) {
 
 Status Client::load_directory() {
     if (directory_) return {};
+    DK_TRY_STATUS(check_https("the directory URL", options_.directory_url));
     DK_TRY(HttpResponse r, http_.get(options_.directory_url));
     if (r.status != 200) return failure(options_.directory_url, r);
     DK_TRY(Directory d, parse_directory(r.body, options_.directory_url));
@@ -116,8 +143,10 @@ Result<HttpResponse> Client::post(const std::string& url, const std::optional<js
         DK_TRY(r, send_signed(url, payload, accept));
     }
     if (r.status >= 400) {
-        if (auto after = r.header("retry-after"))
+        if (auto after = r.header("retry-after")) {
             retry_not_before_ = parse_retry_after(*after, clock_.now());
+            if (retry_not_before_) retry_not_before_ = retry_hold(*retry_not_before_, clock_.now());
+        }
         return failure(printable_text(url, 200), r);
     }
     return r;
@@ -139,8 +168,8 @@ Status Client::ensure_account() {
     }
     DK_TRY(HttpResponse r, post(directory_->new_account, payload));
     auto location = r.header("location");
-    if (!location || !plausible_url(*location))
-        return failure(directory_->new_account + ": no account URL", r);
+    if (!location) return failure(directory_->new_account + ": no account URL", r);
+    DK_TRY_STATUS(check_https(directory_->new_account + ": the account URL", *location));
     DK_TRY(std::string status, parse_account_status(r.body, directory_->new_account));
     if (status != "valid")
         return Error::check_failed(*location + ": the account is " + printable_text(status, 40));
@@ -174,7 +203,8 @@ Result<Order> Client::poll_order(const std::string& url, const std::vector<std::
     }
 }
 
-Status Client::authorize(const Order& order, Responder& responder) {
+Status Client::authorize(const Order& order, const std::vector<std::string>& names,
+                         Responder& responder) {
     std::vector<ChallengeTask> tasks;
     std::vector<std::pair<std::string, std::string>> to_answer;  // challenge URL, authz URL
     DK_TRY(json jwk, public_jwk(key_));
@@ -182,17 +212,22 @@ Status Client::authorize(const Order& order, Responder& responder) {
     for (const auto& url : order.authorizations) {
         DK_TRY(HttpResponse r, post(url, std::nullopt));
         DK_TRY(Authorization a, parse_authorization(r.body, url));
+        // The identifier becomes a record owner or a file's host: only a name we asked for.
+        auto name = ordered_name(a, names);
+        if (!name)
+            return Error::environment(
+                url + ": authorization for \"" + printable_text(a.identifier, 100) + "\"" +
+                (a.wildcard ? " (wildcard)" : "") + ", which was not ordered");
         if (a.status == "valid") continue;
         if (a.status != "pending")
-            return Error::check_failed(url + ": authorization for " + a.identifier + " is " +
-                                       a.status);
+            return Error::check_failed(url + ": authorization for " + *name + " is " + a.status);
         auto c = std::find_if(a.challenges.begin(), a.challenges.end(), [&](const Challenge& ch) {
             return ch.type == responder.challenge_type();
         });
         if (c == a.challenges.end())
             return Error::check_failed(url + ": no " + responder.challenge_type() +
-                                       " challenge for " + a.identifier);
-        tasks.push_back({a.identifier, c->token, key_authorization(c->token, thumbprint)});
+                                       " challenge for " + *name);
+        tasks.push_back({*name, c->token, key_authorization(c->token, thumbprint)});
         to_answer.emplace_back(c->url, url);
     }
     if (tasks.empty()) return {};
@@ -213,11 +248,11 @@ Status Client::authorize(const Order& order, Responder& responder) {
             for (const auto& ch : a.challenges) {
                 if (!ch.error.empty()) why = ": " + ch.error;
             }
-            return Error::check_failed(to_answer[i].second + ": authorization for " + a.identifier +
-                                       " is " + a.status + why);
+            return Error::check_failed(to_answer[i].second + ": authorization for " +
+                                       tasks[i].identifier + " is " + a.status + why);
         }
         log::info("acme.authorized",
-                  {{"name", a.identifier}, {"challenge", responder.challenge_type()}});
+                  {{"name", tasks[i].identifier}, {"challenge", responder.challenge_type()}});
     }
     return {};
 }
@@ -232,11 +267,11 @@ Result<Issued> Client::issue(const std::vector<std::string>& names, const std::s
     for (const auto& name : names) identifiers.push_back({{"type", "dns"}, {"value", name}});
     DK_TRY(HttpResponse created, post(directory_->new_order, json{{"identifiers", identifiers}}));
     auto order_url = created.header("location");
-    if (!order_url || !plausible_url(*order_url))
-        return failure(directory_->new_order + ": no order URL", created);
+    if (!order_url) return failure(directory_->new_order + ": no order URL", created);
+    DK_TRY_STATUS(check_https(directory_->new_order + ": the order URL", *order_url));
     DK_TRY(Order order, parse_order(created.body, *order_url));
     log::info("acme.order", {{"url", *order_url}, {"names", std::to_string(names.size())}});
-    DK_TRY_STATUS(authorize(order, responder));
+    DK_TRY_STATUS(authorize(order, names, responder));
     DK_TRY(order, poll_order(*order_url, {"ready", "valid"}));
     if (order.status == "ready") {
         DK_TRY(HttpResponse r, post(order.finalize, json{{"csr", csr64}}));
@@ -253,7 +288,8 @@ Result<Issued> Client::download(const std::string& certificate_url) {
     std::vector<std::string> chains{first.body};
     // RFC 8555 section 7.4.2: alternate chains are offered as Link rel="alternate".
     for (const auto& url : first.links("alternate")) {
-        if (!plausible_url(url) || chains.size() > 8) continue;
+        if (chains.size() > 8) break;
+        DK_TRY_STATUS(check_https(certificate_url + ": an alternate chain", url));
         DK_TRY(HttpResponse alt, post(url, std::nullopt, pem_type));
         chains.push_back(alt.body);
     }

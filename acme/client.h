@@ -69,8 +69,8 @@ class Client {
     // How many badNonce answers were retried (for logs and tests).
     [[nodiscard]] int bad_nonce_retries() const { return bad_nonce_retries_; }
 
-    // The time a failed answer's Retry-After named (rateLimited, 503): the caller must not ask
-    // the CA again before it.
+    // The time a failed answer's Retry-After named (rateLimited, 503), at most max_retry_hold
+    // ahead: the caller must not ask the CA again before it.
     [[nodiscard]] std::optional<TimePoint> retry_not_before() const { return retry_not_before_; }
 
   private:
@@ -85,7 +85,8 @@ class Client {
     Result<HttpResponse> send_signed(const std::string& url,
                                      const std::optional<nlohmann::json>& payload,
                                      const std::string& accept);
-    Status authorize(const Order& order, Responder& responder);
+    Status authorize(const Order& order, const std::vector<std::string>& names,
+                     Responder& responder);
     Result<Order> poll_order(const std::string& url, const std::vector<std::string>& until);
     Result<Authorization> poll_authorization(const std::string& url);
     Result<Issued> download(const std::string& certificate_url);

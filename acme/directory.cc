@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "acme/json_reply.h"
 #include "acme/problem.h"
 
 namespace dk::acme {
@@ -10,7 +11,7 @@ namespace {
 using nlohmann::json;
 
 Result<json> object_of(std::string_view body, const std::string& source) {
-    auto doc = json::parse(body, nullptr, false);
+    DK_TRY(json doc, parse_json_reply(body, source));
     if (!doc.is_object()) return Error::environment(source + ": not a JSON object");
     return doc;
 }
@@ -22,23 +23,24 @@ Result<std::string> text(const json& o, const char* key, const std::string& sour
     if (it == o.end() || !it->is_string())
         return Error::environment(source + ": " + key + " missing or not a string");
     const std::string& value = it->get_ref<const std::string&>();
-    if (url && !plausible_url(value))
+    if (url && !https_url(value))
         return Error::environment(source + ": " + key +
-                                  " is not an http(s) URL: " + printable_text(value, 100));
+                                  " is not an https URL: " + printable_text(value, 100));
     return value;
 }
 
-std::optional<std::string> optional_url(const json& o, const char* key) {
-    auto it = o.find(key);
-    if (it == o.end() || !it->is_string() || !plausible_url(it->get_ref<const std::string&>()))
-        return std::nullopt;
-    return it->get<std::string>();
+// An optional URL member we follow: absent is nullopt, anything but an https URL an error.
+Result<std::optional<std::string>> optional_url(const json& o, const char* key,
+                                                const std::string& source) {
+    if (!o.contains(key)) return std::optional<std::string>{};
+    DK_TRY(std::string url, text(o, key, source, true));
+    return std::optional<std::string>{std::move(url)};
 }
 
 std::string problem_line(const json& o) {
     auto it = o.find("error");
     if (it == o.end() || !it->is_object()) return {};
-    auto p = parse_problem(it->dump());
+    auto p = problem_from(*it);
     return p ? p->one_line() : std::string("unreadable error");
 }
 
@@ -64,14 +66,9 @@ Result<const json*> array_member(const json& o, const char* key, const std::stri
 
 }  // namespace
 
-bool plausible_url(std::string_view url) {
-    std::size_t host = 0;
-    if (url.starts_with("https://"))
-        host = 8;
-    else if (url.starts_with("http://"))
-        host = 7;
-    else
-        return false;
+bool https_url(std::string_view url) {
+    constexpr std::size_t host = std::string_view("https://").size();
+    if (!url.starts_with("https://")) return false;
     if (url.size() <= host || url.size() > 2000) return false;
     for (char c : url) {
         if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f)
@@ -86,9 +83,13 @@ Result<Directory> parse_directory(std::string_view body, const std::string& sour
     DK_TRY(d.new_nonce, text(o, "newNonce", source, true));
     DK_TRY(d.new_account, text(o, "newAccount", source, true));
     DK_TRY(d.new_order, text(o, "newOrder", source, true));
-    d.renewal_info = optional_url(o, "renewalInfo");
+    DK_TRY(d.renewal_info, optional_url(o, "renewalInfo", source));
     if (auto meta = o.find("meta"); meta != o.end() && meta->is_object()) {
-        d.terms_of_service = optional_url(*meta, "termsOfService");
+        // Only shown, never followed: Pebble's is a data: URL, which is simply left out.
+        auto terms = meta->find("termsOfService");
+        if (terms != meta->end() && terms->is_string() &&
+            https_url(terms->get_ref<const std::string&>()))
+            d.terms_of_service = terms->get<std::string>();
         auto ear = meta->find("externalAccountRequired");
         d.external_account_required = ear != meta->end() && ear->is_boolean() && ear->get<bool>();
     }
@@ -139,11 +140,11 @@ Result<Order> parse_order(std::string_view body, const std::string& source) {
     DK_TRY(order.finalize, text(o, "finalize", source, true));
     DK_TRY(const json* list, array_member(o, "authorizations", source));
     for (const auto& url : *list) {
-        if (!url.is_string() || !plausible_url(url.get_ref<const std::string&>()))
-            return Error::environment(source + ": an authorization is not a URL");
+        if (!url.is_string() || !https_url(url.get_ref<const std::string&>()))
+            return Error::environment(source + ": an authorization is not an https URL");
         order.authorizations.push_back(url.get<std::string>());
     }
-    order.certificate = optional_url(o, "certificate");
+    DK_TRY(order.certificate, optional_url(o, "certificate", source));
     order.error = problem_line(o);
     return order;
 }

@@ -36,7 +36,7 @@ struct Authorization {
     std::string status;      // pending, valid, invalid, deactivated, expired, revoked
     std::string identifier;  // the DNS name
     bool wildcard = false;
-    std::vector<Challenge> challenges;
+    std::vector<Challenge> challenges;  // those we can read (https URL, base64url token)
 };
 
 struct Order {
@@ -61,7 +61,8 @@ struct RenewalWindow {
 };
 Result<RenewalWindow> parse_renewal_info(std::string_view body, const std::string& source);
 
-// Only http(s) URLs with a host; the server chooses every URL we follow.
-bool plausible_url(std::string_view url);
+// Only https URLs with a host (printable ASCII, at most 2000 bytes): the server chooses every
+// URL we follow, and each one carries our signed requests or the certificate we trust.
+bool https_url(std::string_view url);
 
 }  // namespace dk::acme

@@ -128,8 +128,8 @@ Result<HttpResponse> CurlTransport::perform(Method method, const std::string& ur
     if (method == Method::post) add_header("Content-Type: application/jose+json");
     CURL* h = easy.get();
     curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);  // ACME's Location headers are data
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");  // every CA URL is https
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);      // ACME's Location headers are data
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, static_cast<long>(options_.timeout.count()));
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);

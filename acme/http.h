@@ -44,6 +44,7 @@ struct CurlOptions {
     std::size_t max_body = std::size_t{1024} * 1024;  // certificates and JSON are small
 };
 
+// Speaks https only (curl refuses any other scheme) and follows no redirect.
 class CurlTransport final : public HttpTransport {
   public:
     explicit CurlTransport(CurlOptions options) : options_(std::move(options)) {}

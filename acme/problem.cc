@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "acme/json_reply.h"
+
 namespace dk::acme {
 namespace {
 
@@ -31,7 +33,12 @@ std::string short_problem_type(std::string_view type) {
 }
 
 std::optional<Problem> parse_problem(std::string_view body) {
-    const auto doc = nlohmann::json::parse(body, nullptr, false);
+    auto doc = parse_json_reply(body, "problem");
+    if (!doc.ok()) return std::nullopt;
+    return problem_from(*doc);
+}
+
+std::optional<Problem> problem_from(const nlohmann::json& doc) {
     if (!doc.is_object()) return std::nullopt;
     auto type = doc.find("type");
     if (type == doc.end() || !type->is_string()) return std::nullopt;

@@ -2,6 +2,7 @@
 // printable line and to what decides the client's next move.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,9 +27,13 @@ struct Problem {
     [[nodiscard]] std::string one_line() const;
 };
 
-// nullopt unless `body` is a JSON object with a string "type". Untrusted: every string is made
-// printable (control bytes become '?') and cut at 300 bytes; at most 10 subproblems kept.
+// nullopt unless `body` is a JSON object (nested at most max_json_depth) with a string "type".
+// Untrusted: every string is made printable (control bytes become '?') and cut at 300 bytes; at
+// most 10 subproblems kept.
 std::optional<Problem> parse_problem(std::string_view body);
+
+// The same for a member of a document already read (an order's or a challenge's "error").
+std::optional<Problem> problem_from(const nlohmann::json& doc);
 
 // "urn:ietf:params:acme:error:badNonce" -> "badNonce"; other URIs unchanged.
 std::string short_problem_type(std::string_view type);

@@ -23,13 +23,15 @@ struct RenewalInput {
 struct RenewalDecision {
     bool renew_now = false;
     TimePoint renew_at;  // when it becomes due (the next wake-up when not due yet)
-    std::string reason;  // "ari window", "renew_before_days", ...
+    std::string reason;  // "ari window", "ari window cut to end before expiry", ...
 };
 
 // ARI decides when it is present: renew at start + point * (end - start); a window already
-// over means now. Without ARI: renew_before_days before not_after, but never later than two
-// thirds into the lifetime for certificates shorter-lived than renew_before_days (short-lived
-// certificates would otherwise be renewed the moment they are issued).
+// over means now. A window that does not end before not_after is cut to end where renewal
+// without ARI would happen (a CA's window past expiry would otherwise let the certificate
+// expire before it is renewed). Without ARI: renew_before_days before not_after, but never later
+// than two thirds into the lifetime for certificates shorter-lived than renew_before_days
+// (short-lived certificates would otherwise be renewed the moment they are issued).
 RenewalDecision decide_renewal(const RenewalInput& input, TimePoint now);
 
 }  // namespace dk::acme

@@ -43,6 +43,10 @@ std::optional<TimePoint> parse_retry_after(std::string_view value, TimePoint now
     return http_date(std::string(value));
 }
 
+TimePoint retry_hold(TimePoint named, TimePoint now) {
+    return std::min(named, now + max_retry_hold);
+}
+
 Seconds retry_delay(std::optional<TimePoint> retry_after, int attempt, TimePoint now,
                     const Backoff& backoff) {
     if (retry_after && *retry_after > now) {

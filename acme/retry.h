@@ -13,6 +13,14 @@ namespace dk::acme {
 // Retry-After as delay-seconds or an HTTP-date (any of its three forms); the time it names.
 std::optional<TimePoint> parse_retry_after(std::string_view value, TimePoint now);
 
+// The longest a Retry-After holds issuance back (rateLimited, 503): six hours. A CA may name
+// days or decades; after six hours we ask again and it may name another time.
+inline constexpr Seconds max_retry_hold{6 * 3600};
+
+// Until when a Retry-After the CA named holds issuance back: that time, at most
+// max_retry_hold after now.
+TimePoint retry_hold(TimePoint named, TimePoint now);
+
 struct Backoff {
     Seconds floor{1};
     Seconds ceiling{60};

@@ -43,6 +43,11 @@ struct ZoneChange {
     std::vector<Rrset> expected;  // the current RRset of every touched owner + type
 };
 
+// A change the publishers may make: the owner a domain name inside `zone` (no zone-file
+// syntax in it), a data type (never zone structure, CNAME or DNAME), and rdata that reads as
+// exactly one record of that type. Every record we build comes from these typed fields.
+Status check_record_change(const std::string& zone, const RecordChange& change);
+
 // The RR type a mnemonic names ("TLSA", "txt", "TYPE52"); nullopt for none.
 std::optional<ldns_rr_type> rr_type_by_name(const std::string& name);
 
@@ -51,6 +56,11 @@ std::string rr_type_name(ldns_rr_type type);
 
 // "3 1 1 ABCD" -> "3 1 1 abcd": the form ldns prints, so texts compare as records do.
 Result<std::string> canonical_rdata(ldns_rr_type type, std::string_view rdata);
+
+// One TXT character-string holding `value` byte for byte (at most 255 bytes), in the
+// presentation form ldns prints: quoted, with quotes, backslashes and unprintable bytes
+// escaped, so whatever the value holds it reads back as this one string and nothing else.
+Result<std::string> txt_character_string(std::string_view value);
 
 // Makes `name` absolute: relative names are taken relative to `zone`; "@" is the apex.
 // Refuses names outside the zone.

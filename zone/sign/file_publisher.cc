@@ -105,6 +105,7 @@ Result<dk::zone::Rrset> FilePublisher::read_rrset(const std::string& owner, ldns
 }
 
 Result<UpdateResult> FilePublisher::apply(const ZoneChange& change) {
+    for (const auto& c : change.changes) DK_TRY_STATUS(check_record_change(options_.zone, c));
     DK_TRY(const std::vector<Record> operators, unsigned_records());
     DK_TRY(std::vector<Record> managed, load_managed(options_.managed_file, options_.zone));
     const std::vector<Record> before = managed;

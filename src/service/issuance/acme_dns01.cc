@@ -5,31 +5,56 @@
 #include <thread>
 
 #include "acme/jwk.h"
+#include "acme/problem.h"
 #include "base/log.h"
 #include "base/strings.h"
 
 namespace dk::service {
 namespace {
 
-std::string txt_rdata(const std::string& value) {
-    return "\"" + value + "\"";
+// RFC 1123 host name labels: letters, digits, hyphens, 1 to 63 bytes, not starting or ending
+// with a hyphen.
+bool host_label(std::string_view label) {
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
+        return false;
+    return std::all_of(label.begin(), label.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '-';
+    });
 }
 
-// owner -> TXT values, in task order.
-std::map<std::string, std::vector<std::string>> by_owner(
+bool host_name(std::string_view name) {
+    if (name.ends_with('.')) name.remove_suffix(1);
+    if (name.empty() || name.size() > 253) return false;
+    for (std::size_t start = 0;;) {
+        const std::size_t dot = name.find('.', start);
+        if (!host_label(name.substr(start, dot - start))) return false;
+        if (dot == std::string_view::npos) return true;
+        start = dot + 1;
+    }
+}
+
+// owner -> TXT values (each one character-string), in task order.
+Result<std::map<std::string, std::vector<std::string>>> by_owner(
     const std::vector<acme::ChallengeTask>& tasks) {
     std::map<std::string, std::vector<std::string>> out;
     for (const auto& t : tasks) {
-        out[challenge_owner(t.identifier)].push_back(
-            txt_rdata(acme::dns01_txt_value(t.key_authorization)));
+        DK_TRY(std::string owner, challenge_owner(t.identifier));
+        DK_TRY(std::string value,
+               zone::txt_character_string(acme::dns01_txt_value(t.key_authorization)));
+        out[owner].push_back(std::move(value));
     }
     return out;
 }
 
 }  // namespace
 
-std::string challenge_owner(std::string identifier) {
+Result<std::string> challenge_owner(std::string identifier) {
     if (identifier.starts_with("*.")) identifier.erase(0, 2);
+    // The name becomes a record owner: only a host name, never text a record line could read.
+    if (!host_name(identifier))
+        return Error::bad_input("dns-01: \"" + acme::printable_text(identifier, 260) +
+                                "\" is not a host name");
     return "_acme-challenge." + lower(absolute_name(std::move(identifier)));
 }
 
@@ -47,17 +72,18 @@ Status Dns01Responder::change(const std::string& owner, const std::vector<std::s
 }
 
 Status Dns01Responder::present(const std::vector<acme::ChallengeTask>& tasks) {
-    for (const auto& [owner, values] : by_owner(tasks)) {
+    DK_TRY(const auto wanted, by_owner(tasks));
+    for (const auto& [owner, values] : wanted) {
         DK_TRY_STATUS(change(owner, values, zone::ChangeAction::add));
         log::info("acme.dns01_published", {{"owner", owner}, {"records", values.size()}});
     }
-    return await_everywhere(tasks);
+    return await_everywhere(wanted);
 }
 
 // Every authoritative server must serve every value before the CA is told to look: the CA
 // may ask any of them.
-Status Dns01Responder::await_everywhere(const std::vector<acme::ChallengeTask>& tasks) {
-    const auto wanted = by_owner(tasks);
+Status Dns01Responder::await_everywhere(
+    const std::map<std::string, std::vector<std::string>>& wanted) {
     const auto deadline = std::chrono::steady_clock::now() + options_.deadline;
     for (const auto& server : options_.authoritative) {
         for (const auto& [owner, values] : wanted) {
@@ -89,7 +115,9 @@ Status Dns01Responder::await_everywhere(const std::vector<acme::ChallengeTask>& 
 }
 
 void Dns01Responder::cleanup(const std::vector<acme::ChallengeTask>& tasks) {
-    for (const auto& [owner, values] : by_owner(tasks)) {
+    auto published = by_owner(tasks);
+    if (!published.ok()) return;  // present refused these tasks before publishing anything
+    for (const auto& [owner, values] : *published) {
         auto removed = change(owner, values, zone::ChangeAction::remove);
         if (removed.ok())
             log::info("acme.dns01_removed", {{"owner", owner}});

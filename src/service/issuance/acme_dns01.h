@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,12 +32,13 @@ class Dns01Responder final : public acme::Responder {
   private:
     Status change(const std::string& owner, const std::vector<std::string>& values,
                   zone::ChangeAction action);
-    Status await_everywhere(const std::vector<acme::ChallengeTask>& tasks);
+    Status await_everywhere(const std::map<std::string, std::vector<std::string>>& wanted);
     zone::Publisher& publisher_;
     Dns01Options options_;
 };
 
-// "_acme-challenge.NAME." for the identifier NAME (a wildcard's "*." dropped: RFC 8555 8.4).
-std::string challenge_owner(std::string identifier);
+// "_acme-challenge.NAME." for the identifier NAME (a wildcard's "*." dropped: RFC 8555 8.4);
+// refused unless NAME is a host name (letters, digits, hyphens; dots between labels).
+Result<std::string> challenge_owner(std::string identifier);
 
 }  // namespace dk::service

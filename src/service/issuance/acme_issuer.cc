@@ -9,6 +9,7 @@
 #include "acme/account_key.h"
 #include "acme/client.h"
 #include "acme/renewal.h"
+#include "acme/retry.h"
 #include "base/files.h"
 #include "base/log.h"
 #include "base/openssl_error.h"
@@ -62,8 +63,19 @@ Result<std::string> AcmeIssuer::issue(const std::string& csr_pem,
     SystemClock clock;
     if (auto hold = files::read_limited(hold_path, 64); hold.ok()) {
         char* end = nullptr;
-        const long long seconds = std::strtoll(hold->c_str(), &end, 10);
-        const TimePoint until = from_unix_seconds(end != hold->c_str() ? seconds : 0);
+        long long seconds = std::strtoll(hold->c_str(), &end, 10);
+        if (end == hold->c_str()) seconds = 0;
+        // Bounded before it becomes a time (a stored year 3000000 would overflow the clock);
+        // a hold further ahead, from an older version or by hand, is cut and written back so
+        // that it ends.
+        const long long latest = unix_seconds(clock.now()) + acme::max_retry_hold.count();
+        if (seconds > latest) {
+            seconds = latest;
+            const auto cut = files::write_atomic(hold_path, std::to_string(seconds), 0600,
+                                                 files::Overwrite::yes);
+            if (!cut.ok()) log::warn("acme.hold_not_written", {{"error", cut.error().message}});
+        }
+        const TimePoint until = from_unix_seconds(seconds);
         if (clock.now() < until)
             return Error::environment("ACME: the CA asked not to be asked again before " +
                                       iso_time(until) + " (Retry-After); waiting");
@@ -129,10 +141,12 @@ std::optional<TimePoint> AcmeIssuer::renewal_time(const std::string& chain_pem, 
     input.not_after = cert::not_after(*chain->front());
     input.ari = **window;
     input.window_point = acme::window_point_for(chain_pem);
-    answer_ = acme::decide_renewal(input, now).renew_at;
+    const acme::RenewalDecision decision = acme::decide_renewal(input, now);
+    answer_ = decision.renew_at;
     log::info("acme.renewal_info", {{"window_start", iso_time((*window)->start)},
                                     {"window_end", iso_time((*window)->end)},
-                                    {"renew_at", iso_time(*answer_)}});
+                                    {"renew_at", iso_time(*answer_)},
+                                    {"reason", decision.reason}});
     return answer_;
 }
 

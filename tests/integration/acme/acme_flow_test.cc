@@ -138,7 +138,10 @@ class AcmeFlow : public ::testing::Test {
 
     // The TXT RRset at the challenge owner, as the primary serves it.
     std::vector<std::string> challenge_txt(const std::string& name) {
-        auto rrset = publisher_->read_rrset(service::challenge_owner(name), LDNS_RR_TYPE_TXT);
+        auto owner = service::challenge_owner(name);
+        EXPECT_TRUE(owner.ok()) << name;
+        if (!owner.ok()) return {"<not a host name>"};
+        auto rrset = publisher_->read_rrset(*owner, LDNS_RR_TYPE_TXT);
         EXPECT_TRUE(rrset.ok());
         return rrset.ok() ? rrset->rdatas : std::vector<std::string>{"<unreadable>"};
     }

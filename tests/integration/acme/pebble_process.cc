@@ -1,12 +1,16 @@
 #include "pebble_process.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <fstream>
 #include <thread>
 #include <vector>
@@ -51,6 +55,24 @@ bool answers(const std::string& url, const std::optional<std::string>& ca) {
     for (int i = 0; i < 100; ++i) {
         auto r = http.get(url);
         if (r.ok() && r->status == 200) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+}
+
+// Polls until something accepts TCP connections on address:port (up to 10 s): the plain web
+// server, which the https-only ACME transport does not speak to.
+bool listens(const std::string& address, int port) {
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(static_cast<std::uint16_t>(port));
+    if (::inet_pton(AF_INET, address.c_str(), &to.sin_addr) != 1) return false;
+    for (int i = 0; i < 100; ++i) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        const bool connected =
+            fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0;
+        if (fd >= 0) ::close(fd);
+        if (connected) return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     return false;
@@ -103,8 +125,7 @@ StaticHttpServer::StaticHttpServer(const std::string& address, int port,
     pid_ = spawn({"/usr/bin/python3", "-m", "http.server", std::to_string(port), "--bind", address,
                   "--directory", directory},
                  {"PATH=/usr/bin:/bin"}, log_file);
-    ready_ =
-        pid_ > 0 && answers("http://" + address + ":" + std::to_string(port) + "/", std::nullopt);
+    ready_ = pid_ > 0 && listens(address, port);
 }
 
 StaticHttpServer::~StaticHttpServer() {

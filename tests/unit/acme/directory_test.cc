@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 namespace dk::acme {
 namespace {
 
@@ -44,7 +46,50 @@ TEST(Directory, RefusesMissingOrStrangeUrls) {
         "https://ca/dir");
     ASSERT_FALSE(bad.ok());
     EXPECT_EQ(bad.error().message,
-              "https://ca/dir: newNonce is not an http(s) URL: file:///etc/passwd");
+              "https://ca/dir: newNonce is not an https URL: file:///etc/passwd");
+}
+
+// Every URL the CA hands out is followed with our account's signature or trusted for the
+// certificate: plain http is refused wherever it appears, not skipped.
+TEST(Directory, RefusesPlainHttpUrls) {
+    for (const char* key : {"newNonce", "newAccount", "newOrder", "renewalInfo"}) {
+        nlohmann::json d = {{"newNonce", "https://ca/n"},
+                            {"newAccount", "https://ca/a"},
+                            {"newOrder", "https://ca/o"},
+                            {"renewalInfo", "https://ca/ari"}};
+        d[key] = "http://ca/x";
+        auto parsed = parse_directory(d.dump(), "https://ca/dir");
+        ASSERT_FALSE(parsed.ok()) << key;
+        EXPECT_EQ(parsed.error().message,
+                  std::string("https://ca/dir: ") + key + " is not an https URL: http://ca/x");
+    }
+}
+
+TEST(Objects, RefusePlainHttpUrls) {
+    const nlohmann::json order = {{"status", "valid"},
+                                  {"authorizations", {"https://ca/authz/1"}},
+                                  {"finalize", "https://ca/fin/1"},
+                                  {"certificate", "https://ca/cert/1"}};
+    ASSERT_TRUE(parse_order(order.dump(), "order").ok());
+    for (const char* key : {"finalize", "certificate"}) {
+        nlohmann::json o = order;
+        o[key] = "http://ca/x";
+        auto parsed = parse_order(o.dump(), "order");
+        ASSERT_FALSE(parsed.ok()) << key;
+        EXPECT_EQ(parsed.error().message,
+                  std::string("order: ") + key + " is not an https URL: http://ca/x");
+    }
+    nlohmann::json authz_list = order;
+    authz_list["authorizations"] = {"https://ca/authz/1", "http://ca/authz/2"};
+    EXPECT_FALSE(parse_order(authz_list.dump(), "order").ok());
+    EXPECT_FALSE(
+        parse_challenge(
+            R"({"type":"dns-01","url":"http://ca/chal/1","token":"t","status":"pending"})", "chal")
+            .ok());
+    EXPECT_FALSE(https_url("http://ca/x"));
+    EXPECT_FALSE(https_url("HTTP://ca/x"));
+    EXPECT_FALSE(https_url("https:///x"));
+    EXPECT_TRUE(https_url("https://ca/x"));
 }
 
 TEST(Objects, OrderAndAuthorization) {

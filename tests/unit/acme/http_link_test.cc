@@ -73,3 +73,19 @@ TEST(Ari, WindowPointIsStablePerCertificateAndInRange) {
 
 }  // namespace
 }  // namespace dk::acme
+
+namespace dk::acme {
+namespace {
+
+// The transport speaks https only: a plain http URL that got past every parser is still never
+// requested (curl refuses the scheme before connecting; port 9 would refuse the connection).
+TEST(CurlTransport, RefusesPlainHttpBeforeConnecting) {
+    CurlTransport http(CurlOptions{});
+    auto r = http.get("http://127.0.0.1:9/directory");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::environment);
+    EXPECT_NE(r.error().message.find("protocol"), std::string::npos) << r.error().message;
+}
+
+}  // namespace
+}  // namespace dk::acme

@@ -73,6 +73,40 @@ TEST(Renewal, PassedWindowAndExpiryMeanNow) {
     EXPECT_EQ(d.reason, "expired");
 }
 
+// A security review's finding: a window ending after notAfter was followed, so renewal waited
+// until the certificate had expired. Such a window is cut to end where renew_before_days (or two
+// thirds of a short lifetime) would renew.
+TEST(Renewal, AriWindowEndingAfterExpiryIsCutToEndBeforeIt) {
+    RenewalInput beyond = ninety_days();  // without ARI: day 60
+    beyond.ari = RenewalWindow{issued + 200 * day, issued + 201 * day};
+    auto d = decide_renewal(beyond, issued + 5 * day);
+    EXPECT_FALSE(d.renew_now);
+    EXPECT_EQ(d.renew_at, issued + 60 * day);
+    EXPECT_EQ(d.reason, "ari window cut to end before expiry");
+    EXPECT_TRUE(decide_renewal(beyond, issued + 61 * day).renew_now);
+
+    RenewalInput across = ninety_days();  // starts inside, ends after expiry: [50, 60] is kept
+    across.ari = RenewalWindow{issued + 50 * day, issued + 95 * day};
+    across.window_point = 0.5;
+    EXPECT_EQ(decide_renewal(across, issued).renew_at, issued + 55 * day);
+
+    RenewalInput six_days = ninety_days();  // two thirds of a six-day life: day 4
+    six_days.not_after = issued + 6 * day;
+    six_days.ari = RenewalWindow{issued + 5 * day, issued + 7 * day};
+    EXPECT_EQ(decide_renewal(six_days, issued).renew_at, issued + 4 * day);
+
+    RenewalInput at_expiry = ninety_days();  // ending at notAfter is not ending before it
+    at_expiry.ari = RenewalWindow{issued + 80 * day, issued + 90 * day};
+    at_expiry.window_point = 1.0;
+    EXPECT_EQ(decide_renewal(at_expiry, issued).renew_at, issued + 60 * day);
+
+    RenewalInput inside = ninety_days();  // ends before expiry: followed as it is
+    inside.ari = RenewalWindow{issued + 80 * day, issued + 89 * day};
+    inside.window_point = 1.0;
+    EXPECT_EQ(decide_renewal(inside, issued).renew_at, issued + 89 * day);
+    EXPECT_EQ(decide_renewal(inside, issued).reason, "ari window");
+}
+
 TEST(Renewal, WindowPointIsClamped) {
     RenewalInput in = ninety_days();
     in.ari = RenewalWindow{issued + 10 * day, issued + 12 * day};

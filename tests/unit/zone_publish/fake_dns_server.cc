@@ -95,6 +95,11 @@ FakeDnsServer::~FakeDnsServer() {
     ::close(tcp_);
 }
 
+std::vector<std::string> FakeDnsServer::update_records() {
+    std::lock_guard lock(mutex_);
+    return update_records_;
+}
+
 void FakeDnsServer::set(FakeBehaviour behaviour) {
     std::lock_guard lock(mutex_);
     behaviour_ = behaviour;
@@ -152,7 +157,17 @@ std::optional<std::vector<std::uint8_t>> FakeDnsServer::respond(
     ldns_pkt* parsed = nullptr;
     if (ldns_wire2pkt(&parsed, wire.data(), wire.size()) != LDNS_STATUS_OK) return std::nullopt;
     ldns::PktPtr request(parsed);
-    if (ldns_pkt_get_opcode(request.get()) == LDNS_PACKET_UPDATE) ++updates_;
+    if (ldns_pkt_get_opcode(request.get()) == LDNS_PACKET_UPDATE) {
+        ++updates_;
+        std::lock_guard lock(mutex_);
+        for (const ldns_rr_list* list :
+             {ldns_pkt_answer(request.get()), ldns_pkt_authority(request.get())}) {
+            for (std::size_t i = 0; i < ldns_rr_list_rr_count(list); ++i) {
+                ldns::CStringPtr text(ldns_rr2str(ldns_rr_list_rr(list, i)));
+                if (text) update_records_.emplace_back(text.get());
+            }
+        }
+    }
     switch (b.mode) {
         case FakeMode::silence:
             return std::nullopt;

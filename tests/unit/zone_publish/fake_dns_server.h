@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -53,6 +54,8 @@ class FakeDnsServer {
     // UPDATE messages received (any transport).
     [[nodiscard]] int updates() const { return updates_.load(); }
     [[nodiscard]] int tcp_requests() const { return tcp_requests_.load(); }
+    // Every record of every UPDATE's prerequisite and update sections, as ldns prints them.
+    [[nodiscard]] std::vector<std::string> update_records();
 
   private:
     void run();
@@ -69,6 +72,7 @@ class FakeDnsServer {
     std::atomic<bool> stop_{false};
     std::atomic<int> updates_{0};
     std::atomic<int> tcp_requests_{0};
+    std::vector<std::string> update_records_;  // under mutex_
     std::thread thread_;
 };
 

@@ -96,6 +96,83 @@ TEST(UpdateMessage, RefusesUnguardedAndOutsideAndStructuralChanges) {
     EXPECT_EQ(build_update(bad).error().kind, ErrorKind::bad_input);
 }
 
+// A security review's finding: a CA-supplied name became the TXT owner and the UPDATE was
+// built by joining text, so "OWNER 60 IN NS ..." added an NS record. Owner text is a domain
+// name or nothing; rdata text is the declared type or nothing.
+const std::string kChallengeOwner = "_acme-challenge.mx1.example.test.";
+
+ZoneChange txt_add(const std::string& owner, ldns_rr_type type, const std::string& rdata) {
+    return ZoneChange{
+        "example.test.", {{ChangeAction::add, owner, type, 60, rdata}}, {{owner, type, 0, {}}}};
+}
+
+// Every record of the update section, whatever section it is in, as (type, owner) pairs.
+std::vector<std::pair<ldns_rr_type, std::string>> update_records(const ldns_pkt& pkt) {
+    std::vector<std::pair<ldns_rr_type, std::string>> out;
+    for (const ldns_rr_list* list : {ldns_pkt_answer(&pkt), ldns_pkt_authority(&pkt)}) {
+        for (std::size_t i = 0; i < ldns_rr_list_rr_count(list); ++i) {
+            const ldns_rr* rr = ldns_rr_list_rr(list, i);
+            ldns::CStringPtr owner(ldns_rdf2str(ldns_rr_owner(rr)));
+            out.emplace_back(ldns_rr_get_type(rr), owner.get());
+        }
+    }
+    return out;
+}
+
+TEST(UpdateMessage, OwnerTextCannotInjectAnotherRecord) {
+    for (const std::string injected :
+         {"NS ns.attacker.test.", "CNAME evil.attacker.test.", "DNAME attacker.test."}) {
+        // The tail keeps the text inside the zone, so only the record syntax can stop it.
+        for (const std::string tail : {" ; .", " ; mx1.example.test."}) {
+            const std::string owner = "_acme-challenge.mx1.example.test. 60 IN " + injected + tail;
+            const ZoneChange change = txt_add(owner, LDNS_RR_TYPE_TXT, "\"v\"");
+            auto pkt = build_update(change);
+            EXPECT_FALSE(pkt.ok())
+                << owner << " built " << ::testing::PrintToString(update_records(**pkt));
+            EXPECT_FALSE(minimal_delta(change).ok()) << owner;
+            EXPECT_FALSE(absolute_owner(owner, "example.test.").ok()) << owner;
+        }
+    }
+}
+
+TEST(UpdateMessage, RdataTextCannotAddAnotherRecord) {
+    const ZoneChange change = txt_add(kChallengeOwner, LDNS_RR_TYPE_TXT,
+                                      "\"v\"\n_acme-challenge.mx1.example.test. 60 IN NS evil.");
+    auto pkt = build_update(change);
+    ASSERT_FALSE(pkt.ok()) << ::testing::PrintToString(update_records(**pkt));
+    EXPECT_EQ(pkt.error().kind, ErrorKind::bad_input);
+}
+
+TEST(UpdateMessage, OnlyTheDeclaredTypeReachesTheUpdate) {
+    // Zone structure and aliases are never ours to change, whatever the rdata says.
+    for (const ldns_rr_type type : {LDNS_RR_TYPE_CNAME, LDNS_RR_TYPE_DNAME, LDNS_RR_TYPE_NS}) {
+        auto pkt = build_update(txt_add(kChallengeOwner, type, "attacker.test."));
+        EXPECT_FALSE(pkt.ok()) << rr_type_name(type);
+    }
+    auto pkt = build_update(txt_add(kChallengeOwner, LDNS_RR_TYPE_TXT, "\"v\""));
+    ASSERT_TRUE(pkt.ok()) << pkt.error().message;
+    using Record = std::pair<ldns_rr_type, std::string>;
+    EXPECT_EQ(update_records(**pkt), (std::vector<Record>{{LDNS_RR_TYPE_TXT, kChallengeOwner},
+                                                          {LDNS_RR_TYPE_TXT, kChallengeOwner}}));
+}
+
+TEST(UpdateMessage, TxtCharacterStringHoldsAnyTextAsOneString) {
+    for (const std::string& value : {std::string("sYAwVrqD-tVOu_J"), std::string("a \"b\"; c"),
+                                     std::string("x\ny. 60 IN NS evil.")}) {
+        auto rdata = txt_character_string(value);
+        ASSERT_TRUE(rdata.ok()) << rdata.error().message;
+        auto pkt = build_update(txt_add(kChallengeOwner, LDNS_RR_TYPE_TXT, *rdata));
+        ASSERT_TRUE(pkt.ok()) << *rdata << ": " << pkt.error().message;
+        const ldns_rr* added = ldns_rr_list_rr(ldns_pkt_authority(pkt->get()), 0);
+        ASSERT_EQ(ldns_rr_rd_count(added), 1U) << *rdata;
+        const ldns_rdf* field = ldns_rr_rdf(added, 0);
+        ASSERT_EQ(ldns_rdf_get_type(field), LDNS_RDF_TYPE_STR);
+        const std::uint8_t* data = ldns_rdf_data(field);
+        EXPECT_EQ(std::string(reinterpret_cast<const char*>(data) + 1, data[0]), value);
+    }
+    EXPECT_FALSE(txt_character_string(std::string(256, 'a')).ok());
+}
+
 TEST(UpdateMessage, MinimalDeltaDropsNoOps) {
     ZoneChange change = add_b_beside_a();
     change.changes.push_back(

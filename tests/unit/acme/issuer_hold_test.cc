@@ -1,0 +1,71 @@
+// The Retry-After hold kept in STATE_DIR/acme/not-before across runs: one written by an earlier
+// version (or by hand) that lies further ahead than the six-hour bound is cut to it, and the
+// file rewritten, so the hold ends. The run stops before any request (the directory does not
+// exist), as it does for every hold.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "acme/retry.h"
+#include "service/issuance/acme_issuer.h"
+
+namespace dk::service {
+namespace {
+
+class IssuerHold : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        ASSERT_NE(::mkdtemp(dir_.data()), nullptr);
+        ASSERT_EQ(::mkdir((dir_ + "/acme").c_str(), 0700), 0);
+        acme_.directory = "https://ca.invalid/directory";
+    }
+    void TearDown() override { std::filesystem::remove_all(dir_); }
+
+    Result<std::string> issue_with_hold(const std::string& stored) {
+        std::ofstream(dir_ + "/acme/not-before") << stored;
+        zone::Rfc2136Publisher publisher(zone::Rfc2136Options{});
+        AcmeIssuer issuer(acme_, dir_, publisher, "example.test.", {}, 60, {});
+        return issuer.issue("not a CSR: never read while held", {"mx1.example.test"});
+    }
+    long long stored_hold() {
+        std::ifstream in(dir_ + "/acme/not-before");
+        long long seconds = 0;
+        in >> seconds;
+        return seconds;
+    }
+
+    std::string dir_ = "/tmp/dk-acme-hold-XXXXXX";
+    config::AcmeConfig acme_;
+};
+
+TEST_F(IssuerHold, AHoldFurtherAheadThanSixHoursIsCutAndRewritten) {
+    const long long now = unix_seconds(SystemClock().now());
+    const long long bound = now + acme::max_retry_hold.count();
+    for (const long long far : {now + 999999999LL, 99999999999999LL}) {
+        auto held = issue_with_hold(std::to_string(far));
+        ASSERT_FALSE(held.ok());
+        EXPECT_EQ(held.error().kind, ErrorKind::environment);
+        EXPECT_NE(held.error().message.find("not to be asked again before"), std::string::npos)
+            << held.error().message;
+        EXPECT_GE(stored_hold(), bound);
+        EXPECT_LE(stored_hold(), bound + 5);
+        EXPECT_NE(held.error().message.find(iso_time(from_unix_seconds(stored_hold()))),
+                  std::string::npos)
+            << held.error().message;
+    }
+}
+
+TEST_F(IssuerHold, AHoldWithinSixHoursIsKeptAsItIs) {
+    const long long until = unix_seconds(SystemClock().now()) + 3600;
+    auto held = issue_with_hold(std::to_string(until));
+    ASSERT_FALSE(held.ok());
+    EXPECT_NE(held.error().message.find(iso_time(from_unix_seconds(until))), std::string::npos)
+        << held.error().message;
+    EXPECT_EQ(stored_hold(), until);
+}
+
+}  // namespace
+}  // namespace dk::service
