@@ -42,7 +42,8 @@ Result<CheckedDelivery> check_delivery(const engine::SlotState& state, const Fil
         }
     }
     CheckedDelivery out;
-    out.decision = engine::decide_delivery(state, {leaf_spki, cert::not_after(*chain.front())});
+    out.decision = engine::decide_delivery(state, {leaf_spki, cert::not_after(*chain.front())},
+                                           std::chrono::system_clock::now());
     if (out.decision.verdict == engine::DeliveryVerdict::refuse) return out;
     const engine::SlotKey* key = key_by_id(state, out.decision.key_id);
     if (key == nullptr) return Error::environment("delivery decided for an unknown key");

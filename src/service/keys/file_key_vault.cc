@@ -14,6 +14,7 @@
 #include "cert/csr.h"
 #include "cert/keys.h"
 #include "cert/tlsa_data.h"
+#include "engine/delivery.h"
 #include "service/issuance/acme_issuer.h"
 
 namespace dk::service {
@@ -98,7 +99,22 @@ Result<std::string> FileKeyVault::check_chain_for_key(const std::string& text,
             return Error::check_failed(source + ": the certificate does not name " + ep.host);
         }
     }
-    return cert::chain_pem(chain);
+    DK_TRY(std::string pem, cert::chain_pem(chain));
+    // The ACME issuer verifies its chains to [acme] issuer_ca_file before they get here; chains
+    // from issue_command and hook deliver are verified to the slot's roots, and held to the
+    // bound a public CA keeps.
+    if (slot_.certificates != "acme") {
+        const TimePoint not_after = cert::not_after(*chain.front());
+        if (not_after > now + engine::longest_certificate_life) {
+            return Error::check_failed(
+                source + ": the certificate is valid until " + iso_time(not_after) +
+                ", more than " + std::to_string(engine::longest_certificate_life.count() / 86400) +
+                " days from now (no public CA issues for longer than 398 days)");
+        }
+        if (auto verified = cert::verify_chain_to_roots(pem, slot_.issuer_ca_file); !verified.ok())
+            return verified.error().context(source);
+    }
+    return pem;
 }
 
 Result<engine::ObtainedCertificate> FileKeyVault::obtain_certificate(const std::string& /*slot*/,
