@@ -1,13 +1,20 @@
 // The key vault and hook delivery with real certificates: chains from issue_command and
 // `hook deliver` must verify to the slot's roots and end within the bound.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
 #include "base/files.h"
+#include "base/unique_fd.h"
 #include "cert/keys.h"
 #include "service/keys/delivery.h"
 #include "service/keys/file_key_vault.h"
@@ -146,6 +153,118 @@ TEST_F(VaultTest, HookDeliverRenewsOverAStoredCenturyLongCertificate) {
     ASSERT_TRUE(checked.ok()) << checked.error().message;
     EXPECT_EQ(checked->decision.verdict, engine::DeliveryVerdict::renew_current)
         << checked->decision.reason;
+}
+
+// Deployment: the served key and chain switch together; a fault while writing them leaves the
+// pair served before, never the new key with the old chain.
+class DeployTest : public VaultTest {
+  protected:
+    void SetUp() override {
+        VaultTest::SetUp();
+        slot_.certificates = "command";
+        slot_.combined_file = dir_ + "/served/combined.pem";
+        ASSERT_EQ(::mkdir((dir_ + "/chains").c_str(), 0755), 0);
+        slot_.cert_file = dir_ + "/chains/chain.pem";
+        old_ = key_;
+        deploy_with_chain(old_, *pkey_);
+        old_key_ = read(slot_.key_file);
+        old_chain_ = read(slot_.cert_file);
+        auto made = vault().generate_key("mx", now_);
+        ASSERT_TRUE(made.ok()) << made.error().message;
+        new_ = *made;
+        new_pkey_ =
+            std::move(cert::parse_private_key_pem(read(vault().key_path(new_.id)), "key").value());
+        auto stored =
+            vault().store_chain(new_, issue_chain(ca_, *new_pkey_, valid_for(90 * day)), "new");
+        ASSERT_TRUE(stored.ok()) << stored.error().message;
+    }
+    void TearDown() override {
+        if (immutable_) set_immutable(slot_.cert_file, false);
+        if (mounted_) ::umount(mount_.c_str());
+        VaultTest::TearDown();
+    }
+
+    static std::string read(const std::string& path) {
+        auto text = files::read_limited(path);
+        return text.ok() ? *text : "(" + text.error().message + ")";
+    }
+    void deploy_with_chain(const engine::SlotKey& key, EVP_PKEY& pkey) {
+        auto stored = vault().store_chain(key, issue_chain(ca_, pkey, valid_for(90 * day)), "c");
+        ASSERT_TRUE(stored.ok()) << stored.error().message;
+        auto deployed = vault().deploy("mx", key);
+        ASSERT_TRUE(deployed.ok()) << deployed.error().message;
+    }
+    static bool set_immutable(const std::string& path, bool on) {
+        UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+        int flags = 0;
+        if (fd.get() < 0 || ::ioctl(fd.get(), FS_IOC_GETFLAGS, &flags) != 0) return false;
+        flags = on ? (flags | FS_IMMUTABLE_FL) : (flags & ~FS_IMMUTABLE_FL);
+        return ::ioctl(fd.get(), FS_IOC_SETFLAGS, &flags) == 0;
+    }
+    void expect_old_pair_served() const {
+        EXPECT_EQ(read(slot_.key_file), old_key_) << "the served key changed";
+        EXPECT_EQ(read(slot_.cert_file), old_chain_) << "the served chain changed";
+        EXPECT_EQ(read(*slot_.combined_file), old_key_ + old_chain_);
+        for (const auto& path : {slot_.key_file, slot_.cert_file, *slot_.combined_file}) {
+            EXPECT_NE(::access((path + ".dk-new").c_str(), F_OK), 0) << path << " staged file left";
+            EXPECT_NE(::access((path + ".dk-old").c_str(), F_OK), 0) << path << " kept file left";
+        }
+    }
+
+    engine::SlotKey old_;
+    engine::SlotKey new_;
+    ossl::EvpPkeyPtr new_pkey_;
+    std::string old_key_;
+    std::string old_chain_;
+    std::string mount_;
+    bool mounted_ = false;
+    bool immutable_ = false;
+};
+
+TEST_F(DeployTest, KeyChainAndCombinedFileSwitchTogether) {
+    auto deployed = vault().deploy("mx", new_);
+    ASSERT_TRUE(deployed.ok()) << deployed.error().message;
+    const std::string key = read(vault().key_path(new_.id));
+    const std::string chain = read(vault().chain_path(new_.id));
+    EXPECT_EQ(read(slot_.key_file), key);
+    EXPECT_EQ(read(slot_.cert_file), chain);
+    EXPECT_EQ(read(*slot_.combined_file), key + chain);
+    for (const auto& path : {slot_.key_file, slot_.cert_file, *slot_.combined_file})
+        EXPECT_NE(::access((path + ".dk-old").c_str(), F_OK), 0) << path;
+}
+
+TEST_F(DeployTest, FullDiskUnderTheChainLeavesThePairServedBefore) {
+    // The chain's directory on a small file system, filled up after the first deployment.
+    mount_ = dir_ + "/chains";
+    const std::string chain = old_chain_;
+    std::filesystem::remove_all(mount_);
+    ASSERT_EQ(::mkdir(mount_.c_str(), 0755), 0);
+    if (::mount("tmpfs", mount_.c_str(), "tmpfs", 0, "size=16k") != 0)
+        GTEST_SKIP() << "cannot mount a tmpfs here (needs root): " << std::strerror(errno);
+    mounted_ = true;
+    ASSERT_TRUE(files::write_atomic(slot_.cert_file, chain, 0644, files::Overwrite::yes).ok());
+    {
+        std::ofstream filler(mount_ + "/filler");
+        const std::string block(1024, 'x');
+        for (int i = 0; i < 64 && filler; ++i) filler << block << std::flush;
+    }
+    auto deployed = vault().deploy("mx", new_);
+    ASSERT_FALSE(deployed.ok());
+    EXPECT_NE(deployed.error().message.find("nothing changed"), std::string::npos)
+        << deployed.error().message;
+    expect_old_pair_served();
+}
+
+TEST_F(DeployTest, ChainThatCannotBeReplacedLeavesThePairServedBefore) {
+    // An immutable chain file (chattr +i): even root cannot replace it.
+    if (!set_immutable(slot_.cert_file, true))
+        GTEST_SKIP() << "no immutable flag on this file system: " << std::strerror(errno);
+    immutable_ = true;
+    auto deployed = vault().deploy("mx", new_);
+    ASSERT_FALSE(deployed.ok());
+    set_immutable(slot_.cert_file, false);
+    immutable_ = false;
+    expect_old_pair_served();
 }
 
 }  // namespace
