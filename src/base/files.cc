@@ -44,14 +44,14 @@ Status write_all(int fd, std::string_view data, const std::string& path) {
     return {};
 }
 
+}  // namespace
+
 Status fsync_directory(const std::string& dir) {
     UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (fd.get() < 0) return Error::environment(dir + ": cannot open directory: " + errno_text());
     if (::fsync(fd.get()) != 0) return Error::environment(dir + ": fsync failed: " + errno_text());
     return {};
 }
-
-}  // namespace
 
 Result<OpenedFile> open_bounded(const std::string& path, std::size_t max_bytes) {
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));

@@ -41,6 +41,9 @@ using PieceWriter = std::function<Status(std::string_view piece)>;
 Status write_atomic_pieces(const std::string& path, mode_t mode, Overwrite overwrite,
                            const std::function<Status(const PieceWriter& write)>& produce);
 
+// Makes the directory's entries (a rename, a new name) durable.
+Status fsync_directory(const std::string& dir);
+
 // A secret file (TSIG key, private key, account key) must be a regular file not readable by
 // group or others. Returns bad_input naming the path and its mode otherwise.
 Status check_secret_permissions(const std::string& path);

@@ -52,6 +52,36 @@ Result<std::string> chain_pem(const Chain& chain) {
     return std::string(data, static_cast<std::size_t>(len));
 }
 
+Status verify_chain_to_roots(const std::string& chain_pem,
+                             const std::optional<std::string>& ca_file) {
+    DK_TRY(Chain chain, parse_chain_pem(chain_pem, "chain"));
+    const std::string roots = ca_file ? *ca_file : std::string("the system CA store");
+    ossl::X509StorePtr store(X509_STORE_new());
+    const bool loaded = store && (ca_file ? X509_STORE_load_file(store.get(), ca_file->c_str()) == 1
+                                          : X509_STORE_set_default_paths(store.get()) == 1);
+    if (!loaded) return ossl::error_from_queue(ErrorKind::bad_input, roots + ": cannot load roots");
+    ossl::X509StackPtr untrusted(sk_X509_new_null());
+    if (!untrusted) return Error::environment("chain verification: out of memory");
+    for (std::size_t i = 1; i < chain.size(); ++i) {
+        if (X509_up_ref(chain[i].get()) != 1) return Error::environment("chain: out of memory");
+        if (sk_X509_push(untrusted.get(), chain[i].get()) <= 0) {
+            X509_free(chain[i].get());
+            return Error::environment("chain verification: out of memory");
+        }
+    }
+    ossl::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
+    if (!ctx ||
+        X509_STORE_CTX_init(ctx.get(), store.get(), chain.front().get(), untrusted.get()) != 1)
+        return ossl::error_from_queue(ErrorKind::environment, "chain verification");
+    X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_SERVER);
+    if (X509_verify_cert(ctx.get()) != 1) {
+        return Error::check_failed(
+            "the chain does not verify to " + roots + ": " +
+            X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get())));
+    }
+    return {};
+}
+
 std::vector<const X509*> borrow(const Chain& chain) {
     std::vector<const X509*> out;
     for (const auto& c : chain) out.push_back(c.get());

@@ -1,6 +1,7 @@
 // Certificate chains in PEM: leaf first, each certificate issued by the next.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,11 @@ Result<Chain> parse_chain_pem(std::string_view pem, const std::string& source);
 Status check_chain_order(const Chain& chain, const std::string& source);
 
 Result<std::string> chain_pem(const Chain& chain);
+
+// The chain (leaf first) verifies, for a TLS server, to the roots in ca_file, or to the system's
+// when unset: check_failed naming the roots and OpenSSL's reason otherwise.
+Status verify_chain_to_roots(const std::string& chain_pem,
+                             const std::optional<std::string>& ca_file);
 
 std::vector<const X509*> borrow(const Chain& chain);
 

@@ -68,6 +68,8 @@ Status check_files(const Config& c) {
         if (!s.issue_command.empty() && ::access(s.issue_command[0].c_str(), X_OK) != 0) {
             note("key " + s.name + ": issue_command: " + s.issue_command[0] + " is not executable");
         }
+        if (s.issuer_ca_file && !files::read_limited(*s.issuer_ca_file).ok())
+            note("key " + s.name + ": issuer_ca_file: cannot read " + *s.issuer_ca_file);
     }
     if (c.acme) {
         if (c.acme->eab_key_file) {

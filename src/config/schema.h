@@ -141,6 +141,9 @@ inline constexpr Key keys[] = {
     {"key", "issue_command", strings, "", "required for `command`",
      "argv that turns `{csr}` into a chain at `{chain}` (also `{key}`, `{slot}`); the chain must "
      "be for exactly the requested key and name every endpoint host"},
+    {"key", "issuer_ca_file", path, "", "the system store",
+     "roots every chain from `issue_command` or `hook deliver` must verify to (`acme` slots: "
+     "`[acme] issuer_ca_file`)"},
     {"key", "renew_before_days", integer, "30", "",
      "renew (same key) this long before expiry; `acme` slots that do not set it take `[acme] "
      "renew_before_days`", 1, 3650},

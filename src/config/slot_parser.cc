@@ -33,6 +33,7 @@ void parse_issuing(Table& t, SlotConfig& s) {
     // command: our CSR to the operator's program; hook: an ACME client the operator runs hands
     // its result to `danekeeper hook deliver`; acme: our own client ([acme]).
     s.certificates = t.choice("certificates");
+    s.issuer_ca_file = t.path("issuer_ca_file", false);
     auto cmd = t.strings("issue_command", s.certificates == "command");
     if (!cmd) return;
     s.issue_command = *cmd;

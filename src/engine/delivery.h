@@ -29,6 +29,17 @@ struct OfferedChain {
     TimePoint not_after{};
 };
 
-DeliveryDecision decide_delivery(const SlotState& state, const OfferedChain& offered);
+// The longest a certificate may still be valid when it is taken: 398 days, the most a publicly
+// trusted CA may issue for (CA/Browser Forum Baseline Requirements 6.3.2, since September 2020;
+// shorter since), plus a day for clock skew and backdating. Private CAs issuing longer are
+// refused: a certificate valid for decades only ever stands in the way of renewals and key
+// rollovers.
+inline constexpr Seconds longest_certificate_life{(398 + 1) * 24 * 3600};
+
+// now: when the chain is offered. A stored certificate valid beyond now +
+// longest_certificate_life (adopted, or taken before the bound existed) no longer blocks an
+// offered one that expires earlier.
+DeliveryDecision decide_delivery(const SlotState& state, const OfferedChain& offered,
+                                 TimePoint now);
 
 }  // namespace dk::engine

@@ -24,35 +24,6 @@ acme::RenewalInput renewal_input_for(const config::SlotConfig& slot) {
     return input;
 }
 
-Status verify_chain_to_roots(const std::string& chain_pem,
-                             const std::optional<std::string>& ca_file) {
-    DK_TRY(cert::Chain chain, cert::parse_chain_pem(chain_pem, "ACME chain"));
-    ossl::X509StorePtr store(X509_STORE_new());
-    const bool loaded = ca_file ? X509_STORE_load_file(store.get(), ca_file->c_str()) == 1
-                                : X509_STORE_set_default_paths(store.get()) == 1;
-    if (!store || !loaded)
-        return ossl::error_from_queue(
-            ErrorKind::bad_input,
-            (ca_file ? *ca_file : std::string("system CA store")) + ": cannot load roots");
-    ossl::X509StackPtr untrusted(sk_X509_new_null());
-    for (std::size_t i = 1; i < chain.size(); ++i) {
-        if (X509_up_ref(chain[i].get()) != 1 || sk_X509_push(untrusted.get(), chain[i].get()) <= 0)
-            return Error::environment("ACME chain: out of memory");
-    }
-    ossl::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
-    if (!ctx ||
-        X509_STORE_CTX_init(ctx.get(), store.get(), chain.front().get(), untrusted.get()) != 1)
-        return ossl::error_from_queue(ErrorKind::environment, "ACME chain verification");
-    X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_SERVER);
-    if (X509_verify_cert(ctx.get()) != 1) {
-        return Error::check_failed(
-            std::string("ACME chain does not verify to ") +
-            (ca_file ? *ca_file : std::string("the system CA store")) + ": " +
-            X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get())));
-    }
-    return {};
-}
-
 Result<std::string> AcmeIssuer::issue(const std::string& csr_pem,
                                       const std::vector<std::string>& names) {
     const std::string dir = state_dir_ + "/acme";
@@ -115,7 +86,7 @@ Result<std::string> AcmeIssuer::issue(const std::string& csr_pem,
     }
     ::unlink(hold_path.c_str());
     acme::Issued issued = std::move(result).value();
-    DK_TRY_STATUS(verify_chain_to_roots(issued.chain_pem, acme_.issuer_ca_file));
+    DK_TRY_STATUS(cert::verify_chain_to_roots(issued.chain_pem, acme_.issuer_ca_file));
     log::info("acme.issued", {{"top_issuer", issued.top_issuer},
                               {"chains_offered", issued.issuers.size()},
                               {"bad_nonce_retries", client.bad_nonce_retries()}});

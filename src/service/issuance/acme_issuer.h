@@ -54,8 +54,4 @@ class AcmeIssuer {
     std::optional<TimePoint> answer_;
 };
 
-// The chain verifies (purpose TLS server) to the roots in ca_file, or the system's when unset.
-Status verify_chain_to_roots(const std::string& chain_pem,
-                             const std::optional<std::string>& ca_file);
-
 }  // namespace dk::service

@@ -4,7 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <ctime>
+#include <filesystem>
 
 #include "base/files.h"
 #include "base/log.h"
@@ -14,6 +17,7 @@
 #include "cert/csr.h"
 #include "cert/keys.h"
 #include "cert/tlsa_data.h"
+#include "engine/delivery.h"
 #include "service/issuance/acme_issuer.h"
 
 namespace dk::service {
@@ -41,6 +45,74 @@ std::string replace_all(std::string text, const std::string& from, const std::st
         text.replace(pos, from.size(), to);
     }
     return text;
+}
+
+// A served file and what it is to hold.
+struct ServedFile {
+    std::string path;
+    std::string content;
+    mode_t mode;
+};
+
+std::string staged_path(const std::string& path) {
+    return path + ".dk-new";
+}
+std::string kept_path(const std::string& path) {
+    return path + ".dk-old";
+}
+
+// Replaces the served files together, as far as a file system allows: every new content is
+// written and synced beside its target first (a full disk or an unwritable directory fails here,
+// with nothing served changed); then the renames follow back to back, and a rename that fails
+// puts back the files already renamed, from hard links of the ones served before.
+Status replace_served_files(const std::vector<ServedFile>& served) {
+    std::vector<std::string> leftovers;  // removed whatever happens
+    const auto remove_leftovers = [&leftovers] {
+        for (const auto& path : leftovers) ::unlink(path.c_str());
+    };
+    for (const auto& file : served) {
+        const std::string staged = staged_path(file.path);
+        auto written = files::write_atomic(staged, file.content, file.mode, files::Overwrite::yes);
+        if (!written.ok()) {
+            remove_leftovers();
+            return written.error().context("deploy: nothing changed");
+        }
+        leftovers.push_back(staged);
+    }
+    std::vector<bool> had_old;
+    for (const auto& file : served) {
+        const std::string kept = kept_path(file.path);
+        ::unlink(kept.c_str());  // a leftover of a deployment that crashed
+        if (::link(file.path.c_str(), kept.c_str()) == 0) {
+            leftovers.push_back(kept);
+            had_old.push_back(true);
+        } else if (errno == ENOENT) {
+            had_old.push_back(false);  // the first deployment to this path
+        } else {
+            const std::string why = std::strerror(errno);
+            remove_leftovers();
+            return Error::environment(file.path + ": cannot keep the served file to put back (" +
+                                      why + "); deploy: nothing changed");
+        }
+    }
+    for (std::size_t i = 0; i < served.size(); ++i) {
+        if (::rename(staged_path(served[i].path).c_str(), served[i].path.c_str()) == 0) continue;
+        const std::string why = std::strerror(errno);
+        for (std::size_t j = 0; j < i; ++j) {
+            if (had_old[j])
+                ::rename(kept_path(served[j].path).c_str(), served[j].path.c_str());
+            else
+                ::unlink(served[j].path.c_str());
+        }
+        remove_leftovers();
+        return Error::environment(served[i].path + ": rename failed: " + why +
+                                  "; deploy: the files served before are back");
+    }
+    remove_leftovers();
+    for (const auto& file : served) {
+        DK_TRY_STATUS(files::fsync_directory(std::filesystem::path(file.path).parent_path()));
+    }
+    return {};
 }
 
 }  // namespace
@@ -98,7 +170,22 @@ Result<std::string> FileKeyVault::check_chain_for_key(const std::string& text,
             return Error::check_failed(source + ": the certificate does not name " + ep.host);
         }
     }
-    return cert::chain_pem(chain);
+    DK_TRY(std::string pem, cert::chain_pem(chain));
+    // The ACME issuer verifies its chains to [acme] issuer_ca_file before they get here; chains
+    // from issue_command and hook deliver are verified to the slot's roots, and held to the
+    // bound a public CA keeps.
+    if (slot_.certificates != "acme") {
+        const TimePoint not_after = cert::not_after(*chain.front());
+        if (not_after > now + engine::longest_certificate_life) {
+            return Error::check_failed(
+                source + ": the certificate is valid until " + iso_time(not_after) +
+                ", more than " + std::to_string(engine::longest_certificate_life.count() / 86400) +
+                " days from now (no public CA issues for longer than 398 days)");
+        }
+        if (auto verified = cert::verify_chain_to_roots(pem, slot_.issuer_ca_file); !verified.ok())
+            return verified.error().context(source);
+    }
+    return pem;
 }
 
 Result<engine::ObtainedCertificate> FileKeyVault::obtain_certificate(const std::string& /*slot*/,
@@ -191,13 +278,13 @@ Status FileKeyVault::deploy(const std::string& /*slot*/, const engine::SlotKey& 
     DK_TRY(ossl::EvpPkeyPtr pkey, cert::parse_private_key_pem(key_pem, key_path(key.id)));
     DK_TRY(cert::Chain chain, cert::parse_chain_pem(chain_text, chain_path(key.id)));
     DK_TRY_STATUS(cert::check_key_matches(*chain.front(), *pkey, chain_path(key.id)));
-    // Key first: a reload that reads the new chain must find its key.
-    DK_TRY_STATUS(files::write_atomic(slot_.key_file, key_pem, 0600, files::Overwrite::yes));
-    DK_TRY_STATUS(files::write_atomic(slot_.cert_file, chain_text, 0644, files::Overwrite::yes));
-    if (slot_.combined_file) {
-        DK_TRY_STATUS(files::write_atomic(*slot_.combined_file, key_pem + chain_text, 0600,
-                                          files::Overwrite::yes));
-    }
+    // The combined file switches key and chain in one rename; the separate key and chain files
+    // follow back to back (README "What a server sees during a deployment").
+    std::vector<ServedFile> served;
+    if (slot_.combined_file) served.push_back({*slot_.combined_file, key_pem + chain_text, 0600});
+    served.push_back({slot_.key_file, key_pem, 0600});
+    served.push_back({slot_.cert_file, chain_text, 0644});
+    DK_TRY_STATUS(replace_served_files(served));
     for (const auto& argv : slot_.reload) {
         DK_TRY(process::Completion done,
                process::run({.argv = argv, .env = {{"DANEKEEPER_SLOT", slot_.name}}}));

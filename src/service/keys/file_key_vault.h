@@ -46,7 +46,8 @@ class FileKeyVault final : public engine::KeyVault {
                                                     const std::string& source);
 
     // The chain in canonical PEM if it is for the key, in order, valid now and names every
-    // endpoint host; check_failed otherwise.
+    // endpoint host, and (command and hook slots) verifies to the slot's issuer_ca_file and ends
+    // within engine::longest_certificate_life; check_failed otherwise.
     Result<std::string> check_chain_for_key(const std::string& chain_text,
                                             const engine::SlotKey& key,
                                             const std::string& source) const;

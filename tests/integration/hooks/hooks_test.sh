@@ -6,6 +6,7 @@
 #   3. a certificate for the published next key (from `hook csr --next`): kept, and the rollover
 #      then uses it without asking for another.
 #   4. after the switch, certbot's certificate for the old key: refused, nothing changes.
+# Before 2: a self-signed chain and one valid to 2126, both for the slot's key, are refused.
 # Usage: hooks_test.sh ENV_FILE DANEKEEPER_BIN
 set -euo pipefail
 env_file=$1 dk_bin=$2
@@ -28,8 +29,12 @@ fail() {
     exit 1
 }
 
+# Deliveries must verify to the slot's roots: Pebble's (certbot) and the testbed CA's (hook csr).
+cat "$TB_CA_CERT" "$TB_PEBBLE_ROOT" >"$work/roots.pem"
 "$repo/examples/render-testbed-config.sh" "$env_file" "$work/state" "$work/served" |
-    sed -e 's/^certificates = "command"/certificates = "hook"/' -e '/^issue_command/d' >"$work/dk.toml"
+    sed -e 's/^certificates = "command"/certificates = "hook"/' -e '/^issue_command/d' \
+        -e "s|^issuer_ca_file = .*|issuer_ca_file = \"$work/roots.pem\"|" >"$work/dk.toml"
+grep -q "^issuer_ca_file = \"$work/roots.pem\"" "$work/dk.toml" || fail "issuer_ca_file not set"
 dk() { "$dk_bin" --config "$work/dk.toml" "$@"; }
 status_field() { dk status --json 2>/dev/null | python3 -c "import json,sys; s=json.load(sys.stdin)[0]; print(s$1)"; }
 served_sha() { sha256sum "$work/served/mx-chain.pem" | cut -d' ' -f1; }
@@ -88,6 +93,29 @@ RENEWED_LINEAGE=$work/le/config/live/mx DANEKEEPER=$dk_bin DANEKEEPER_CONFIG=$wo
 rc=$?
 set -e
 [[ $rc == 1 ]] || fail "refused delivery exited $rc, wanted 1"
+
+echo "== 1b. chains for the slot's own key that are self-signed or valid to 2126 are refused"
+# refused_delivery NAME CHAIN WANT: exit 1, one REFUSED line saying WANT, nothing served changes.
+refused_delivery() {
+    local name=$1 chain=$2 want=$3 rc
+    before=$(served_sha)
+    set +e
+    dk hook deliver mx "$chain" "$work/served/mx-key.pem" >"$work/$name.out" 2>"$work/$name.err"
+    rc=$?
+    set -e
+    [[ $rc == 1 ]] || fail "$name: exit $rc, wanted 1: $(cat "$work/$name.err")"
+    [[ $(grep -c "REFUSED" "$work/$name.err") == 1 ]] || fail "$name: $(cat "$work/$name.err")"
+    grep "REFUSED" "$work/$name.err" | grep -q "$want" || fail "$name: $(cat "$work/$name.err")"
+    [[ $(served_sha) == "$before" ]] || fail "$name: the served chain changed"
+}
+openssl req -x509 -key "$work/served/mx-key.pem" -subj "/CN=mx1.example.test" -days 90 \
+    -addext "subjectAltName=DNS:mx1.example.test,DNS:mx2.example.test" \
+    -addext "extendedKeyUsage=serverAuth" -out "$work/self-signed.pem" 2>/dev/null
+refused_delivery self_signed "$work/self-signed.pem" "does not verify to $work/roots.pem: self-signed certificate"
+dk hook csr mx -o "$work/current.csr"
+days=$(( ($(date -d 2126-06-01 +%s) - $(date +%s)) / 86400 ))
+"$repo/tests/tools/sign-csr.sh" "$TB_CA_CERT" "$TB_CA_KEY" "$work/current.csr" "$work/2126.pem" "$days"
+refused_delivery far_future "$work/2126.pem" "valid until 2126-"
 
 echo "== 2. certbot renewing with the slot's current key is accepted, deployed and probed"
 # What an operator does once: give certbot's lineage the key danekeeper serves, and --reuse-key.
@@ -174,4 +202,25 @@ set +e
 rc=$?
 set -e
 [[ $rc == 2 ]] || fail "hook deliver on a command slot exited $rc, wanted 2"
+echo "== 5. a hook run as root acts as the owner of state_dir: nothing it leaves there is root's"
+if [[ $(id -u) == 0 ]] && command -v useradd >/dev/null; then
+    owner=dkhook$$
+    useradd --system --no-create-home --shell /usr/sbin/nologin "$owner"
+    trap 'userdel "$owner" 2>/dev/null || true; cleanup' EXIT
+    current_id=$(status_field "['current']['id']")
+    dk hook csr mx -o "$work/renew.csr"
+    sleep 1 # a later notAfter than the stored certificate's
+    "$repo/tests/tools/sign-csr.sh" "$TB_CA_CERT" "$TB_CA_KEY" "$work/renew.csr" "$work/renew.pem"
+    chmod 600 "$work/renew.pem" # readable by root only, as certbot's archive is
+    chown -R "$owner:" "$work/state"
+    # Accepted and left for the lock holder; the engine run after it may fail as that user (the
+    # TSIG key is root's here): only the ownership of what the hook leaves is checked.
+    dk hook deliver mx "$work/renew.pem" "$work/state/keys/mx/$current_id.key.pem" \
+        >"$work/owner.log" 2>&1 || true
+    grep -q "accepted: renewal of the current key" "$work/owner.log" || fail "$(cat "$work/owner.log")"
+    not_owned=$(find "$work/state" ! -user "$owner")
+    [[ -z $not_owned ]] || fail "left in state_dir not owned by $owner: $not_owned"
+else
+    echo "-- skipped: needs root and useradd"
+fi
 echo "PASS"

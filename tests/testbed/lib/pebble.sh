@@ -1,4 +1,6 @@
-# Pebble ACME test server, on loopback, resolving dns-01 through the testbed primary.
+# Pebble ACME test server, on loopback, resolving dns-01 through the testbed primary. Its
+# certificates last 90 days as a public CA's do (Pebble's own default, 5 years, is beyond the
+# bound `hook deliver` holds chains to).
 
 start_pebble() {
     local d=$DIR/pebble
@@ -16,7 +18,8 @@ start_pebble() {
     "httpPort": 5002,
     "tlsPort": 5001,
     "ocspResponderURL": "",
-    "externalAccountBindingRequired": false
+    "externalAccountBindingRequired": false,
+    "certificateValidityPeriod": 7776000
   }
 }
 CONF
