@@ -54,7 +54,9 @@ Status fsync_directory(const std::string& dir) {
 }  // namespace
 
 Result<OpenedFile> open_bounded(const std::string& path, std::size_t max_bytes) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    // O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever; it is refused below
+    // as not a regular file. For a regular file the flag changes nothing.
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
     if (fd.get() < 0) {
         const auto kind =
             errno == ENOENT || errno == EACCES ? ErrorKind::bad_input : ErrorKind::environment;

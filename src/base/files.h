@@ -17,7 +17,8 @@ namespace dk::files {
 inline constexpr std::size_t default_max_bytes = 1024 * 1024;  // 1 MiB: certificates, keys, configs
 
 // A regular file open for reading, and its size: what every bounded read starts with. Refused
-// (bad_input naming the path): missing or unreadable, not a regular file, over max_bytes.
+// (bad_input naming the path): missing or unreadable, not a regular file (a FIFO or a device is
+// refused at once, never waited on), over max_bytes.
 struct OpenedFile {
     UniqueFd fd;
     std::size_t size = 0;

@@ -3,11 +3,13 @@
 set -u
 dk=$1
 failures=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 expect() {  # expect CODE PATTERN -- ARGS...
     local code=$1 pattern=$2
     shift 3
     local out rc
-    out=$("$dk" "$@" 2>&1)
+    out=$(timeout 20 "$dk" "$@" 2>&1)  # 124: it hung
     rc=$?
     if [[ $rc -ne $code ]] || ! grep -qE -- "$pattern" <<<"$out"; then
         echo "FAIL: danekeeper $* -> rc=$rc (want $code), output: $out"
@@ -28,4 +30,8 @@ expect 2 "^danekeeper: /nonexistent: cannot open the key directory" -- sign zone
 expect 2 "^danekeeper: dnssec: give status, rollover or ds, and a ZONE" -- dnssec
 expect 2 "^danekeeper: dnssec rollover: give exactly one of --zsk and --ksk" -- dnssec rollover example.net
 expect 2 "^danekeeper: dnssec status: --zsk and --ksk belong to rollover" -- dnssec status example.net --ksk
+# A FIFO is refused at once (not waited on for a writer), naming the file.
+mkfifo "$work/fifo.toml"
+expect 2 "^$work/fifo.toml: not a regular file$" -- --config "$work/fifo.toml" config check
+expect 2 "^danekeeper: $work/fifo.toml: not a regular file$" -- --config "$work/fifo.toml" status
 exit $((failures > 0))

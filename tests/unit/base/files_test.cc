@@ -1,12 +1,15 @@
 #include "base/files.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 
 namespace dk {
 namespace {
@@ -64,6 +67,34 @@ TEST_F(FilesTest, ReadRefusesLargeMissingAndNonRegular) {
     EXPECT_NE(big.error().message.find("too large"), std::string::npos);
     EXPECT_EQ(files::read_limited(dir_ + "/missing").error().kind, ErrorKind::bad_input);
     EXPECT_FALSE(files::read_limited(dir_).ok());
+}
+
+// Reads a FIFO from a worker thread. A read that blocks in open() waiting for a writer is released
+// after two seconds by opening the FIFO for writing, so a failing test ends instead of hanging.
+struct FifoRead {
+    bool blocked = false;
+    Result<std::string> result;
+};
+FifoRead read_fifo(const std::string& path) {
+    auto reading = std::async(std::launch::async, [&] { return files::read_limited(path); });
+    FifoRead outcome{false, Error::environment("not read")};
+    if (reading.wait_for(std::chrono::seconds(2)) != std::future_status::ready) {
+        outcome.blocked = true;
+        const int writer = ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        if (writer >= 0) ::close(writer);
+    }
+    outcome.result = reading.get();
+    return outcome;
+}
+
+TEST_F(FilesTest, ReadRefusesAFifoWithoutWaitingForAWriter) {
+    const std::string path = dir_ + "/danekeeper.toml";
+    ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+    const FifoRead read = read_fifo(path);
+    EXPECT_FALSE(read.blocked);
+    ASSERT_FALSE(read.result.ok());
+    EXPECT_EQ(read.result.error().kind, ErrorKind::bad_input);
+    EXPECT_EQ(read.result.error().message, path + ": not a regular file");
 }
 
 TEST_F(FilesTest, SecretPermissions) {
