@@ -70,11 +70,16 @@ Result<OpenedFile> open_bounded(const std::string& path, std::size_t max_bytes) 
         return Error::bad_input(path + ": file too large (" + std::to_string(st.st_size) +
                                 " bytes, limit " + std::to_string(max_bytes) + ")");
     }
-    return OpenedFile{std::move(fd), static_cast<std::size_t>(st.st_size)};
+    return OpenedFile{std::move(fd), static_cast<std::size_t>(st.st_size),
+                      static_cast<mode_t>(st.st_mode & 07777), st.st_uid};
 }
 
 Result<std::string> read_limited(const std::string& path, std::size_t max_bytes) {
-    DK_TRY(OpenedFile file, open_bounded(path, max_bytes));
+    DK_TRY(const OpenedFile file, open_bounded(path, max_bytes));
+    return read_opened(file, path);
+}
+
+Result<std::string> read_opened(const OpenedFile& file, const std::string& path) {
     std::string content;
     content.resize(file.size);
     std::size_t filled = 0;
@@ -138,6 +143,12 @@ Status write_atomic_pieces(const std::string& path, mode_t mode, Overwrite overw
     return fsync_directory(dir);
 }
 
+std::string mode_text(mode_t mode) {
+    char text[8];
+    std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
+    return text;
+}
+
 Status check_secret_permissions(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
@@ -145,10 +156,8 @@ Status check_secret_permissions(const std::string& path) {
     }
     if (!S_ISREG(st.st_mode)) return Error::bad_input(path + ": not a regular file");
     if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-        char mode[8];
-        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
         return Error::bad_input(path + ": secret file is accessible by group or others (mode " +
-                                mode + "); chmod 600 it");
+                                mode_text(st.st_mode) + "); chmod 600 it");
     }
     return {};
 }

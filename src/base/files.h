@@ -22,8 +22,13 @@ inline constexpr std::size_t default_max_bytes = 1024 * 1024;  // 1 MiB: certifi
 struct OpenedFile {
     UniqueFd fd;
     std::size_t size = 0;
+    mode_t mode = 0;  // permission bits of the file opened (not of what the path names later)
+    uid_t owner = 0;
 };
 Result<OpenedFile> open_bounded(const std::string& path, std::size_t max_bytes);
+
+// The whole content of a file open_bounded opened; path names it in errors.
+Result<std::string> read_opened(const OpenedFile& file, const std::string& path);
 
 // Reads a whole regular file; refuses files over max_bytes with a bad_input error naming the path.
 Result<std::string> read_limited(const std::string& path,
@@ -41,6 +46,9 @@ Status write_atomic(const std::string& path, std::string_view data, mode_t mode,
 using PieceWriter = std::function<Status(std::string_view piece)>;
 Status write_atomic_pieces(const std::string& path, mode_t mode, Overwrite overwrite,
                            const std::function<Status(const PieceWriter& write)>& produce);
+
+// Permission bits as chmod takes them: "0640".
+std::string mode_text(mode_t mode);
 
 // A secret file (TSIG key, private key, account key) must be a regular file not readable by
 // group or others. Returns bad_input naming the path and its mode otherwise.
