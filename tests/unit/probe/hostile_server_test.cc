@@ -127,6 +127,18 @@ TEST(Probe, TempFailBanner) {
     EXPECT_NE(r.problem.find("421"), std::string::npos);
 }
 
+// A hostile banner's escape sequences never reach the terminal: control bytes come out as \xNN.
+TEST(Probe, ControlBytesFromTheServerAreEscaped) {
+    FakeServer smtp([](int fd) { send_text(fd, "554 \x1b[2J\x1b]0;owned\x07 go away\r\n"); });
+    const auto s = probe_fake(smtp, TlsStart::smtp, {matching()});
+    EXPECT_EQ(s.failed_at, Stage::banner);
+    EXPECT_EQ(s.problem, "banner: banner: 554 \\x1b[2J\\x1b]0;owned\\x07 go away");
+    FakeServer imap([](int fd) { send_text(fd, "* BAD \x1b[31mred\x9b\r\n"); });
+    const auto i = probe_fake(imap, TlsStart::imap, {matching()});
+    EXPECT_EQ(i.failed_at, Stage::banner);
+    EXPECT_EQ(i.problem, "banner: greeting: * BAD \\x1b[31mred\\x9b");
+}
+
 TEST(Probe, MegabyteBannerFailsFast) {
     FakeServer server(
         [](int fd) { send_text(fd, "220 " + std::string(1024 * 1024, 'x') + "\r\n"); });
