@@ -98,7 +98,7 @@ std::optional<DialogueFailure> line_protocol(Connection& conn, const char* greet
         auto line = read_line(conn, buffer, deadline);
         if (!line.ok()) return DialogueFailure{Stage::starttls, line.error()};
         if (line->starts_with("* ")) continue;
-        if (line->starts_with(go_ok)) return std::nullopt;
+        if (line->starts_with(go_ok)) return refuse_pipelined(buffer, "go-ahead");
         return DialogueFailure{Stage::starttls,
                                Error::check_failed("STARTTLS refused: " + quoted_reply(*line))};
     }

@@ -182,6 +182,26 @@ TEST(Probe, DataPipelinedAfterTheStarttlsGoAheadIsRefused) {
     EXPECT_NE(r.problem.find("after the 220"), std::string::npos);
 }
 
+// The same for IMAP and POP3: bytes queued behind the tagged OK / +OK are refused.
+TEST(Probe, DataPipelinedAfterTheImapOrPop3GoAheadIsRefused) {
+    FakeServer imap([](int fd) {
+        send_text(fd, "* OK IMAP4rev1 ready\r\n");
+        read_line(fd);
+        send_text(fd, "a1 OK Begin TLS negotiation now\r\n* BYE injected\r\n");
+    });
+    const auto i = probe_fake(imap, TlsStart::imap, {matching()});
+    EXPECT_EQ(i.failed_at, Stage::starttls);
+    EXPECT_EQ(i.problem, "starttls: data after the go-ahead to STARTTLS");
+    FakeServer pop3([](int fd) {
+        send_text(fd, "+OK POP3 ready\r\n");
+        read_line(fd);
+        send_text(fd, "+OK Begin TLS\r\n-ERR injected\r\n");
+    });
+    const auto p = probe_fake(pop3, TlsStart::pop3, {matching()});
+    EXPECT_EQ(p.failed_at, Stage::starttls);
+    EXPECT_EQ(p.problem, "starttls: data after the go-ahead to STARTTLS");
+}
+
 TEST(Probe, CloseInTheMiddleOfTheHandshake) {
     FakeServer server([](int fd) {
         char buf[64];
