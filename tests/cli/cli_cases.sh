@@ -75,4 +75,13 @@ expect 2 "^$work/writable.toml: writable by others \(mode 0666\)" -- --config "$
 config_with "$work/unserved.toml" "$work/good.key" "$work/no-such-dir"
 expect 2 "^$work/unserved.toml: key mx: cert_file: $work/no-such-dir is not a directory" \
     -- --config "$work/unserved.toml" config check
+
+# status only reads: without a state database it says so and creates none (no lock is held).
+mkdir -m 700 "$work/state"
+expect 0 "^slot mx: not adopted yet" -- --config "$work/good.toml" status
+expect 0 "^\[\]$" -- --config "$work/good.toml" log --json
+if [[ -e $work/state/state.db ]]; then
+    echo "FAIL: status or log created $work/state/state.db"
+    failures=$((failures + 1))
+fi
 exit $((failures > 0))
