@@ -129,8 +129,14 @@ Result<std::string> write_key_files(const std::string& dir, const std::string& z
     auto written = files::write_atomic(base + ".private", secret, 0600, files::Overwrite::no);
     OPENSSL_cleanse(secret.data(), secret.size());
     DK_TRY_STATUS(written);
-    DK_TRY_STATUS(files::write_atomic(base + ".key", public_key_text(key.dnskey(), zone), 0644,
-                                      files::Overwrite::no));
+    auto published = files::write_atomic(base + ".key", public_key_text(key.dnskey(), zone), 0644,
+                                         files::Overwrite::no);
+    if (!published.ok()) {
+        // The .private is ours, written just now: without its .key nothing would ever use or
+        // remove it.
+        ::unlink((base + ".private").c_str());
+        return published.error();
+    }
     return base;
 }
 
