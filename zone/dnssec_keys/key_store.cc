@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -85,6 +86,12 @@ Result<sign::SigningKey> KeyStore::load(const KeyRecord& record) const {
     auto key = sign::parse_private_key(priv, dnskey, priv_path);
     OPENSSL_cleanse(priv.data(), priv.size());
     return key;
+}
+
+void KeyStore::remove_files(const KeyRecord& record) const {
+    const std::string base = base_path(record);
+    ::unlink((base + ".private").c_str());
+    ::unlink((base + ".key").c_str());
 }
 
 std::string KeyStore::base_path(const KeyRecord& record) const {
