@@ -53,11 +53,15 @@ Status fsync_directory(const std::string& dir) {
 
 }  // namespace
 
-Result<OpenedFile> open_bounded(const std::string& path, std::size_t max_bytes) {
+namespace {
+
+Result<OpenedFile> open_regular(const std::string& path, std::size_t max_bytes, int extra_flags) {
     // O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever; it is refused below
     // as not a regular file. For a regular file the flag changes nothing.
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | extra_flags));
     if (fd.get() < 0) {
+        if (errno == ELOOP && (extra_flags & O_NOFOLLOW) != 0)
+            return Error::bad_input(path + ": is a symbolic link; a secret file must not be one");
         const auto kind =
             errno == ENOENT || errno == EACCES ? ErrorKind::bad_input : ErrorKind::environment;
         return Error{kind, path + ": cannot open: " + errno_text()};
@@ -72,6 +76,26 @@ Result<OpenedFile> open_bounded(const std::string& path, std::size_t max_bytes) 
     }
     return OpenedFile{std::move(fd), static_cast<std::size_t>(st.st_size),
                       static_cast<mode_t>(st.st_mode & 07777), st.st_uid};
+}
+
+Result<OpenedFile> open_secret(const std::string& path, std::size_t max_bytes) {
+    DK_TRY(OpenedFile file, open_regular(path, max_bytes, O_NOFOLLOW));
+    if ((file.mode & (S_IRWXG | S_IRWXO)) != 0) {
+        return Error::bad_input(path + ": secret file is accessible by group or others (mode " +
+                                mode_text(file.mode) + "); chmod 600 it");
+    }
+    if (file.owner != ::geteuid() && file.owner != 0) {
+        return Error::bad_input(path + ": secret file is owned by uid " +
+                                std::to_string(file.owner) + ", not by this user (uid " +
+                                std::to_string(::geteuid()) + ") or root");
+    }
+    return file;
+}
+
+}  // namespace
+
+Result<OpenedFile> open_bounded(const std::string& path, std::size_t max_bytes) {
+    return open_regular(path, max_bytes, 0);
 }
 
 Result<std::string> read_limited(const std::string& path, std::size_t max_bytes) {
@@ -150,16 +174,13 @@ std::string mode_text(mode_t mode) {
 }
 
 Status check_secret_permissions(const std::string& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
-        return Error::bad_input(path + ": cannot stat: " + errno_text());
-    }
-    if (!S_ISREG(st.st_mode)) return Error::bad_input(path + ": not a regular file");
-    if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-        return Error::bad_input(path + ": secret file is accessible by group or others (mode " +
-                                mode_text(st.st_mode) + "); chmod 600 it");
-    }
+    DK_TRY_STATUS(open_secret(path, default_max_bytes));
     return {};
+}
+
+Result<std::string> read_secret(const std::string& path, std::size_t max_bytes) {
+    DK_TRY(const OpenedFile file, open_secret(path, max_bytes));
+    return read_opened(file, path);
 }
 
 }  // namespace dk::files

@@ -50,8 +50,14 @@ Status write_atomic_pieces(const std::string& path, mode_t mode, Overwrite overw
 // Permission bits as chmod takes them: "0640".
 std::string mode_text(mode_t mode);
 
-// A secret file (TSIG key, private key, account key) must be a regular file not readable by
-// group or others. Returns bad_input naming the path and its mode otherwise.
+// A secret file (TSIG key, private key, account key) must be a regular file of the running user
+// or root, not accessible by group or others, and not a symbolic link (another user could point
+// it elsewhere). Checked on the opened descriptor (O_NOFOLLOW, then fstat), so no one can swap the
+// file between the check and the read. Returns bad_input naming the path (and mode or owner).
 Status check_secret_permissions(const std::string& path);
+
+// Reads a secret file whole after those checks. The caller wipes the text (OPENSSL_cleanse) once
+// it has parsed it.
+Result<std::string> read_secret(const std::string& path, std::size_t max_bytes);
 
 }  // namespace dk::files

@@ -81,8 +81,7 @@ Result<sign::SigningKey> KeyStore::load(const KeyRecord& record) const {
         return Error::bad_input(base + ".key: does not hold the DNSKEY recorded for " +
                                 describe(record));
     const std::string priv_path = base + ".private";
-    DK_TRY_STATUS(files::check_secret_permissions(priv_path));
-    DK_TRY(std::string priv, files::read_limited(priv_path, 64 * 1024));
+    DK_TRY(std::string priv, files::read_secret(priv_path, 64 * 1024));
     auto key = sign::parse_private_key(priv, dnskey, priv_path);
     OPENSSL_cleanse(priv.data(), priv.size());
     return key;

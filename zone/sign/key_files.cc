@@ -100,11 +100,9 @@ Result<KeyDirectory> load_key_directory(const std::string& dir, const std::strin
             out.published.push_back(dnskey);
         const std::string priv_path = base + ".private";
         if (::access(priv_path.c_str(), F_OK) != 0) continue;  // published only
-        DK_TRY_STATUS(files::check_secret_permissions(priv_path));
-        DK_TRY(const std::string priv_text, files::read_limited(priv_path, 64 * 1024));
+        DK_TRY(std::string priv_text, files::read_secret(priv_path, 64 * 1024));
         auto key = parse_private_key(priv_text, dnskey, priv_path);
-        std::string wipe = priv_text;
-        OPENSSL_cleanse(wipe.data(), wipe.size());
+        OPENSSL_cleanse(priv_text.data(), priv_text.size());
         if (!key.ok()) return key.error();
         out.signing.push_back(std::move(*key));
     }

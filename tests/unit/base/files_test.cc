@@ -110,5 +110,45 @@ TEST_F(FilesTest, SecretPermissions) {
     EXPECT_FALSE(files::check_secret_permissions(path).ok());
 }
 
+Status status_of(const Result<std::string>& read) {
+    if (!read.ok()) return read.error();
+    return {};
+}
+
+TEST_F(FilesTest, SecretIsReadOnlyAsTheFileItself) {
+    const std::string path = dir_ + "/tsig.key";
+    std::ofstream(path) << "secret";
+    ASSERT_EQ(::chmod(path.c_str(), 0600), 0);
+    EXPECT_EQ(files::read_secret(path, 1024).value(), "secret");
+    const std::string link = dir_ + "/link.key";
+    ASSERT_EQ(::symlink(path.c_str(), link.c_str()), 0);
+    for (const auto& refused :
+         {status_of(files::read_secret(link, 1024)), files::check_secret_permissions(link)}) {
+        ASSERT_FALSE(refused.ok());
+        EXPECT_EQ(refused.error().kind, ErrorKind::bad_input);
+        EXPECT_EQ(refused.error().message,
+                  link + ": is a symbolic link; a secret file must not be one");
+    }
+    ASSERT_EQ(::chmod(path.c_str(), 0640), 0);
+    auto readable = files::read_secret(path, 1024);
+    ASSERT_FALSE(readable.ok());
+    EXPECT_NE(readable.error().message.find("(mode 0640)"), std::string::npos);
+}
+
+// Root reading a key another user owns would let that user choose our key.
+TEST_F(FilesTest, SecretOwnedBySomeoneElseIsRefused) {
+    if (::geteuid() != 0) GTEST_SKIP() << "only root can give a file to another user";
+    const std::string path = dir_ + "/tsig.key";
+    std::ofstream(path) << "secret";
+    ASSERT_EQ(::chmod(path.c_str(), 0600), 0);
+    ASSERT_EQ(::chown(path.c_str(), 65534, 65534), 0);
+    for (const auto& refused :
+         {status_of(files::read_secret(path, 1024)), files::check_secret_permissions(path)}) {
+        ASSERT_FALSE(refused.ok());
+        EXPECT_EQ(refused.error().message,
+                  path + ": secret file is owned by uid 65534, not by this user (uid 0) or root");
+    }
+}
+
 }  // namespace
 }  // namespace dk
