@@ -4,6 +4,7 @@
 #include <SQLiteCpp/Transaction.h>
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <cstdlib>
 
 #include "db/db_error.h"
@@ -44,6 +45,31 @@ Result<Store> Store::open(const std::string& path) {
         db->exec("PRAGMA synchronous=FULL");
         Store store(std::move(db));
         DK_TRY_STATUS(store.migrate());
+        return store;
+    } catch (const std::exception& e) {
+        return db_error("open " + path, e);
+    }
+}
+
+Result<Store> Store::open_read_only(const std::string& path) {
+    try {
+        struct stat st {};
+        if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) {
+            Store empty(std::make_unique<SQLite::Database>(":memory:", SQLite::OPEN_READWRITE));
+            DK_TRY_STATUS(empty.migrate());
+            return empty;
+        }
+        auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY);
+        db->setBusyTimeout(5000);  // a daemon may be writing
+        Store store(std::move(db));
+        DK_TRY(const int version, store.schema_version());
+        const int newest = version_of(migrations().back());
+        if (version != newest) {
+            return Error::environment(
+                "state database " + path + ": schema version " + std::to_string(version) +
+                ", this danekeeper reads " + std::to_string(newest) +
+                "; a verb that holds the state lock (danekeeper run, or the daemon) migrates it");
+        }
         return store;
     } catch (const std::exception& e) {
         return db_error("open " + path, e);

@@ -54,6 +54,10 @@ class Store {
   public:
     // Opens (creating if needed, mode 0600) and migrates to the newest schema.
     static Result<Store> open(const std::string& path);
+    // For verbs that only read and hold no lock: never creates, migrates or writes the file. An
+    // existing database opens read-only and must have the newest schema (a verb holding the lock
+    // migrates it); a missing one reads as empty (an empty database in memory).
+    static Result<Store> open_read_only(const std::string& path);
 
     // Runs body in one transaction: committed when it succeeds, rolled back when it fails or
     // throws. Nests: an inner transaction joins the outer one's fate.

@@ -1,5 +1,7 @@
 #include "zone/tsig_key.h"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <cctype>
 #include <iterator>
@@ -249,10 +251,14 @@ Result<TsigKey> select_tsig_key(const std::vector<TsigKey>& keys,
 }
 
 Result<TsigKey> load_tsig_key(const std::string& path, const std::optional<std::string>& name) {
-    DK_TRY_STATUS(files::check_secret_permissions(path));
-    DK_TRY(std::string text, files::read_limited(path, 64 * 1024));
-    DK_TRY(auto keys, parse_tsig_keys(text, path));
-    return select_tsig_key(keys, name, path);
+    DK_TRY(std::string text, files::read_secret(path, 64 * 1024));
+    auto keys = parse_tsig_keys(text, path);
+    OPENSSL_cleanse(text.data(), text.size());
+    if (!keys.ok()) return keys.error();
+    auto key = select_tsig_key(*keys, name, path);
+    for (auto& other : *keys)
+        OPENSSL_cleanse(other.secret_base64.data(), other.secret_base64.size());
+    return key;
 }
 
 }  // namespace dk::zone

@@ -53,9 +53,15 @@ Status fsync_directory(const std::string& dir) {
     return {};
 }
 
-Result<OpenedFile> open_bounded(const std::string& path, std::size_t max_bytes) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+namespace {
+
+Result<OpenedFile> open_regular(const std::string& path, std::size_t max_bytes, int extra_flags) {
+    // O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever; it is refused below
+    // as not a regular file. For a regular file the flag changes nothing.
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | extra_flags));
     if (fd.get() < 0) {
+        if (errno == ELOOP && (extra_flags & O_NOFOLLOW) != 0)
+            return Error::bad_input(path + ": is a symbolic link; a secret file must not be one");
         const auto kind =
             errno == ENOENT || errno == EACCES ? ErrorKind::bad_input : ErrorKind::environment;
         return Error{kind, path + ": cannot open: " + errno_text()};
@@ -68,11 +74,36 @@ Result<OpenedFile> open_bounded(const std::string& path, std::size_t max_bytes) 
         return Error::bad_input(path + ": file too large (" + std::to_string(st.st_size) +
                                 " bytes, limit " + std::to_string(max_bytes) + ")");
     }
-    return OpenedFile{std::move(fd), static_cast<std::size_t>(st.st_size)};
+    return OpenedFile{std::move(fd), static_cast<std::size_t>(st.st_size),
+                      static_cast<mode_t>(st.st_mode & 07777), st.st_uid};
+}
+
+Result<OpenedFile> open_secret(const std::string& path, std::size_t max_bytes) {
+    DK_TRY(OpenedFile file, open_regular(path, max_bytes, O_NOFOLLOW));
+    if ((file.mode & (S_IRWXG | S_IRWXO)) != 0) {
+        return Error::bad_input(path + ": secret file is accessible by group or others (mode " +
+                                mode_text(file.mode) + "); chmod 600 it");
+    }
+    if (file.owner != ::geteuid() && file.owner != 0) {
+        return Error::bad_input(path + ": secret file is owned by uid " +
+                                std::to_string(file.owner) + ", not by this user (uid " +
+                                std::to_string(::geteuid()) + ") or root");
+    }
+    return file;
+}
+
+}  // namespace
+
+Result<OpenedFile> open_bounded(const std::string& path, std::size_t max_bytes) {
+    return open_regular(path, max_bytes, 0);
 }
 
 Result<std::string> read_limited(const std::string& path, std::size_t max_bytes) {
-    DK_TRY(OpenedFile file, open_bounded(path, max_bytes));
+    DK_TRY(const OpenedFile file, open_bounded(path, max_bytes));
+    return read_opened(file, path);
+}
+
+Result<std::string> read_opened(const OpenedFile& file, const std::string& path) {
     std::string content;
     content.resize(file.size);
     std::size_t filled = 0;
@@ -136,19 +167,20 @@ Status write_atomic_pieces(const std::string& path, mode_t mode, Overwrite overw
     return fsync_directory(dir);
 }
 
+std::string mode_text(mode_t mode) {
+    char text[8];
+    std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
+    return text;
+}
+
 Status check_secret_permissions(const std::string& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
-        return Error::bad_input(path + ": cannot stat: " + errno_text());
-    }
-    if (!S_ISREG(st.st_mode)) return Error::bad_input(path + ": not a regular file");
-    if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-        char mode[8];
-        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-        return Error::bad_input(path + ": secret file is accessible by group or others (mode " +
-                                mode + "); chmod 600 it");
-    }
+    DK_TRY_STATUS(open_secret(path, default_max_bytes));
     return {};
+}
+
+Result<std::string> read_secret(const std::string& path, std::size_t max_bytes) {
+    DK_TRY(const OpenedFile file, open_secret(path, max_bytes));
+    return read_opened(file, path);
 }
 
 }  // namespace dk::files

@@ -17,12 +17,18 @@ namespace dk::files {
 inline constexpr std::size_t default_max_bytes = 1024 * 1024;  // 1 MiB: certificates, keys, configs
 
 // A regular file open for reading, and its size: what every bounded read starts with. Refused
-// (bad_input naming the path): missing or unreadable, not a regular file, over max_bytes.
+// (bad_input naming the path): missing or unreadable, not a regular file (a FIFO or a device is
+// refused at once, never waited on), over max_bytes.
 struct OpenedFile {
     UniqueFd fd;
     std::size_t size = 0;
+    mode_t mode = 0;  // permission bits of the file opened (not of what the path names later)
+    uid_t owner = 0;
 };
 Result<OpenedFile> open_bounded(const std::string& path, std::size_t max_bytes);
+
+// The whole content of a file open_bounded opened; path names it in errors.
+Result<std::string> read_opened(const OpenedFile& file, const std::string& path);
 
 // Reads a whole regular file; refuses files over max_bytes with a bad_input error naming the path.
 Result<std::string> read_limited(const std::string& path,
@@ -44,8 +50,17 @@ Status write_atomic_pieces(const std::string& path, mode_t mode, Overwrite overw
 // Makes the directory's entries (a rename, a new name) durable.
 Status fsync_directory(const std::string& dir);
 
-// A secret file (TSIG key, private key, account key) must be a regular file not readable by
-// group or others. Returns bad_input naming the path and its mode otherwise.
+// Permission bits as chmod takes them: "0640".
+std::string mode_text(mode_t mode);
+
+// A secret file (TSIG key, private key, account key) must be a regular file of the running user
+// or root, not accessible by group or others, and not a symbolic link (another user could point
+// it elsewhere). Checked on the opened descriptor (O_NOFOLLOW, then fstat), so no one can swap the
+// file between the check and the read. Returns bad_input naming the path (and mode or owner).
 Status check_secret_permissions(const std::string& path);
+
+// Reads a secret file whole after those checks. The caller wipes the text (OPENSSL_cleanse) once
+// it has parsed it.
+Result<std::string> read_secret(const std::string& path, std::size_t max_bytes);
 
 }  // namespace dk::files

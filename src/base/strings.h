@@ -18,6 +18,10 @@ std::string_view trim(std::string_view text);
 // "a, b, c" for join({"a", "b", "c"}, ", "); "" for no parts.
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 
+// Text from outside (a server's reply, a file) made safe for a terminal and one log line: every
+// byte outside printable ASCII (controls, DEL, bytes over 0x7f) becomes \xNN.
+std::string printable(std::string_view text);
+
 // A DNS name with its trailing dot ("example.test" -> "example.test."); "" becomes ".".
 std::string absolute_name(std::string name);
 // Without it, as file names hold zones ("example.test." -> "example.test"); the root stays ".".

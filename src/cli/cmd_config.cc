@@ -5,11 +5,13 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "base/files.h"
 #include "cli/handlers.h"
 #include "cli/verb_options.h"
 #include "config/config.h"
 #include "service/report/audit_observer.h"
 #include "service/state/sql_state_store.h"
+#include "zone/tsig_key.h"
 
 namespace dk::cli {
 namespace {
@@ -21,10 +23,28 @@ std::vector<std::string> lines_of(const std::string& text) {
     return lines;
 }
 
+// Each RFC 2136 zone's TSIG key as the publisher will load it: its algorithm, its base64, the
+// key named. A file that check_files already refused (missing, readable by others) is not read.
+std::string tsig_key_problems(const config::Config& c) {
+    std::string problems;
+    for (const auto& z : c.zones) {
+        if (z.signed_file || !files::check_secret_permissions(z.tsig_key_file).ok()) continue;
+        if (auto key = zone::load_tsig_key(z.tsig_key_file, z.tsig_key_name); !key.ok()) {
+            problems += (problems.empty() ? "" : "\n") + c.source + ": zone " + z.name +
+                        ": tsig_key_file: " + key.error().message;
+        }
+    }
+    return problems;
+}
+
 // Parsing first, then the file-system checks, so a broken file is not also reported as missing.
 Result<config::Config> checked_config(const std::string& path) {
     DK_TRY(config::Config c, config::load_config(path));
-    DK_TRY_STATUS(config::check_files(c));
+    auto files_checked = config::check_files(c);
+    std::string problems = files_checked.ok() ? "" : files_checked.error().message;
+    if (const std::string tsig = tsig_key_problems(c); !tsig.empty())
+        problems += (problems.empty() ? "" : "\n") + tsig;
+    if (!problems.empty()) return Error::bad_input(problems);
     return c;
 }
 

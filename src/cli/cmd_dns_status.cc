@@ -134,7 +134,7 @@ int run_dns_status(const Invocation& inv) {
     } else if (inv.globals.config_path) {
         // With --config: its trust anchor, and for a zone whose keys danekeeper rolls, the KSKs
         // whose DS the parent serves (as the engine validates).
-        auto rt = service::open_runtime(inv.globals.config_path, service::Locking::read_only);
+        auto rt = service::open_runtime(inv.globals.config_path, service::Locking::reader);
         if (!rt.ok()) return fail(rt.error());
         view_options.trust_anchor_file = (*rt)->config.trust_anchor_file;
         if (const config::ZoneConfig* zone = (*rt)->config.zone(zone_name))

@@ -57,7 +57,7 @@ int run_log(const Invocation& inv) {
         if (!t.ok()) return fail(t.error());
         since = *t;
     }
-    auto rt = service::open_runtime(inv.globals.config_path, service::Locking::read_only);
+    auto rt = service::open_runtime(inv.globals.config_path, service::Locking::reader);
     if (!rt.ok()) return fail(rt.error());
     auto events = (*rt)->store.events_since(since);
     if (!events.ok()) return fail(events.error());

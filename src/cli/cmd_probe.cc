@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/files.h"
+#include "base/strings.h"
 #include "cli/handlers.h"
 #include "cli/verb_options.h"
 #include "probe/probe.h"
@@ -146,10 +147,12 @@ int run_probe(const Invocation& inv) {
                         r.endpoint.c_str(), r.address.c_str(), r.tls_version.c_str(),
                         r.cipher.c_str(), r.forward_secret ? " (forward secret)" : "",
                         to_hex(*r.leaf_spki_sha256).c_str(), r.matched->rdata_text().c_str(),
-                        r.issuer.c_str(), r.not_after.c_str());
+                        printable(r.issuer).c_str(), r.not_after.c_str());
         } else {
+            // The problem may quote the server (escaped by the prober already; once more here
+            // costs nothing and keeps the terminal safe whatever the prober's wording).
             std::printf("FAIL %s [%s] %s%s\n", r.endpoint.c_str(), r.address.c_str(),
-                        r.problem.c_str(),
+                        printable(r.problem).c_str(),
                         r.leaf_spki_sha256 ? (" spki=" + to_hex(*r.leaf_spki_sha256)).c_str() : "");
         }
     }

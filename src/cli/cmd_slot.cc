@@ -112,7 +112,7 @@ int run_status(const Invocation& inv) {
     const std::string only_slot = words.empty() ? std::string() : words[0];
     const bool json = options.given("json");
     const bool nagios = options.given("nagios");
-    auto rt = service::open_runtime(inv.globals.config_path, service::Locking::read_only);
+    auto rt = service::open_runtime(inv.globals.config_path, service::Locking::reader);
     if (!rt.ok() && nagios) {
         std::printf("DANEKEEPER UNKNOWN - %s\n", rt.error().message.c_str());
         return 3;

@@ -1,6 +1,11 @@
 // Loading the file, lookups, and the checks that need the file system (kept apart from parsing
 // so that parse_config stays pure).
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <optional>
+#include <utility>
 
 #include "base/files.h"
 #include "config/config.h"
@@ -8,7 +13,13 @@
 namespace dk::config {
 
 Result<Config> load_config(const std::string& path) {
-    DK_TRY(std::string text, files::read_limited(path));
+    DK_TRY(const files::OpenedFile file, files::open_bounded(path, files::default_max_bytes));
+    // The file names programs we run: whoever may write it may run them as us.
+    if ((file.mode & S_IWOTH) != 0) {
+        return Error::bad_input(path + ": writable by others (mode " + files::mode_text(file.mode) +
+                                "); chmod o-w it");
+    }
+    DK_TRY(std::string text, files::read_opened(file, path));
     return parse_config(text, path);
 }
 
@@ -42,6 +53,20 @@ void check_signed_file(const SignedFileConfig& s, const std::string& prefix, Not
     }
 }
 
+// The served files are replaced by rename in their directory, which must therefore be there.
+template <typename Note>
+void check_served_directories(const SlotConfig& s, Note note) {
+    for (const auto& [field, path] : {std::pair{"cert_file", std::optional(s.cert_file)},
+                                      std::pair{"key_file", std::optional(s.key_file)},
+                                      std::pair{"combined_file", s.combined_file}}) {
+        if (!path || path->empty()) continue;
+        const std::string dir = path->substr(0, std::max<std::size_t>(path->rfind('/'), 1));
+        struct stat st {};
+        if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+            note("key " + s.name + ": " + field + ": " + dir + " is not a directory");
+    }
+}
+
 }  // namespace
 
 Status check_files(const Config& c) {
@@ -61,6 +86,7 @@ Status check_files(const Config& c) {
         note("dns.trust_anchor_file: cannot read " + *c.trust_anchor_file);
     }
     for (const auto& s : c.slots) {
+        check_served_directories(s, note);
         for (const auto& argv : s.reload) {
             if (::access(argv[0].c_str(), X_OK) != 0)
                 note("key " + s.name + ": reload: " + argv[0] + " is not executable");

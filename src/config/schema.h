@@ -120,7 +120,8 @@ inline constexpr Key keys[] = {
     {"zone", "ds_ttl", integer, "86400", "",
      "the parent's DS TTL until a parent server shows it", 1, 172800, "", Only::managed_keys},
 
-    {"key", "name", string, "", "required", "the slot's name"},
+    {"key", "name", string, "", "required",
+     "the slot's name: a letter or digit, then up to 62 letters, digits, `.`, `_` or `-`, no `..` (it names files under `state_dir`)"},
     {"key", "algorithm", string, "ecdsa-p256", "",
      "of the slot's key; one slot per algorithm and endpoint",
      0, 0, "ecdsa-p256 ecdsa-p384 rsa-2048 rsa-3072 rsa-4096 ed25519"},

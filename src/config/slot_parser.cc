@@ -1,7 +1,9 @@
 // One [[key]] table: a key slot, its endpoints, where it is served and how it is issued.
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <set>
+#include <string_view>
 
 #include "config/parse_parts.h"
 
@@ -12,6 +14,18 @@ bool is_ip_literal(const std::string& text) {
     unsigned char buffer[16];
     return ::inet_pton(AF_INET, text.c_str(), buffer) == 1 ||
            ::inet_pton(AF_INET6, text.c_str(), buffer) == 1;
+}
+
+// The name becomes a directory under state_dir (keys/NAME, certs/NAME) and a file name
+// (requests/NAME, deliveries/NAME.pem): it can neither leave that directory nor hide in it.
+bool valid_slot_name(std::string_view name) {
+    const auto plain = [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+    };
+    const auto allowed = [&](char ch) { return plain(ch) || ch == '.' || ch == '_' || ch == '-'; };
+    return !name.empty() && name.size() <= 63 && plain(name[0]) &&
+           std::all_of(name.begin(), name.end(), allowed) &&
+           name.find("..") == std::string_view::npos;
 }
 
 void check_placeholders(Table& t, const std::vector<std::string>& argv) {
@@ -74,7 +88,13 @@ void parse_endpoints(Table& t, SlotConfig& s) {
 
 SlotConfig parse_slot(Table& t) {
     SlotConfig s;
-    s.name = t.string("name", true).value_or("");
+    if (auto name = t.string("name", true)) {
+        s.name = *name;
+        if (!valid_slot_name(s.name))
+            t.problem("name", "'" + s.name +
+                                  "' is not a slot name (a letter or digit, then up to 62 letters, "
+                                  "digits, '.', '_' or '-'; no '..')");
+    }
     s.algorithm = t.choice("algorithm");
     parse_endpoints(t, s);
     s.cert_file = t.path("cert_file", true).value_or("");

@@ -4,22 +4,9 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "base/hex.h"
+#include "base/strings.h"
 
 namespace dk::config {
-
-std::string printable(std::string_view text) {
-    std::string out;
-    for (unsigned char c : text) {
-        if (c >= 0x20 && c != 0x7f) {
-            out += static_cast<char>(c);
-            continue;
-        }
-        out += "\\x";
-        append_hex(out, std::string_view(reinterpret_cast<const char*>(&c), 1));
-    }
-    return out;
-}
 
 void Problems::add_at(std::uint32_t line, std::string_view field, std::string_view problem) {
     if (!text_.empty()) text_ += '\n';

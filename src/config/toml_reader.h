@@ -15,9 +15,6 @@
 
 namespace dk::config {
 
-// Text from the file made safe for a one-line message: control bytes become \xNN.
-std::string printable(std::string_view text);
-
 // Collects problems with their position; parsing goes on after a problem so all are reported.
 class Problems {
   public:

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "base/strings.h"
+
 namespace dk::probe {
 
 LineParse parse_line(std::string_view buffer) {
@@ -48,7 +50,7 @@ SmtpParse parse_smtp_reply(std::string_view buffer) {
             !std::isdigit(static_cast<unsigned char>(text[2])) ||
             (text.size() > 3 && text[3] != ' ' && text[3] != '-')) {
             out.state = ParseState::error;
-            out.error = "not an SMTP reply line: '" + text.substr(0, 40) + "'";
+            out.error = "not an SMTP reply line: '" + printable(text.substr(0, 40)) + "'";
             return out;
         }
         const int code = std::stoi(text.substr(0, 3));

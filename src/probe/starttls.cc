@@ -39,8 +39,22 @@ bool offers_starttls(const SmtpReply& ehlo) {
     });
 }
 
+// The server's words in a problem: cut short, and escaped so they cannot drive a terminal.
+std::string quoted_reply(const std::string& line) {
+    return printable(line.substr(0, 80));
+}
+
 std::string summary(const SmtpReply& r) {
-    return std::to_string(r.code) + " " + (r.lines.empty() ? "" : r.lines.back().substr(0, 80));
+    return std::to_string(r.code) + " " + (r.lines.empty() ? "" : quoted_reply(r.lines.back()));
+}
+
+// Plain-text bytes queued behind the go-ahead would be read as if they came over TLS (the
+// STARTTLS command injection class, CVE-2011-0411): refuse them.
+std::optional<DialogueFailure> refuse_pipelined(const std::string& buffer, const char* go_ahead) {
+    if (buffer.empty()) return std::nullopt;
+    return DialogueFailure{
+        Stage::starttls,
+        Error::check_failed("data after the " + std::string(go_ahead) + " to STARTTLS")};
 }
 
 std::optional<DialogueFailure> smtp(Connection& conn, const std::string& ehlo_name,
@@ -65,10 +79,7 @@ std::optional<DialogueFailure> smtp(Connection& conn, const std::string& ehlo_na
     if (go->code != 220)
         return DialogueFailure{Stage::starttls,
                                Error::check_failed("STARTTLS refused: " + summary(*go))};
-    if (!buffer.empty())
-        return DialogueFailure{Stage::starttls,
-                               Error::check_failed("data after the 220 to STARTTLS")};
-    return std::nullopt;
+    return refuse_pipelined(buffer, "220");
 }
 
 std::optional<DialogueFailure> line_protocol(Connection& conn, const char* greeting_ok,
@@ -79,7 +90,7 @@ std::optional<DialogueFailure> line_protocol(Connection& conn, const char* greet
     if (!greeting.ok()) return DialogueFailure{Stage::banner, greeting.error()};
     if (!greeting->starts_with(greeting_ok))
         return DialogueFailure{Stage::banner,
-                               Error::check_failed("greeting: " + greeting->substr(0, 80))};
+                               Error::check_failed("greeting: " + quoted_reply(*greeting))};
     if (auto s = conn.send_all(command, deadline); !s.ok())
         return DialogueFailure{Stage::starttls, s.error()};
     // IMAP may send untagged lines first; the tagged answer decides.
@@ -87,9 +98,9 @@ std::optional<DialogueFailure> line_protocol(Connection& conn, const char* greet
         auto line = read_line(conn, buffer, deadline);
         if (!line.ok()) return DialogueFailure{Stage::starttls, line.error()};
         if (line->starts_with("* ")) continue;
-        if (line->starts_with(go_ok)) return std::nullopt;
+        if (line->starts_with(go_ok)) return refuse_pipelined(buffer, "go-ahead");
         return DialogueFailure{Stage::starttls,
-                               Error::check_failed("STARTTLS refused: " + line->substr(0, 80))};
+                               Error::check_failed("STARTTLS refused: " + quoted_reply(*line))};
     }
     return DialogueFailure{Stage::starttls, Error::check_failed("no answer to STARTTLS")};
 }

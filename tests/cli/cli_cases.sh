@@ -3,11 +3,13 @@
 set -u
 dk=$1
 failures=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 expect() {  # expect CODE PATTERN -- ARGS...
     local code=$1 pattern=$2
     shift 3
     local out rc
-    out=$("$dk" "$@" 2>&1)
+    out=$(timeout 20 "$dk" "$@" 2>&1)  # 124: it hung
     rc=$?
     if [[ $rc -ne $code ]] || ! grep -qE -- "$pattern" <<<"$out"; then
         echo "FAIL: danekeeper $* -> rc=$rc (want $code), output: $out"
@@ -28,4 +30,58 @@ expect 2 "^danekeeper: /nonexistent: cannot open the key directory" -- sign zone
 expect 2 "^danekeeper: dnssec: give status, rollover or ds, and a ZONE" -- dnssec
 expect 2 "^danekeeper: dnssec rollover: give exactly one of --zsk and --ksk" -- dnssec rollover example.net
 expect 2 "^danekeeper: dnssec status: --zsk and --ksk belong to rollover" -- dnssec status example.net --ksk
+# A FIFO is refused at once (not waited on for a writer), naming the file.
+mkfifo "$work/fifo.toml"
+expect 2 "^$work/fifo.toml: not a regular file$" -- --config "$work/fifo.toml" config check
+expect 2 "^danekeeper: $work/fifo.toml: not a regular file$" -- --config "$work/fifo.toml" status
+
+# config check reads what the configuration names: the TSIG key itself, the configuration's own
+# mode (it holds commands we run), the directories the served files go to.
+config_with() {  # config_with FILE TSIG_KEY SERVED_DIR
+    cat >"$1" <<EOF
+state_dir = "$work/state"
+[[zone]]
+name = "example.net"
+primary = "127.0.0.1:53"
+tsig_key_file = "$2"
+[[key]]
+name = "mx"
+endpoints = ["mx1.example.net:25"]
+cert_file = "$3/chain.pem"
+key_file = "$3/key.pem"
+issue_command = ["/bin/true", "{csr}"]
+EOF
+    chmod 644 "$1"
+}
+tsig_key() {  # tsig_key FILE ALGORITHM SECRET
+    printf 'key "dk" {\n\talgorithm %s;\n\tsecret "%s";\n};\n' "$2" "$3" >"$1"
+    chmod 600 "$1"
+}
+mkdir -p "$work/served"
+tsig_key "$work/good.key" hmac-sha256 "c2VjcmV0IHNlY3JldCBzZWNyZXQgc2VjcmV0IQ=="
+tsig_key "$work/md5.key" hmac-md5 "c2VjcmV0IHNlY3JldCBzZWNyZXQgc2VjcmV0IQ=="
+tsig_key "$work/base64.key" hmac-sha256 "not*base64!"
+config_with "$work/good.toml" "$work/good.key" "$work/served"
+expect 0 "^ok: 1 zones, 1 key slots$" -- --config "$work/good.toml" config check
+config_with "$work/md5.toml" "$work/md5.key" "$work/served"
+expect 2 "^$work/md5.toml: zone example.net.: tsig_key_file: $work/md5.key:2: unknown algorithm hmac-md5" \
+    -- --config "$work/md5.toml" config check
+config_with "$work/base64.toml" "$work/base64.key" "$work/served"
+expect 2 "^$work/base64.toml: zone example.net.: tsig_key_file: $work/base64.key:3: secret of key dk. is not valid base64" \
+    -- --config "$work/base64.toml" config check
+config_with "$work/writable.toml" "$work/good.key" "$work/served"
+chmod 666 "$work/writable.toml"
+expect 2 "^$work/writable.toml: writable by others \(mode 0666\)" -- --config "$work/writable.toml" config check
+config_with "$work/unserved.toml" "$work/good.key" "$work/no-such-dir"
+expect 2 "^$work/unserved.toml: key mx: cert_file: $work/no-such-dir is not a directory" \
+    -- --config "$work/unserved.toml" config check
+
+# status only reads: without a state database it says so and creates none (no lock is held).
+mkdir -m 700 "$work/state"
+expect 0 "^slot mx: not adopted yet" -- --config "$work/good.toml" status
+expect 0 "^\[\]$" -- --config "$work/good.toml" log --json
+if [[ -e $work/state/state.db ]]; then
+    echo "FAIL: status or log created $work/state/state.db"
+    failures=$((failures + 1))
+fi
 exit $((failures > 0))

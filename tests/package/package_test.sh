@@ -44,7 +44,7 @@ expect "config check on the example as shipped: exit 2 (its TSIG key file is not
 grep -q '/etc/danekeeper/example.net.key' "$work/check0" && ok "and it names the file" || bad "check0: $(cat "$work/check0")"
 # Pointed into the temporary root (key file 0600, a trust anchor, the issuing program), it passes.
 site=$root/site
-mkdir -p "$site/etc/danekeeper" "$site/state"
+mkdir -p "$site/etc/danekeeper/served" "$site/state"
 tsig-keygen -a hmac-sha256 danekeeper >"$site/etc/danekeeper/example.net.key"
 chmod 600 "$site/etc/danekeeper/example.net.key"
 printf '#!/bin/sh\nexit 1\n' >"$site/sign-csr" && chmod 755 "$site/sign-csr"

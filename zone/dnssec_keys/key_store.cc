@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -80,11 +81,16 @@ Result<sign::SigningKey> KeyStore::load(const KeyRecord& record) const {
         return Error::bad_input(base + ".key: does not hold the DNSKEY recorded for " +
                                 describe(record));
     const std::string priv_path = base + ".private";
-    DK_TRY_STATUS(files::check_secret_permissions(priv_path));
-    DK_TRY(std::string priv, files::read_limited(priv_path, 64 * 1024));
+    DK_TRY(std::string priv, files::read_secret(priv_path, 64 * 1024));
     auto key = sign::parse_private_key(priv, dnskey, priv_path);
     OPENSSL_cleanse(priv.data(), priv.size());
     return key;
+}
+
+void KeyStore::remove_files(const KeyRecord& record) const {
+    const std::string base = base_path(record);
+    ::unlink((base + ".private").c_str());
+    ::unlink((base + ".key").c_str());
 }
 
 std::string KeyStore::base_path(const KeyRecord& record) const {

@@ -31,6 +31,8 @@ class KeyStore {
 
     // K<zone>+AAA+TTTTT without extension, in the store's directory.
     [[nodiscard]] std::string base_path(const KeyRecord& record) const;
+    // Removes the key's files (a key generate wrote that was then not recorded).
+    void remove_files(const KeyRecord& record) const;
     [[nodiscard]] const std::string& dir() const { return dir_; }
 
   private:

@@ -54,6 +54,9 @@ class KeyMaker {
     virtual ~KeyMaker() = default;
     virtual Result<MadeKey> generate(Role role, std::uint8_t algorithm,
                                      const std::vector<KeyRecord>& taken, TimePoint now) = 0;
+    // Removes the files of a key generate made that could not be recorded: unrecorded, nothing
+    // would ever use or remove them.
+    virtual void discard(const MadeKey& made) = 0;
 };
 
 struct KeyPorts {

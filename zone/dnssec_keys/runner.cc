@@ -11,8 +11,12 @@ Status make_key(const KeySetup& setup, KeyPorts& ports, const Plan& plan, TimePo
     DK_TRY(MadeKey made,
            ports.maker.generate(*plan.generate, plan.generate_algorithm, plan.observed.keys, now));
     const std::string key = describe(made.record);
-    DK_TRY_STATUS(ports.store.save(with_new_key(plan.observed, made.record), now,
-                                   "dnssec_key_generated", key + " " + made.file, std::nullopt));
+    if (auto saved = ports.store.save(with_new_key(plan.observed, made.record), now,
+                                      "dnssec_key_generated", key + " " + made.file, std::nullopt);
+        !saved.ok()) {
+        ports.maker.discard(made);
+        return saved.error();
+    }
     log::info("dnssec.key_generated", {{"zone", setup.zone}, {"key", key}, {"file", made.file}});
     return {};
 }

@@ -100,11 +100,9 @@ Result<KeyDirectory> load_key_directory(const std::string& dir, const std::strin
             out.published.push_back(dnskey);
         const std::string priv_path = base + ".private";
         if (::access(priv_path.c_str(), F_OK) != 0) continue;  // published only
-        DK_TRY_STATUS(files::check_secret_permissions(priv_path));
-        DK_TRY(const std::string priv_text, files::read_limited(priv_path, 64 * 1024));
+        DK_TRY(std::string priv_text, files::read_secret(priv_path, 64 * 1024));
         auto key = parse_private_key(priv_text, dnskey, priv_path);
-        std::string wipe = priv_text;
-        OPENSSL_cleanse(wipe.data(), wipe.size());
+        OPENSSL_cleanse(priv_text.data(), priv_text.size());
         if (!key.ok()) return key.error();
         out.signing.push_back(std::move(*key));
     }
@@ -129,8 +127,14 @@ Result<std::string> write_key_files(const std::string& dir, const std::string& z
     auto written = files::write_atomic(base + ".private", secret, 0600, files::Overwrite::no);
     OPENSSL_cleanse(secret.data(), secret.size());
     DK_TRY_STATUS(written);
-    DK_TRY_STATUS(files::write_atomic(base + ".key", public_key_text(key.dnskey(), zone), 0644,
-                                      files::Overwrite::no));
+    auto published = files::write_atomic(base + ".key", public_key_text(key.dnskey(), zone), 0644,
+                                         files::Overwrite::no);
+    if (!published.ok()) {
+        // The .private is ours, written just now: without its .key nothing would ever use or
+        // remove it.
+        ::unlink((base + ".private").c_str());
+        return published.error();
+    }
     return base;
 }
 

@@ -309,10 +309,14 @@ Result<engine::SlotKey> FileKeyVault::import_served(TimePoint now) {
     DK_TRY(Bytes spki, cert::spki_sha256(*pkey));
     engine::SlotKey key{key_id(now, spki), spki, now, std::nullopt};
     DK_TRY(std::string normalised_key, cert::private_key_pem(*pkey));
+    DK_TRY(std::string chain_pem, cert::chain_pem(chain));
     DK_TRY_STATUS(
         files::write_atomic(key_path(key.id), normalised_key, 0600, files::Overwrite::no));
-    DK_TRY(std::string chain_pem, cert::chain_pem(chain));
-    DK_TRY_STATUS(files::write_atomic(chain_path(key.id), chain_pem, 0644, files::Overwrite::yes));
+    if (auto s = files::write_atomic(chain_path(key.id), chain_pem, 0644, files::Overwrite::yes);
+        !s.ok()) {
+        ::unlink(key_path(key.id).c_str());  // ours, just written: no orphan key without its chain
+        return s.error();
+    }
     return key;
 }
 

@@ -27,7 +27,9 @@ Result<std::unique_ptr<Runtime>> open_runtime(const std::optional<std::string>& 
         DK_TRY(db::StateLock held, db::StateLock::acquire(config.state_dir));
         lock.emplace(std::move(held));
     }
-    DK_TRY(db::Store store, db::Store::open(config.state_dir + "/state.db"));
+    const std::string db_path = config.state_dir + "/state.db";
+    DK_TRY(db::Store store, locking == Locking::reader ? db::Store::open_read_only(db_path)
+                                                       : db::Store::open(db_path));
     return std::make_unique<Runtime>(std::move(config), std::move(lock), std::move(store));
 }
 

@@ -33,9 +33,12 @@ struct Runtime {
         : config(std::move(c)), lock(std::move(l)), store(std::move(s)), states(store, clock) {}
 };
 
-enum class Locking { exclusive, read_only };
+// exclusive: takes the state lock. read_only: no lock (the verb writes only what the lock holder
+// tolerates: requests, refusals). reader: no lock and no write at all; the store is opened
+// read-only, never created or migrated (a missing one reads as empty: nothing adopted).
+enum class Locking { exclusive, read_only, reader };
 
-// Loads and checks the configuration, takes the state lock (unless read_only), opens the store.
+// Loads and checks the configuration, takes the state lock (exclusive only), opens the store.
 Result<std::unique_ptr<Runtime>> open_runtime(const std::optional<std::string>& config_path,
                                               Locking locking = Locking::exclusive);
 

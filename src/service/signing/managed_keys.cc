@@ -61,6 +61,7 @@ class KeyFileMaker final : public dks::KeyMaker {
         std::string file = store_.base_path(made) + ".key";
         return dks::MadeKey{std::move(made), std::move(file)};
     }
+    void discard(const dks::MadeKey& made) override { store_.remove_files(made.record); }
 
   private:
     const dks::KeyStore& store_;

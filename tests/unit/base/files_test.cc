@@ -1,12 +1,15 @@
 #include "base/files.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 
 namespace dk {
 namespace {
@@ -66,6 +69,34 @@ TEST_F(FilesTest, ReadRefusesLargeMissingAndNonRegular) {
     EXPECT_FALSE(files::read_limited(dir_).ok());
 }
 
+// Reads a FIFO from a worker thread. A read that blocks in open() waiting for a writer is released
+// after two seconds by opening the FIFO for writing, so a failing test ends instead of hanging.
+struct FifoRead {
+    bool blocked = false;
+    Result<std::string> result;
+};
+FifoRead read_fifo(const std::string& path) {
+    auto reading = std::async(std::launch::async, [&] { return files::read_limited(path); });
+    FifoRead outcome{false, Error::environment("not read")};
+    if (reading.wait_for(std::chrono::seconds(2)) != std::future_status::ready) {
+        outcome.blocked = true;
+        const int writer = ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        if (writer >= 0) ::close(writer);
+    }
+    outcome.result = reading.get();
+    return outcome;
+}
+
+TEST_F(FilesTest, ReadRefusesAFifoWithoutWaitingForAWriter) {
+    const std::string path = dir_ + "/danekeeper.toml";
+    ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+    const FifoRead read = read_fifo(path);
+    EXPECT_FALSE(read.blocked);
+    ASSERT_FALSE(read.result.ok());
+    EXPECT_EQ(read.result.error().kind, ErrorKind::bad_input);
+    EXPECT_EQ(read.result.error().message, path + ": not a regular file");
+}
+
 TEST_F(FilesTest, SecretPermissions) {
     const std::string path = dir_ + "/tsig.key";
     std::ofstream(path) << "key";
@@ -77,6 +108,46 @@ TEST_F(FilesTest, SecretPermissions) {
     EXPECT_NE(r.error().message.find("0640"), std::string::npos);
     ::chmod(path.c_str(), 0604);
     EXPECT_FALSE(files::check_secret_permissions(path).ok());
+}
+
+Status status_of(const Result<std::string>& read) {
+    if (!read.ok()) return read.error();
+    return {};
+}
+
+TEST_F(FilesTest, SecretIsReadOnlyAsTheFileItself) {
+    const std::string path = dir_ + "/tsig.key";
+    std::ofstream(path) << "secret";
+    ASSERT_EQ(::chmod(path.c_str(), 0600), 0);
+    EXPECT_EQ(files::read_secret(path, 1024).value(), "secret");
+    const std::string link = dir_ + "/link.key";
+    ASSERT_EQ(::symlink(path.c_str(), link.c_str()), 0);
+    for (const auto& refused :
+         {status_of(files::read_secret(link, 1024)), files::check_secret_permissions(link)}) {
+        ASSERT_FALSE(refused.ok());
+        EXPECT_EQ(refused.error().kind, ErrorKind::bad_input);
+        EXPECT_EQ(refused.error().message,
+                  link + ": is a symbolic link; a secret file must not be one");
+    }
+    ASSERT_EQ(::chmod(path.c_str(), 0640), 0);
+    auto readable = files::read_secret(path, 1024);
+    ASSERT_FALSE(readable.ok());
+    EXPECT_NE(readable.error().message.find("(mode 0640)"), std::string::npos);
+}
+
+// Root reading a key another user owns would let that user choose our key.
+TEST_F(FilesTest, SecretOwnedBySomeoneElseIsRefused) {
+    if (::geteuid() != 0) GTEST_SKIP() << "only root can give a file to another user";
+    const std::string path = dir_ + "/tsig.key";
+    std::ofstream(path) << "secret";
+    ASSERT_EQ(::chmod(path.c_str(), 0600), 0);
+    ASSERT_EQ(::chown(path.c_str(), 65534, 65534), 0);
+    for (const auto& refused :
+         {status_of(files::read_secret(path, 1024)), files::check_secret_permissions(path)}) {
+        ASSERT_FALSE(refused.ok());
+        EXPECT_EQ(refused.error().message,
+                  path + ": secret file is owned by uid 65534, not by this user (uid 0) or root");
+    }
 }
 
 }  // namespace

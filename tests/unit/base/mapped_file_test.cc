@@ -2,11 +2,16 @@
 // moves, and a file replaced by rename while mapped (the mapping keeps the old bytes).
 #include "base/mapped_file.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
 
 namespace dk::files {
 namespace {
@@ -48,6 +53,25 @@ TEST_F(MappedFileTest, RefusesMissingDirectoriesAndTooLarge) {
     auto big = MappedFile::open(write("big", std::string(101, 'x')), 100);
     ASSERT_FALSE(big.ok());
     EXPECT_NE(big.error().message.find("too large"), std::string::npos);
+}
+
+TEST_F(MappedFileTest, RefusesAFifoWithoutWaitingForAWriter) {
+    const std::string path = dir + "/signed";
+    ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+    auto opening = std::async(std::launch::async, [&]() -> Status {
+        auto mapped = MappedFile::open(path, 1 << 20);
+        if (!mapped.ok()) return mapped.error();
+        return {};
+    });
+    const bool blocked = opening.wait_for(std::chrono::seconds(2)) != std::future_status::ready;
+    if (blocked) {  // release the open() waiting for a writer, so the test ends
+        const int writer = ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        if (writer >= 0) ::close(writer);
+    }
+    const Status opened = opening.get();
+    EXPECT_FALSE(blocked);
+    ASSERT_FALSE(opened.ok());
+    EXPECT_EQ(opened.error().message, path + ": not a regular file");
 }
 
 TEST_F(MappedFileTest, MovesAndSurvivesReplacementByRename) {

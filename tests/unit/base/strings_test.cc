@@ -49,5 +49,13 @@ TEST(Strings, RelativeNameDropsOneTrailingDot) {
     EXPECT_EQ(relative_name(""), "");
 }
 
+TEST(Strings, PrintableEscapesEveryByteOutsidePrintableAscii) {
+    EXPECT_EQ(printable("220 mx.example.net ESMTP ~"), "220 mx.example.net ESMTP ~");
+    EXPECT_EQ(printable("\x1b[2J\r\n\t\x7f\x9b\xc3\xa9"),
+              "\\x1b[2J\\x0d\\x0a\\x09\\x7f\\x9b\\xc3\\xa9");
+    EXPECT_EQ(printable(std::string_view("a\0b", 3)), "a\\x00b");
+    EXPECT_EQ(printable(printable("\x1b")), "\\x1b");  // escaping twice changes nothing
+}
+
 }  // namespace
 }  // namespace dk

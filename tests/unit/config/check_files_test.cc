@@ -69,6 +69,44 @@ TEST_F(CheckFilesTest, MissingFilesAreAllReported) {
         << s.error().message;
 }
 
+TEST_F(CheckFilesTest, ServedFilesNeedTheirDirectory) {
+    Config c = config();
+    c.slots[0].cert_file = dir_ + "/served/chain.pem";
+    c.slots[0].key_file = dir_ + "/tsig.key/key.pem";  // a file where the directory should be
+    auto s = check_files(c);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().kind, ErrorKind::bad_input);
+    EXPECT_NE(s.error().message.find("dk.toml: key mx: cert_file: " + dir_ +
+                                     "/served is not a directory"),
+              std::string::npos)
+        << s.error().message;
+    EXPECT_NE(s.error().message.find("dk.toml: key mx: key_file: " + dir_ +
+                                     "/tsig.key is not a directory"),
+              std::string::npos)
+        << s.error().message;
+    std::filesystem::create_directory(dir_ + "/served");
+    c.slots[0].key_file = dir_ + "/served/key.pem";
+    c.slots[0].combined_file = dir_ + "/gone/combined.pem";
+    s = check_files(c);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().message,
+              "dk.toml: key mx: combined_file: " + dir_ + "/gone is not a directory");
+}
+
+// The configuration names programs we run: one that others may write is refused as it is read.
+TEST_F(CheckFilesTest, ConfigurationWritableByOthersIsRefused) {
+    const std::string path = dir_ + "/dk.toml";
+    std::ofstream(path) << "[[zone]]\nname = \"example.net\"\npublisher = \"rfc2136\"\n"
+                        << "primary = \"192.0.2.53\"\ntsig_key_file = \"" << key_ << "\"\n";
+    ASSERT_EQ(::chmod(path.c_str(), 0664), 0);
+    EXPECT_TRUE(load_config(path).ok());
+    ASSERT_EQ(::chmod(path.c_str(), 0666), 0);
+    auto c = load_config(path);
+    ASSERT_FALSE(c.ok());
+    EXPECT_EQ(c.error().kind, ErrorKind::bad_input);
+    EXPECT_EQ(c.error().message, path + ": writable by others (mode 0666); chmod o-w it");
+}
+
 TEST_F(CheckFilesTest, AcmeFilesAreChecked) {
     const std::string eab = dir_ + "/eab.key";
     std::ofstream(eab) << "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8\n";

@@ -284,6 +284,25 @@ TEST(Config, DuplicateSlotsZonesAndEndpointsAreRefused) {
     EXPECT_TRUE(rsa.ok()) << rsa.error().message;
 }
 
+// A slot's name becomes a directory under state_dir (keys/NAME, certs/NAME): a name that could
+// leave it or hide there is refused, naming the file, line and field.
+TEST(Config, SlotNamesStaySafeAsFileNames) {
+    const std::string too_long(64, 'a');
+    for (const std::string bad : {"../../evil", "..", ".", ".hidden", "a/b", "/abs", "a..b", "",
+                                  "-mx", "mx\\n", "mx one", "m\u00e9", too_long.c_str()}) {
+        SCOPED_TRACE(bad);
+        expect_problem(with(valid, "name = \"mx\"", "name = \"" + bad + "\""),
+                       "dk.toml:10: key[0].name: '");
+    }
+    const std::string longest(63, 'b');
+    for (const std::string good : {"mx", "MX-1", "mx_rsa.2026", "9", longest.c_str()}) {
+        SCOPED_TRACE(good);
+        auto c = parse_config(with(valid, "name = \"mx\"", "name = \"" + good + "\""), "dk.toml");
+        ASSERT_TRUE(c.ok()) << c.error().message;
+        EXPECT_EQ(c->slots.at(0).name, good);
+    }
+}
+
 TEST(Config, SlotZoneIsTheInnermostConfiguredZone) {
     auto c = parse_config(with(valid, "[[key]]",
                                "[[zone]]\nname = \"MX1.Example.NET.\"\nprimary = \"192.0.2.1\"\n"

@@ -1,5 +1,6 @@
 #include "db/store.h"
 
+#include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -44,6 +45,39 @@ TEST_F(StoreTest, DatabaseFileIsPrivate) {
     struct stat st {};
     ASSERT_EQ(::stat((dir_ + "/state.db").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 077, 0u);
+}
+
+// What `status` and `log` open, without the lock: nothing created, migrated or written.
+TEST_F(StoreTest, ReadOnlyOpenNeitherCreatesNorMigratesNorWrites) {
+    const std::string path = dir_ + "/state.db";
+    auto absent = Store::open_read_only(path);
+    ASSERT_TRUE(absent.ok()) << absent.error().message;
+    EXPECT_TRUE(absent->slot_names().value().empty());
+    EXPECT_FALSE(std::filesystem::exists(path));
+
+    {
+        auto store = Store::open(path);
+        ASSERT_TRUE(store.ok());
+        ASSERT_TRUE(store->save_slot("mx", "{}", t0, "adopt", "adopted").ok());
+    }
+    auto existing = Store::open_read_only(path);
+    ASSERT_TRUE(existing.ok()) << existing.error().message;
+    EXPECT_EQ(existing->slot_names().value(), std::vector<std::string>{"mx"});
+    EXPECT_FALSE(existing->save_slot("mx", "{}", t0, "adopt", "again").ok());
+
+    const int newest = static_cast<int>(migrations().size());
+    {
+        SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+        raw.exec("DELETE FROM schema_version WHERE version = " + std::to_string(newest));
+    }
+    auto stale = Store::open_read_only(path);
+    ASSERT_FALSE(stale.ok());
+    EXPECT_EQ(stale.error().kind, ErrorKind::environment);
+    EXPECT_NE(stale.error().message.find("schema version " + std::to_string(newest - 1)),
+              std::string::npos)
+        << stale.error().message;
+    SQLite::Database raw(path, SQLite::OPEN_READONLY);
+    EXPECT_EQ(raw.execAndGet("SELECT MAX(version) FROM schema_version").getInt(), newest - 1);
 }
 
 TEST_F(StoreTest, SlotStateRoundTripsWithItsEvent) {

@@ -127,6 +127,18 @@ TEST(Probe, TempFailBanner) {
     EXPECT_NE(r.problem.find("421"), std::string::npos);
 }
 
+// A hostile banner's escape sequences never reach the terminal: control bytes come out as \xNN.
+TEST(Probe, ControlBytesFromTheServerAreEscaped) {
+    FakeServer smtp([](int fd) { send_text(fd, "554 \x1b[2J\x1b]0;owned\x07 go away\r\n"); });
+    const auto s = probe_fake(smtp, TlsStart::smtp, {matching()});
+    EXPECT_EQ(s.failed_at, Stage::banner);
+    EXPECT_EQ(s.problem, "banner: banner: 554 \\x1b[2J\\x1b]0;owned\\x07 go away");
+    FakeServer imap([](int fd) { send_text(fd, "* BAD \x1b[31mred\x9b\r\n"); });
+    const auto i = probe_fake(imap, TlsStart::imap, {matching()});
+    EXPECT_EQ(i.failed_at, Stage::banner);
+    EXPECT_EQ(i.problem, "banner: greeting: * BAD \\x1b[31mred\\x9b");
+}
+
 TEST(Probe, MegabyteBannerFailsFast) {
     FakeServer server(
         [](int fd) { send_text(fd, "220 " + std::string(1024 * 1024, 'x') + "\r\n"); });
@@ -168,6 +180,26 @@ TEST(Probe, DataPipelinedAfterTheStarttlsGoAheadIsRefused) {
     const auto r = probe_fake(server, TlsStart::smtp, {matching()});
     EXPECT_EQ(r.failed_at, Stage::starttls);
     EXPECT_NE(r.problem.find("after the 220"), std::string::npos);
+}
+
+// The same for IMAP and POP3: bytes queued behind the tagged OK / +OK are refused.
+TEST(Probe, DataPipelinedAfterTheImapOrPop3GoAheadIsRefused) {
+    FakeServer imap([](int fd) {
+        send_text(fd, "* OK IMAP4rev1 ready\r\n");
+        read_line(fd);
+        send_text(fd, "a1 OK Begin TLS negotiation now\r\n* BYE injected\r\n");
+    });
+    const auto i = probe_fake(imap, TlsStart::imap, {matching()});
+    EXPECT_EQ(i.failed_at, Stage::starttls);
+    EXPECT_EQ(i.problem, "starttls: data after the go-ahead to STARTTLS");
+    FakeServer pop3([](int fd) {
+        send_text(fd, "+OK POP3 ready\r\n");
+        read_line(fd);
+        send_text(fd, "+OK Begin TLS\r\n-ERR injected\r\n");
+    });
+    const auto p = probe_fake(pop3, TlsStart::pop3, {matching()});
+    EXPECT_EQ(p.failed_at, Stage::starttls);
+    EXPECT_EQ(p.problem, "starttls: data after the go-ahead to STARTTLS");
 }
 
 TEST(Probe, CloseInTheMiddleOfTheHandshake) {

@@ -23,11 +23,13 @@ class MemoryKeyStore final : public KeyStateStore {
     Result<ZoneKeys> load() override { return keys; }
     Status save(const ZoneKeys& saved, TimePoint /*at*/, const std::string& event_kind,
                 const std::string& details, std::optional<std::uint32_t> serial) override {
+        if (save_fails) return Error::environment("state database: fault injected");
         keys = saved;
         events.push_back(event_kind + (serial ? " " + std::to_string(*serial) : "") + ": " +
                          details);
         return {};
     }
+    bool save_fails = false;
     ZoneKeys keys;
     std::vector<std::string> events;  // "dnssec_key_step 1001: zsk 4711 (13): ..."
 };

@@ -81,6 +81,15 @@ TEST_F(KeyStoreTest, GeneratesLoadsAndLdnsReadsEveryAlgorithm) {
     }
 }
 
+TEST_F(KeyStoreTest, RemovesTheFilesOfAKeyNotRecorded) {
+    const KeyStore s = store();
+    auto rec = s.generate(sign::Algorithm::ecdsap256sha256, Role::zsk, {}, t0).value();
+    ASSERT_TRUE(std::filesystem::exists(s.base_path(rec) + ".private"));
+    s.remove_files(rec);
+    EXPECT_FALSE(std::filesystem::exists(s.base_path(rec) + ".private"));
+    EXPECT_FALSE(std::filesystem::exists(s.base_path(rec) + ".key"));
+}
+
 TEST_F(KeyStoreTest, RefusesAPrivateFileOthersCanRead) {
     const KeyStore s = store();
     auto rec = s.generate(sign::Algorithm::ecdsap256sha256, Role::zsk, {}, t0).value();

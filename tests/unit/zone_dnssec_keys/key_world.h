@@ -44,6 +44,8 @@ class KeyWorld final : public Clock, public KeyObserver, public ZoneSigner, publ
     // A new key's record (fabricated DNSKEY bytes, a tag unique in `taken`).
     Result<MadeKey> generate(Role role, std::uint8_t algorithm, const std::vector<KeyRecord>& taken,
                              TimePoint now) override;
+    void discard(const MadeKey& made) override { discarded.push_back(made.record); }
+    std::vector<KeyRecord> discarded;  // keys made, then discarded (not recorded)
 
     // The signer: publishes a new zone version at the primary; an error when a fault is injected.
     Result<std::uint32_t> sign(const ZoneKeys& keys, const KeySelection& selection) override;

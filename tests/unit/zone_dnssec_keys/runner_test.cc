@@ -43,6 +43,17 @@ TEST_F(KeyRunnerTest, FirstRunStoresEachNewKeyThenTheSigningStepWithItsSerial) {
     EXPECT_TRUE(plan->fragile);  // the new keys are not at every server yet
 }
 
+// A key made but not recorded (the store fails) is discarded: no orphan key files.
+TEST_F(KeyRunnerTest, AKeyThatCannotBeRecordedIsDiscarded) {
+    store.save_fails = true;
+    auto plan = run();
+    ASSERT_FALSE(plan.ok());
+    EXPECT_NE(plan.error().message.find("fault injected"), std::string::npos);
+    ASSERT_EQ(world.discarded.size(), 1U);
+    EXPECT_TRUE(store.keys.keys.empty());
+    EXPECT_EQ(world.signings, 0);
+}
+
 TEST_F(KeyRunnerTest, AFailedSigningStoresNoStepAndIsReturned) {
     world.sign_fails = true;
     auto plan = run();

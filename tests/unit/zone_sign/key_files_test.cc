@@ -63,6 +63,23 @@ TEST_F(KeyDir, APublishedOnlyKeyHasNoPrivateFile) {
     EXPECT_TRUE(loaded->signing.empty());
 }
 
+// A failure between the two files (here: the .key is in the way) leaves no orphan .private.
+TEST_F(KeyDir, AFailedPublicFileTakesItsPrivateFileAlong) {
+    auto k = SigningKey::generate(Algorithm::ed25519, flag_zone_key);
+    auto base = write_key_files(dir, "example.test", *k, "20260101000000");
+    ASSERT_TRUE(base.ok());
+    ASSERT_EQ(::unlink((*base + ".private").c_str()), 0);
+    auto again = write_key_files(dir, "example.test", *k, "20260101000000");
+    ASSERT_FALSE(again.ok());
+    EXPECT_NE(again.error().message.find(".key: already exists"), std::string::npos)
+        << again.error().message;
+    EXPECT_FALSE(std::filesystem::exists(*base + ".private"));
+    // A .private that was there before is never removed.
+    std::ofstream(*base + ".private") << "theirs";
+    EXPECT_FALSE(write_key_files(dir, "example.test", *k, "20260101000000").ok());
+    EXPECT_TRUE(std::filesystem::exists(*base + ".private"));
+}
+
 TEST_F(KeyDir, ReadablePrivateFileIsRefused) {
     auto k = SigningKey::generate(Algorithm::ed25519, flag_zone_key);
     auto base = write_key_files(dir, "example.test", *k, "20260101000000");
