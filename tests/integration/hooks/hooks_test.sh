@@ -213,10 +213,15 @@ if [[ $(id -u) == 0 ]] && command -v useradd >/dev/null; then
     "$repo/tests/tools/sign-csr.sh" "$TB_CA_CERT" "$TB_CA_KEY" "$work/renew.csr" "$work/renew.pem"
     chmod 600 "$work/renew.pem" # readable by root only, as certbot's archive is
     chown -R "$owner:" "$work/state"
-    # Accepted and left for the lock holder; the engine run after it may fail as that user (the
-    # TSIG key is root's here): only the ownership of what the hook leaves is checked.
-    dk hook deliver mx "$work/renew.pem" "$work/state/keys/mx/$current_id.key.pem" \
-        >"$work/owner.log" 2>&1 || true
+    # As in production, the service user owns the TSIG key it publishes with (secret files must
+    # belong to the user danekeeper runs as, or root, and be private).
+    tsig_key=$(sed -n 's/^tsig_key_file = "\(.*\)"$/\1/p' "$work/dk.toml")
+    install -m 600 -o "$owner" "$tsig_key" "$work/owner-tsig.key"
+    sed "s|^tsig_key_file = .*|tsig_key_file = \"$work/owner-tsig.key\"|" "$work/dk.toml" >"$work/owner.toml"
+    # Accepted and left for the lock holder; the engine run after it may still fail as that user
+    # (the served files are root's here): only the ownership of what the hook leaves is checked.
+    "$dk_bin" --config "$work/owner.toml" hook deliver mx "$work/renew.pem" \
+        "$work/state/keys/mx/$current_id.key.pem" >"$work/owner.log" 2>&1 || true
     grep -q "accepted: renewal of the current key" "$work/owner.log" || fail "$(cat "$work/owner.log")"
     not_owned=$(find "$work/state" ! -user "$owner")
     [[ -z $not_owned ]] || fail "left in state_dir not owned by $owner: $not_owned"
