@@ -52,6 +52,8 @@ CheckedDomain hosts_of(const HostPort& resolver, const std::string& domain) {
     }
     if (reply->rcode == zone::rcode_nxdomain) {
         d.problem = "no such domain (NXDOMAIN)";
+        if (status != ops::Lookup::secure_denial)
+            d.problem += ", the denial not DNSSEC-validated (no AD bit)";
     } else if (status == ops::Lookup::failed) {
         d.problem =
             "MX lookup failed with rcode " + std::to_string(reply->rcode) + ": a sender defers";
