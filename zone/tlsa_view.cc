@@ -47,6 +47,20 @@ std::string status_text(ldns_status s) {
 
 }  // namespace
 
+std::string to_string(ServedVerdict verdict) {
+    switch (verdict) {
+        case ServedVerdict::unanswered:
+            return "unanswered";
+        case ServedVerdict::present:
+            return "present";
+        case ServedVerdict::absent:
+            return "absent";
+        case ServedVerdict::unvalidated:
+            return "unvalidated";
+    }
+    return "?";
+}
+
 static const ldns_rr* find_cname(const ldns_rr_list* section, const ldns_rdf* name) {
     for (std::size_t i = 0; i < ldns_rr_list_rr_count(section); ++i) {
         const ldns_rr* rr = ldns_rr_list_rr(section, i);
@@ -216,17 +230,9 @@ ServerView TlsaView::ask(const HostPort& server, const std::string& owner, TimeP
         }
     }
     view.answered = true;
-    if (view.rdatas.empty()) {
-        view.validated = true;  // nothing published: nothing a validator could reject
-        return view;
-    }
-    if (ldns_rr_list_rr_count(sigs.get()) == 0)
+    view.verdict = ServedVerdict::unvalidated;  // until the RRSIGs or the denial check out
+    if (!view.rdatas.empty() && ldns_rr_list_rr_count(sigs.get()) == 0)
         return fail("TLSA at " + owner + " carries no RRSIG");
-    const ldns_rr* sig = ldns_rr_list_rr(sigs.get(), 0);
-    view.rrsig_original_ttl = ldns_rdf2native_int32(ldns_rr_rrsig_origttl(sig));
-    view.rrsig_expiration =
-        from_unix_seconds(ldns_rdf2native_time_t(ldns_rr_rrsig_expiration(sig)));
-    view.rrsig_inception = from_unix_seconds(ldns_rdf2native_time_t(ldns_rr_rrsig_inception(sig)));
     // The DNSKEY RRset, itself validated against the trust anchor when one is configured.
     auto keys_reply = query(server, options_.zone, LDNS_RR_TYPE_DNSKEY, options_.transport);
     if (!keys_reply.ok()) return fail(keys_reply.error().message);
@@ -235,10 +241,26 @@ ServerView TlsaView::ask(const HostPort& server, const std::string& owner, TimeP
     ldns::RrListPtr key_sigs(ldns_rr_list_new());
     select(ldns_pkt_answer(keys_reply->get()), apex.get(), LDNS_RR_TYPE_DNSKEY, keys.get(),
            key_sigs.get());
+    if (view.rdatas.empty()) {
+        // Nothing published is "absent" only when the NSEC/NSEC3 records prove it.
+        auto proof = verify_denial(*ldns_pkt_authority(reply->get()), *name, LDNS_RR_TYPE_TLSA,
+                                   *apex, *keys, *key_sigs, anchors_.get(), now);
+        if (!proof.ok()) return fail("empty answer, not validated: " + proof.error().message);
+        view.denial = *proof;
+        view.verdict = ServedVerdict::absent;
+        view.validated = true;
+        return view;
+    }
+    const ldns_rr* sig = ldns_rr_list_rr(sigs.get(), 0);
+    view.rrsig_original_ttl = ldns_rdf2native_int32(ldns_rr_rrsig_origttl(sig));
+    view.rrsig_expiration =
+        from_unix_seconds(ldns_rdf2native_time_t(ldns_rr_rrsig_expiration(sig)));
+    view.rrsig_inception = from_unix_seconds(ldns_rdf2native_time_t(ldns_rr_rrsig_inception(sig)));
     if (auto valid = validate_rrset(*tlsa, *sigs, *keys, *key_sigs, anchors_.get(), now);
         !valid.ok()) {
         return fail(valid.error().message);
     }
+    view.verdict = ServedVerdict::present;
     view.validated = true;
     return view;
 }

@@ -12,9 +12,19 @@
 #include "base/endpoint.h"
 #include "base/ldns_handles.h"
 #include "base/result.h"
+#include "zone/denial_proof.h"
 #include "zone/dns_transport.h"
 
 namespace dk::zone {
+
+// What one server's answer at the owner proves.
+enum class ServedVerdict {
+    unanswered,   // no usable reply (see problem)
+    present,      // a TLSA RRset whose RRSIGs validate
+    absent,       // no TLSA RRset, and validated NSEC/NSEC3 records prove it (see denial)
+    unvalidated,  // RRSIGs that do not validate, or an empty answer without such a proof: unknown
+};
+std::string to_string(ServedVerdict verdict);
 
 struct ServerView {
     HostPort server;
@@ -28,7 +38,9 @@ struct ServerView {
     // CNAMEs followed from the owner (the RFC 7671 provider pattern), with their TTLs.
     std::vector<std::string> cname_chain;
     std::uint32_t cname_ttl_max = 0;
-    bool validated = false;  // RRSIG chain checks out (an empty RRset counts as valid)
+    ServedVerdict verdict = ServedVerdict::unanswered;
+    std::optional<DenialProof> denial;  // how an absence was proven
+    bool validated = false;             // verdict present or absent: the RRSIG chain checks out
     std::optional<TimePoint> rrsig_expiration;
     std::optional<TimePoint> rrsig_inception;
 };

@@ -42,6 +42,22 @@ Verdict judge(const std::vector<zone::ServerView>& views, const std::vector<std:
     return v;
 }
 
+// One server's verdict: validated records, a proven absence, or why it is unvalidated.
+std::string verdict_text(const zone::ServerView& s) {
+    switch (s.verdict) {
+        case zone::ServedVerdict::present:
+            return "validated";
+        case zone::ServedVerdict::absent:
+            return "absent, validated (" + (s.denial ? zone::to_string(*s.denial) : "?") + ")";
+        case zone::ServedVerdict::unvalidated:
+            if (s.rdatas.empty()) return "unvalidated, NOT proven absent: " + s.problem;
+            return "NOT validated: " + s.problem;
+        case zone::ServedVerdict::unanswered:
+            break;
+    }
+    return "unanswered: " + s.problem;
+}
+
 void print_human(const std::string& owner, const std::vector<zone::ServerView>& views,
                  TimePoint now) {
     std::printf("%s\n", owner.c_str());
@@ -53,8 +69,7 @@ void print_human(const std::string& owner, const std::vector<zone::ServerView>& 
         }
         std::printf("  %-22s serial %u, %zu TLSA, ttl %u, rrsig ttl %u, negative ttl %u, %s\n",
                     s.server.to_string().c_str(), s.serial, s.rdatas.size(), s.ttl,
-                    s.rrsig_original_ttl, s.negative_ttl,
-                    s.validated ? "validated" : ("NOT validated: " + s.problem).c_str());
+                    s.rrsig_original_ttl, s.negative_ttl, verdict_text(s).c_str());
         for (const auto& c : s.cname_chain)
             std::printf("      CNAME -> %s (ttl %u)\n", c.c_str(), s.cname_ttl_max);
         for (const auto& r : s.rdatas) std::printf("      TLSA %s\n", r.c_str());
@@ -82,6 +97,8 @@ nlohmann::json to_json(const std::string& owner, const std::vector<zone::ServerV
              {"cnames", s.cname_chain},
              {"cname_ttl_max", s.cname_ttl_max},
              {"validated", s.validated},
+             {"verdict", zone::to_string(s.verdict)},
+             {"denial", s.denial ? zone::to_string(*s.denial) : ""},
              {"problem", s.problem},
              {"rrsig_expiration", s.rrsig_expiration ? iso_time(*s.rrsig_expiration) : ""}});
     }

@@ -37,7 +37,7 @@ bool published_everywhere(const Observations& obs, const TlsaRecord& record) {
 
 bool absent_everywhere(const Observations& obs, const TlsaRecord& record) {
     return std::all_of(obs.owners.begin(), obs.owners.end(), [&](const OwnerView& o) {
-        return o.propagated && !contains(o.at_primary, record);
+        return o.propagated && o.validated && !contains(o.at_primary, record);
     });
 }
 

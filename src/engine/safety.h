@@ -21,7 +21,8 @@ bool contains(const std::vector<TlsaRecord>& rrset, const TlsaRecord& record);
 // Every owner's primary RRset holds the record, every server serves it and it validates.
 bool published_everywhere(const Observations& obs, const TlsaRecord& record);
 
-// No owner's primary RRset holds the record and every server agrees.
+// No owner's primary RRset holds the record, every server agrees and every view validates: an
+// empty answer without a validated denial proof is no proof that the record is gone.
 bool absent_everywhere(const Observations& obs, const TlsaRecord& record);
 
 // RFC 7671 section 8: for every usage/selector/mtype combination in the RRset, the chain

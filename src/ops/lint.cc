@@ -124,11 +124,25 @@ std::vector<Finding> lint_key_too_old(const SlotFacts& slot, TimePoint now) {
 std::vector<Finding> lint_mx_without_tlsa(const std::vector<MxFacts>& mx) {
     std::vector<Finding> out;
     for (const auto& m : mx) {
-        if (!m.has_tlsa) {
-            out.push_back({"mx-without-tlsa", Severity::error, m.host,
-                           "MX host of " + m.zone + " has no validated TLSA at _25._tcp." + m.host +
-                               ": no DANE for mail to " + m.zone});
+        if (m.has_tlsa) continue;
+        std::string why;  // only a validated denial says the records are absent
+        switch (m.tlsa_lookup) {
+            case Lookup::secure_denial:
+                why = " (validated denial: no records)";
+                break;
+            case Lookup::insecure:
+                why = " (the answer is not DNSSEC-validated, no AD bit: unknown, not absent)";
+                break;
+            case Lookup::failed:
+            case Lookup::unreachable:
+                why = " (the lookup failed: unknown)";
+                break;
+            case Lookup::secure:
+                break;
         }
+        out.push_back({"mx-without-tlsa", Severity::error, m.host,
+                       "MX host of " + m.zone + " has no validated TLSA at _25._tcp." + m.host +
+                           why + ": no DANE for mail to " + m.zone});
     }
     return out;
 }

@@ -9,6 +9,7 @@
 #include "base/clock.h"
 #include "base/tlsa.h"
 #include "engine/safety.h"
+#include "ops/verdict.h"
 
 namespace dk::ops {
 
@@ -53,6 +54,8 @@ struct MxFacts {
     std::string zone;
     std::string host;
     bool has_tlsa = false;  // validated TLSA at _25._tcp.HOST
+    // How the TLSA lookup came out: only secure_denial proves the records absent.
+    Lookup tlsa_lookup = Lookup::secure;
 };
 
 // [audit]'s lint keys (service::lint_policy_for); their defaults live in config/schema.h only.

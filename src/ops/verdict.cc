@@ -117,6 +117,11 @@ HostVerdict judge_host(const HostObservation& host) {
         host.address_problem.empty() ? "" : ": " + host.address_problem;
     if (auto v = unvalidated(host.mx, "MX", address_problem, "", " (RFC 7672 section 2.2.1)"))
         return *v;
+    if (host.tlsa == Lookup::insecure && host.records.empty()) {
+        return {Verdict::insecure,
+                "empty TLSA answer without the AD bit: the denial is not DNSSEC-validated, so "
+                "nothing proves the records absent; DANE does not apply"};
+    }
     if (auto v = unvalidated(host.tlsa, "TLSA", "", " (RFC 7672 section 2.2)", "")) return *v;
     if (host.tlsa == Lookup::secure_denial)
         return {Verdict::no_dane, "validated denial: no TLSA records, opportunistic TLS only"};

@@ -9,22 +9,6 @@
 namespace dk::service {
 namespace {
 
-// The sender's reading of the resolver's verdict; no reply at all is "unreachable".
-ops::Lookup lookup_of(const Result<zone::ResolverReply>& reply) {
-    if (!reply.ok()) return ops::Lookup::unreachable;
-    switch (reply->verdict) {
-        case zone::ResolverVerdict::answer:
-            return ops::Lookup::secure;
-        case zone::ResolverVerdict::validated_denial:
-            return ops::Lookup::secure_denial;
-        case zone::ResolverVerdict::insecure:
-            return ops::Lookup::insecure;
-        case zone::ResolverVerdict::failure:
-            break;
-    }
-    return ops::Lookup::failed;
-}
-
 // Most preferred first (lowest preference), ties by name.
 std::vector<zone::MxRecord> by_preference(std::vector<zone::MxRecord> mx) {
     std::sort(mx.begin(), mx.end(), [](const zone::MxRecord& a, const zone::MxRecord& b) {
@@ -39,7 +23,7 @@ CheckedDomain hosts_of(const HostPort& resolver, const std::string& domain) {
     auto reply = zone::ask_resolver(resolver, absolute_name(domain), zone::QueryType::mx);
     std::vector<zone::MxRecord> mx =
         reply.ok() ? by_preference(reply->mx) : std::vector<zone::MxRecord>{};
-    const ops::Lookup status = lookup_of(reply);
+    const ops::Lookup status = sender_lookup(reply);
     if (!reply.ok()) {  // our resolver failed: no verdict for the domain (ops::Verdict::unknown)
         d.hosts.push_back({relative_name(domain),
                            0,
@@ -52,6 +36,8 @@ CheckedDomain hosts_of(const HostPort& resolver, const std::string& domain) {
     }
     if (reply->rcode == zone::rcode_nxdomain) {
         d.problem = "no such domain (NXDOMAIN)";
+        if (status != ops::Lookup::secure_denial)
+            d.problem += ", the denial not DNSSEC-validated (no AD bit)";
     } else if (status == ops::Lookup::failed) {
         d.problem =
             "MX lookup failed with rcode " + std::to_string(reply->rcode) + ": a sender defers";
@@ -73,10 +59,25 @@ CheckedDomain hosts_of(const HostPort& resolver, const std::string& domain) {
 void look_up_tlsa(const HostPort& resolver, ops::HostObservation& h, std::uint16_t port) {
     auto reply = zone::ask_resolver(resolver, tlsa_owner(h.host, port), zone::QueryType::tlsa);
     if (reply.ok()) h.records = reply->tlsa;
-    h.tlsa = lookup_of(reply);
+    h.tlsa = sender_lookup(reply);
 }
 
 }  // namespace
+
+ops::Lookup sender_lookup(const Result<zone::ResolverReply>& reply) {
+    if (!reply.ok()) return ops::Lookup::unreachable;
+    switch (reply->verdict) {
+        case zone::ResolverVerdict::answer:
+            return ops::Lookup::secure;
+        case zone::ResolverVerdict::validated_denial:
+            return ops::Lookup::secure_denial;
+        case zone::ResolverVerdict::insecure:
+            return ops::Lookup::insecure;
+        case zone::ResolverVerdict::failure:
+            break;
+    }
+    return ops::Lookup::failed;
+}
 
 std::vector<CheckedDomain> observe_domains(const HostPort& resolver,
                                            const std::vector<std::string>& domains,

@@ -10,6 +10,7 @@
 #include "base/endpoint.h"
 #include "ops/verdict.h"
 #include "probe/probe.h"
+#include "zone/resolver/resolver.h"
 
 namespace dk::service {
 
@@ -19,6 +20,9 @@ struct CheckedDomain {
     std::vector<ops::HostObservation> hosts;
     std::vector<probe::ProbeResult> probes;  // every host x address, for the evidence
 };
+
+// The sender's reading of the resolver's verdict; no reply at all is "unreachable".
+ops::Lookup sender_lookup(const Result<zone::ResolverReply>& reply);
 
 std::vector<CheckedDomain> observe_domains(const HostPort& resolver,
                                            const std::vector<std::string>& domains,

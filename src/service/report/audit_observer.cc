@@ -6,6 +6,7 @@
 #include "cert/chain.h"
 #include "cert/chain_matches.h"
 #include "probe/probe.h"
+#include "service/observe/check_observer.h"
 #include "service/observe/dns_view_adapter.h"
 #include "service/signing/managed_keys.h"
 #include "zone/resolver/resolver.h"
@@ -101,7 +102,7 @@ std::vector<ops::MxFacts> mx_facts(const config::Config& config,
             auto tlsa =
                 zone::ask_resolver(*config.resolver, tlsa_owner(host, 25), zone::QueryType::tlsa);
             const bool has = tlsa.ok() && tlsa->verdict == zone::ResolverVerdict::answer;
-            out.push_back({z.name, host, has});
+            out.push_back({z.name, host, has, sender_lookup(tlsa)});
         }
     }
     return out;

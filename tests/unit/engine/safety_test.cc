@@ -40,6 +40,23 @@ TEST(Publication, EverywhereNeedsEveryOwnerPropagatedAndValidated) {
     EXPECT_FALSE(published_everywhere(obs, record_for(k)));
 }
 
+TEST(Retirement, AbsentEverywhereNeedsAValidatedView) {
+    // An empty answer without a validated NSEC/NSEC3 proof leaves the owner unvalidated: it is
+    // no proof that the old record is gone.
+    const auto old_key = key(1);
+    Observations obs;
+    obs.owners = {owner("_25._tcp.mx1.", {}), owner("_25._tcp.mx2.", {record_for(key(2))})};
+    EXPECT_TRUE(absent_everywhere(obs, record_for(old_key)));
+    obs.owners[0].validated = false;
+    EXPECT_FALSE(absent_everywhere(obs, record_for(old_key)));
+    obs.owners[0].validated = true;
+    obs.owners[0].propagated = false;
+    EXPECT_FALSE(absent_everywhere(obs, record_for(old_key)));
+    obs.owners[0].propagated = true;
+    obs.owners[1].at_primary.push_back(record_for(old_key));
+    EXPECT_FALSE(absent_everywhere(obs, record_for(old_key)));
+}
+
 TEST(Endpoints, UnreachableMightStillPresentAKey) {
     const auto old_key = key(1);
     const auto new_key = key(2);

@@ -171,6 +171,18 @@ TEST(Lint, MxHostsWithoutTlsa) {
     EXPECT_TRUE(any_error(f));
 }
 
+TEST(Lint, MxHostWithAnUnvalidatedEmptyAnswerIsNotCalledAbsent) {
+    // Both are errors; only the validated denial says the records are absent.
+    const std::vector<MxFacts> mx{
+        {"example.test.", "mx1.example.test", false, Lookup::secure_denial},
+        {"example.test.", "mx2.example.test", false, Lookup::insecure}};
+    const auto f = lint_mx_without_tlsa(mx);
+    ASSERT_EQ(f.size(), 2u);
+    EXPECT_NE(f[0].message.find("validated denial"), std::string::npos) << f[0].message;
+    EXPECT_NE(f[1].message.find("not DNSSEC-validated"), std::string::npos) << f[1].message;
+    EXPECT_EQ(f[1].message.find("validated denial"), std::string::npos) << f[1].message;
+}
+
 TEST(Lint, LintRunsEveryRuleAndAnyErrorDecides) {
     auto s = healthy();
     s.owners[0].records.push_back(rec(3, 0, 1));         // error

@@ -101,6 +101,19 @@ TEST(Verdict, TlsaDenialOrInsecureTlsa) {
     EXPECT_EQ(judge_host(h).verdict, Verdict::insecure);
 }
 
+TEST(Verdict, EmptyTlsaWithoutAdIsAnUnvalidatedDenialNotNoDane) {
+    // No AD bit on an empty answer: the absence is not proven, so it is no "validated denial";
+    // DANE does not apply (RFC 7672 section 2.2) and the reason says the denial is unvalidated.
+    auto h = dane_host();
+    h.records.clear();
+    h.tlsa = Lookup::insecure;
+    const auto v = judge_host(h);
+    EXPECT_EQ(v.verdict, Verdict::insecure);
+    EXPECT_NE(v.reason.find("denial is not DNSSEC-validated"), std::string::npos) << v.reason;
+    h.tlsa = Lookup::secure_denial;
+    EXPECT_NE(judge_host(h).reason.find("validated denial"), std::string::npos);
+}
+
 TEST(Verdict, OnlyPkixRecordsAreUnusable) {
     auto h = dane_host();
     h.records = {record(0), record(1), record(3, 2), record(2, 0, 3)};

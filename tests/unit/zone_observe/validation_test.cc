@@ -3,51 +3,18 @@
 // tampered data, a trust anchor that matches no key).
 #include <gtest/gtest.h>
 
+#include "tests/unit/zone_observe/test_signer.h"
 #include "zone/tlsa_view.h"
 
 namespace dk::zone {
 namespace {
 
-const TimePoint inception = from_unix_seconds(1'800'000'000);
-const TimePoint expiration = inception + Seconds{7 * 86400};
-const TimePoint during = inception + Seconds{86400};
-
-ldns::RrPtr rr(const std::string& text) {
-    ldns_rr* out = nullptr;
-    EXPECT_EQ(ldns_rr_new_frm_str(&out, text.c_str(), 300, nullptr, nullptr), LDNS_STATUS_OK)
-        << text;
-    return ldns::RrPtr(out);
-}
-
-struct Signer {
-    ldns::KeyPtr key;
-    ldns::RrPtr dnskey;
-
-    explicit Signer(TimePoint from = inception, TimePoint until = expiration) {
-        key.reset(ldns_key_new_frm_algorithm(LDNS_SIGN_ECDSAP256SHA256, 256));
-        ldns_key_set_flags(key.get(), LDNS_KEY_ZONE_KEY | LDNS_KEY_SEP_KEY);
-        ldns_key_set_pubkey_owner(key.get(), ldns_dname_new_frm_str("example.net."));
-        ldns_key_set_inception(key.get(), static_cast<uint32_t>(unix_seconds(from)));
-        ldns_key_set_expiration(key.get(), static_cast<uint32_t>(unix_seconds(until)));
-        dnskey.reset(ldns_key2rr(key.get()));
-        ldns_key_set_keytag(key.get(), ldns_calc_keytag(dnskey.get()));
-    }
-
-    [[nodiscard]] ldns::RrListPtr sign(const ldns_rr_list& rrset) const {
-        ldns::KeyListPtr keys(ldns_key_list_new());
-        ldns_key_list_push_key(keys.get(), key.get());
-        ldns::RrListPtr sigs(
-            ldns_sign_public(const_cast<ldns_rr_list*>(&rrset), keys.get()));  // NOLINT
-        ldns_key_list_set_key_count(keys.get(), 0);  // the list only borrowed the key
-        return sigs;
-    }
-};
-
-ldns::RrListPtr list_of(std::initializer_list<const ldns_rr*> rrs) {
-    ldns::RrListPtr list(ldns_rr_list_new());
-    for (const ldns_rr* r : rrs) ldns_rr_list_push_rr(list.get(), ldns_rr_clone(r));
-    return list;
-}
+using testing::during;
+using testing::expiration;
+using testing::inception;
+using testing::list_of;
+using testing::rr;
+using testing::Signer;
 
 class Validation : public ::testing::Test {
   protected:
