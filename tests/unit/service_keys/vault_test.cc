@@ -3,11 +3,9 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <linux/fs.h>
-#include <pwd.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -267,46 +265,6 @@ TEST_F(DeployTest, ChainThatCannotBeReplacedLeavesThePairServedBefore) {
     set_immutable(slot_.cert_file, false);
     immutable_ = false;
     expect_old_pair_served();
-}
-
-// A hook run as root (certbot) acts as the owner of state_dir: what it writes there is the
-// daemon's. A real unprivileged user (nobody), in a child process that gives up root for good.
-TEST(ActAsStateOwner, RootBecomesTheOwnerOfStateDir) {
-    if (::geteuid() != 0) GTEST_SKIP() << "needs root";
-    const passwd* nobody = ::getpwnam("nobody");
-    if (nobody == nullptr) GTEST_SKIP() << "no user nobody";
-    char tmpl[] = "/tmp/dk-owner-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    const std::string state = std::string(tmpl) + "/state";
-    ASSERT_EQ(::mkdir(state.c_str(), 0700), 0);
-    ASSERT_EQ(::chown(state.c_str(), nobody->pw_uid, nobody->pw_gid), 0);
-    ASSERT_EQ(::chmod(tmpl, 0755), 0);
-    const pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-        if (!act_as_state_owner(state).ok()) ::_exit(10);
-        if (::geteuid() != nobody->pw_uid || ::getegid() != nobody->pw_gid) ::_exit(11);
-        if (!files::write_atomic(state + "/written", "x", 0600, files::Overwrite::yes).ok())
-            ::_exit(12);
-        ::_exit(::setuid(0) == 0 ? 13 : 0);
-    }
-    int status = 0;
-    ASSERT_EQ(::waitpid(child, &status, 0), child);
-    EXPECT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 0) << "10: refused, 11: not nobody, 12: cannot write, 13: root";
-    struct stat st {};
-    ASSERT_EQ(::stat((state + "/written").c_str(), &st), 0);
-    EXPECT_EQ(st.st_uid, nobody->pw_uid);
-    std::filesystem::remove_all(tmpl);
-}
-
-TEST(ActAsStateOwner, RootOwnedStateDirKeepsRoot) {
-    if (::geteuid() != 0) GTEST_SKIP() << "needs root";
-    char tmpl[] = "/tmp/dk-owner-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    EXPECT_TRUE(act_as_state_owner(tmpl).ok());
-    EXPECT_EQ(::geteuid(), 0u);
-    std::filesystem::remove_all(tmpl);
 }
 
 }  // namespace
