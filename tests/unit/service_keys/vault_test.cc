@@ -118,6 +118,25 @@ TEST_F(VaultTest, CertificateValidForACenturyIsRefused) {
             .ok());
 }
 
+// An ACME CA's chain was verified to [acme] issuer_ca_file by the issuer; the bound on its life
+// holds for it all the same: one accepted far-future certificate would block every renewal.
+TEST_F(VaultTest, AcmeCertificateValidForACenturyIsRefused) {
+    slot_.certificates = "acme";
+    LeafSpec spec = valid_for(day);
+    spec.not_after = from_unix_seconds(4'923'504'000);  // 2126-01-08
+    const auto checked =
+        vault().check_chain_for_key(issue_chain(ca_, *pkey_, spec), key_, "ACME certificate");
+    ASSERT_FALSE(checked.ok());
+    EXPECT_EQ(checked.error().kind, ErrorKind::check_failed);
+    EXPECT_EQ(checked.error().message,
+              "ACME certificate: the certificate is valid until 2126-01-08T00:00:00Z, more than "
+              "399 days from now (no public CA issues for longer than 398 days)");
+    EXPECT_TRUE(vault()
+                    .check_chain_for_key(issue_chain(ca_, *pkey_, valid_for(398 * day)), key_,
+                                         "ACME certificate")
+                    .ok());
+}
+
 TEST_F(VaultTest, IssueCommandChainIsVerifiedToo) {
     slot_.certificates = "command";
     EXPECT_FALSE(
