@@ -1,5 +1,6 @@
 #include "acme/account_key.h"
 
+#include <openssl/crypto.h>
 #include <openssl/pem.h>
 #include <sys/stat.h>
 
@@ -24,10 +25,12 @@ Result<ossl::EvpPkeyPtr> parse_key(const std::string& pem, const std::string& pa
 
 Result<ossl::EvpPkeyPtr> load_or_create_account_key(const std::string& path) {
     struct stat st {};
-    if (::stat(path.c_str(), &st) == 0) {
-        DK_TRY_STATUS(files::check_secret_permissions(path));
-        DK_TRY(std::string pem, files::read_limited(path, 64 * 1024));
-        return parse_key(pem, path);
+    if (::lstat(path.c_str(), &st) == 0) {
+        // Checked (no symlink, regular, owner, mode) on the descriptor it is read from.
+        DK_TRY(std::string pem, files::read_secret(path, 64 * 1024));
+        auto key = parse_key(pem, path);
+        OPENSSL_cleanse(pem.data(), pem.size());
+        return key;
     }
     ossl::EvpPkeyPtr key(EVP_EC_gen("P-256"));
     if (!key) return ossl::error_from_queue(ErrorKind::environment, "account key generation");
@@ -38,20 +41,26 @@ Result<ossl::EvpPkeyPtr> load_or_create_account_key(const std::string& path) {
     }
     char* data = nullptr;
     const long len = BIO_get_mem_data(bio.get(), &data);
-    DK_TRY_STATUS(files::write_atomic(path, std::string_view(data, static_cast<std::size_t>(len)),
-                                      0600, files::Overwrite::no));
+    const auto written = files::write_atomic(
+        path, std::string_view(data, static_cast<std::size_t>(len)), 0600, files::Overwrite::no);
+    OPENSSL_cleanse(data, static_cast<std::size_t>(len));
+    DK_TRY_STATUS(written);
     log::info("acme.account_key_created", {{"path", path}});
     return key;
 }
 
 Result<Bytes> load_eab_key(const std::string& path) {
-    DK_TRY_STATUS(files::check_secret_permissions(path));
-    DK_TRY(std::string text, files::read_limited(path, 4096));
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
-        text.pop_back();
-    auto key = from_base64url(text);
-    if (!key || key->size() < 16)
+    DK_TRY(std::string text, files::read_secret(path, 4096));
+    std::string_view encoded = text;
+    while (!encoded.empty() &&
+           (encoded.back() == '\n' || encoded.back() == '\r' || encoded.back() == ' '))
+        encoded.remove_suffix(1);
+    auto key = from_base64url(encoded);
+    OPENSSL_cleanse(text.data(), text.size());
+    if (!key || key->size() < 16) {
+        if (key) OPENSSL_cleanse(key->data(), key->size());
         return Error::bad_input(path + ": the EAB key must be base64url, at least 16 bytes");
+    }
     return std::move(*key);
 }
 

@@ -1,5 +1,7 @@
 // The ACME account key: ES256 (P-256), kept in the state directory as PEM, 0600, created once
-// by an atomic write that never overwrites, and refused when group or others can read it.
+// by an atomic write that never overwrites. Read like every secret (files::read_secret): refused
+// when it is a symlink, not a regular file, owned by another user than ours or root, or open to
+// group or others, all checked on the descriptor it is read from; its text is wiped once parsed.
 #pragma once
 
 #include <string>

@@ -47,15 +47,11 @@ Result<SlotContext> hook_slot(service::Runtime& rt, const std::string& name) {
 int deliver(const Invocation& inv, const std::string& slot_name, const std::string& chain_file,
             const std::string& key_file) {
     // The client's files are read as whoever runs the hook (often root); state is touched only as
-    // the owner of state_dir.
+    // the owner of state_dir (open_runtime).
     auto chain_text = files::read_limited(chain_file);
     if (!chain_text.ok()) return fail(chain_text.error());
     auto key_text = files::read_limited(key_file);
     if (!key_text.ok()) return fail(key_text.error());
-    auto config =
-        config::load_config(inv.globals.config_path.value_or(config::default_config_path));
-    if (!config.ok()) return fail(config.error());
-    if (auto s = service::act_as_state_owner(config->state_dir); !s.ok()) return fail(s.error());
     auto rt = service::open_runtime(inv.globals.config_path, service::Locking::read_only);
     if (!rt.ok()) return fail(rt.error());
     auto ctx = hook_slot(**rt, slot_name);

@@ -56,6 +56,7 @@ int run_daemon(const DaemonOptions& options) {
     };
     auto rt = open_runtime(options.config_path);
     if (!rt.ok()) return fail(rt.error());
+    if (auto s = (*rt)->lock->announce_daemon(); !s.ok()) return fail(s.error());
     std::unique_ptr<MetricsServer> metrics;
     if ((*rt)->config.metrics.listen) {
         auto started = MetricsServer::start(*(*rt)->config.metrics.listen);

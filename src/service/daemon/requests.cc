@@ -2,15 +2,13 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <cstdlib>
 
 #include "base/files.h"
 #include "base/log.h"
 #include "base/strings.h"
+#include "db/state_lock.h"
 #include "engine/transitions.h"
 
 namespace dk::service {
@@ -88,26 +86,10 @@ Status take_dnssec_requests(const config::Config& config, ManagedKeys& keys, Tim
     return {};
 }
 
-// The pid in the lock file counts only while the lock is held and the pid runs this same program.
 long wake_running_daemon(const std::string& state_dir) {
-    const std::string path = state_dir + "/danekeeper.lock";
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return 0;
-    const bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0;
-    char text[32] = {};
-    const ssize_t n = ::pread(fd, text, sizeof text - 1, 0);
-    ::close(fd);
-    if (!held || n <= 0) return 0;
-    const long pid = std::strtol(text, nullptr, 10);
-    if (pid <= 1 || pid == ::getpid()) return 0;
-    char exe[4096] = {};
-    char self[4096] = {};
-    const std::string proc = "/proc/" + std::to_string(pid) + "/exe";
-    if (::readlink(proc.c_str(), exe, sizeof exe - 1) <= 0 ||
-        ::readlink("/proc/self/exe", self, sizeof self - 1) <= 0)
-        return 0;
-    if (std::string(exe) != self) return 0;
-    return ::kill(static_cast<pid_t>(pid), SIGHUP) == 0 ? pid : 0;
+    const std::optional<pid_t> pid = db::StateLock::running_daemon(state_dir);
+    if (!pid) return 0;
+    return ::kill(*pid, SIGHUP) == 0 ? *pid : 0;
 }
 
 }  // namespace dk::service

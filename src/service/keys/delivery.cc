@@ -1,6 +1,5 @@
 #include "service/keys/delivery.h"
 
-#include <grp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,22 +25,6 @@ const engine::SlotKey* key_by_id(const engine::SlotState& state, const std::stri
 
 std::string delivery_path(const config::Config& config, const std::string& slot) {
     return config.state_dir + "/deliveries/" + slot + ".pem";
-}
-
-Status act_as_state_owner(const std::string& state_dir) {
-    if (::geteuid() != 0) return {};
-    struct stat st {};
-    if (::stat(state_dir.c_str(), &st) != 0)
-        return Error::bad_input(state_dir + ": cannot stat state_dir: " + std::strerror(errno));
-    if (st.st_uid == 0) return {};
-    const gid_t group = st.st_gid;
-    const std::string who = "uid " + std::to_string(st.st_uid) + ", the owner of " + state_dir;
-    if (::setgroups(1, &group) != 0 || ::setgid(st.st_gid) != 0 || ::setuid(st.st_uid) != 0)
-        return Error::environment("cannot act as " + who + ": " + std::strerror(errno));
-    if (::setuid(0) == 0) return Error::environment("acting as " + who + " could be undone");
-    log::info("hook.acting_as_state_owner",
-              {{"uid", std::to_string(st.st_uid)}, {"gid", std::to_string(st.st_gid)}});
-    return {};
 }
 
 Result<CheckedDelivery> check_delivery(const engine::SlotState& state, const FileKeyVault& vault,

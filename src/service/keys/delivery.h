@@ -19,13 +19,6 @@ struct CheckedDelivery {
 
 std::string delivery_path(const config::Config& config, const std::string& slot);
 
-// ACME clients run their hooks as root (certbot's deploy hooks): run as root while state_dir
-// belongs to another user, this process becomes that user (its group, no other groups) so that
-// nothing it writes, and no command it runs, is root's. Nothing to do for any other user or a
-// root-owned state_dir; environment error when the switch fails, bad_input when state_dir is
-// missing.
-Status act_as_state_owner(const std::string& state_dir);
-
 // Parses the chain (and the private key, when given: it must belong to the leaf), finds which of
 // the slot's keys it is for, checks the chain for that key (order, validity, names) and decides.
 // A refusal is a decision, not an error; errors are unreadable or malformed input.

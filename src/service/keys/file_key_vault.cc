@@ -170,18 +170,19 @@ Result<std::string> FileKeyVault::check_chain_for_key(const std::string& text,
             return Error::check_failed(source + ": the certificate does not name " + ep.host);
         }
     }
+    // Every chain, whatever its source, is held to the bound a public CA keeps: one accepted
+    // far-future certificate would stand in the way of every renewal.
+    const TimePoint not_after = cert::not_after(*chain.front());
+    if (not_after > now + engine::longest_certificate_life) {
+        return Error::check_failed(
+            source + ": the certificate is valid until " + iso_time(not_after) + ", more than " +
+            std::to_string(engine::longest_certificate_life.count() / 86400) +
+            " days from now (no public CA issues for longer than 398 days)");
+    }
     DK_TRY(std::string pem, cert::chain_pem(chain));
     // The ACME issuer verifies its chains to [acme] issuer_ca_file before they get here; chains
-    // from issue_command and hook deliver are verified to the slot's roots, and held to the
-    // bound a public CA keeps.
+    // from issue_command and hook deliver are verified to the slot's roots.
     if (slot_.certificates != "acme") {
-        const TimePoint not_after = cert::not_after(*chain.front());
-        if (not_after > now + engine::longest_certificate_life) {
-            return Error::check_failed(
-                source + ": the certificate is valid until " + iso_time(not_after) +
-                ", more than " + std::to_string(engine::longest_certificate_life.count() / 86400) +
-                " days from now (no public CA issues for longer than 398 days)");
-        }
         if (auto verified = cert::verify_chain_to_roots(pem, slot_.issuer_ca_file); !verified.ok())
             return verified.error().context(source);
     }

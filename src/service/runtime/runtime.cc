@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/privileges.h"
 #include "service/signing/managed_keys.h"
 #include "service/signing/signed_file_publisher.h"
 #include "zone/resolver/authoritative.h"
@@ -21,6 +22,9 @@ Result<std::unique_ptr<Runtime>> open_runtime(const std::optional<std::string>& 
                                               Locking locking) {
     DK_TRY(config::Config config,
            config::load_config(config_path.value_or(config::default_config_path)));
+    // Before any secret is read or anything written: a verb runs as the owner of state_dir, never
+    // as root beside it (and reads the secrets that user owns, as the service does).
+    DK_TRY_STATUS(privileges::act_as_owner_of(config.state_dir));
     DK_TRY_STATUS(config::check_files(config));
     std::optional<db::StateLock> lock;
     if (locking == Locking::exclusive) {

@@ -38,7 +38,9 @@ struct Runtime {
 // read-only, never created or migrated (a missing one reads as empty: nothing adopted).
 enum class Locking { exclusive, read_only, reader };
 
-// Loads and checks the configuration, takes the state lock (exclusive only), opens the store.
+// Loads the configuration; run as root while another user owns state_dir, becomes that user
+// (privileges::act_as_owner_of); checks the configuration's files, takes the state lock
+// (exclusive only), opens the store.
 Result<std::unique_ptr<Runtime>> open_runtime(const std::optional<std::string>& config_path,
                                               Locking locking = Locking::exclusive);
 

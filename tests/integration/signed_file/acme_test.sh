@@ -42,7 +42,8 @@ cat >"$work/pebble.json" <<CONF
   "managementListenAddress": "$TB_PEBBLE_ADDR:$((pebble_port + 1000))",
   "certificate": "$TB_DIR/pebble/https.pem", "privateKey": "$TB_DIR/pebble/https.key",
   "httpPort": 5002, "tlsPort": 5001, "ocspResponderURL": "",
-  "externalAccountBindingRequired": false}}
+  "externalAccountBindingRequired": false,
+  "certificateValidityPeriod": 7776000}}
 CONF
 PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=0 PEBBLE_AUTHZREUSE=0 \
     /usr/bin/pebble -config "$work/pebble.json" -dnsserver "$TB_SIGNED_SERVER" >"$work/pebble.log" 2>&1 &

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "db/state_lock.h"
 
@@ -99,6 +100,47 @@ TEST_F(StateLockTest, ChildHoldingTheLockBlocksTheParent) {
     int status = 0;
     ASSERT_EQ(::waitpid(child, &status, 0), child);
     EXPECT_TRUE(StateLock::acquire(state).ok());  // the child's exit released it
+    for (int fd : {ready[0], ready[1], done[0], done[1]}) ::close(fd);
+}
+
+// The daemon is found through the lock it holds, whatever binary it runs: a child that holds the
+// lock and says it is the daemon is found; a holder that is not the daemon (run --once, adopt)
+// and a file naming a daemon that no longer holds the lock are not.
+TEST_F(StateLockTest, RunningDaemonIsTheHolderThatSaysSo) {
+    const std::string state = dir_ + "/state";
+    int ready[2];
+    int done[2];
+    ASSERT_EQ(::pipe(ready), 0);
+    ASSERT_EQ(::pipe(done), 0);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        ::close(done[1]);
+        auto lock = StateLock::acquire(state);
+        char c = lock.ok() ? 'y' : 'n';
+        (void)::write(ready[1], &c, 1);  // holding, not yet the daemon
+        char step = 0;
+        (void)::read(done[0], &step, 1);
+        c = lock.ok() && lock->announce_daemon().ok() ? 'y' : 'n';
+        (void)::write(ready[1], &c, 1);
+        (void)::read(done[0], &step, 1);
+        ::_exit(0);
+    }
+    char c = 0;
+    ASSERT_EQ(::read(ready[0], &c, 1), 1);
+    ASSERT_EQ(c, 'y');
+    EXPECT_EQ(StateLock::running_daemon(state), std::nullopt);
+    (void)::write(done[1], "x", 1);
+    ASSERT_EQ(::read(ready[0], &c, 1), 1);
+    ASSERT_EQ(c, 'y');
+    EXPECT_EQ(StateLock::running_daemon(state), std::optional<pid_t>(child));
+    (void)::write(done[1], "x", 1);
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    // The file still names the daemon, but nobody holds the lock.
+    EXPECT_EQ(StateLock::running_daemon(state), std::nullopt);
+    std::ofstream(state + "/danekeeper.lock") << "1234 daemon";
+    EXPECT_EQ(StateLock::running_daemon(state), std::nullopt);
     for (int fd : {ready[0], ready[1], done[0], done[1]}) ::close(fd);
 }
 
