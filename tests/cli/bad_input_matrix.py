@@ -689,13 +689,13 @@ def snapshot():
                 p = os.path.join(base, n)
                 st = os.lstat(p)
                 rel = os.path.relpath(p, W)
-                if rel in ("state/danekeeper.lock", "state/state.db-shm"):
-                    # The lock file holds the pid of whoever took the lock last; the -shm file is
-                    # SQLite's shared-memory index of the WAL (no data of its own) that any
-                    # reader creates. Both count by type and mode only.
-                    what = ""
-                elif rel == "state/state.db-wal" and st.st_size == 0:
-                    continue  # an empty WAL, as any reader leaves it: the same as none
+                if rel == "state/state.db-shm" or (rel == "state/state.db-wal" and
+                                                   st.st_size == 0):
+                    # SQLite's shared-memory index of the WAL (no data of its own) and an empty
+                    # WAL: any reader of the database leaves them; they count as absent.
+                    continue
+                if rel == "state/danekeeper.lock":
+                    what = ""  # it holds the pid of whoever took the lock last: type and mode
                 elif stat.S_ISREG(st.st_mode):
                     with open(p, "rb") as f:
                         what = hashlib.sha256(f.read()).hexdigest()
