@@ -39,11 +39,17 @@ const ZoneConfig* Config::zone(std::string_view name) const {
 
 namespace {
 
-// The unsigned file must be readable, the signed file's directory there, reloads executable.
+// The unsigned file must be a readable regular file (a FIFO would hang the reader), keys_dir a
+// directory, the signed file's directory there, reloads executable.
 template <typename Note>
 void check_signed_file(const SignedFileConfig& s, const std::string& prefix, Note note) {
-    if (::access(s.unsigned_file.c_str(), R_OK) != 0)
+    struct stat st {};
+    if (::stat(s.unsigned_file.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+        note(prefix + "unsigned_file: " + s.unsigned_file + " is not a regular file");
+    else if (::access(s.unsigned_file.c_str(), R_OK) != 0)
         note(prefix + "unsigned_file: cannot read " + s.unsigned_file);
+    if (s.keys_dir && (::stat(s.keys_dir->c_str(), &st) != 0 || !S_ISDIR(st.st_mode)))
+        note(prefix + "keys_dir: " + *s.keys_dir + " is not a directory");
     const std::string dir = s.signed_file.substr(0, s.signed_file.rfind('/') + 1);
     if (::access(dir.c_str(), W_OK | X_OK) != 0)
         note(prefix + "signed_file: cannot write in " + dir);
