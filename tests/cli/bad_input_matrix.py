@@ -482,7 +482,7 @@ ROWS += [
                                                           'tsig_key_name = "other"\ntsig_key_file = "')],
       CHECK, 2, r"tsig\.key.*other"),
     R("tsig_key_huge", rfc2136("#" * (8 << 20) + "\n" + GOOD_TSIG), CHECK, 2, r"tsig\.key"),
-    R("tsig_key_status", rfc2136("garbage\n"), ["status"], 2, r"tsig\.key"),
+    R("tsig_key_run", rfc2136("garbage\n"), ["run", "--once"], 2, r"tsig\.key:1"),
 ]
 
 # ---- the state database: refused, never rewritten ----
@@ -540,14 +540,14 @@ ROWS += [
     R("tlsa_bad_ttl", None, ["tlsa", "{W}/served/chain.pem", "--ttl", "ten"], 2, r"ttl"),
     R("tlsa_reversed_chain", None, ["tlsa", "{W}/in/reversed.pem"], 2, r"reversed\.pem"),
     R("probe_no_endpoint", None, ["probe"], 2, r"probe"),
-    R("probe_bad_port", None, ["probe", "mx1.example.net:99999", "--tlsa", "3 1 1 00"], 2,
+    R("probe_bad_port", None, ["probe", "mx1.example.net:99999", "--tlsa", "3 1 1 " + "00" * 32], 2,
       r"99999"),
     R("probe_bad_starttls", None, ["probe", "mx1.example.net:25", "--starttls", "ftp"], 2,
       r"(?i)starttls.*ftp"),
     R("probe_bad_tlsa", None, ["probe", "mx1.example.net:25", "--address", "127.66.0.251",
                                "--tlsa", "3 1 1 XYZ"], 2, r"tlsa"),
     R("probe_bad_address", None, ["probe", "mx1.example.net:25", "--address", "999.1.1.1",
-                                  "--tlsa", "3 1 1 00"], 2,
+                                  "--tlsa", "3 1 1 " + "00" * 32], 2,
       r"address"),
     R("probe_bad_timeout", None, ["probe", "mx1.example.net:25", "--timeout", "-3"], 2, r"timeout"),
     R("probe_tlsa_file_missing", None, ["probe", "mx1.example.net:25", "--address", "127.66.0.251",

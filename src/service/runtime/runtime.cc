@@ -22,6 +22,7 @@ Result<std::unique_ptr<Runtime>> open_runtime(const std::optional<std::string>& 
     DK_TRY(config::Config config,
            config::load_config(config_path.value_or(config::default_config_path)));
     DK_TRY_STATUS(config::check_files(config));
+    DK_TRY_STATUS(db::check_state_dir(config.state_dir));  // readers too: it holds our keys
     std::optional<db::StateLock> lock;
     if (locking == Locking::exclusive) {
         DK_TRY(db::StateLock held, db::StateLock::acquire(config.state_dir));
