@@ -42,15 +42,13 @@ bool holds_flock(pid_t pid, ino_t ino) {
 
 }  // namespace
 
-Result<StateLock> StateLock::acquire(const std::string& state_dir) {
-    if (::mkdir(state_dir.c_str(), 0700) != 0 && errno != EEXIST) {
-        return Error::environment(state_dir +
-                                  ": cannot create state directory: " + std::strerror(errno));
-    }
+Status check_state_dir(const std::string& state_dir) {
     struct stat st {};
-    if (::stat(state_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-        return Error::bad_input(state_dir + ": state_dir is not a directory");
+    if (::stat(state_dir.c_str(), &st) != 0) {
+        if (errno == ENOENT) return {};  // made 0700 by the first verb that takes the lock
+        return Error::environment(state_dir + ": " + std::strerror(errno));
     }
+    if (!S_ISDIR(st.st_mode)) return Error::bad_input(state_dir + ": state_dir is not a directory");
     if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
         char mode[8];
         std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
@@ -58,6 +56,15 @@ Result<StateLock> StateLock::acquire(const std::string& state_dir) {
                                 ": state directory is accessible by group or others (mode " + mode +
                                 "); chmod 700 it");
     }
+    return {};
+}
+
+Result<StateLock> StateLock::acquire(const std::string& state_dir) {
+    if (::mkdir(state_dir.c_str(), 0700) != 0 && errno != EEXIST) {
+        return Error::environment(state_dir +
+                                  ": cannot create state directory: " + std::strerror(errno));
+    }
+    DK_TRY_STATUS(check_state_dir(state_dir));
     const std::string path = lock_path(state_dir);
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) return Error::environment(path + ": cannot open: " + std::strerror(errno));

@@ -13,6 +13,10 @@
 
 namespace dk::db {
 
+// An existing state_dir must be a directory that neither group nor others can access; a missing
+// one passes (StateLock::acquire makes it).
+Status check_state_dir(const std::string& state_dir);
+
 class StateLock {
   public:
     // Creates the state dir (0700) if missing, refuses one that group or others can access, and

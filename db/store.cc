@@ -2,10 +2,14 @@
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 #include "db/db_error.h"
 #include "db/migrations.h"
@@ -34,9 +38,50 @@ std::unique_ptr<SQLite::Database> open_private(const std::string& path) {
     return std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
 }
 
+// A file at PATH that is no database of ours is refused as it is, before SQLite opens (and
+// could write) it: a directory or other non-regular file, or one without SQLite's header. An
+// empty file is what SQLite itself leaves between creating and first writing a database.
+Status refuse_foreign_file(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return {};  // none yet; other errors surface at open
+    if (!S_ISREG(st.st_mode)) return Error::bad_input(path + ": not a regular file");
+    if (st.st_size == 0) return {};
+    static constexpr char header[] = "SQLite format 3";  // 16 bytes with its NUL
+    std::array<char, sizeof header> start{};
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return {};  // unreadable: SQLite says why
+    const ssize_t n = ::read(fd, start.data(), start.size());
+    ::close(fd);
+    if (n != static_cast<ssize_t>(start.size()) ||
+        std::memcmp(start.data(), header, start.size()) != 0)
+        return Error::bad_input(path + ": not an SQLite database (refused, left as it is)");
+    return {};
+}
+
+// Errors from opening name the file (a step such as "read schema version" does not).
+Error naming(const std::string& path, Error error) {
+    if (error.message.find(path) == std::string::npos)
+        error.message = path + ": " + std::move(error.message);
+    return error;
+}
+
 }  // namespace
 
 Result<Store> Store::open(const std::string& path) {
+    if (auto refused = refuse_foreign_file(path); !refused.ok()) return refused.error();
+    auto opened = open_checked(path);
+    if (!opened.ok()) return naming(path, opened.error());
+    return opened;
+}
+
+Result<Store> Store::open_read_only(const std::string& path) {
+    if (auto refused = refuse_foreign_file(path); !refused.ok()) return refused.error();
+    auto opened = open_read_only_checked(path);
+    if (!opened.ok()) return naming(path, opened.error());
+    return opened;
+}
+
+Result<Store> Store::open_checked(const std::string& path) {
     try {
         auto db = open_private(path);
         db->setBusyTimeout(5000);  // first: a daemon may be writing while `status` opens
@@ -51,10 +96,11 @@ Result<Store> Store::open(const std::string& path) {
     }
 }
 
-Result<Store> Store::open_read_only(const std::string& path) {
+Result<Store> Store::open_read_only_checked(const std::string& path) {
     try {
         struct stat st {};
-        if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) {
+        const bool missing = ::stat(path.c_str(), &st) != 0 && errno == ENOENT;
+        if (missing || (S_ISREG(st.st_mode) && st.st_size == 0)) {  // nothing stored yet
             Store empty(std::make_unique<SQLite::Database>(":memory:", SQLite::OPEN_READWRITE));
             DK_TRY_STATUS(empty.migrate());
             return empty;

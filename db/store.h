@@ -83,6 +83,8 @@ class Store {
     Result<std::string> live_schema();
 
   private:
+    static Result<Store> open_checked(const std::string& path);
+    static Result<Store> open_read_only_checked(const std::string& path);
     explicit Store(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
     Status migrate();
     std::unique_ptr<SQLite::Database> db_;

@@ -1,5 +1,8 @@
 #include "base/endpoint.h"
 
+#include <arpa/inet.h>
+
+#include <cctype>
 #include <charconv>
 #include <iterator>
 
@@ -84,6 +87,30 @@ Result<HostPort> split_host_port(std::string_view text, std::uint16_t default_po
 std::string HostPort::to_string() const {
     if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port);
     return host + ":" + std::to_string(port);
+}
+
+bool is_domain_name(std::string_view name) {
+    if (name.ends_with('.')) name.remove_suffix(1);
+    if (name.empty() || name.size() > 253) return false;
+    std::size_t label = 0;
+    for (const char c : name) {
+        const auto ch = static_cast<unsigned char>(c);
+        if (ch == '.') {
+            if (label == 0) return false;
+            label = 0;
+        } else if (std::isalnum(ch) != 0 || ch == '-' || ch == '_') {
+            if (++label > 63) return false;
+        } else {
+            return false;
+        }
+    }
+    return label > 0;
+}
+
+bool is_ip_address(const std::string& text) {
+    unsigned char scratch[16];
+    return ::inet_pton(AF_INET, text.c_str(), scratch) == 1 ||
+           ::inet_pton(AF_INET6, text.c_str(), scratch) == 1;
 }
 
 Result<HostPort> parse_host_port(std::string_view text, std::uint16_t default_port) {

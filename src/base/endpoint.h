@@ -31,6 +31,13 @@ TlsStart default_tls_start(std::uint16_t port);
 Result<Endpoint> parse_endpoint(std::string_view text, std::uint16_t default_port = 25,
                                 std::optional<TlsStart> start = std::nullopt);
 
+// A host or zone name as DNS carries it: labels of 1 to 63 letters, digits, '-' or '_', at most
+// 253 characters in all; one trailing dot (absolute) is allowed, the root alone is not.
+bool is_domain_name(std::string_view name);
+
+// An IPv4 or IPv6 address literal (no brackets, no port).
+bool is_ip_address(const std::string& text);
+
 // "IP:PORT" / "[IPv6]:PORT" / "IP" (default port) for server addresses.
 struct HostPort {
     std::string host;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "base/endpoint.h"
 #include "cli/handlers.h"
 #include "cli/verb_options.h"
 #include "config/config.h"
@@ -111,6 +112,10 @@ int run_check(const Invocation& inv) {
     const auto names = options.words();
     if (names.empty())
         return fail(Error::bad_input("usage: danekeeper check DOMAIN... (try --help)"));
+    for (const auto& name : names) {
+        if (!is_domain_name(name))
+            return fail(Error::bad_input("'" + name + "' is not a domain name"));
+    }
     const unsigned port = parsed["port"].as<unsigned>();
     if (port == 0 || port > 65535) return fail(Error::bad_input("--port: 1..65535"));
     auto resolver = resolver_from(parsed, inv);

@@ -6,11 +6,13 @@
 #include <sstream>
 
 #include "base/files.h"
+#include "cert/chain.h"
 #include "cli/handlers.h"
 #include "cli/verb_options.h"
 #include "config/config.h"
 #include "service/report/audit_observer.h"
 #include "service/state/sql_state_store.h"
+#include "zone/tlsa_view.h"
 #include "zone/tsig_key.h"
 
 namespace dk::cli {
@@ -37,13 +39,45 @@ std::string tsig_key_problems(const config::Config& c) {
     return problems;
 }
 
+// The trust anchor and the CA files as their readers will take them: DS or DNSKEY records, and
+// PEM certificates. Files check_files could not read are reported there already.
+std::string anchor_and_ca_problems(const config::Config& c) {
+    std::string problems;
+    auto note = [&](const std::string& what) {
+        problems += (problems.empty() ? "" : "\n") + c.source + ": " + what;
+    };
+    if (c.trust_anchor_file) {
+        if (auto text = files::read_limited(*c.trust_anchor_file); text.ok()) {
+            if (auto anchors = zone::parse_trust_anchors(*text, *c.trust_anchor_file);
+                !anchors.ok())
+                note("dns.trust_anchor_file: " + anchors.error().message);
+        }
+    }
+    std::vector<std::pair<std::string, std::string>> ca_files;  // field, path
+    for (const auto& s : c.slots) {
+        if (s.issuer_ca_file)
+            ca_files.emplace_back("key " + s.name + ": issuer_ca_file", *s.issuer_ca_file);
+    }
+    if (c.acme && c.acme->issuer_ca_file)
+        ca_files.emplace_back("acme.issuer_ca_file", *c.acme->issuer_ca_file);
+    if (c.acme && c.acme->ca_bundle) ca_files.emplace_back("acme.ca_bundle", *c.acme->ca_bundle);
+    for (const auto& [field, path] : ca_files) {
+        if (auto text = files::read_limited(path); text.ok()) {
+            if (auto certificates = cert::parse_chain_pem(*text, path); !certificates.ok())
+                note(field + ": " + certificates.error().message);
+        }
+    }
+    return problems;
+}
+
 // Parsing first, then the file-system checks, so a broken file is not also reported as missing.
 Result<config::Config> checked_config(const std::string& path) {
     DK_TRY(config::Config c, config::load_config(path));
     auto files_checked = config::check_files(c);
     std::string problems = files_checked.ok() ? "" : files_checked.error().message;
-    if (const std::string tsig = tsig_key_problems(c); !tsig.empty())
-        problems += (problems.empty() ? "" : "\n") + tsig;
+    for (const std::string& more : {tsig_key_problems(c), anchor_and_ca_problems(c)}) {
+        if (!more.empty()) problems += (problems.empty() ? "" : "\n") + more;
+    }
     if (!problems.empty()) return Error::bad_input(problems);
     return c;
 }

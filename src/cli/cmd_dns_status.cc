@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "base/endpoint.h"
 #include "base/strings.h"
 #include "cli/handlers.h"
 #include "cli/step_printer.h"
@@ -131,6 +132,9 @@ int run_dns_status(const Invocation& inv) {
     if (!parsed.count("zone") || !parsed.count("server"))
         return fail(Error::bad_input("dns-status needs --zone and --server"));
     const std::string zone_name = absolute_name(parsed["zone"].as<std::string>());
+    if (!is_domain_name(zone_name))
+        return fail(Error::bad_input("--zone: '" + parsed["zone"].as<std::string>() +
+                                     "' is not a domain name"));
     auto owner = zone::absolute_owner(parsed["owner"].as<std::string>(), zone_name);
     if (!owner.ok()) return fail(owner.error());
     zone::TlsaViewOptions view_options;
@@ -138,13 +142,9 @@ int run_dns_status(const Invocation& inv) {
     for (const auto& text : parsed["server"].as<std::vector<std::string>>()) {
         auto hp = parse_host_port(text, 53);
         if (!hp.ok()) return fail(hp.error().context("--server"));
+        if (!is_ip_address(hp->host))
+            return fail(Error::bad_input("--server: '" + hp->host + "' is not an IP address"));
         view_options.servers.push_back(*hp);
-    }
-    if (view_options.servers.size() == 1) {
-        auto found = zone::discover_authoritative(view_options.servers.front(), zone_name,
-                                                  view_options.transport);
-        if (!found.ok()) return fail(found.error());
-        view_options.servers = *found;
     }
     if (parsed.count("trust-anchor")) {
         view_options.trust_anchor_file = parsed["trust-anchor"].as<std::string>();
@@ -165,8 +165,17 @@ int run_dns_status(const Invocation& inv) {
             expect.push_back(r->rdata_text());
         }
     }
+    // Made once before any query, so a bad trust anchor is refused without asking anyone.
     auto view = zone::TlsaView::create(view_options);
     if (!view.ok()) return fail(view.error());
+    if (view_options.servers.size() == 1) {
+        auto found = zone::discover_authoritative(view_options.servers.front(), zone_name,
+                                                  view_options.transport);
+        if (!found.ok()) return fail(found.error());
+        view_options.servers = *found;
+        view = zone::TlsaView::create(view_options);
+        if (!view.ok()) return fail(view.error());
+    }
     SystemClock clock;
     const auto deadline =
         std::chrono::steady_clock::now() + std::chrono::seconds(parsed["wait"].as<unsigned>());

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "base/endpoint.h"
 #include "base/files.h"
 #include "base/strings.h"
 #include "cli/handlers.h"
@@ -99,6 +100,9 @@ int run_probe(const Invocation& inv) {
     if (given.empty() && !resolver)
         return fail(
             Error::bad_input("give --tlsa, --tlsa-file or --resolver to look the records up"));
+    if (parsed.count("address") && !is_ip_address(parsed["address"].as<std::string>()))
+        return fail(Error::bad_input("--address: '" + parsed["address"].as<std::string>() +
+                                     "' is not an IP address"));
     std::vector<probe::ProbeRequest> requests;
     std::vector<std::string> early;  // failures before any connection (DNS)
     int worst = 0;

@@ -1,5 +1,6 @@
 // danekeeper publish: add/remove single records through RFC 2136 + TSIG, guarded by the RRsets
 // read from the primary just before.
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -22,8 +23,13 @@ struct PublishArgs {
 };
 
 // "OWNER [TTL] [IN] TYPE RDATA..." as given to --add (TTL required) or --remove (TTL ignored).
+// One record per option: a line break or other control character is refused (the text after it
+// was dropped unseen).
 Result<zone::RecordChange> parse_change(const std::string& text, zone::ChangeAction action,
                                         const std::string& zone_name) {
+    if (std::any_of(text.begin(), text.end(),
+                    [](unsigned char ch) { return ch < 0x20 || ch == 0x7f; }))
+        return Error::bad_input("a control character in the record (one record per option)");
     std::istringstream in(text);
     std::string owner, word;
     in >> owner >> word;
@@ -34,12 +40,12 @@ Result<zone::RecordChange> parse_change(const std::string& text, zone::ChangeAct
         change.ttl = static_cast<std::uint32_t>(std::stoul(word.substr(0, 9)));
         in >> word;
     } else if (action == zone::ChangeAction::add) {
-        return Error::bad_input("--add \"" + text + "\": expected OWNER TTL TYPE RDATA");
+        return Error::bad_input("expected OWNER TTL TYPE RDATA");
     }
     if (word == "IN" || word == "in") in >> word;
     const auto type = zone::rr_type_by_name(word);
     if (word.empty() || !type) {
-        return Error::bad_input("\"" + text + "\": unknown record type \"" + word + "\"");
+        return Error::bad_input("unknown record type \"" + word + "\"");
     }
     change.type = *type;
     std::getline(in >> std::ws, change.rdata);
@@ -76,8 +82,11 @@ Result<PublishArgs> parse_args(const cxxopts::ParseResult& opts) {
                                        std::pair{"remove", zone::ChangeAction::remove}}) {
         if (opts.count(flag) == 0) continue;
         for (const auto& text : opts[flag].as<std::vector<std::string>>()) {
-            DK_TRY(auto change, parse_change(text, action, args.zone));
-            args.changes.push_back(std::move(change));
+            auto change = parse_change(text, action, args.zone);
+            if (!change.ok())
+                return change.error().context(std::string("--") + flag + " \"" + printable(text) +
+                                              "\"");
+            args.changes.push_back(std::move(*change));
         }
     }
     if (args.changes.empty())

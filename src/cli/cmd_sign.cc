@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/clock.h"
+#include "base/endpoint.h"
 #include "cli/handlers.h"
 #include "cli/verb_options.h"
 #include "zone/sign/key_files.h"
@@ -54,6 +55,8 @@ Result<SignArgs> parse_args(const VerbOptions& options) {
     job.origin = opts.count("origin") != 0
                      ? opts["origin"].as<std::string>()
                      : job.unsigned_file.substr(job.unsigned_file.rfind('/') + 1);
+    if (!is_domain_name(job.origin))
+        return Error::bad_input("sign: --origin: '" + job.origin + "' is not a domain name");
     job.signed_file = opts.count("output") != 0 ? opts["output"].as<std::string>()
                                                 : job.unsigned_file + ".signed";
     job.options.denial =

@@ -118,6 +118,13 @@ int run_status(const Invocation& inv) {
         return 3;
     }
     if (!rt.ok()) return fail(rt.error());
+    if (!only_slot.empty() && (*rt)->config.slot(only_slot) == nullptr) {
+        const Error unknown =
+            Error::bad_input("no key slot named '" + only_slot + "' in " + (*rt)->config.source);
+        if (!nagios) return fail(unknown);
+        std::printf("DANEKEEPER UNKNOWN - %s\n", unknown.message.c_str());
+        return 3;
+    }
     nlohmann::json out = nlohmann::json::array();
     std::vector<ops::SlotStatusFacts> facts;
     for (const auto& slot : (*rt)->config.slots) {

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "base/endpoint.h"
 #include "cert/material.h"
 #include "cert/tlsa_data.h"
 #include "cli/handlers.h"
@@ -59,6 +60,9 @@ int run_tlsa(const Invocation& inv) {
         return fail(Error::bad_input("usage 0-3, selector 0-1, matching type 0-2"));
     const unsigned port = parsed["port"].as<unsigned>();
     if (port == 0 || port > 65535) return fail(Error::bad_input("--port must be 1-65535"));
+    if (parsed.count("host") && !is_domain_name(parsed["host"].as<std::string>()))
+        return fail(Error::bad_input("--host: '" + parsed["host"].as<std::string>() +
+                                     "' is not a domain name"));
     auto material = cert::load_material(path);
     if (!material.ok()) return fail(material.error());
     const std::string owner = parsed.count("host") ? tlsa_owner(parsed["host"].as<std::string>(),

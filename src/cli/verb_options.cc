@@ -22,6 +22,23 @@ class ArgvView {
     std::vector<char*> pointers_;
 };
 
+// cxxopts names the value it could not read ("Argument ‘ten’ failed to parse"), not the option:
+// the option that value was given to ("--ttl ten" or "--ttl=ten"), or "" when none is found.
+std::string option_given(const std::vector<std::string>& args, const std::string& what) {
+    const auto open = what.find("\u2018");
+    const auto close = what.rfind("\u2019");
+    if (open == std::string::npos || close == std::string::npos || close < open) return "";
+    const std::string value = what.substr(open + 3, close - open - 3);
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (!arg.starts_with("-")) continue;
+        const auto eq = arg.find('=');
+        if (eq != std::string::npos && arg.substr(eq + 1) == value) return arg.substr(0, eq);
+        if (eq == std::string::npos && i + 1 < args.size() && args[i + 1] == value) return arg;
+    }
+    return "";
+}
+
 }  // namespace
 
 VerbOptions::VerbOptions(const Invocation& invocation, const std::string& summary)
@@ -52,13 +69,22 @@ void VerbOptions::positional(const std::string& usage) {
 std::optional<int> VerbOptions::parse() {
     options_.add_options()("h,help", "show help");
     ArgvView argv(invocation_.args);
+    // "danekeeper VERB" -> "VERB: ..."
+    const std::string& program = invocation_.args.front();
+    const std::string verb = program.substr(program.find(' ') + 1);
     try {
         result_ = options_.parse(argv.argc(), argv.argv());
+    } catch (const cxxopts::exceptions::incorrect_argument_type& e) {
+        const std::string option = option_given(invocation_.args, e.what());
+        return fail(
+            Error::bad_input(verb + ": " + (option.empty() ? "" : option + ": ") + e.what()));
     } catch (const cxxopts::exceptions::exception& e) {
-        // "danekeeper VERB" -> "VERB: ..."
-        const std::string& program = invocation_.args.front();
-        return fail(Error::bad_input(program.substr(program.find(' ') + 1) + ": " + e.what()));
+        return fail(Error::bad_input(verb + ": " + e.what()));
     }
+    // Without positional() cxxopts keeps words it did not take aside, silently.
+    if (!has_positional_ && !result_.unmatched().empty())
+        return fail(
+            Error::bad_input(verb + ": unexpected argument '" + result_.unmatched().front() + "'"));
     if (result_.count("help") != 0) {
         std::printf("%s\n", options_.help().c_str());
         return 0;

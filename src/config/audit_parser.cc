@@ -1,5 +1,6 @@
 // The [audit] table (the certified CAs for EMLREQ_6, the lint thresholds) and the [metrics]
 // table (where Prometheus metrics go).
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -41,13 +42,11 @@ void parse_metrics(Table& top, Config& c, Problems& p) {
     Table t(*table, "metrics.", p, "metrics");
     if (auto text = t.string("listen", false)) {
         auto hp = parse_host_port(*text, 0);
-        in6_addr scratch{};
         if (!hp.ok()) {
             t.problem("listen", hp.error().message);
         } else if (hp->port == 0) {
             t.problem("listen", "needs a port (IP:PORT)");
-        } else if (::inet_pton(AF_INET, hp->host.c_str(), &scratch) != 1 &&
-                   ::inet_pton(AF_INET6, hp->host.c_str(), &scratch) != 1) {
+        } else if (!is_ip_address(hp->host)) {
             t.problem("listen", "'" + hp->host + "' is not an IP address");
         } else {
             c.metrics.listen = *hp;

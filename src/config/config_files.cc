@@ -39,11 +39,17 @@ const ZoneConfig* Config::zone(std::string_view name) const {
 
 namespace {
 
-// The unsigned file must be readable, the signed file's directory there, reloads executable.
+// The unsigned file must be a readable regular file (a FIFO would hang the reader), keys_dir a
+// directory, the signed file's directory there, reloads executable.
 template <typename Note>
 void check_signed_file(const SignedFileConfig& s, const std::string& prefix, Note note) {
-    if (::access(s.unsigned_file.c_str(), R_OK) != 0)
+    struct stat st {};
+    if (::stat(s.unsigned_file.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+        note(prefix + "unsigned_file: " + s.unsigned_file + " is not a regular file");
+    else if (::access(s.unsigned_file.c_str(), R_OK) != 0)
         note(prefix + "unsigned_file: cannot read " + s.unsigned_file);
+    if (s.keys_dir && (::stat(s.keys_dir->c_str(), &st) != 0 || !S_ISDIR(st.st_mode)))
+        note(prefix + "keys_dir: " + *s.keys_dir + " is not a directory");
     const std::string dir = s.signed_file.substr(0, s.signed_file.rfind('/') + 1);
     if (::access(dir.c_str(), W_OK | X_OK) != 0)
         note(prefix + "signed_file: cannot write in " + dir);
@@ -82,8 +88,10 @@ Status check_files(const Config& c) {
         if (auto s = files::check_secret_permissions(z.tsig_key_file); !s.ok())
             note("zone " + z.name + ": tsig_key_file: " + s.error().message);
     }
-    if (c.trust_anchor_file && !files::read_limited(*c.trust_anchor_file).ok()) {
-        note("dns.trust_anchor_file: cannot read " + *c.trust_anchor_file);
+    // Read errors name the file and say why (missing, not a regular file, too large).
+    if (c.trust_anchor_file) {
+        if (auto read = files::read_limited(*c.trust_anchor_file); !read.ok())
+            note("dns.trust_anchor_file: " + read.error().message);
     }
     for (const auto& s : c.slots) {
         check_served_directories(s, note);
@@ -94,8 +102,10 @@ Status check_files(const Config& c) {
         if (!s.issue_command.empty() && ::access(s.issue_command[0].c_str(), X_OK) != 0) {
             note("key " + s.name + ": issue_command: " + s.issue_command[0] + " is not executable");
         }
-        if (s.issuer_ca_file && !files::read_limited(*s.issuer_ca_file).ok())
-            note("key " + s.name + ": issuer_ca_file: cannot read " + *s.issuer_ca_file);
+        if (s.issuer_ca_file) {
+            if (auto read = files::read_limited(*s.issuer_ca_file); !read.ok())
+                note("key " + s.name + ": issuer_ca_file: " + read.error().message);
+        }
     }
     if (c.acme) {
         if (c.acme->eab_key_file) {
@@ -105,8 +115,9 @@ Status check_files(const Config& c) {
         for (const auto& [field, path] :
              {std::pair{"acme.ca_bundle", c.acme->ca_bundle},
               std::pair{"acme.issuer_ca_file", c.acme->issuer_ca_file}}) {
-            if (path && !files::read_limited(*path).ok())
-                note(std::string(field) + ": cannot read " + *path);
+            if (!path) continue;
+            if (auto read = files::read_limited(*path); !read.ok())
+                note(std::string(field) + ": " + read.error().message);
         }
         if (c.acme->webroot && ::access(c.acme->webroot->c_str(), W_OK) != 0)
             note("acme.webroot: " + *c.acme->webroot + " is not a writable directory");

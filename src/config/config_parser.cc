@@ -19,15 +19,33 @@ std::optional<HostPort> host_port(Table& t, std::string_view key, bool required)
         t.problem(key, hp.error().message);
         return std::nullopt;
     }
+    if (!is_ip_address(hp->host)) {
+        t.problem(key, "'" + hp->host + "' is not an IP address");
+        return std::nullopt;
+    }
     return *hp;
 }
 
-bool valid_domain_name(const std::string& name) {
-    if (name.size() < 2 || name.size() > 254 || name.starts_with('.')) return false;
-    if (name.find("..") != std::string::npos) return false;
-    return std::all_of(name.begin(), name.end(), [](unsigned char ch) {
-        return std::isalnum(ch) || ch == '-' || ch == '.' || ch == '_';
-    });
+std::optional<std::vector<HostPort>> host_ports(Table& t, std::string_view key) {
+    const bool given = t.node(key) != nullptr;
+    const auto texts = t.strings(key, false);
+    if (given && !texts) return std::nullopt;  // reported: not an array of strings
+    std::vector<HostPort> servers;
+    bool ok = true;
+    for (const auto& s : texts.value_or(std::vector<std::string>{})) {
+        auto hp = parse_host_port(s, 53);
+        if (!hp.ok()) {
+            t.problem(key, hp.error().message);
+            ok = false;
+        } else if (!is_ip_address(hp->host)) {
+            t.problem(key, "'" + hp->host + "' is not an IP address");
+            ok = false;
+        } else {
+            servers.push_back(*hp);
+        }
+    }
+    if (!ok) return std::nullopt;
+    return servers;
 }
 
 // [[key]] reload and [[zone]] reload: [["/usr/sbin/knotc", "zone-reload", "example.net"], ...]
@@ -71,7 +89,7 @@ ZoneConfig parse_zone(Table& t) {
     ZoneConfig z;
     if (auto name = t.string("name", true)) {
         z.name = absolute_name(*name);
-        if (!valid_domain_name(z.name)) t.problem("name", "'" + *name + "' is not a domain name");
+        if (!is_domain_name(z.name)) t.problem("name", "'" + *name + "' is not a domain name");
     }
     z.publisher = t.choice("publisher");
     const bool rfc2136 = z.publisher == "rfc2136";
@@ -80,20 +98,15 @@ ZoneConfig parse_zone(Table& t) {
     z.tsig_key_name = t.string("tsig_key_name", false);
     if (z.publisher == "signed-file")
         z.signed_file = parse_signed_file(t);
-    else
+    else if (z.publisher == "rfc2136")  // (an unknown publisher is reported already)
         refuse_signed_file_keys(t);
-    for (const auto& s : t.strings("authoritative", false).value_or(std::vector<std::string>{})) {
-        auto hp = parse_host_port(s, 53);
-        if (hp.ok())
-            z.authoritative.push_back(*hp);
-        else
-            t.problem("authoritative", hp.error().message);
-    }
+    const auto authoritative = host_ports(t, "authoritative");
+    z.authoritative = authoritative.value_or(std::vector<HostPort>{});
     z.tlsa_ttl = static_cast<std::uint32_t>(t.integer("tlsa_ttl"));
     if (z.signed_file && !t.node("primary")) {
-        if (z.authoritative.empty())
+        if (authoritative && z.authoritative.empty())  // (a bad list is reported already)
             t.problem("authoritative", "signed-file needs the servers that serve signed_file");
-        else
+        else if (!z.authoritative.empty())
             z.primary = z.authoritative.front();
     }
     t.report_unknown();

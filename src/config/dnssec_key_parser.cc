@@ -6,13 +6,7 @@ namespace dk::config {
 
 DnssecKeyConfig parse_dnssec_keys(Table& t) {
     DnssecKeyConfig k;
-    for (const auto& s : t.strings("parent_servers", false).value_or(std::vector<std::string>{})) {
-        auto hp = parse_host_port(s, 53);
-        if (hp.ok())
-            k.parent_servers.push_back(*hp);
-        else
-            t.problem("parent_servers", hp.error().message);
-    }
+    k.parent_servers = host_ports(t, "parent_servers").value_or(std::vector<HostPort>{});
     k.zsk_lifetime_days = static_cast<int>(t.integer("zsk_lifetime_days"));
     k.ksk_lifetime_days = static_cast<int>(t.integer("ksk_lifetime_days"));
     k.publish_safety_seconds = static_cast<int>(t.integer("key_publish_safety_seconds"));

@@ -15,10 +15,10 @@ namespace dk::config {
 // Lower case with the trailing dot: the form zone and host names are compared in.
 std::string absolute_name(std::string name);
 
-// Letters, digits, '-', '_' and non-empty labels; name is absolute (see absolute_name).
-bool valid_domain_name(const std::string& name);
-
+// IP:PORT (port 53 when left out); a problem is reported and nullopt returned otherwise.
 std::optional<HostPort> host_port(Table& t, std::string_view key, bool required);
+// A list of them; nullopt when a problem was reported, empty when the key is absent.
+std::optional<std::vector<HostPort>> host_ports(Table& t, std::string_view key);
 
 // A list of argv lists, each starting with an absolute program path (run without a shell).
 std::vector<std::vector<std::string>> argv_lists(Table& t, std::string_view key);

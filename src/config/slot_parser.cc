@@ -1,5 +1,4 @@
 // One [[key]] table: a key slot, its endpoints, where it is served and how it is issued.
-#include <arpa/inet.h>
 
 #include <algorithm>
 #include <set>
@@ -9,12 +8,6 @@
 
 namespace dk::config {
 namespace {
-
-bool is_ip_literal(const std::string& text) {
-    unsigned char buffer[16];
-    return ::inet_pton(AF_INET, text.c_str(), buffer) == 1 ||
-           ::inet_pton(AF_INET6, text.c_str(), buffer) == 1;
-}
 
 // The name becomes a directory under state_dir (keys/NAME, certs/NAME) and a file name
 // (requests/NAME, deliveries/NAME.pem): it can neither leave that directory nor hide in it.
@@ -63,7 +56,7 @@ void parse_endpoints(Table& t, SlotConfig& s) {
         auto ep = parse_endpoint(text);
         if (!ep.ok())
             t.problem("endpoints", ep.error().message);
-        else if (!valid_domain_name(absolute_name(ep->host)) || is_ip_literal(ep->host))
+        else if (!is_domain_name(absolute_name(ep->host)) || is_ip_address(ep->host))
             t.problem(
                 "endpoints",
                 "'" + text + "': the host must be a DNS name (its TLSA owner is _PORT._tcp.HOST)");
@@ -78,7 +71,7 @@ void parse_endpoints(Table& t, SlotConfig& s) {
     for (const auto& [host, list] : *table) {
         auto ips = inner.strings(host.str(), true);
         for (const auto& ip : ips.value_or(std::vector<std::string>{})) {
-            if (!is_ip_literal(ip)) inner.problem(host.str(), "'" + ip + "' is not an IP address");
+            if (!is_ip_address(ip)) inner.problem(host.str(), "'" + ip + "' is not an IP address");
         }
         if (ips) s.addresses[absolute_name(std::string(host.str()))] = *ips;
     }

@@ -70,6 +70,14 @@ Previous read_previous(const SignJob& job, unsigned threads) {
 }  // namespace
 
 Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
+    // The unsigned file is the operator's and is never written, not even when named as output.
+    struct stat in {
+    }, out_file{};
+    if (job.signed_file == job.unsigned_file ||
+        (::stat(job.unsigned_file.c_str(), &in) == 0 &&
+         ::stat(job.signed_file.c_str(), &out_file) == 0 && in.st_dev == out_file.st_dev &&
+         in.st_ino == out_file.st_ino))
+        return Error::bad_input(job.signed_file + ": the output is the unsigned file itself");
     const unsigned threads = worker_count(job.options.threads);
     SignOutcome out;
     auto start = Steady::now();
@@ -81,7 +89,7 @@ Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
     if (unsigned_zone.ok()) prepared = prepare_zone(*unsigned_zone, job.keys, job.options);
     reader.join();
     if (!unsigned_zone.ok()) return unsigned_zone.error();
-    if (!prepared.ok()) return prepared.error();
+    if (!prepared.ok()) return prepared.error().context(job.unsigned_file);
     Zone& zone = *unsigned_zone;
     const Zone* before = previous.head();
     out.had_previous = before != nullptr;

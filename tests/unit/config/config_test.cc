@@ -240,6 +240,38 @@ TEST(Config, AcmeBadValuesNameFileLineField) {
     }
 }
 
+// Each of these once passed (a server name, a 64-character label) or drew more than the one
+// line it deserves (a bad publisher, zone name or server list echoed by later checks; a bad
+// signed-file server list crashed the parser).
+TEST(Config, OneBadValueIsOneProblem) {
+    struct Case {
+        std::string from, to, expected;
+    };
+    const Case cases[] = {
+        {"resolver = \"127.0.0.1:53\"", "resolver = \"dns.example:53\"",
+         "dk.toml:3: dns.resolver: 'dns.example' is not an IP address"},
+        {"primary = \"192.0.2.53:53\"", "primary = \"ns1.example.net\"",
+         "dk.toml:6: zone[0].primary: 'ns1.example.net' is not an IP address"},
+        {"mx1.example.net:25\"", std::string(64, 'a') + ".example.net:25\"",
+         "dk.toml:11: key[0].endpoints:"},
+        {"name = \"example.net\"", "name = \"exa mple.net\"",
+         "dk.toml:5: zone[0].name: 'exa mple.net' is not a domain name"},
+        {"primary = \"192.0.2.53:53\"\ntsig_key_file = \"/etc/dk/example.net.key\"",
+         "publisher = \"nsupdate\"\nunsigned_file = \"/z\"",
+         "dk.toml:6: zone[0].publisher: must be"},
+        {"primary = \"192.0.2.53:53\"\ntsig_key_file = \"/etc/dk/example.net.key\"",
+         "publisher = \"signed-file\"\nunsigned_file = \"/z\"\nsigned_file = \"/s\"\n"
+         "authoritative = \"192.0.2.53\"",
+         "dk.toml:9: zone[0].authoritative: must be an array of strings"},
+    };
+    for (const auto& c : cases) {
+        auto parsed = parse_config(with(valid, c.from, c.to), "dk.toml");
+        ASSERT_FALSE(parsed.ok()) << c.to;
+        EXPECT_EQ(parsed.error().message.find('\n'), std::string::npos) << parsed.error().message;
+        EXPECT_EQ(parsed.error().message.rfind(c.expected, 0), 0u) << parsed.error().message;
+    }
+}
+
 TEST(Config, TablesOfTheWrongShapeAreReported) {
     expect_problem("state_dir = \"/x\"\nzone = [1]\n", "dk.toml:2: zone[0]: must be a table");
     expect_problem(valid + "key = \"mx\"\n", "dk.toml");

@@ -33,6 +33,29 @@ TEST_F(StoreTest, MigrationsProduceTheDocumentedSchema) {
     EXPECT_EQ(store->live_schema().value(), normalise_schema(expected_schema()));
 }
 
+// A file that is no database of ours is refused as it is (bad input naming it), not rewritten.
+TEST_F(StoreTest, AForeignOrDamagedFileIsRefusedUnchanged) {
+    const std::string path = dir_ + "/state.db";
+    {
+        FILE* f = std::fopen(path.c_str(), "w");
+        ASSERT_NE(f, nullptr);
+        std::fputs("garbage garbage garbage garbage", f);
+        std::fclose(f);
+    }
+    for (bool read_only : {false, true}) {
+        auto opened = read_only ? Store::open_read_only(path) : Store::open(path);
+        ASSERT_FALSE(opened.ok());
+        EXPECT_EQ(opened.error().kind, ErrorKind::bad_input) << opened.error().message;
+        EXPECT_NE(opened.error().message.find(path), std::string::npos) << opened.error().message;
+    }
+    EXPECT_EQ(std::filesystem::file_size(path), 31u);
+    std::filesystem::remove(path);
+    std::filesystem::create_directory(path);
+    auto directory = Store::open(path);
+    ASSERT_FALSE(directory.ok());
+    EXPECT_EQ(directory.error().message, path + ": not a regular file");
+}
+
 TEST_F(StoreTest, ReopeningDoesNotMigrateTwice) {
     { ASSERT_TRUE(Store::open(dir_ + "/state.db").ok()); }
     auto again = Store::open(dir_ + "/state.db");
