@@ -126,10 +126,10 @@ std::optional<Action> ensure_next_published(const SlotState& s, const SlotPolicy
 // is behind, the run looks again every count_stored_every so that the count is stored (a reboot
 // loses only what was not).
 std::optional<Action> switch_wait_pending(const SlotState& s, const Observations& obs) {
+    if (switch_wait_over(s, obs)) return std::nullopt;
     const TimePoint t1 = s.next->published_at.value_or(*s.switch_not_before);
     const auto needed = std::chrono::duration_cast<Seconds>(*s.switch_not_before - t1);
     const auto& mark = s.next->published_mono;
-    if (wait_over(t1, needed, mark, obs.now)) return std::nullopt;
     const Seconds behind = monotonic_remaining(needed, mark);
     if (behind.count() == 0) {
         return wait_until(wait_end(t1, needed, mark, obs.now),
@@ -246,6 +246,13 @@ Seconds switch_wait(Seconds ttl_max, Seconds margin) {
 
 TimePoint safe_switch_time(TimePoint t1, Seconds ttl_max, Seconds margin) {
     return t1 + switch_wait(ttl_max, margin);
+}
+
+bool switch_wait_over(const SlotState& s, const Observations& obs) {
+    if (!s.next || !s.switch_not_before) return false;
+    const TimePoint t1 = s.next->published_at.value_or(*s.switch_not_before);
+    const auto needed = std::chrono::duration_cast<Seconds>(*s.switch_not_before - t1);
+    return wait_over(t1, needed, s.next->published_mono, obs.now);
 }
 
 bool rollover_wanted(const SlotState& state, const SlotPolicy& policy, TimePoint now) {

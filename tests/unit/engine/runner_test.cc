@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/safety.h"
+#include "engine/transitions.h"
 #include "fixtures.h"
 
 namespace dk::engine {
@@ -176,6 +177,10 @@ TEST_F(SwitchWaitTest, AForwardWallJumpDoesNotEndTheWait) {
     ASSERT_EQ(states.state->next->published_at, epoch);
     EXPECT_EQ(needed(), Seconds{2 * 60 + 900});
     clock.jump_wall(hours(24));
+    Observations seen;  // what `rollover check` decides from
+    seen.now = clock.now();
+    seen.monotonic = clock.monotonic();
+    EXPECT_FALSE(switch_wait_over(count_monotonic(*states.state, seen.monotonic), seen));
     const RunReport waited = run();
     EXPECT_EQ(waited.final_action.kind, ActionKind::wait) << waited.final_action.reason;
     EXPECT_TRUE(waited.executed.empty());
