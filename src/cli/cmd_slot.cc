@@ -17,6 +17,7 @@
 #include "engine/planner.h"
 #include "engine/safety.h"
 #include "engine/state_json.h"
+#include "engine/transitions.h"
 #include "ops/status_report.h"
 #include "service/daemon/requests.h"
 #include "service/daemon/slot_runs.h"
@@ -206,9 +207,10 @@ int run_rollover(const Invocation& inv) {
                 "the next key's record is not served and validated by every authoritative server");
         if (!state.switch_not_before)
             unmet.push_back("the next key's publication time is not established yet");
-        else if (obs->now < *state.switch_not_before)
+        else if (!engine::switch_wait_over(engine::count_monotonic(state, obs->monotonic), *obs))
             unmet.push_back("the next record ages in caches until " +
-                            iso_time(*state.switch_not_before));
+                            iso_time(*state.switch_not_before) +
+                            " by the wall clock, and as long by the monotonic clock");
     }
     for (const auto& ep : obs->endpoints) {
         if (!ep.reachable)

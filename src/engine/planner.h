@@ -29,9 +29,16 @@ struct SlotPolicy {
 Seconds switch_wait(Seconds ttl_max, Seconds margin);
 TimePoint safe_switch_time(TimePoint t1, Seconds ttl_max, Seconds margin);
 
+// True when the switch to next may happen as far as its age goes: t1 + switch wait has passed on
+// the wall clock and on the monotonic clock (base/elapsed.h), for a state whose count was brought
+// up to obs (count_monotonic). False without a next key or an established switch time.
+bool switch_wait_over(const SlotState& state, const Observations& obs);
+
 // True when the slot should roll to its next key now or as soon as that is safe.
 bool rollover_wanted(const SlotState& state, const SlotPolicy& policy, TimePoint now);
 
+// `obs.monotonic` and each key's published_mono (brought up to obs by count_monotonic) count the
+// switch wait as well as the wall clock.
 Action plan_next_action(const SlotState& state, const SlotPolicy& policy, const Observations& obs);
 
 }  // namespace dk::engine
