@@ -110,6 +110,9 @@ Result<ldns::RrListPtr> parse_trust_anchors(std::string_view text, const std::st
         ++number;
         const auto first = line.find_first_not_of(" \t");
         if (first == std::string::npos || line[first] == ';' || line[first] == '#') continue;
+        // ldns reads a C string: it would take the line for what comes before the NUL.
+        if (line.find('\0') != std::string::npos)
+            return Error::bad_input(source + ":" + std::to_string(number) + ": a NUL byte");
         ldns_rr* rr = nullptr;
         const ldns_status s = ldns_rr_new_frm_str(&rr, line.c_str(), 3600, nullptr, nullptr);
         if (s != LDNS_STATUS_OK)

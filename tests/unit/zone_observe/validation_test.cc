@@ -141,5 +141,16 @@ TEST(TrustAnchors, ParsesDsAndDnskeyFilesAndRefusesOthers) {
     EXPECT_FALSE(parse_trust_anchors("", "empty").ok());
 }
 
+// Found by the trust_anchor fuzz target: ldns reads a line as a C string, so whatever followed
+// a NUL byte was dropped unseen and the line taken for what came before it.
+TEST(TrustAnchors, RefusesANulByteInsteadOfReadingUpToIt) {
+    using namespace std::string_literals;
+    const std::string digest = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    auto cut = parse_trust_anchors(
+        "; comment\nexample.net. 3600 IN DS 12345 13 2 "s + digest + "\0 ignored\n"s, "anchor.ds");
+    ASSERT_FALSE(cut.ok());
+    EXPECT_EQ(cut.error().message, "anchor.ds:2: a NUL byte");
+}
+
 }  // namespace
 }  // namespace dk::zone
