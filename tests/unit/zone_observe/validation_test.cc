@@ -152,5 +152,22 @@ TEST(TrustAnchors, RefusesANulByteInsteadOfReadingUpToIt) {
     EXPECT_EQ(cut.error().message, "anchor.ds:2: a NUL byte");
 }
 
+// Found by the trust_anchor fuzz target: ldns takes "DS 0 1 2 \f" (an empty digest) and a
+// SHA-256 digest of 3 bytes; such an anchor matches no key, so every validation would fail later
+// instead of the file being refused now.
+TEST(TrustAnchors, RefusesADsDigestOfTheWrongLength) {
+    auto empty = parse_trust_anchors("example.net. 3600 IN DS 12345 13 2 \f\n", "anchor.ds");
+    ASSERT_FALSE(empty.ok());
+    EXPECT_EQ(empty.error().message, "anchor.ds:1: a DS digest of type 2 is 32 bytes, not 0");
+    auto shorter =
+        parse_trust_anchors("; comment\nexample.net. 3600 IN DS 12345 13 2 4d7116\n", "anchor.ds");
+    ASSERT_FALSE(shorter.ok());
+    EXPECT_EQ(shorter.error().message, "anchor.ds:2: a DS digest of type 2 is 32 bytes, not 3");
+    EXPECT_TRUE(parse_trust_anchors("example.net. 3600 IN DS 12345 13 1 "
+                                    "0123456789abcdef0123456789abcdef01234567\n",
+                                    "anchor.ds")
+                    .ok());
+}
+
 }  // namespace
 }  // namespace dk::zone
