@@ -108,17 +108,18 @@ namespace {
 Status check_ds_digest(const ldns_rr* ds, const std::string& source, int line) {
     const ldns_rdf* type = ldns_rr_rdf(ds, 2);
     const ldns_rdf* digest = ldns_rr_rdf(ds, 3);
+    const std::string where = source + ":" + std::to_string(line) + ": ";
+    const std::size_t size = digest == nullptr ? 0 : ldns_rdf_size(digest);
+    if (size == 0) return Error::bad_input(where + "a DS without a digest");
     if (type == nullptr || ldns_rdf_get_type(type) != LDNS_RDF_TYPE_INT8) return {};
     const unsigned digest_type = ldns_rdf2native_int8(type);
     const std::size_t expected = digest_type == 1   ? 20
                                  : digest_type == 2 ? 32
                                  : digest_type == 4 ? 48
-                                                    : 0;
-    const std::size_t size = digest == nullptr ? 0 : ldns_rdf_size(digest);
-    if (expected == 0 || size == expected) return {};
-    return Error::bad_input(source + ":" + std::to_string(line) + ": a DS digest of type " +
-                            std::to_string(digest_type) + " is " + std::to_string(expected) +
-                            " bytes, not " + std::to_string(size));
+                                                    : size;
+    if (size == expected) return {};
+    return Error::bad_input(where + "a DS digest of type " + std::to_string(digest_type) + " is " +
+                            std::to_string(expected) + " bytes, not " + std::to_string(size));
 }
 
 }  // namespace

@@ -158,7 +158,10 @@ TEST(TrustAnchors, RefusesANulByteInsteadOfReadingUpToIt) {
 TEST(TrustAnchors, RefusesADsDigestOfTheWrongLength) {
     auto empty = parse_trust_anchors("example.net. 3600 IN DS 12345 13 2 \f\n", "anchor.ds");
     ASSERT_FALSE(empty.ok());
-    EXPECT_EQ(empty.error().message, "anchor.ds:1: a DS digest of type 2 is 32 bytes, not 0");
+    EXPECT_EQ(empty.error().message, "anchor.ds:1: a DS without a digest");
+    auto empty_unknown_type = parse_trust_anchors("e DS 0 1 0 \f\n", "anchor.ds");
+    ASSERT_FALSE(empty_unknown_type.ok());
+    EXPECT_EQ(empty_unknown_type.error().message, "anchor.ds:1: a DS without a digest");
     auto shorter =
         parse_trust_anchors("; comment\nexample.net. 3600 IN DS 12345 13 2 4d7116\n", "anchor.ds");
     ASSERT_FALSE(shorter.ok());
