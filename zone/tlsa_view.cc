@@ -115,6 +115,29 @@ Status validate_rrset(const ldns_rr_list& rrset, const ldns_rr_list& sigs, const
     return {};
 }
 
+namespace {
+
+// ldns takes a DS digest of any length, even none; such an anchor matches no key, so every
+// validation would fail later. Known digest types (SHA-1, SHA-256, SHA-384) have one length.
+Status check_ds_digest(const ldns_rr* ds, const std::string& source, int line) {
+    const ldns_rdf* type = ldns_rr_rdf(ds, 2);
+    const ldns_rdf* digest = ldns_rr_rdf(ds, 3);
+    const std::string where = source + ":" + std::to_string(line) + ": ";
+    const std::size_t size = digest == nullptr ? 0 : ldns_rdf_size(digest);
+    if (size == 0) return Error::bad_input(where + "a DS without a digest");
+    if (type == nullptr || ldns_rdf_get_type(type) != LDNS_RDF_TYPE_INT8) return {};
+    const unsigned digest_type = ldns_rdf2native_int8(type);
+    const std::size_t expected = digest_type == 1   ? 20
+                                 : digest_type == 2 ? 32
+                                 : digest_type == 4 ? 48
+                                                    : size;
+    if (size == expected) return {};
+    return Error::bad_input(where + "a DS digest of type " + std::to_string(digest_type) + " is " +
+                            std::to_string(expected) + " bytes, not " + std::to_string(size));
+}
+
+}  // namespace
+
 Result<ldns::RrListPtr> parse_trust_anchors(std::string_view text, const std::string& source) {
     ldns::RrListPtr anchors(ldns_rr_list_new());
     std::istringstream in{std::string(text)};
@@ -124,6 +147,9 @@ Result<ldns::RrListPtr> parse_trust_anchors(std::string_view text, const std::st
         ++number;
         const auto first = line.find_first_not_of(" \t");
         if (first == std::string::npos || line[first] == ';' || line[first] == '#') continue;
+        // ldns reads a C string: it would take the line for what comes before the NUL.
+        if (line.find('\0') != std::string::npos)
+            return Error::bad_input(source + ":" + std::to_string(number) + ": a NUL byte");
         ldns_rr* rr = nullptr;
         const ldns_status s = ldns_rr_new_frm_str(&rr, line.c_str(), 3600, nullptr, nullptr);
         if (s != LDNS_STATUS_OK)
@@ -134,6 +160,7 @@ Result<ldns::RrListPtr> parse_trust_anchors(std::string_view text, const std::st
             return Error::bad_input(source + ":" + std::to_string(number) +
                                     ": a trust anchor is a DS or DNSKEY record");
         }
+        if (type == LDNS_RR_TYPE_DS) DK_TRY_STATUS(check_ds_digest(rr, source, number));
         ldns_rr_list_push_rr(anchors.get(), owned.release());
     }
     if (ldns_rr_list_rr_count(anchors.get()) == 0)

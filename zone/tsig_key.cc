@@ -157,7 +157,8 @@ class KeyParser {
         if (name.kind != Token::Kind::string && name.kind != Token::Kind::word) {
             return lex_.error(line, "key without a name");
         }
-        DK_TRY(std::string key_name, normalise_key_name(name.text));
+        auto key_name = normalise_key_name(name.text);
+        if (!key_name.ok()) return lex_.error(name.line, key_name.error().message);
         DK_TRY_STATUS(expect(Token::Kind::open, "'{' after key name"));
         std::optional<TsigAlgorithm> algorithm;
         std::optional<std::string> secret;
@@ -180,7 +181,8 @@ class KeyParser {
                 }
             } else if (field == "secret") {
                 if (!is_base64(value.text)) {
-                    return lex_.error(t.line, "secret of key " + key_name + " is not valid base64");
+                    return lex_.error(t.line,
+                                      "secret of key " + *key_name + " is not valid base64");
                 }
                 secret = value.text;
             } else {
@@ -189,12 +191,12 @@ class KeyParser {
             DK_TRY_STATUS(expect(Token::Kind::semicolon, "';' after " + field));
         }
         DK_TRY_STATUS(expect(Token::Kind::semicolon, "';' after key block"));
-        if (!algorithm) return lex_.error(line, "key " + key_name + " has no algorithm");
-        if (!secret) return lex_.error(line, "key " + key_name + " has no secret");
+        if (!algorithm) return lex_.error(line, "key " + *key_name + " has no algorithm");
+        if (!secret) return lex_.error(line, "key " + *key_name + " has no secret");
         if (*algorithm == TsigAlgorithm::hmac_sha1) {
-            log::warn("tsig.weak_algorithm", {{"key", key_name}, {"algorithm", "hmac-sha1"}});
+            log::warn("tsig.weak_algorithm", {{"key", *key_name}, {"algorithm", "hmac-sha1"}});
         }
-        return TsigKey{key_name, *algorithm, *secret};
+        return TsigKey{std::move(*key_name), *algorithm, *secret};
     }
 
     Status expect(Token::Kind kind, const std::string& what) {

@@ -1,6 +1,7 @@
 #include "probe/reply_parser.h"
 
 #include <cctype>
+#include <utility>
 
 #include "base/strings.h"
 
@@ -67,6 +68,42 @@ SmtpParse parse_smtp_reply(std::string_view buffer) {
             out.consumed = offset;
             return out;
         }
+    }
+}
+
+std::string quoted_reply(std::string_view line) {
+    return printable(line.substr(0, 80));
+}
+
+ParseState LineDialogueReader::fail(std::string message) {
+    error_ = std::move(message);
+    return state_ = ParseState::error;
+}
+
+ParseState LineDialogueReader::take(std::string_view bytes) {
+    if (state_ != ParseState::need_more) return state_;
+    buffer_.append(bytes);
+    for (;;) {
+        LineParse parsed = parse_line(buffer_);
+        if (parsed.state == ParseState::error) return fail(parsed.error);
+        if (parsed.state == ParseState::need_more) return state_;
+        buffer_.erase(0, parsed.consumed);
+        const std::string& line = parsed.line;
+        const std::string quoted = quoted_reply(line);
+        if (!greeted_) {
+            if (!line.starts_with(dialogue_.greeting_ok)) return fail("greeting: " + quoted);
+            greeted_ = true;
+            continue;
+        }
+        // IMAP may send untagged lines first; the tagged answer decides.
+        if (line.starts_with("* ")) {
+            if (++answer_lines_ == 16) return fail("no answer to STARTTLS");
+            continue;
+        }
+        if (!line.starts_with(dialogue_.go_ahead)) return fail("STARTTLS refused: " + quoted);
+        // Bytes queued behind the go-ahead would be read as if they came over TLS (CVE-2011-0411).
+        if (!buffer_.empty()) return fail("data after the go-ahead to STARTTLS");
+        return state_ = ParseState::complete;
     }
 }
 

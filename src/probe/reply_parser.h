@@ -37,4 +37,37 @@ struct LineParse {
 };
 LineParse parse_line(std::string_view buffer);
 
+// The server's words in a problem: cut short, and escaped so they cannot drive a terminal.
+std::string quoted_reply(std::string_view line);
+
+// The server's side of an IMAP (RFC 3501) or POP3 (RFC 2595) STARTTLS dialogue: a greeting
+// starting with greeting_ok, then, after our command, up to 16 untagged "* " lines and the answer,
+// which starts with go_ahead and is the last byte the server may send before TLS.
+struct LineDialogue {
+    const char* greeting_ok;
+    const char* go_ahead;
+};
+inline constexpr LineDialogue imap_dialogue{"* OK", "a1 OK"};
+inline constexpr LineDialogue pop3_dialogue{"+OK", "+OK"};
+
+// Reads that dialogue from the bytes as they arrive, in pieces of any size.
+class LineDialogueReader {
+  public:
+    explicit LineDialogueReader(LineDialogue dialogue) : dialogue_(dialogue) {}
+    // Takes more bytes. need_more: wait for the server; complete: TLS may start; error: error().
+    ParseState take(std::string_view bytes);
+    // The greeting was accepted: our command is due (and failures are the STARTTLS stage's).
+    [[nodiscard]] bool greeted() const { return greeted_; }
+    [[nodiscard]] const std::string& error() const { return error_; }
+
+  private:
+    ParseState fail(std::string message);
+    LineDialogue dialogue_;
+    std::string buffer_;
+    bool greeted_ = false;
+    int answer_lines_ = 0;
+    ParseState state_ = ParseState::need_more;
+    std::string error_;
+};
+
 }  // namespace dk::probe

@@ -28,20 +28,11 @@ Result<SmtpReply> read_smtp_reply(Connection& conn, std::string& buffer, Deadlin
     return read_item(conn, buffer, deadline, parse_smtp_reply, &SmtpParse::reply);
 }
 
-Result<std::string> read_line(Connection& conn, std::string& buffer, Deadline deadline) {
-    return read_item(conn, buffer, deadline, parse_line, &LineParse::line);
-}
-
 bool offers_starttls(const SmtpReply& ehlo) {
     return std::any_of(ehlo.lines.begin(), ehlo.lines.end(), [](const std::string& text) {
         const std::string line = upper(text);
         return line == "STARTTLS" || line.starts_with("STARTTLS ");
     });
-}
-
-// The server's words in a problem: cut short, and escaped so they cannot drive a terminal.
-std::string quoted_reply(const std::string& line) {
-    return printable(line.substr(0, 80));
 }
 
 std::string summary(const SmtpReply& r) {
@@ -82,27 +73,26 @@ std::optional<DialogueFailure> smtp(Connection& conn, const std::string& ehlo_na
     return refuse_pipelined(buffer, "220");
 }
 
-std::optional<DialogueFailure> line_protocol(Connection& conn, const char* greeting_ok,
-                                             const std::string& command, const char* go_ok,
-                                             Deadline deadline) {
-    std::string buffer;
-    auto greeting = read_line(conn, buffer, deadline);
-    if (!greeting.ok()) return DialogueFailure{Stage::banner, greeting.error()};
-    if (!greeting->starts_with(greeting_ok))
-        return DialogueFailure{Stage::banner,
-                               Error::check_failed("greeting: " + quoted_reply(*greeting))};
-    if (auto s = conn.send_all(command, deadline); !s.ok())
-        return DialogueFailure{Stage::starttls, s.error()};
-    // IMAP may send untagged lines first; the tagged answer decides.
-    for (int i = 0; i < 16; ++i) {
-        auto line = read_line(conn, buffer, deadline);
-        if (!line.ok()) return DialogueFailure{Stage::starttls, line.error()};
-        if (line->starts_with("* ")) continue;
-        if (line->starts_with(go_ok)) return refuse_pipelined(buffer, "go-ahead");
-        return DialogueFailure{Stage::starttls,
-                               Error::check_failed("STARTTLS refused: " + quoted_reply(*line))};
+std::optional<DialogueFailure> line_protocol(Connection& conn, LineDialogue dialogue,
+                                             const std::string& command, Deadline deadline) {
+    LineDialogueReader reader(dialogue);
+    std::string received;
+    bool command_sent = false;
+    for (;;) {
+        const ParseState state = reader.take(received);
+        received.clear();
+        if (reader.greeted() && !command_sent) {
+            if (auto s = conn.send_all(command, deadline); !s.ok())
+                return DialogueFailure{Stage::starttls, s.error()};
+            command_sent = true;
+        }
+        const Stage stage = reader.greeted() ? Stage::starttls : Stage::banner;
+        if (state == ParseState::complete) return std::nullopt;
+        if (state == ParseState::error)
+            return DialogueFailure{stage, Error::check_failed(reader.error())};
+        if (auto s = conn.receive_some(received, deadline); !s.ok())
+            return DialogueFailure{stage, s.error()};
     }
-    return DialogueFailure{Stage::starttls, Error::check_failed("no answer to STARTTLS")};
 }
 
 }  // namespace
@@ -113,9 +103,9 @@ std::optional<DialogueFailure> start_tls(Connection& conn, TlsStart start,
         case TlsStart::smtp:
             return smtp(conn, ehlo_name, deadline);
         case TlsStart::imap:
-            return line_protocol(conn, "* OK", "a1 STARTTLS\r\n", "a1 OK", deadline);
+            return line_protocol(conn, imap_dialogue, "a1 STARTTLS\r\n", deadline);
         case TlsStart::pop3:
-            return line_protocol(conn, "+OK", "STLS\r\n", "+OK", deadline);
+            return line_protocol(conn, pop3_dialogue, "STLS\r\n", deadline);
         case TlsStart::implicit:
             return std::nullopt;
     }

@@ -45,9 +45,21 @@ using Clock = std::chrono::steady_clock;
 
 // How often the serving loop looks at the stop flag when nothing happens.
 constexpr std::chrono::milliseconds kStopCheck{100};
-constexpr std::size_t kMaxRequest = 8192;
 
 }  // namespace
+
+bool metrics_request_complete(std::string_view received) {
+    return received.find("\r\n\r\n") != std::string_view::npos ||
+           received.size() >= metrics_max_request;
+}
+
+std::string metrics_response(std::string_view request, std::string_view metrics_text) {
+    const bool wanted = request.starts_with("GET /metrics ");
+    const std::string_view body = wanted ? metrics_text : "not found\n";
+    return std::string(wanted ? "HTTP/1.1 200 OK\r\n" : "HTTP/1.1 404 Not Found\r\n") +
+           "Content-Type: text/plain; version=0.0.4\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + std::string(body);
+}
 
 Result<std::unique_ptr<MetricsServer>> MetricsServer::start(const HostPort& listen) {
     DK_TRY(UniqueFd fd, listening_socket(listen));
@@ -115,9 +127,9 @@ void MetricsServer::step(Client& c) {
             return;
         }
         if (n > 0) c.request.append(buf, static_cast<std::size_t>(n));
-        if (c.request.find("\r\n\r\n") == std::string::npos && c.request.size() < kMaxRequest)
-            return;
-        c.response = response_to(c.request);
+        if (!metrics_request_complete(c.request)) return;
+        std::lock_guard lock(mutex_);
+        c.response = metrics_response(c.request, text_);
     }
     const ssize_t n =
         ::send(c.fd.get(), c.response.data() + c.sent, c.response.size() - c.sent, MSG_NOSIGNAL);
@@ -128,20 +140,6 @@ void MetricsServer::step(Client& c) {
     }
     c.sent += static_cast<std::size_t>(n);
     c.done = c.sent == c.response.size();
-}
-
-std::string MetricsServer::response_to(const std::string& request) {
-    const bool wanted = request.rfind("GET /metrics ", 0) == 0;
-    std::string body;
-    if (wanted) {
-        std::lock_guard lock(mutex_);
-        body = text_;
-    } else {
-        body = "not found\n";
-    }
-    return std::string(wanted ? "HTTP/1.1 200 OK\r\n" : "HTTP/1.1 404 Not Found\r\n") +
-           "Content-Type: text/plain; version=0.0.4\r\nContent-Length: " +
-           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
 }
 
 }  // namespace dk::service

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "base/endpoint.h"
@@ -16,6 +17,15 @@
 #include "base/unique_fd.h"
 
 namespace dk::service {
+
+// A client that sends this much without ending its headers is answered as it stands.
+inline constexpr std::size_t metrics_max_request = 8192;
+
+// Pure: whether `received` is a whole request to answer (up to its blank line, or full).
+bool metrics_request_complete(std::string_view received);
+
+// Pure: the whole HTTP response to `request` when `metrics_text` is the latest text.
+std::string metrics_response(std::string_view request, std::string_view metrics_text);
 
 class MetricsServer {
   public:
@@ -35,7 +45,6 @@ class MetricsServer {
     struct Client;
     void serve();
     void step(Client& client);
-    [[nodiscard]] std::string response_to(const std::string& request);
     UniqueFd fd_;
     HostPort address_;
     std::atomic<bool> stop_{false};

@@ -93,6 +93,18 @@ std::unique_ptr<MetricsServer> started_server() {
     return std::move(*server);
 }
 
+TEST(MetricsResponse, MetricsForGetAndNotFoundOtherwise) {
+    EXPECT_FALSE(metrics_request_complete("GET /metrics HTTP/1.1\r\n"));
+    EXPECT_TRUE(metrics_request_complete("GET /metrics HTTP/1.1\r\n\r\n"));
+    EXPECT_TRUE(metrics_request_complete(std::string(metrics_max_request, 'x')));
+    EXPECT_EQ(metrics_response("GET /metrics HTTP/1.1\r\n\r\n", "up 1\n"),
+              "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
+              "Content-Length: 5\r\nConnection: close\r\n\r\nup 1\n");
+    EXPECT_EQ(metrics_response("GET /other HTTP/1.1\r\n\r\n", "up 1\n"),
+              "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; version=0.0.4\r\n"
+              "Content-Length: 10\r\nConnection: close\r\n\r\nnot found\n");
+}
+
 TEST(MetricsServer, ScrapeIsAnsweredWhileAnotherClientDrips) {
     auto server = started_server();
     ASSERT_NE(server, nullptr);

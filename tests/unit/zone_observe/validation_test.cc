@@ -108,5 +108,36 @@ TEST(TrustAnchors, ParsesDsAndDnskeyFilesAndRefusesOthers) {
     EXPECT_FALSE(parse_trust_anchors("", "empty").ok());
 }
 
+// Found by the trust_anchor fuzz target: ldns reads a line as a C string, so whatever followed
+// a NUL byte was dropped unseen and the line taken for what came before it.
+TEST(TrustAnchors, RefusesANulByteInsteadOfReadingUpToIt) {
+    using namespace std::string_literals;
+    const std::string digest = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    auto cut = parse_trust_anchors(
+        "; comment\nexample.net. 3600 IN DS 12345 13 2 "s + digest + "\0 ignored\n"s, "anchor.ds");
+    ASSERT_FALSE(cut.ok());
+    EXPECT_EQ(cut.error().message, "anchor.ds:2: a NUL byte");
+}
+
+// Found by the trust_anchor fuzz target: ldns takes "DS 0 1 2 \f" (an empty digest) and a
+// SHA-256 digest of 3 bytes; such an anchor matches no key, so every validation would fail later
+// instead of the file being refused now.
+TEST(TrustAnchors, RefusesADsDigestOfTheWrongLength) {
+    auto empty = parse_trust_anchors("example.net. 3600 IN DS 12345 13 2 \f\n", "anchor.ds");
+    ASSERT_FALSE(empty.ok());
+    EXPECT_EQ(empty.error().message, "anchor.ds:1: a DS without a digest");
+    auto empty_unknown_type = parse_trust_anchors("e DS 0 1 0 \f\n", "anchor.ds");
+    ASSERT_FALSE(empty_unknown_type.ok());
+    EXPECT_EQ(empty_unknown_type.error().message, "anchor.ds:1: a DS without a digest");
+    auto shorter =
+        parse_trust_anchors("; comment\nexample.net. 3600 IN DS 12345 13 2 4d7116\n", "anchor.ds");
+    ASSERT_FALSE(shorter.ok());
+    EXPECT_EQ(shorter.error().message, "anchor.ds:2: a DS digest of type 2 is 32 bytes, not 3");
+    EXPECT_TRUE(parse_trust_anchors("example.net. 3600 IN DS 12345 13 1 "
+                                    "0123456789abcdef0123456789abcdef01234567\n",
+                                    "anchor.ds")
+                    .ok());
+}
+
 }  // namespace
 }  // namespace dk::zone

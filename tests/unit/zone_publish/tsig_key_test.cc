@@ -105,7 +105,10 @@ INSTANTIATE_TEST_SUITE_P(
                       BadKeyCase{"no_key", "# nothing\n", "bad.key: no key block"},
                       BadKeyCase{"missing_semicolon",
                                  "key \"k\" {\n algorithm hmac-sha256\n secret \"c2VjcmV0\";\n};\n",
-                                 "bad.key:3: expected ';' after algorithm"}),
+                                 "bad.key:3: expected ';' after algorithm"},
+                      // Found by the tsig_key_file fuzz target: the file was not named.
+                      BadKeyCase{"empty_name", "\n\nkey \"\" { algorithm hmac-sha256; };\n",
+                                 "bad.key:3: invalid key name \"\""}),
     [](const auto& test_info) { return std::string(test_info.param.label); });
 
 class KeyFileOnDisk : public ::testing::Test {
