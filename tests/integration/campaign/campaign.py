@@ -502,6 +502,9 @@ def main():
     parser.add_argument("--only", type=int, default=None, help="replay this one run of the seed")
     parser.add_argument("--report", default=None, help="write the figures as JSON here")
     args = parser.parse_args()
+    if not os.path.exists(FAKETIME_LIB):
+        print(f"campaign: {FAKETIME_LIB} is missing (Debian package libfaketime)", file=sys.stderr)
+        return 3
     if args.seed is None:
         args.seed = random.SystemRandom().randrange(1, 1_000_000)
     runs = [args.only] if args.only else list(range(1, args.runs + 1))
