@@ -28,7 +28,8 @@ REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 TESTBED = os.path.join(REPO, "tests", "testbed", "testbed.sh")
 FAKETIME_LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
 KINDS = ["sigkill", "primary_stop", "secondary_stop", "tsig_rotate", "mx_reload_fail", "mx_down",
-         "disk_full", "clock_jump", "operator_edit"]
+         "disk_full", "clock_jump", "operator_edit", "ca_fault"]
+DRAWN = KINDS[:-1]  # ca_fault is drawn apart: only runs whose certificate comes over ACME
 # At most one fault per run from each group: two DNS servers down at once is no longer a fault
 # of danekeeper's world but an outage of the sender's too.
 EXCLUSIVE = [{"primary_stop", "secondary_stop", "tsig_rotate"}, {"mx_down", "mx_reload_fail"}]
@@ -59,7 +60,7 @@ def schedule_for(seed, run):
     rng = random.Random(seed * 100003 + run)
     count = rng.randint(1, 3)
     kinds = []
-    for kind in rng.sample(KINDS, len(KINDS)):
+    for kind in rng.sample(DRAWN, len(DRAWN)):
         if len(kinds) == count:
             break
         if any(kind in group and kinds_in(group, kinds) for group in EXCLUSIVE):
@@ -82,7 +83,12 @@ def schedule_for(seed, run):
         start = 0.0 if detail.get("edit") == "remove_next" else round(rng.uniform(0.0, 12.0), 2)
         faults.append({"kind": kind, "start": start, "hold": round(rng.uniform(2.0, 6.0), 2),
                        **detail})
-    return sorted(faults, key=lambda f: f["start"])
+    # Drawn last, so that the faults above are those of the campaigns before ACME runs existed.
+    acme = rng.random() < 0.35
+    if acme and rng.random() < 0.75:
+        faults.append({"kind": "ca_fault", "start": 0.0, "hold": 20.0,
+                       "mode": rng.choice(["500", "badNonce", "invalid"]), "count": rng.randint(1, 3)})
+    return acme, sorted(faults, key=lambda f: f["start"])
 
 
 def kinds_in(group, kinds):
@@ -167,6 +173,7 @@ class Campaign:
             self.original_tsig = f.read()
         self.sender = None
         self.run_log = []
+        self.ca_answered = 0
 
     # ---- helpers
     def dk(self, *args, check=False, timeout=120):
@@ -217,9 +224,10 @@ class Campaign:
         rendered = rendered.replace('issue_command = ["', f'issue_command = ["{gate}", "/nonexistent", "')
         assert rendered.count(gate) == 3, "the testbed config changed: reload/issue lines not found"
         self.config = os.path.join(self.work, "dk.toml")
-        with open(self.config, "w", encoding="utf-8") as f:
-            f.write(rendered)
-        os.chmod(self.config, 0o600)
+        self.variants = {False: rendered, True: self.acme_variant(rendered)}
+        self.acme = None
+        self.use_config(False)
+        self.start_ca_proxy()
         shutil.copy(self.env["TB_MX1_KEY"], os.path.join(self.served, "mx-key.pem"))
         shutil.copy(self.env["TB_MX1_FULLCHAIN"], os.path.join(self.served, "mx-chain.pem"))
         with open(os.path.join(self.served, "mx-combined.pem"), "w", encoding="utf-8") as out:
@@ -237,9 +245,58 @@ class Campaign:
         self.sender = Sender(self.work, self.env, self)
         self.sender.start()
 
+    def acme_variant(self, rendered):
+        """The same slot with its certificates from Pebble, through the faulty-CA proxy."""
+        text = re.sub(r'^issue_command = .*\n', "", rendered, flags=re.M)
+        text = text.replace('certificates = "command"', 'certificates = "acme"')
+        assert 'certificates = "acme"' in text
+        proxy = f"https://{self.env['TB_PEBBLE_ADDR']}:14443/dir"
+        return text + (f'\n[acme]\ndirectory = "{proxy}"\ncontact = ["mailto:hostmaster@example.test"]\n'
+                       f'ca_bundle = "{self.env["TB_PEBBLE_TLS_CA"]}"\n'
+                       f'issuer_ca_file = "{self.env["TB_PEBBLE_ROOT"]}"\nchallenge = "dns-01"\n')
+
+    def use_config(self, acme):
+        """Writes the config for this run; `rollover start` makes the daemon reload it (SIGHUP)."""
+        if acme == self.acme:
+            return
+        with open(self.config + ".new", "w", encoding="utf-8") as f:
+            f.write(self.variants[acme])
+        os.chmod(self.config + ".new", 0o600)
+        os.rename(self.config + ".new", self.config)
+        self.acme = acme
+
+    def start_ca_proxy(self):
+        prefix = os.path.join(self.work, "ca-proxy")
+        # The testbed CA issues the proxy's certificate, as it issued Pebble's (lib/ca.sh).
+        lib = os.path.join(REPO, "tests", "testbed", "lib")
+        sh(["bash", "-c", f'DIR="$1"; source {lib}/common.sh; source {lib}/ca.sh; issue_leaf "$2" "$3"',
+            "issue", self.env["TB_DIR"], prefix, f"IP:{self.env['TB_PEBBLE_ADDR']}"])
+        self.ca_control = os.path.join(self.work, "ca-fault")
+        self.set_ca_fault("none 0")
+        logf = open(os.path.join(self.work, "ca-proxy.log"), "a", encoding="utf-8")
+        self.ca_proxy = subprocess.Popen(
+            [sys.executable, os.path.join(HERE, "ca_proxy.py"), self.env["TB_PEBBLE_ADDR"], "14443",
+             prefix + ".pem", prefix + ".key", f"{self.env['TB_PEBBLE_ADDR']}:14000",
+             self.env["TB_PEBBLE_TLS_CA"], self.ca_control], stdout=logf, stderr=subprocess.STDOUT)
+        logf.close()
+        for _ in range(100):
+            if sh(["curl", "-sf", "--cacert", self.env["TB_PEBBLE_TLS_CA"],
+                   f"https://{self.env['TB_PEBBLE_ADDR']}:14443/dir"], check=False).returncode == 0:
+                return
+            time.sleep(0.1)
+        raise RuntimeError("the CA proxy did not come up")
+
+    def set_ca_fault(self, text):
+        with open(self.ca_control + ".new", "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+        os.rename(self.ca_control + ".new", self.ca_control)
+
     def teardown(self):
         if self.sender:
             self.sender.stop()
+        if getattr(self, "ca_proxy", None):
+            self.ca_proxy.terminate()
+            self.ca_proxy.wait(timeout=30)
         for pid in self.stopped_pids:
             os.kill(pid, signal.SIGCONT)
         for mx in list(self.stopped_mx):
@@ -324,6 +381,8 @@ class Campaign:
             self.set_clock(self.clock_offset + fault["hours"] * 3600)
         elif kind == "operator_edit":
             self.operator_edit(fault)
+        elif kind == "ca_fault":
+            self.set_ca_fault(f"{fault['mode']} {fault['count']}")
 
     def heal(self, fault):
         kind = fault["kind"]
@@ -342,6 +401,11 @@ class Campaign:
             self.stopped_mx.discard(fault["mx"])
         elif kind == "disk_full":
             os.unlink(os.path.join(self.state, "filler"))
+        elif kind == "ca_fault":
+            with open(self.ca_control, encoding="utf-8") as f:
+                left = int(f.read().split()[1])
+            self.ca_answered += fault["count"] - left  # faults the client actually met
+            self.set_ca_fault("none 0")
         elif kind == "clock_jump":
             # The clock is put right again (NTP) after its jump: the daemon lives through a jump
             # each way. (Held hours off, TSIG fails with BADTIME: no update can be signed.)
@@ -414,6 +478,9 @@ class Campaign:
                     time.sleep(0.25)
                 if got != want:
                     problems.append(f"{owner} at {server}: serves {sorted(got)}, wanted {sorted(want)}")
+        issuer = sh(["openssl", "x509", "-noout", "-issuer", "-in", os.path.join(self.served, "mx-chain.pem")]).stdout
+        if self.acme and "pebble" not in issuer.lower():
+            problems.append(f"an ACME run, but the served certificate is not Pebble's: {issuer.strip()}")
         for owner, rtype, rdata in self.foreign:
             if rtype == "TXT" and rdata.lower() not in self.served_rrset(self.env["TB_PRIMARY_ADDR"], owner, "TXT"):
                 problems.append(f"{owner}: the operator's TXT record is gone")
@@ -444,17 +511,21 @@ class Campaign:
     # ---- one run
     def one_run(self, run):
         self.run_number = run
-        faults = schedule_for(self.args.seed, run)
-        log(f"run {run}: " + ", ".join(f"{f['kind']}@{f['start']}s" for f in faults))
+        acme, faults = schedule_for(self.args.seed, run)
+        log(f"run {run} ({'acme' if acme else 'command'}): " +
+            ", ".join(f"{f['kind']}@{f['start']}s" for f in faults))
+        self.use_config(acme)
         before = self.status()["current"]["id"]
         sender_failures = len(self.sender.failures)
         pending = list(faults)
-        for f in [f for f in pending if f["start"] == 0.0 and f.get("edit") == "remove_next"]:
-            self.inject(f)
+        active_before = []
+        for f in [f for f in pending if f["start"] == 0.0 and f["kind"] in ("operator_edit", "ca_fault")]:
+            self.inject(f)  # before the request: the next record gone, the CA failing from the start
             pending.remove(f)
+            active_before.append((f, time.time() + f["hold"]))
         self.dk("rollover", "start", "mx", check=True)
         t0 = time.time()
-        active = []
+        active = active_before
         while pending or active:
             now = time.time() - t0
             for f in [f for f in pending if f["start"] <= now]:
@@ -479,7 +550,7 @@ class Campaign:
         if new_failures:
             problems.append(f"{len(new_failures)} sender failures")
         took = round(time.time() - t0, 1)
-        self.run_log.append({"run": run, "faults": faults, "seconds": took, "problems": problems})
+        self.run_log.append({"run": run, "acme": acme, "faults": faults, "seconds": took, "problems": problems})
         if problems:
             log(f"RUN {run} FAILED (seed {self.args.seed}; replay: --seed {self.args.seed} --only {run}); "
                 f"schedule: {json.dumps(faults)}")
@@ -512,6 +583,11 @@ def main():
     campaign = Campaign(args)
     passed = 0
     failed_runs = []
+
+    def stop(signum, _frame):
+        raise SystemExit(f"campaign: signal {signum}: stopping after {len(campaign.run_log)} runs")
+
+    signal.signal(signal.SIGTERM, stop)  # a stopped campaign still tears down what it started
     try:
         campaign.setup()
         for run in runs:
@@ -522,13 +598,28 @@ def main():
                 if campaign.wait_converged(None, 60) is None:
                     log("the slot did not come back to a steady state: stopping the campaign")
                     break
+            write_report(args, campaign, passed, failed_runs)
         time.sleep(6)  # the sender probes past the last TTL
+    except SystemExit as stopped:
+        log(str(stopped))
     finally:
         campaign.teardown()
+    figures = write_report(args, campaign, passed, failed_runs)
+    print("campaign figures: " + json.dumps({k: v for k, v in figures.items() if k != "run_seconds"}))
+    ok = (figures["runs"] == len(runs) and passed == len(runs) and figures["sender_failures"] == 0
+          and figures["sender_probes"] > 0)
+    print("campaign: PASS" if ok else f"campaign: FAIL (seed {args.seed})")
+    return 0 if ok else 1
+
+
+def write_report(args, campaign, passed, failed_runs):
+    """The figures so far (also to --report, after every run: a long campaign cut short keeps them)."""
     sender = campaign.sender
     figures = {"seed": args.seed, "runs": len(campaign.run_log), "converged": passed,
                "failed_runs": failed_runs, "faults": campaign.injected,
                "faults_total": sum(campaign.injected.values()),
+               "acme_runs": sum(1 for r in campaign.run_log if r["acme"]),
+               "ca_faults_answered": campaign.ca_answered,
                "sender_probes": sender.probes if sender else 0,
                "sender_failures": len(sender.failures) if sender else 0,
                "sender_unreachable_while_mx_stopped": sender.unreachable if sender else 0,
@@ -537,11 +628,7 @@ def main():
         with open(args.report, "w", encoding="utf-8") as f:
             json.dump({**figures, "run_log": campaign.run_log,
                        "failures": sender.failures if sender else []}, f, indent=1)
-    print("campaign figures: " + json.dumps({k: v for k, v in figures.items() if k != "run_seconds"}))
-    ok = (figures["runs"] == len(runs) and passed == len(runs) and figures["sender_failures"] == 0
-          and figures["sender_probes"] > 0)
-    print("campaign: PASS" if ok else f"campaign: FAIL (seed {args.seed})")
-    return 0 if ok else 1
+    return figures
 
 
 if __name__ == "__main__":
