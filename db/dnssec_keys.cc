@@ -20,9 +20,21 @@ std::optional<long long> optional_column(const SQLite::Column& c) {
     return c.getInt64();
 }
 
+void bind_optional(SQLite::Statement& q, int index, const std::optional<std::string>& value) {
+    if (value)
+        q.bind(index, *value);
+    else
+        q.bind(index);  // NULL
+}
+
+std::optional<std::string> optional_text(const SQLite::Column& c) {
+    if (c.isNull()) return std::nullopt;
+    return c.getString();
+}
+
 constexpr const char* columns =
     "zone, tag, algorithm, role, state, dnskey, created, activated, state_since, state_serial, "
-    "state_seen, ds_seen, ds_gone, roll_requested";
+    "state_seen, ds_seen, ds_gone, roll_requested, state_seen_mono, ds_seen_mono";
 
 DnssecKeyRow read_row(SQLite::Statement& q) {
     DnssecKeyRow r;
@@ -40,12 +52,14 @@ DnssecKeyRow read_row(SQLite::Statement& q) {
     r.ds_seen = optional_column(q.getColumn(11));
     r.ds_gone = optional_column(q.getColumn(12));
     r.roll_requested = q.getColumn(13).getInt() != 0;
+    r.state_seen_mono = optional_text(q.getColumn(14));
+    r.ds_seen_mono = optional_text(q.getColumn(15));
     return r;
 }
 
 void insert_row(SQLite::Database& db, const std::string& zone, const DnssecKeyRow& r) {
     SQLite::Statement q(db, std::string("INSERT INTO dnssec_keys (") + columns +
-                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, zone);
     q.bind(2, r.tag);
     q.bind(3, r.algorithm);
@@ -60,6 +74,8 @@ void insert_row(SQLite::Database& db, const std::string& zone, const DnssecKeyRo
     bind_optional(q, 12, r.ds_seen);
     bind_optional(q, 13, r.ds_gone);
     q.bind(14, r.roll_requested ? 1 : 0);
+    bind_optional(q, 15, r.state_seen_mono);
+    bind_optional(q, 16, r.ds_seen_mono);
     q.exec();
 }
 

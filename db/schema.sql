@@ -39,8 +39,9 @@ END;
 
 -- The DNSSEC keys of the zones danekeeper signs (zone/dnssec_keys/key_record.h), one row per key:
 -- role, state (generated, awaiting_ds, published, active, retired, ds_withdrawn, removed), the
--- DNSKEY RDATA in hex, and the times the rollover timings count from (Unix seconds). The key
--- material is in STATE_DIR/dnssec/ZONE/K*.private, never here.
+-- DNSKEY RDATA in hex, and the times the rollover timings count from (Unix seconds) with the
+-- monotonic time counted since state_seen and ds_seen (base/elapsed.h). The key material
+-- is in STATE_DIR/dnssec/ZONE/K*.private, never here.
 CREATE TABLE dnssec_keys (
     zone           TEXT NOT NULL,
     tag            INTEGER NOT NULL,
@@ -56,5 +57,7 @@ CREATE TABLE dnssec_keys (
     ds_seen        INTEGER,
     ds_gone        INTEGER,
     roll_requested INTEGER NOT NULL DEFAULT 0,
+    state_seen_mono TEXT,
+    ds_seen_mono    TEXT,
     PRIMARY KEY (zone, tag, algorithm)
 );

@@ -47,6 +47,8 @@ struct DnssecKeyRow {
     std::optional<long long> ds_seen;
     std::optional<long long> ds_gone;
     bool roll_requested = false;
+    std::optional<std::string> state_seen_mono;  // base/elapsed.h mark_text
+    std::optional<std::string> ds_seen_mono;
     friend bool operator==(const DnssecKeyRow&, const DnssecKeyRow&) = default;
 };
 

@@ -1,6 +1,9 @@
 #include "base/clock.h"
 
+#include <time.h>
+
 #include <ctime>
+#include <fstream>
 
 namespace dk {
 namespace {
@@ -62,6 +65,25 @@ std::optional<TimePoint> parse_rfc3339(std::string_view text) {
     if (!offset) return std::nullopt;
     const Seconds time_of_day{hour * 3600LL + minute * 60LL + second - *offset};
     return TimePoint{std::chrono::sys_days{date} + time_of_day};
+}
+
+namespace {
+
+// The boot id never changes while we run: read once. Empty when /proc does not give one.
+std::string read_boot_id() {
+    std::ifstream in("/proc/sys/kernel/random/boot_id");
+    std::string id;
+    if (!in || !std::getline(in, id) || id.size() != 36) return {};
+    return id;
+}
+
+}  // namespace
+
+std::optional<MonotonicReading> SystemClock::monotonic() const {
+    static const std::string boot_id = read_boot_id();
+    timespec ts{};
+    if (boot_id.empty() || clock_gettime(CLOCK_BOOTTIME, &ts) != 0) return std::nullopt;
+    return MonotonicReading{boot_id, Seconds{ts.tv_sec}};
 }
 
 }  // namespace dk

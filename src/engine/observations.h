@@ -33,6 +33,7 @@ struct EndpointView {
 
 struct Observations {
     TimePoint now{};
+    std::optional<MonotonicReading> monotonic;  // read with now; nullopt: none on this system
     std::vector<OwnerView> owners;
     std::vector<EndpointView> endpoints;
     // The records a chain ready for deployment (for next, or a renewal) would match, for every

@@ -121,6 +121,25 @@ std::optional<Action> ensure_next_published(const SlotState& s, const SlotPolicy
     return std::nullopt;
 }
 
+// The switch waits until t1 + needed on the wall clock and for `needed` of monotonic time since
+// t1 (base/elapsed.h): a wall clock set forward does not end it early. While the monotonic count
+// is behind, the run looks again every count_stored_every so that the count is stored (a reboot
+// loses only what was not).
+std::optional<Action> switch_wait_pending(const SlotState& s, const Observations& obs) {
+    const TimePoint t1 = s.next->published_at.value_or(*s.switch_not_before);
+    const auto needed = std::chrono::duration_cast<Seconds>(*s.switch_not_before - t1);
+    const auto& mark = s.next->published_mono;
+    if (wait_over(t1, needed, mark, obs.now)) return std::nullopt;
+    const Seconds behind = monotonic_remaining(needed, mark);
+    if (behind.count() == 0) {
+        return wait_until(wait_end(t1, needed, mark, obs.now),
+                          "rollover: waiting until the next record has aged in every cache");
+    }
+    return wait_until(std::min(wait_end(t1, needed, mark, obs.now), obs.now + count_stored_every),
+                      "rollover: waiting until the next record has aged in every cache (" +
+                          std::to_string(behind.count()) + " s of monotonic time to go)");
+}
+
 std::optional<Action> roll_to_next(const SlotState& s, const SlotPolicy& p,
                                    const Observations& obs) {
     // The certificate can come while the record ages: nothing is served until deploy.
@@ -134,10 +153,7 @@ std::optional<Action> roll_to_next(const SlotState& s, const SlotPolicy& p,
         return simple(ActionKind::request_certificate, "rollover: certificate for the next key",
                       true);
     }
-    if (obs.now < *s.switch_not_before) {
-        return wait_until(*s.switch_not_before,
-                          "rollover: waiting until the next record has aged in every cache");
-    }
+    if (auto wait = switch_wait_pending(s, obs)) return *wait;
     if (!s.next_deployed) {
         if (!obs.pending_chain_matches) {
             return alert(obs, p, "rollover: the next key's chain could not be examined");

@@ -32,6 +32,8 @@ TimePoint safe_switch_time(TimePoint t1, Seconds ttl_max, Seconds margin);
 // True when the slot should roll to its next key now or as soon as that is safe.
 bool rollover_wanted(const SlotState& state, const SlotPolicy& policy, TimePoint now);
 
+// `obs.monotonic` and each key's published_mono (brought up to obs by count_monotonic) count the
+// switch wait as well as the wall clock.
 Action plan_next_action(const SlotState& state, const SlotPolicy& policy, const Observations& obs);
 
 }  // namespace dk::engine

@@ -65,12 +65,17 @@ Result<Outcome> execute(const SlotSetup& setup, Ports& ports, const Action& acti
 
 // The run stops at a wait or an alert: an alert is logged and counts as a failed verification,
 // a wait after alerts clears the count. Both go through the transitions, like every other step.
-Status record_stop(const SlotSetup& setup, Ports& ports, const Action& action, RunReport& report) {
+// `saved`: the state as stored; report.state may hold a monotonic count not stored yet, which is
+// stored here ("wait_progress") so that a restart resumes from it.
+Status record_stop(const SlotSetup& setup, Ports& ports, const Action& action,
+                   const SlotState& saved, RunReport& report) {
     const bool alert = action.kind == ActionKind::alert;
     if (alert) log::warn("engine.alert", {{"slot", setup.slot}, {"reason", action.reason}});
     SlotState next_state = apply_outcome(report.state, action, Outcome{});
-    if (next_state == report.state) return {};
-    DK_TRY_STATUS(ports.store.save(next_state, alert ? "alert" : "alerts_cleared", action.reason));
+    if (next_state == saved) return {};
+    const bool cleared = next_state.failed_verifications != saved.failed_verifications;
+    const char* kind = alert ? "alert" : cleared ? "alerts_cleared" : "wait_progress";
+    DK_TRY_STATUS(ports.store.save(next_state, kind, action.reason));
     report.state = std::move(next_state);
     return {};
 }
@@ -89,6 +94,7 @@ std::vector<std::string> tlsa_owners(const std::vector<Endpoint>& endpoints) {
 Result<Observations> observe_slot(const SlotSetup& setup, Ports& ports, const SlotState& state) {
     Observations obs;
     obs.now = ports.clock.now();
+    obs.monotonic = ports.clock.monotonic();
     DK_TRY(obs.owners, ports.dns.observe(tlsa_owners(setup.endpoints)));
     obs.endpoints = ports.prober.probe(setup.endpoints, obs.owners);
     const auto published = all_published(obs.owners);
@@ -114,14 +120,17 @@ Result<RunReport> run_slot(const SlotSetup& setup, Ports& ports, RunMode mode,
         return Error::bad_input("slot " + setup.slot + " has no state: run `danekeeper adopt " +
                                 setup.slot + "` first");
     RunReport report;
-    report.state = std::move(*loaded);
+    SlotState saved = std::move(*loaded);
+    report.state = saved;
     for (int step = 0; step < max_steps; ++step) {
         DK_TRY(Observations obs, observe_slot(setup, ports, report.state));
+        report.state = count_monotonic(std::move(report.state), obs.monotonic);
         Action action = plan_next_action(report.state, setup.policy, obs);
         if (listener) listener(action, report.state);
         if (action.kind == ActionKind::wait || action.kind == ActionKind::alert ||
             mode == RunMode::dry_run) {
-            if (mode == RunMode::apply) DK_TRY_STATUS(record_stop(setup, ports, action, report));
+            if (mode == RunMode::apply)
+                DK_TRY_STATUS(record_stop(setup, ports, action, saved, report));
             report.final_action = std::move(action);
             return report;
         }
@@ -153,6 +162,7 @@ Result<RunReport> run_slot(const SlotSetup& setup, Ports& ports, RunMode mode,
         }
         if (!outcome->certificate.empty()) details += ": " + outcome->certificate;
         DK_TRY_STATUS(ports.store.save(next_state, std::string(to_string(action.kind)), details));
+        saved = next_state;
         report.state = std::move(next_state);
         report.executed.push_back(std::move(action));
     }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "base/clock.h"
+#include "base/elapsed.h"
 #include "base/hex.h"
 
 namespace dk::engine {
@@ -17,6 +18,10 @@ struct SlotKey {
     TimePoint created_at{};
     // t1: the first moment every authoritative server served its record, validated.
     std::optional<TimePoint> published_at;
+    // The monotonic time counted since t1 (base/elapsed.h): the switch waits for it too, so a
+    // wall clock set forward cannot end the wait early. Brought up to date at every run until the
+    // wait is over (count_monotonic, transitions.h).
+    std::optional<MonotonicMark> published_mono;
     friend bool operator==(const SlotKey&, const SlotKey&) = default;
 };
 

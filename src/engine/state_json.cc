@@ -16,12 +16,35 @@ std::optional<TimePoint> time_from(const json& j, const char* field) {
     return from_unix_seconds(j.at(field).get<long long>());
 }
 
+json mark_or_null(const std::optional<MonotonicMark>& mark) {
+    if (!mark) return nullptr;
+    return json{{"boot_id", mark->boot_id},
+                {"reading", mark->reading.count()},
+                {"counted", mark->counted.count()},
+                {"unbroken", mark->unbroken}};
+}
+
+// Absent in states stored before marks existed.
+std::optional<MonotonicMark> mark_from(const json& j, const char* field) {
+    if (!j.contains(field) || j.at(field).is_null()) return std::nullopt;
+    const json& m = j.at(field);
+    MonotonicMark mark;
+    mark.boot_id = m.at("boot_id").get<std::string>();
+    mark.reading = Seconds{m.at("reading").get<long long>()};
+    mark.counted = Seconds{m.at("counted").get<long long>()};
+    mark.unbroken = m.at("unbroken").get<bool>();
+    if (mark.reading.count() < 0 || mark.counted.count() < 0)
+        throw std::invalid_argument(std::string(field) + ": negative seconds");
+    return mark;
+}
+
 json key_json(const std::optional<SlotKey>& key) {
     if (!key) return nullptr;
     return json{{"id", key->id},
                 {"spki_sha256", to_hex(key->spki_sha256)},
                 {"created_at", unix_seconds(key->created_at)},
-                {"published_at", time_or_null(key->published_at)}};
+                {"published_at", time_or_null(key->published_at)},
+                {"published_mono", mark_or_null(key->published_mono)}};
 }
 
 std::optional<SlotKey> key_from(const json& j, const char* field) {
@@ -35,6 +58,7 @@ std::optional<SlotKey> key_from(const json& j, const char* field) {
     key.spki_sha256 = std::move(*spki);
     key.created_at = from_unix_seconds(k.at("created_at").get<long long>());
     key.published_at = time_from(k, "published_at");
+    key.published_mono = mark_from(k, "published_mono");
     return key;
 }
 

@@ -22,6 +22,7 @@ SlotState apply_outcome(SlotState s, const Action& action, const Outcome& outcom
             if (!outcome.new_key) std::abort();  // our bug: the shell must report the key
             s.next = outcome.new_key;
             s.next->published_at.reset();
+            s.next->published_mono.reset();
             s.next_cert_not_after.reset();
             s.next_deployed = false;
             break;
@@ -29,10 +30,14 @@ SlotState apply_outcome(SlotState s, const Action& action, const Outcome& outcom
             // A next record that had to be (re)added starts its age again.
             if (s.next && adds_record(action, record_for(*s.next)) && !s.next_deployed) {
                 s.next->published_at.reset();
+                s.next->published_mono.reset();
             }
             break;
         case ActionKind::mark_published:
-            if (s.next) s.next->published_at = action.at;
+            if (s.next) {
+                s.next->published_at = action.at;
+                s.next->published_mono.reset();  // count_monotonic starts it at the next look
+            }
             break;
         case ActionKind::set_switch_time:
             s.switch_not_before =
@@ -76,6 +81,22 @@ SlotState apply_outcome(SlotState s, const Action& action, const Outcome& outcom
             s.failed_verifications = 0;
             break;
     }
+    return s;
+}
+
+SlotState count_monotonic(SlotState s, const std::optional<MonotonicReading>& now) {
+    if (!now || !s.next || !s.next->published_at) return s;
+    auto& mark = s.next->published_mono;
+    if (!mark) {
+        // Just published, or stored before marks existed: the count starts now, which can only
+        // make the wait longer.
+        mark = start_mark(*now);
+        return s;
+    }
+    const bool over = s.switch_not_before &&
+                      mark->counted >= std::chrono::duration_cast<Seconds>(*s.switch_not_before -
+                                                                           *s.next->published_at);
+    if (!over) mark = advance_mark(*mark, *now);  // an aged key's mark stays as it is: no writes
     return s;
 }
 

@@ -20,6 +20,10 @@ struct Outcome {
 // a failed verification; a wait (every check passed) clears the count.
 SlotState apply_outcome(SlotState state, const Action& action, const Outcome& outcome);
 
+// The monotonic count of the next key's age brought up to `now` (started when missing), while its
+// switch wait is not over; the shell stores it with the next state it saves.
+SlotState count_monotonic(SlotState s, const std::optional<MonotonicReading>& now);
+
 // The operator asks for a rollover (`rollover start`, `--emergency`): the slot rolls to its next
 // key as soon as that is safe; an emergency one whatever the key's age. A request never takes
 // back an emergency already under way.

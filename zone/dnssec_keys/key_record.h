@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/elapsed.h"
 #include "zone/resolver/serial.h"  // state_serial is compared in serial arithmetic
 
 namespace dk::zone::dnssec_keys {
@@ -46,6 +47,11 @@ struct KeyRecord {
     // KSK: when its DS was first seen at every server of the parent zone, and when first at none.
     std::optional<TimePoint> ds_seen;
     std::optional<TimePoint> ds_gone;
+    // The monotonic time counted since state_seen and since ds_seen (base/elapsed.h): the waits
+    // that start there need it too, so a wall clock set forward cannot end them early. Brought
+    // up to date while such a wait runs.
+    std::optional<MonotonicMark> state_seen_mono;
+    std::optional<MonotonicMark> ds_seen_mono;
     bool roll_requested = false;  // the operator asked to replace this key
 
     friend bool operator==(const KeyRecord&, const KeyRecord&) = default;

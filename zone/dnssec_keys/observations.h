@@ -30,9 +30,10 @@ struct ParentServerDs {
 
 struct KeyObservations {
     TimePoint now{};
-    std::vector<ServerKeys> servers;     // every authoritative server of the zone
-    std::vector<ParentServerDs> parent;  // every server of the parent zone
-    bool parent_observed = false;        // parent servers are configured and were asked
+    std::optional<MonotonicReading> monotonic;  // read with now; nullopt: none on this system
+    std::vector<ServerKeys> servers;            // every authoritative server of the zone
+    std::vector<ParentServerDs> parent;         // every server of the parent zone
+    bool parent_observed = false;               // parent servers are configured and were asked
 };
 
 // Every server answered (and there is at least one).

@@ -31,6 +31,24 @@ struct Context {
         plan.reason += why;
     }
 
+    // Whether the wait from `since` until `at` (wall clock) is over, counting the monotonic time
+    // in `mark` as well (base/elapsed.h); the mark is brought up to now and stored with the plan.
+    // Otherwise waits, saying `what` happens when.
+    bool aged(TimePoint since, TimePoint at, std::optional<MonotonicMark>& mark,
+              const std::string& what) {
+        const auto needed = std::chrono::duration_cast<Seconds>(at - since);
+        if (obs.monotonic)
+            mark = mark ? advance_mark(*mark, *obs.monotonic) : start_mark(*obs.monotonic);
+        if (wait_over(since, needed, mark, now())) return true;
+        const TimePoint end = wait_end(since, needed, mark, now());
+        const Seconds behind = monotonic_remaining(needed, mark);
+        std::string why = what + " at " + iso_time(end);
+        if (behind.count() > 0)
+            why += " (" + std::to_string(behind.count()) + " s of monotonic time to go)";
+        wait(behind.count() > 0 ? std::min(end, now() + count_stored_every) : end, why);
+        return false;
+    }
+
     void move(KeyRecord& k, KeyState to) {
         plan.steps.push_back(describe(k) + ": " + std::string(state_name(k.state)) + " -> " +
                              std::string(state_name(to)));
@@ -38,6 +56,7 @@ struct Context {
         k.state_since = now();
         k.state_serial.reset();
         k.state_seen.reset();
+        k.state_seen_mono.reset();
         if (to == KeyState::active && !k.activated) k.activated = now();
     }
 };
@@ -82,11 +101,10 @@ void retire_old_zsks(Context& c) {
             continue;
         }
         const TimePoint at = zsk_may_go_at(*k.state_seen, c.ttls, c.policy);
-        if (c.now() >= at)
+        if (c.aged(
+                *k.state_seen, at, k.state_seen_mono,
+                describe(k) + " leaves the DNSKEY RRset (its signatures may be cached until then)"))
             c.move(k, KeyState::removed);
-        else
-            c.wait(at, describe(k) + " leaves the DNSKEY RRset at " + at_text(at) +
-                           " (its signatures may be cached until then)");
     }
 }
 
@@ -100,10 +118,7 @@ void zsk_track(Context& c) {
             return;
         }
         const TimePoint at = zsk_may_sign_at(*n.state_seen, c.ttls, c.policy);
-        if (c.now() < at) {
-            c.wait(at, describe(n) + " starts signing at " + at_text(at));
-            return;
-        }
+        if (!c.aged(*n.state_seen, at, n.state_seen_mono, describe(n) + " starts signing")) return;
         c.move(n, KeyState::active);
         for (const auto i : active) c.move(c.keys()[i], KeyState::retired);
         return;
@@ -149,10 +164,10 @@ void withdraw_old_ds(Context& c) {
             continue;
         }
         const TimePoint at = old_ds_may_go_at(*successor->state_seen, c.ttls, c.policy);
-        if (c.now() >= at)
+        auto& successor_mono = c.keys()[active.front()].state_seen_mono;
+        if (c.aged(*successor->state_seen, at, successor_mono,
+                   "the DS of " + describe(k) + " is withdrawn"))
             c.move(k, KeyState::ds_withdrawn);
-        else
-            c.wait(at, "the DS of " + describe(k) + " is withdrawn at " + at_text(at));
     }
 }
 
@@ -165,10 +180,7 @@ void switch_ksk(Context& c, KeyRecord& n, const std::vector<std::size_t>& active
         return;
     }
     const TimePoint at = ksk_may_switch_at(*n.ds_seen, ds_ttl(c), c.policy);
-    if (c.now() < at) {
-        c.wait(at, describe(n) + " replaces the old KSK at " + at_text(at));
-        return;
-    }
+    if (!c.aged(*n.ds_seen, at, n.ds_seen_mono, describe(n) + " replaces the old KSK")) return;
     if (!ds_at_every_parent_server(n, c.obs, c.owner)) {
         c.wait(c.now() + c.policy.poll,
                "the DS of " + describe(n) + " is not confirmed at every parent server now");

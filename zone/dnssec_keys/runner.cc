@@ -46,8 +46,9 @@ Result<Plan> run_keys(const KeySetup& setup, KeyPorts& ports, const KeyStepListe
     Plan plan;
     for (int round = 0; round < max_rounds; ++round) {
         DK_TRY(const ZoneKeys stored, ports.store.load());
-        plan =
-            plan_keys(stored, setup.policy, setup.ttls, ports.observer.observe(ports.clock.now()));
+        KeyObservations observed = ports.observer.observe(ports.clock.now());
+        observed.monotonic = ports.clock.monotonic();
+        plan = plan_keys(stored, setup.policy, setup.ttls, observed);
         const TimePoint now = ports.clock.now();
         if (plan.generate) {
             DK_TRY_STATUS(make_key(setup, ports, plan, now));

@@ -26,19 +26,29 @@ bool has_ds(const ParentServerDs& server, const std::string& owner, const KeyRec
     });
 }
 
+std::optional<MonotonicMark> started_mark(const KeyObservations& obs) {
+    if (!obs.monotonic) return std::nullopt;
+    return start_mark(*obs.monotonic);
+}
+
 void record_ds(KeyRecord& k, const KeyObservations& obs, const std::string& owner) {
     if (k.role != Role::ksk || !obs.parent_observed || !all_answered(obs.parent)) return;
     const auto with = std::count_if(obs.parent.begin(), obs.parent.end(),
                                     [&](const ParentServerDs& s) { return has_ds(s, owner, k); });
     if (with == static_cast<std::ptrdiff_t>(obs.parent.size())) {
-        if (!k.ds_seen) k.ds_seen = obs.now;
+        if (!k.ds_seen) {
+            k.ds_seen = obs.now;
+            k.ds_seen_mono = started_mark(obs);
+        }
         k.ds_gone.reset();
     } else if (with == 0) {
         if (!k.ds_gone) k.ds_gone = obs.now;
         k.ds_seen.reset();
+        k.ds_seen_mono.reset();
     } else {
         // Some parent servers have it, some not: whatever was proven before no longer holds.
         k.ds_seen.reset();
+        k.ds_seen_mono.reset();
         k.ds_gone.reset();
     }
 }
@@ -72,7 +82,10 @@ KeySelection select_keys(const ZoneKeys& keys, const std::string& owner) {
 ZoneKeys record_observations(ZoneKeys keys, const KeyObservations& obs, const std::string& owner) {
     for (auto& k : keys.keys) {
         if (k.state == KeyState::removed || k.state == KeyState::generated) continue;
-        if (!k.state_seen && serves_as_stated(k, obs.servers)) k.state_seen = obs.now;
+        if (!k.state_seen && serves_as_stated(k, obs.servers)) {
+            k.state_seen = obs.now;
+            k.state_seen_mono = started_mark(obs);
+        }
         record_ds(k, obs, owner);
     }
     return keys;

@@ -12,6 +12,19 @@ std::optional<long long> seconds(const std::optional<TimePoint>& t) {
     return unix_seconds(*t);
 }
 
+std::optional<std::string> text_of(const std::optional<MonotonicMark>& mark) {
+    if (!mark) return std::nullopt;
+    return mark_text(*mark);
+}
+
+Result<std::optional<MonotonicMark>> mark_of(const std::optional<std::string>& text,
+                                             const std::string& where, const char* field) {
+    if (!text) return std::optional<MonotonicMark>{};
+    auto mark = parse_mark(*text);
+    if (!mark) return Error::bad_input(where + ": " + field + ": not a monotonic mark");
+    return std::optional<MonotonicMark>{std::move(*mark)};
+}
+
 std::optional<TimePoint> time_of(const std::optional<long long>& s) {
     if (!s) return std::nullopt;
     return from_unix_seconds(*s);
@@ -36,6 +49,8 @@ db::DnssecKeyRow to_row(const std::string& zone, const KeyRecord& k) {
     r.ds_seen = seconds(k.ds_seen);
     r.ds_gone = seconds(k.ds_gone);
     r.roll_requested = k.roll_requested;
+    r.state_seen_mono = text_of(k.state_seen_mono);
+    r.ds_seen_mono = text_of(k.ds_seen_mono);
     return r;
 }
 
@@ -64,6 +79,8 @@ Result<KeyRecord> from_row(const db::DnssecKeyRow& r) {
     k.ds_seen = time_of(r.ds_seen);
     k.ds_gone = time_of(r.ds_gone);
     k.roll_requested = r.roll_requested;
+    DK_TRY(k.state_seen_mono, mark_of(r.state_seen_mono, where, "state_seen_mono"));
+    DK_TRY(k.ds_seen_mono, mark_of(r.ds_seen_mono, where, "ds_seen_mono"));
     return k;
 }
 

@@ -244,6 +244,35 @@ TEST_F(StoreTest, VersionOneDatabaseIsUpgradedKeepingItsEvents) {
     EXPECT_FALSE(events[0].owner.has_value());
 }
 
+// Version 4 adds the monotonic marks of the DNSSEC keys: rows stored before keep every field and
+// have none (their waits count monotonic time from the first run after the upgrade).
+TEST_F(StoreTest, VersionThreeDnssecKeysAreUpgradedWithoutMarks) {
+    {
+        SQLite::Database raw(dir_ + "/state.db", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        for (int v = 1; v <= 3; ++v) {
+            raw.exec(migrations().at(v - 1).sql);
+            raw.exec("INSERT INTO schema_version (version) VALUES (" + std::to_string(v) + ")");
+        }
+        raw.exec(
+            "INSERT INTO dnssec_keys (zone, tag, algorithm, role, state, dnskey, created, "
+            "state_since, state_seen) VALUES ('example.test.', 4711, 13, 'zsk', 'published', "
+            "'0100030d01', 1800000000, 1800000010, 1800000020)");
+    }
+    auto store = Store::open(dir_ + "/state.db");
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    EXPECT_EQ(store->schema_version().value(), static_cast<int>(migrations().size()));
+    EXPECT_EQ(store->live_schema().value(), normalise_schema(expected_schema()));
+    auto rows = store->dnssec_keys("example.test.").value();
+    ASSERT_EQ(rows.size(), 1U);
+    EXPECT_EQ(rows[0].tag, 4711);
+    EXPECT_EQ(rows[0].state_seen.value_or(0), 1800000020);
+    EXPECT_FALSE(rows[0].state_seen_mono.has_value());
+    EXPECT_FALSE(rows[0].ds_seen_mono.has_value());
+    rows[0].state_seen_mono = "b00t 100 20 1";
+    ASSERT_TRUE(store->save_dnssec_keys("example.test.", rows, Event{.at = t0, .kind = "k"}).ok());
+    EXPECT_EQ(store->dnssec_keys("example.test.").value(), rows);
+}
+
 TEST_F(StoreTest, NewerSchemaIsLeftAlone) {
     { ASSERT_TRUE(Store::open(dir_ + "/state.db").ok()); }
     {

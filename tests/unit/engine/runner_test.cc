@@ -152,5 +152,95 @@ TEST_F(RunnerTest, ADryRunCountsNothing) {
     EXPECT_TRUE(states.events.empty());
 }
 
+// The switch to next waits t1 + 2 x TTL + margin on the wall clock AND as much monotonic time
+// (base/elapsed.h), so jumps of the wall clock either way do not end it early.
+class SwitchWaitTest : public RunnerTest {
+  protected:
+    SwitchWaitTest() {
+        SlotState& s = *states.state;
+        s.next->published_at.reset();  // the run at epoch sees it everywhere: t1 = epoch
+        s.switch_not_before.reset();
+        s.phase = Phase::rolling;
+        s.next_cert_not_after = epoch + hours(24 * 90);
+    }
+    // What the engine would do now (the stored count brought up to now, as a real run does).
+    ActionKind planned() { return run(RunMode::dry_run).final_action.kind; }
+    Seconds needed() const {
+        const SlotState& s = *states.state;
+        return std::chrono::duration_cast<Seconds>(*s.switch_not_before - *s.next->published_at);
+    }
+};
+
+TEST_F(SwitchWaitTest, AForwardWallJumpDoesNotEndTheWait) {
+    EXPECT_EQ(run().final_action.kind, ActionKind::wait);
+    ASSERT_EQ(states.state->next->published_at, epoch);
+    EXPECT_EQ(needed(), Seconds{2 * 60 + 900});
+    clock.jump_wall(hours(24));
+    const RunReport waited = run();
+    EXPECT_EQ(waited.final_action.kind, ActionKind::wait) << waited.final_action.reason;
+    EXPECT_TRUE(waited.executed.empty());
+    clock.advance(needed() - Seconds{1});
+    EXPECT_EQ(planned(), ActionKind::wait);
+    clock.advance(Seconds{1});
+    EXPECT_EQ(planned(), ActionKind::deploy);
+}
+
+TEST_F(SwitchWaitTest, ABackwardWallJumpNeitherShortensNorStallsTheWaitOnOneBoot) {
+    run();
+    clock.jump_wall(-hours(24 * 3));
+    clock.advance(needed() - Seconds{1});
+    EXPECT_EQ(planned(), ActionKind::wait);
+    // The monotonic clock proves the whole wait passed on this boot: the wall clock, three days
+    // behind t1, does not hold the rollover back for three days.
+    clock.advance(Seconds{1});
+    EXPECT_EQ(planned(), ActionKind::deploy);
+}
+
+TEST_F(SwitchWaitTest, ARestartResumesFromTheStoredCount) {
+    run();
+    clock.advance(Seconds{600});
+    EXPECT_EQ(run().final_action.kind, ActionKind::wait);  // every run is a restart: it loads
+    ASSERT_TRUE(states.state->next->published_mono);
+    EXPECT_EQ(states.state->next->published_mono->counted, Seconds{600});
+    EXPECT_TRUE(states.events.back().starts_with("wait_progress: ")) << states.events.back();
+    clock.jump_wall(hours(24));
+    clock.advance(needed() - Seconds{600} - Seconds{1});
+    EXPECT_EQ(planned(), ActionKind::wait);
+    clock.advance(Seconds{1});
+    EXPECT_EQ(planned(), ActionKind::deploy);
+}
+
+TEST_F(SwitchWaitTest, ARebootLosesOnlyTheUnstoredTimeAndThenNeedsTheWallClockToo) {
+    run();
+    clock.advance(Seconds{600});
+    run();                        // 600 s stored
+    clock.advance(Seconds{300});  // not stored: lost with the boot
+    clock.reboot(Seconds{60});
+    EXPECT_EQ(run().final_action.kind, ActionKind::wait);
+    EXPECT_EQ(states.state->next->published_mono->counted, Seconds{600});
+    EXPECT_FALSE(states.state->next->published_mono->unbroken);
+    clock.advance(needed() - Seconds{601});
+    EXPECT_EQ(planned(), ActionKind::wait);
+    // After a reboot the count misses time, so the wall clock must agree as well: set back a
+    // day, it holds the switch until it reaches t1 + needed again.
+    clock.jump_wall(-hours(24));
+    clock.advance(Seconds{1});
+    EXPECT_EQ(planned(), ActionKind::wait);
+    clock.jump_wall(hours(24));
+    EXPECT_EQ(planned(), ActionKind::deploy);
+}
+
+TEST_F(SwitchWaitTest, AStateStoredBeforeCountsExistedStartsItsCountNow) {
+    SlotState& s = *states.state;
+    s.next->published_at = epoch - hours(23);  // aged by the wall clock long ago
+    s.switch_not_before = epoch - hours(22);
+    EXPECT_EQ(run().final_action.kind, ActionKind::wait);
+    ASSERT_TRUE(states.state->next->published_mono);
+    clock.advance(needed() - Seconds{1});
+    EXPECT_EQ(planned(), ActionKind::wait);
+    clock.advance(Seconds{1});
+    EXPECT_EQ(planned(), ActionKind::deploy);
+}
+
 }  // namespace
 }  // namespace dk::engine

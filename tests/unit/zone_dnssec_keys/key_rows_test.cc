@@ -27,6 +27,10 @@ TEST(DnssecKeyRows, RoundTripThroughTheStateDatabase) {
     a.state_serial = 4000000000U;
     a.state_seen = t0 + Seconds{70};
     a.ds_seen = t0 + Seconds{30};
+    a.state_seen_mono =
+        MonotonicMark{"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", Seconds{98765}, Seconds{4321}, false};
+    a.ds_seen_mono =
+        MonotonicMark{"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", Seconds{5}, Seconds{0}, true};
     a.roll_requested = true;
     KeyRecord b = new_key_record(815, 15, Role::zsk, std::string("\x01\x00\x03\x0f\x01", 5), t0);
     b.ds_gone = t0 + Seconds{1};
@@ -71,6 +75,12 @@ TEST(DnssecKeyRows, RefusesValuesWeNeverWrite) {
     auto bad_tag = row;
     bad_tag.tag = 70000;
     EXPECT_FALSE(from_row(bad_tag).ok());
+    for (const char* text : {"", "boot", "boot 1 2", "boot 1 2 3", "boot -1 2 1", "boot 1 x 0"}) {
+        auto bad_mark = row;
+        bad_mark.state_seen_mono = text;
+        EXPECT_NE(from_row(bad_mark).error().message.find("state_seen_mono"), std::string::npos)
+            << text;
+    }
 }
 
 }  // namespace

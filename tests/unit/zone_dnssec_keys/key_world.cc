@@ -46,6 +46,7 @@ void KeyWorld::advance(Seconds d) {
         next_scan_ += config_.parent_scan;
     }
     now_ = target;
+    since_boot_ += d;
 }
 
 // The parent's CDS scanner (RFC 7344 4, RFC 8078 3): the DS RRset becomes what the child's

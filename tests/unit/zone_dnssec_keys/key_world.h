@@ -39,8 +39,20 @@ class KeyWorld final : public Clock, public KeyObserver, public ZoneSigner, publ
   public:
     KeyWorld(WorldConfig config, TimePoint start);
 
-    [[nodiscard]] TimePoint now() const override { return now_; }
+    // The loop's clock: the world's time, unless the wall clock was set off it (jump_wall). The
+    // world itself (servers, caches) always runs on real time.
+    [[nodiscard]] TimePoint now() const override { return now_ + wall_offset_; }
+    [[nodiscard]] std::optional<MonotonicReading> monotonic() const override {
+        return MonotonicReading{"world-boot-" + std::to_string(boots_), since_boot_};
+    }
     void advance(Seconds d);
+    void jump_wall(Seconds d) { wall_offset_ += d; }
+    // The machine running the loop is off for `down` (the world goes on), then boots again.
+    void reboot(Seconds down) {
+        advance(down);
+        ++boots_;
+        since_boot_ = Seconds{5};
+    }
     // A new key's record (fabricated DNSKEY bytes, a tag unique in `taken`).
     Result<MadeKey> generate(Role role, std::uint8_t algorithm, const std::vector<KeyRecord>& taken,
                              TimePoint now) override;
@@ -87,6 +99,9 @@ class KeyWorld final : public Clock, public KeyObserver, public ZoneSigner, publ
     WorldConfig config_;
     std::string owner_;
     TimePoint now_;
+    Seconds wall_offset_{0};
+    int boots_ = 0;
+    Seconds since_boot_{1000};
     TimePoint next_scan_;
     std::uint32_t serial_ = 1000;
     unsigned key_counter_ = 0;

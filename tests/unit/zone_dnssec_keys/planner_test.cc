@@ -315,5 +315,91 @@ TEST_F(KeyPlannerTest, RestartsMidRolloverResumeExactly) {
     EXPECT_GE(in_memory.size(), 9U);
 }
 
+// The wall clock of the machine running the loop jumps; the world (servers, caches) runs on.
+// Every tick checks that every cache validates, so a wait ended early is a failure.
+auto seen_in(Role role, KeyState state, std::uint16_t other_than = 0) {
+    return [=](const ZoneKeys& keys) {
+        return std::any_of(keys.keys.begin(), keys.keys.end(), [&](const KeyRecord& k) {
+            return k.role == role && k.state == state && k.state_seen && k.tag != other_than;
+        });
+    };
+}
+
+auto ds_seen_for_new_ksk(const ZoneKeys& keys) {
+    return std::any_of(keys.keys.begin(), keys.keys.end(), [](const KeyRecord& k) {
+        return k.state == KeyState::awaiting_ds && k.ds_seen;
+    });
+}
+
+TEST_F(KeyPlannerTest, AForwardWallJumpDoesNotEndAZskWaitEarly) {
+    start();
+    bootstrap();
+    const KeyRecord old = *driver().find(Role::zsk, KeyState::active);
+    ASSERT_TRUE(driver().request(Role::zsk));
+    ASSERT_EQ(driver().run_until(seen_in(Role::zsk, KeyState::published), hours(1)), "");
+    world().jump_wall(hours(24));  // right after the new ZSK is at every server
+    ASSERT_EQ(driver().run_until(seen_in(Role::zsk, KeyState::retired), hours(3)), "");
+    world().jump_wall(hours(24));  // right after the old ZSK stopped signing
+    ASSERT_EQ(driver().run_until(gone(old), hours(3)), "");
+}
+
+TEST_F(KeyPlannerTest, AForwardWallJumpDoesNotEndAKskWaitEarly) {
+    start();
+    bootstrap();
+    const KeyRecord old = *driver().find(Role::ksk, KeyState::active);
+    ASSERT_TRUE(driver().request(Role::ksk));
+    ASSERT_EQ(driver().run_until(ds_seen_for_new_ksk, hours(3)), "");
+    world().jump_wall(hours(24));  // right after the new DS is at every parent server
+    ASSERT_EQ(driver().run_until(seen_in(Role::ksk, KeyState::active, old.tag), hours(3)), "");
+    ASSERT_NE(driver().find(Role::ksk, KeyState::retired), nullptr);
+    world().jump_wall(hours(24));  // right after the DNSKEY RRset without the old KSK is served
+    ASSERT_EQ(driver().run_until(gone(old), hours(8)), "");
+}
+
+// Set back two days on one boot, the monotonic clock still proves the time passed: the rollover
+// ends as soon as it would have, not two days later.
+TEST_F(KeyPlannerTest, ABackwardWallJumpNeitherShortensNorStallsAZskRollover) {
+    start();
+    bootstrap();
+    const KeyRecord old = *driver().find(Role::zsk, KeyState::active);
+    ASSERT_TRUE(driver().request(Role::zsk));
+    ASSERT_EQ(driver().run_until(seen_in(Role::zsk, KeyState::published), hours(1)), "");
+    world().jump_wall(-hours(48));
+    ASSERT_EQ(driver().run_until(gone(old), hours(3)), "");
+}
+
+// A restart on the same boot resumes the stored count; a reboot keeps what was stored, loses the
+// rest, and the wait then needs the wall clock too. State goes through SQLite at every tick.
+TEST_F(KeyPlannerTest, ARebootMidWaitKeepsTheStoredCountAndStillWaitsLongEnough) {
+    start();
+    char dir[] = "/tmp/dk-keyjump-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir), nullptr);
+    driver().persist_in(std::string(dir) + "/state.db");
+    bootstrap();
+    ASSERT_TRUE(driver().request(Role::zsk));
+    ASSERT_EQ(driver().run_until(seen_in(Role::zsk, KeyState::published), hours(1)), "");
+    const KeyRecord* waiting = driver().find(Role::zsk, KeyState::published);
+    ASSERT_NE(waiting, nullptr);
+    ASSERT_TRUE(waiting->state_seen_mono);
+    const std::uint16_t tag = waiting->tag;
+    world().advance(Seconds{120});
+    driver().tick();
+    const KeyRecord* resumed = driver().find(Role::zsk, KeyState::published);
+    ASSERT_NE(resumed, nullptr);
+    EXPECT_EQ(resumed->state_seen_mono->counted, Seconds{120});
+    EXPECT_TRUE(resumed->state_seen_mono->unbroken);
+    world().reboot(Seconds{30});
+    world().jump_wall(hours(24));
+    driver().tick();
+    const KeyRecord* rebooted = driver().find(Role::zsk, KeyState::published);
+    ASSERT_NE(rebooted, nullptr) << "switched at the reboot";
+    EXPECT_EQ(rebooted->state_seen_mono->counted, Seconds{120});
+    EXPECT_FALSE(rebooted->state_seen_mono->unbroken);
+    ASSERT_EQ(driver().run_until(seen_in(Role::zsk, KeyState::retired), hours(3)), "");
+    const TimePoint switched = driver().when(std::to_string(tag) + " (13): published -> active");
+    ASSERT_NE(switched, TimePoint::max());
+    std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace dk::zone::dnssec_keys::testing
