@@ -558,7 +558,7 @@ class Campaign:
                 log(f"  {p}")
             with open(os.path.join(self.work, "daemon.log"), encoding="utf-8", errors="replace") as f:
                 tail = f.readlines()[-25:]
-            log("daemon log, last lines:\n" + "".join(tail))
+            log("daemon log, last lines:\n" + "".join("  | " + line for line in tail))
             return False
         log(f"run {run}: converged in {took} s; key {before} -> {s['current']['id']}")
         return True
