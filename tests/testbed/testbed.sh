@@ -7,6 +7,7 @@
 #   testbed.sh down DIR                 stop every recorded process by pid; non-zero if any is left
 #   testbed.sh status DIR               each component and whether it runs
 #   testbed.sh mx-use DIR mx1|mx2 CHAIN switch an MX to CHAIN (key, leaf, CA) and reload it
+#   testbed.sh mx-stop|mx-start DIR mx1|mx2   stop an MX, start it again as it was configured
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 for lib in common ca named knot signed_zone unbound postfix pebble; do
@@ -18,7 +19,7 @@ done
 COMPONENTS=(pebble:/usr/bin/pebble mx2:postfix mx1:postfix unbound:/usr/sbin/unbound
     knotd-signed:/usr/sbin/knotd knotd:/usr/sbin/knotd named:/usr/sbin/named)
 
-usage() { die "usage: testbed.sh up|down|status DIR [--net 127.NN] | mx-use DIR mx1|mx2 CHAIN" 2; }
+usage() { die "usage: testbed.sh up|down|status DIR [--net 127.NN] | mx-use DIR mx1|mx2 CHAIN | mx-stop|mx-start DIR mx1|mx2" 2; }
 
 set_addresses() {
     PRIMARY=$NET.1.1 SECONDARY=$NET.1.2 RESOLVER=$NET.1.3 SIGNER=$NET.1.4
@@ -211,6 +212,17 @@ status) set_addresses; cmd_status ;;
 mx-use)
     [[ $# -eq 2 && ($1 == mx1 || $1 == mx2) ]] || usage
     use_chain "$1" "$(realpath "$2")"
+    ;;
+mx-stop)
+    [[ $# -eq 1 && ($1 == mx1 || $1 == mx2) ]] || usage
+    stop_postfix "$1"
+    ;;
+mx-start)
+    [[ $# -eq 1 && ($1 == mx1 || $1 == mx2) ]] || usage
+    set_addresses
+    addr=$MX1
+    [[ $1 == mx2 ]] && addr=$MX2
+    launch_postfix "$1" "$addr"
     ;;
 *) usage ;;
 esac

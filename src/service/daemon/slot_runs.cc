@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/log.h"
+#include "engine/planner.h"
 #include "service/daemon/requests.h"
 #include "service/keys/delivery.h"
 #include "service/signing/managed_keys.h"
@@ -59,8 +60,11 @@ std::vector<std::string> advance_managed_zones(Runtime& rt, TimePoint* wake) {
 
 int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMode mode,
               const SlotRunHooks& hooks, TimePoint* wake, std::vector<PlannedStep>* planned) {
+    // A failed step (a reload, a full disk, a refused update) is usually over in seconds: the
+    // slot is tried again after the planner's retry interval, not after the daemon's idle sleep.
     const auto fail = [&](const Error& error) {
         hooks.on_error(error);
+        if (wake != nullptr) *wake = std::min(*wake, rt.clock.now() + engine::SlotPolicy{}.retry);
         return to_int(exit_code_for(error.kind));
     };
     std::string unknown;

@@ -71,6 +71,12 @@ start_postfix() {
         die "user postfix cannot enter $DIR (a parent directory is not searchable by others); use a directory under a 0755 path" 3
     fi
     write_postfix_instance "$name" "$addr" "$smtps"
+    launch_postfix "$name" "$addr"
+}
+
+# Starts the instance NAME as configured (main.cf as it is now) and records its master's pid.
+launch_postfix() {
+    local name=$1 addr=$2
     if ! postfix -c "$DIR/$name/etc" start >>"$DIR/logs/$name.log" 2>&1; then
         show_log_tail "$name"
         return 1
