@@ -6,9 +6,24 @@ bad() { echo "FAIL: $*"; failures=$((failures + 1)); }
 expect() {  # expect WHAT WANT GOT
     if [[ "$2" == "$3" ]]; then ok "$1 ($3)"; else bad "$1: got '$3', wanted '$2'"; fi
 }
-restore_testbed() {  # restore_testbed REPO: each MX its own key, no TLSA records at the owners
-    "$1/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx1 "$TB_MX1_CHAIN" >/dev/null 2>&1
-    "$1/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx2 "$TB_MX2_CHAIN" >/dev/null 2>&1
-    printf 'server %s\nzone example.test\nupdate delete _25._tcp.mx1.example.test TLSA\nupdate delete _25._tcp.mx2.example.test TLSA\nupdate delete _465._tcp.mx1.example.test TLSA\nsend\n' \
-        "$TB_PRIMARY_ADDR" | nsupdate -k "$TB_TSIG_KEY_FILE"
+# restore_testbed: each MX running on its own key, no TLSA records at the test owners, no server
+# left stopped. Called at the start and the end of every test that changes the testbed, so a test
+# killed at its timeout (ctest sends SIGKILL: no trap runs) cannot fail the tests after it.
+restore_testbed() {
+    local testbed mx pid owner lines=""
+    testbed=$(cd "$(dirname "${BASH_SOURCE[0]}")/../testbed" && pwd)/testbed.sh
+    for pid in named knotd; do
+        [[ -r $TB_DIR/pids/$pid.pid ]] && kill -CONT "$(cat "$TB_DIR/pids/$pid.pid")" 2>/dev/null
+    done
+    for mx in mx1 mx2; do
+        local chain_var="TB_${mx^^}_CHAIN"
+        if ! "$testbed" mx-use "$TB_DIR" "$mx" "${!chain_var}" >/dev/null 2>&1; then
+            "$testbed" mx-start "$TB_DIR" "$mx" >/dev/null 2>&1
+            "$testbed" mx-use "$TB_DIR" "$mx" "${!chain_var}" >/dev/null 2>&1
+        fi
+    done
+    for owner in _25._tcp.mx1.example.test _25._tcp.mx2.example.test _465._tcp.mx1.example.test; do
+        lines+="update delete $owner TLSA"$'\n'"update delete $owner TXT"$'\n'
+    done
+    printf 'server %s\nzone example.test\n%ssend\n' "$TB_PRIMARY_ADDR" "$lines" | nsupdate -k "$TB_TSIG_KEY_FILE"
 }

@@ -11,6 +11,9 @@
 namespace dk::service {
 namespace {
 
+// With nothing due the daemon still looks once an hour (certificate expiry, the served records).
+constexpr Seconds idle_sleep{3600};
+
 // Takes the configuration now in the file, or keeps the running one and says why.
 void reload(Runtime& rt, const DaemonOptions& options, std::unique_ptr<MetricsServer>& metrics) {
     log::info("daemon.reloading", {});
@@ -42,6 +45,21 @@ int run_pass(Runtime& rt, const std::vector<std::string>& slots, engine::RunMode
     return rc;
 }
 
+Seconds sleep_after_pass(TimePoint wake, const ClockReading& started, const ClockReading& ended,
+                         Seconds idle) {
+    const auto whole = [](auto d) { return std::chrono::duration_cast<Seconds>(d); };
+    Seconds left = whole(wake - ended.wall);
+    if (started.monotonic && ended.monotonic &&
+        started.monotonic->boot_id == ended.monotonic->boot_id &&
+        ended.monotonic->since_boot >= started.monotonic->since_boot) {
+        // The pass's end on the wall clock as it was when the pass began.
+        const TimePoint ended_unjumped =
+            started.wall + (ended.monotonic->since_boot - started.monotonic->since_boot);
+        left = std::min(left, whole(wake - ended_unjumped));
+    }
+    return std::clamp(left, Seconds{1}, std::max(idle, Seconds{1}));
+}
+
 int run_daemon(const DaemonOptions& options) {
     sigset_t signals;
     sigemptyset(&signals);
@@ -66,13 +84,15 @@ int run_daemon(const DaemonOptions& options) {
     log::info("daemon.started", {{"config", (*rt)->config.source},
                                  {"slots", static_cast<long long>((*rt)->config.slots.size())}});
     while (true) {
-        TimePoint wake = (*rt)->clock.now() + std::chrono::hours(1);
+        const ClockReading started = read_clock((*rt)->clock);
+        TimePoint wake = started.wall + idle_sleep;
         run_pass(**rt, {}, engine::RunMode::apply, options.hooks, options.metrics_file,
                  metrics.get(), &wake);
-        const auto left =
-            std::max<long long>(1, unix_seconds(wake) - unix_seconds((*rt)->clock.now()));
-        log::info("daemon.sleeping", {{"seconds", left}, {"until", iso_time(wake)}});
-        timespec timeout{static_cast<time_t>(left), 0};
+        const ClockReading ended = read_clock((*rt)->clock);
+        const Seconds left = sleep_after_pass(wake, started, ended, idle_sleep);
+        log::info("daemon.sleeping", {{"seconds", static_cast<long long>(left.count())},
+                                      {"until", iso_time(ended.wall + left)}});
+        timespec timeout{static_cast<time_t>(left.count()), 0};
         const int sig = sigtimedwait(&signals, nullptr, &timeout);
         if (sig == SIGTERM || sig == SIGINT) {
             log::info("daemon.stopping", {{"signal", sig}});

@@ -24,6 +24,25 @@ int run_pass(Runtime& rt, const std::vector<std::string>& slots, engine::RunMode
              const SlotRunHooks& hooks, const std::optional<std::string>& metrics_file,
              MetricsServer* listener, TimePoint* wake);
 
+// The two clocks read at one instant.
+struct ClockReading {
+    TimePoint wall;
+    std::optional<MonotonicReading> monotonic;
+};
+inline ClockReading read_clock(const Clock& clock) {
+    return {clock.now(), clock.monotonic()};
+}
+
+// How long the daemon sleeps after a pass that began at `started` and ended at `ended`, to wake at
+// the wall time `wake` the pass planned. The wall clock may have jumped during the pass: a `wake`
+// planned before the jump is then off by the jump, one planned after it is not, and which it is
+// cannot be known. So both readings are taken and the earlier one wins (a pass too early only
+// looks again; every wait is guarded by its monotonic count), and never more than `idle`, the
+// longest the daemon sleeps: a clock set back during a pass cannot put the daemon to sleep for
+// the size of the jump. At least 1 s.
+Seconds sleep_after_pass(TimePoint wake, const ClockReading& started, const ClockReading& ended,
+                         Seconds idle);
+
 struct DaemonOptions {
     std::optional<std::string> config_path;   // --config; the default path otherwise
     std::optional<std::string> metrics_file;  // --metrics-file

@@ -14,12 +14,13 @@ work=$(mktemp -d /tmp/dk-audit-XXXXXX)
 chmod 700 "$work"
 mkdir -p "$work/served"
 cleanup() {
-    restore_testbed "$repo"
+    restore_testbed
     rm -rf "$work"
 }
 trap cleanup EXIT
 # shellcheck source=../helpers.sh
 source "$(dirname "$0")/../helpers.sh"
+restore_testbed
 json() {  # json FILE PYTHON-EXPRESSION-ON-d
     python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"
 }

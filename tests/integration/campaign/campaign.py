@@ -572,7 +572,15 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", type=int, default=None, help="replay this one run of the seed")
     parser.add_argument("--report", default=None, help="write the figures as JSON here")
+    parser.add_argument("--deadline", type=int, default=0,
+                        help="stop (and tear down) after this many seconds; below ctest's timeout, "
+                             "whose SIGKILL would leave servers stopped and the zone changed")
+    parser.add_argument("--sanitized", type=int, default=0,
+                        help="1: the binary is a sanitizer build, which cannot preload libfaketime")
     args = parser.parse_args()
+    if args.sanitized:
+        print("campaign: SKIP: a sanitizer build cannot preload libfaketime (the debug build runs it)")
+        return 77
     if not os.path.exists(FAKETIME_LIB):
         print(f"campaign: {FAKETIME_LIB} is missing (Debian package libfaketime)", file=sys.stderr)
         return 3
@@ -588,6 +596,9 @@ def main():
         raise SystemExit(f"campaign: signal {signum}: stopping after {len(campaign.run_log)} runs")
 
     signal.signal(signal.SIGTERM, stop)  # a stopped campaign still tears down what it started
+    if args.deadline:
+        signal.signal(signal.SIGALRM, stop)
+        signal.alarm(args.deadline)
     try:
         campaign.setup()
         for run in runs:

@@ -13,12 +13,13 @@ nsupdate_lines() {
     { echo "server $TB_PRIMARY_ADDR"; echo "zone example.test"; cat; echo send; } | nsupdate -k "$TB_TSIG_KEY_FILE"
 }
 cleanup() {
-    printf 'update delete _25._tcp.%s TLSA\nupdate delete _25._tcp.%s TLSA\n' "$TB_MX1_HOST" "$TB_MX2_HOST" | nsupdate_lines
+    restore_testbed
     rm -rf "$work"
 }
 trap cleanup EXIT
 # shellcheck source=../helpers.sh
 source "$(dirname "$0")/../helpers.sh"
+restore_testbed
 verdict_of() {  # verdict_of HOST < check --json
     python3 -c 'import json,sys; print(next(h["verdict"] for d in json.load(sys.stdin) for h in d["hosts"] if h["host"]==sys.argv[1]))' "$1"
 }

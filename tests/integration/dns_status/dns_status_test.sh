@@ -15,6 +15,9 @@ cleanup() {
     "$dk" publish --zone example.test --server "$TB_PRIMARY" --tsig-key "$TB_TSIG_KEY_FILE" \
         --remove "_25._tcp.mx2 TLSA $record" >/dev/null 2>&1
 }
+# shellcheck source=../helpers.sh
+source "$(dirname "$0")/../helpers.sh"
+restore_testbed
 trap cleanup EXIT
 check() {  # check WHAT CONDITION_RESULT
     if [[ $2 -eq 0 ]]; then echo "ok: $1"; else echo "FAIL: $1"; failures=$((failures + 1)); fi

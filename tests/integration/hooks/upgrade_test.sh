@@ -15,12 +15,12 @@ mkdir -p "$work/served" "$work/bin"
 daemon_pid=
 cleanup() {
     [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-    "$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx1 "$TB_MX1_CHAIN" || true
-    "$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx2 "$TB_MX2_CHAIN" || true
-    printf 'server %s\nzone example.test\nupdate delete _25._tcp.mx1.example.test TLSA\nupdate delete _25._tcp.mx2.example.test TLSA\nupdate delete _465._tcp.mx1.example.test TLSA\nsend\n' \
-        "$TB_PRIMARY_ADDR" | nsupdate -k "$TB_TSIG_KEY_FILE" || true
+    restore_testbed || true
     rm -rf "$work"
 }
+# shellcheck source=../helpers.sh
+source "$repo/tests/integration/helpers.sh"
+restore_testbed || true
 trap cleanup EXIT
 fail() {
     echo "FAIL: $*"

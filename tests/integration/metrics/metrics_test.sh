@@ -14,13 +14,14 @@ source "$env_file"
 repo=$(cd "$(dirname "$0")/../../.." && pwd)
 # shellcheck source=../helpers.sh
 source "$(dirname "$0")/../helpers.sh"
+restore_testbed
 work=$(mktemp -d /tmp/dk-metrics-XXXXXX)
 chmod 700 "$work"
 mkdir -p "$work/served"
 daemon_pid=""
 cleanup() {
     if [[ -n $daemon_pid ]]; then kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null; fi
-    restore_testbed "$repo"
+    restore_testbed
     rm -rf "$work"
 }
 trap cleanup EXIT

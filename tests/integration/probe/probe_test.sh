@@ -11,11 +11,12 @@ repo=$(cd "$(dirname "$0")/../../.." && pwd)
 work=$(mktemp -d)
 failures=0
 cleanup() {
-    "$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx1 "$TB_MX1_CHAIN" >/dev/null 2>&1
-    printf 'server %s\nzone example.test\nupdate delete _25._tcp.mx1.example.test TLSA\nsend\n' "$TB_PRIMARY_ADDR" |
-        nsupdate -k "$TB_TSIG_KEY_FILE"
+    restore_testbed
     rm -rf "$work"
 }
+# shellcheck source=../helpers.sh
+source "$repo/tests/integration/helpers.sh"
+restore_testbed
 trap cleanup EXIT
 expect_rc() {  # expect_rc WANT WHAT COMMAND...
     local want=$1 what=$2

@@ -28,13 +28,14 @@ source "$env_file"
 repo=$(cd "$(dirname "$0")/../../.." && pwd)
 # shellcheck source=/dev/null
 source "$repo/tests/integration/helpers.sh"
+restore_testbed || true
 work=$(mktemp -d /tmp/dk-clockjump-XXXXXX)
 chmod 700 "$work"
 mkdir -p "$work/served"
 observer_pid=""
 cleanup() {
     [[ -n $observer_pid ]] && kill "$observer_pid" 2>/dev/null && wait "$observer_pid" 2>/dev/null
-    restore_testbed "$repo" || true
+    restore_testbed || true
     rm -rf "$work"
 }
 trap cleanup EXIT

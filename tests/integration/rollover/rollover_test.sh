@@ -16,13 +16,12 @@ observer_pid=""
 cleanup() {
     [[ -n $observer_pid ]] && kill "$observer_pid" 2>/dev/null && wait "$observer_pid" 2>/dev/null
     [[ -n ${daemon_pid:-} ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-    # Put the testbed back as other tests expect it: the MX keys and no TLSA records.
-    "$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx1 "$TB_MX1_CHAIN" || true
-    "$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx2 "$TB_MX2_CHAIN" || true
-    printf 'server %s\nzone example.test\nupdate delete _25._tcp.mx1.example.test TLSA\nupdate delete _25._tcp.mx2.example.test TLSA\nupdate delete _465._tcp.mx1.example.test TLSA\nsend\n' \
-        "$TB_PRIMARY_ADDR" | nsupdate -k "$TB_TSIG_KEY_FILE" || true
+    restore_testbed || true
     rm -rf "$work"
 }
+# shellcheck source=../helpers.sh
+source "$repo/tests/integration/helpers.sh"
+restore_testbed || true
 trap cleanup EXIT
 
 "$repo/examples/render-testbed-config.sh" "$env_file" "$work/state" "$work/served" >"$work/dk.toml"
