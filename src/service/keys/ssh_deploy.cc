@@ -62,18 +62,19 @@ bool is_hex(const std::string& text) {
 
 // What a failed run means for the operator: which step, and whether anything changed.
 std::string failure_text(const process::Completion& done, const config::RemoteHostConfig& host) {
-    std::string said(trim(done.err.substr(0, 400)));
-    for (auto& ch : said) {
-        if (ch == '\n') ch = ' ';
+    const std::string first = done.err.substr(0, 400);
+    std::string said;
+    for (const char ch : trim(first)) {
+        if (ch != '\r') said += ch == '\n' ? ' ' : ch;
     }
     said = printable(said);
     if (done.signal != 0) return "ssh ended by signal " + std::to_string(done.signal);
     switch (done.exit_code) {
         case 255:
-            if (done.err.find("Host key verification failed") != std::string::npos ||
-                done.err.find("REMOTE HOST IDENTIFICATION HAS CHANGED") != std::string::npos) {
+            // ssh's banner about a changed key says nothing the operator needs here.
+            if (done.err.find("Host key verification failed") != std::string::npos) {
                 return "the host's SSH key is not the one pinned in " + host.known_hosts +
-                       " (ssh: " + said + "); nothing deployed";
+                       " (ssh: Host key verification failed); nothing deployed";
             }
             return "ssh failed (" + said + ")";
         case 3:
@@ -134,13 +135,16 @@ Result<std::string> remote_deploy_script(const config::RemoteHostConfig& host, s
         return Error::bad_input("remote deploy: no sizes or digests of the files");
     const std::string& key = host.key_file;
     const std::string& cert = host.cert_file;
-    const std::string key_new = key + ".dk-new";
-    const std::string cert_new = cert + ".dk-new";
-    const std::string key_old = key + ".dk-old";
+    // The staged and kept names carry the remote shell's pid: a run that danekeeper left behind
+    // when it was killed may still be going, and must never write into this run's files.
+    const std::string key_new = key + ".dk-new.$$";
+    const std::string cert_new = cert + ".dk-new.$$";
+    const std::string key_old = key + ".dk-old.$$";
     std::string s;
     s += "set -u\numask 077\n";
     s += "fail() { rm -f -- " + key_new + " " + cert_new + " " + key_old +
          "; echo \"danekeeper-remote: $2\" >&2; exit \"$1\"; }\n";
+    s += "trap 'fail 7 \"interrupted\"' HUP INT TERM PIPE\n";
     // dd reads exactly the given bytes from the stream and syncs the file; the digest proves that
     // what arrived is what was sent.
     s += "take() { dd of=\"$1\" bs=65536 count=\"$2\" iflag=count_bytes,fullblock conv=fsync "

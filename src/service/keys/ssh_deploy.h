@@ -24,7 +24,7 @@ std::vector<std::string> ssh_argv(const config::RemoteHostConfig& host,
 // then the chain) into host.key_file and host.cert_file, then run host.reload. bad_input when a
 // word of the host's configuration would need quoting (the parser refuses those already).
 // Exit codes: 3 input short or corrupted, 4 owner/group/mode refused, 5 rename failed, 6 reload
-// failed; nothing is renamed before 5.
+// failed, 7 interrupted by a signal; nothing is renamed before 5.
 Result<std::string> remote_deploy_script(const config::RemoteHostConfig& host, std::size_t key_size,
                                          const std::string& key_sha256_hex, std::size_t chain_size,
                                          const std::string& chain_sha256_hex);

@@ -83,14 +83,14 @@ TEST(RemoteScript, IsOurTextAndTheCheckedWordsOnly) {
     const std::string digest(64, 'a');
     auto script = remote_deploy_script(h, 241, digest, 1502, digest);
     ASSERT_TRUE(script.ok()) << script.error().message;
-    EXPECT_NE(script->find("take /etc/postfix/tls/key.pem.dk-new 241 " + digest),
+    EXPECT_NE(script->find("take /etc/postfix/tls/key.pem.dk-new.$$ 241 " + digest),
               std::string::npos);
-    EXPECT_NE(script->find("take /etc/postfix/tls/chain.pem.dk-new 1502 " + digest),
+    EXPECT_NE(script->find("take /etc/postfix/tls/chain.pem.dk-new.$$ 1502 " + digest),
               std::string::npos);
-    EXPECT_NE(script->find("chown -- root:postfix /etc/postfix/tls/key.pem.dk-new"),
+    EXPECT_NE(script->find("chown -- root:postfix /etc/postfix/tls/key.pem.dk-new.$$"),
               std::string::npos);
-    EXPECT_NE(script->find("chmod -- 0640 /etc/postfix/tls/key.pem.dk-new"), std::string::npos);
-    EXPECT_NE(script->find("mv -fT -- /etc/postfix/tls/key.pem.dk-new /etc/postfix/tls/key.pem"),
+    EXPECT_NE(script->find("chmod -- 0640 /etc/postfix/tls/key.pem.dk-new.$$"), std::string::npos);
+    EXPECT_NE(script->find("mv -fT -- /etc/postfix/tls/key.pem.dk-new.$$ /etc/postfix/tls/key.pem"),
               std::string::npos);
     EXPECT_NE(script->find("\n/usr/bin/sudo -n /usr/sbin/postfix reload || fail 6"),
               std::string::npos);
@@ -148,6 +148,15 @@ class RemoteScriptRun : public ::testing::Test {
         return *done;
     }
     bool exists(const std::string& name) { return std::filesystem::exists(dir_ + "/" + name); }
+    // Staged or kept files of a run: none once it is over, whatever its outcome.
+    std::string leftovers() {
+        std::string names;
+        for (const auto& entry : std::filesystem::directory_iterator(dir_ + "/tls")) {
+            const std::string name = entry.path().filename();
+            if (name.find(".dk-") != std::string::npos) names += name + " ";
+        }
+        return names;
+    }
 
     std::string dir_;
     config::RemoteHostConfig host_;
@@ -168,8 +177,7 @@ TEST_F(RemoteScriptRun, WritesBothFilesWithTheirModesThenReloads) {
     ASSERT_EQ(::stat((dir_ + "/tls/chain.pem").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 07777, 0644u);
     EXPECT_TRUE(exists("reloaded"));
-    for (const auto* left : {"tls/key.pem.dk-new", "tls/chain.pem.dk-new", "tls/key.pem.dk-old"})
-        EXPECT_FALSE(exists(left)) << left;
+    EXPECT_EQ(leftovers(), "");
     // Run again with the same files (a deployment cut off and resumed): the same result.
     ::unlink((dir_ + "/reloaded").c_str());
     EXPECT_EQ(run(key_, chain_, key_ + chain_).exit_code, 0);
@@ -193,8 +201,27 @@ TEST_F(RemoteScriptRun, ShortOrCorruptedInputChangesNothing) {
     EXPECT_EQ(read(dir_ + "/tls/key.pem"), "old key");
     EXPECT_EQ(read(dir_ + "/tls/chain.pem"), "old chain");
     EXPECT_FALSE(exists("reloaded"));
-    EXPECT_FALSE(exists("tls/key.pem.dk-new"));
-    EXPECT_FALSE(exists("tls/chain.pem.dk-new"));
+    EXPECT_EQ(leftovers(), "");
+}
+
+// A run cut off by the connection's end (SIGHUP to the remote shell) removes what it staged.
+TEST_F(RemoteScriptRun, AnInterruptedRunLeavesNothingStaged) {
+    std::ofstream(dir_ + "/tls/key.pem") << "old key";
+    host_.reload = {};
+    auto script =
+        remote_deploy_script(host_, key_.size(), sha256(key_), chain_.size(), sha256(chain_));
+    ASSERT_TRUE(script.ok());
+    // The shell is hung up on while it waits for the chain, which never comes.
+    const std::string harness =
+        "printf '%s' \"$2\" | { cat; sleep 1; } | /bin/sh -c \"$1\" & shell=$!; sleep 0.3; "
+        "kill -HUP $shell; wait $shell";
+    auto done = process::run({.argv = {"/bin/sh", "-c", harness, "harness", *script, key_},
+                              .timeout = std::chrono::seconds(10)});
+    ASSERT_TRUE(done.ok());
+    EXPECT_EQ(done->exit_code, 7) << done->err;
+    EXPECT_NE(done->err.find("danekeeper-remote: interrupted"), std::string::npos) << done->err;
+    EXPECT_EQ(read(dir_ + "/tls/key.pem"), "old key");
+    EXPECT_EQ(leftovers(), "");
 }
 
 TEST_F(RemoteScriptRun, AFailedReloadIsExitSixWithTheFilesInPlace) {
@@ -213,7 +240,7 @@ TEST_F(RemoteScriptRun, ARefusedOwnerChangesNothing) {
     const auto done = run(key_, chain_, key_ + chain_);
     EXPECT_EQ(done.exit_code, 4) << done.err;
     EXPECT_FALSE(exists("tls/key.pem"));
-    EXPECT_FALSE(exists("tls/key.pem.dk-new"));
+    EXPECT_EQ(leftovers(), "");
 }
 
 TEST(DeployToHost, AnUnreachableHostFailsNamingTheHost) {
@@ -225,7 +252,8 @@ TEST(DeployToHost, AnUnreachableHostFailsNamingTheHost) {
     auto done = deploy_to_host(h, "mx", "key", "chain");
     ASSERT_FALSE(done.ok());
     EXPECT_EQ(done.error().kind, ErrorKind::environment);
-    EXPECT_NE(done.error().message.find("host mx2 (dkremote@127.0.0.1 port 1): ssh failed"),
+    EXPECT_NE(done.error().message.find("host mx2 (dkremote@127.0.0.1 port 1): ssh failed (ssh: "
+                                        "connect to host 127.0.0.1 port 1: Connection refused)"),
               std::string::npos)
         << done.error().message;
 }
