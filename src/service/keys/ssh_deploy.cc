@@ -47,6 +47,10 @@ Status check_words(const config::RemoteHostConfig& host) {
         return Error::bad_input("host " + host.name + ": key_mode '" + printable(host.key_mode) +
                                 "' is no octal mode");
     for (const auto& argv : host.reload) {
+        if (argv.empty() || !argv[0].starts_with('/'))
+            return Error::bad_input("host " + host.name +
+                                    ": reload must start with an absolute "
+                                    "program path");
         for (const auto& word : argv) {
             if (!config::remote_word(word))
                 return Error::bad_input("host " + host.name + ": reload word '" + printable(word) +

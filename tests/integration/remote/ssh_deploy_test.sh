@@ -108,8 +108,8 @@ finish_rollover "$before" 120 || bad "rollover 1 did not finish"
 expect "the remote host's key file is the new key" "$(pubkey_of_key_file "$(current_key_file)")" \
     "$(pubkey_of_key_file "$remote_key")"
 expect "mx2 presents the new key" "$(pubkey_of_key_file "$(current_key_file)")" "$(served_pubkey)"
-expect "remote key file: owner and mode" "$TB_REMOTE_USER 600" "$(stat -c '%U %a' "$remote_key")"
-expect "remote chain file: owner and mode" "$TB_REMOTE_USER 644" "$(stat -c '%U %a' "$remote_chain")"
+expect "remote key file: owner, group and mode (key_mode 0640)" "$TB_REMOTE_USER $TB_REMOTE_USER 640" "$(stat -c '%U %G %a' "$remote_key")"
+expect "remote chain file: owner, group and mode" "$TB_REMOTE_USER $TB_REMOTE_USER 644" "$(stat -c '%U %G %a' "$remote_chain")"
 expect "no staged or kept files left on the host" "" "$(ls "$TB_REMOTE_TLS_DIR" | grep -E 'dk-(new|old)' || true)"
 grep -q '"deploy.host_done"' "$work/runs.log" || grep -q 'deploy.host_done' "$work/runs.log" ||
     bad "no deploy.host_done in the runs' log"

@@ -114,6 +114,10 @@ TEST(RemoteScript, RefusesWordsThatWouldNeedQuoting) {
         [](auto& h) {
             h.reload = {{"/usr/sbin/postfix", "x\ny"}};
         },
+        [](auto& h) {
+            h.reload = {{"postfix", "reload"}};
+        },
+        [](auto& h) { h.reload = {{}}; },
     };
     for (std::size_t i = 0; i < spoil.size(); ++i) {
         auto h = host_in("/srv");
