@@ -128,6 +128,8 @@ else
 fi
 events | grep -q "nothing is retired" && ok "the event says nothing is retired" || bad "event without 'nothing is retired'"
 grep -q 'deploy.host_failed' "$work/runs.log" && ok "deploy.host_failed logged" || bad "no deploy.host_failed in the log"
+expect "a run while the host is down fails: exit 3 (environment), as metrics' last_run_result" 3 \
+    "$(dk run --once >>"$work/runs.log" 2>&1; echo $?)"
 for _ in 1 2 3; do dk run --once >>"$work/runs.log" 2>&1 || true; sleep 0.5; done
 expect "nothing retired while the host is down (current key)" "$before" "$(status_field "['current']['id']")"
 expect "the next key is not recorded as deployed" "False" "$(status_field "['next_deployed']")"
@@ -152,6 +154,8 @@ else
     bad "no error naming the pinned host key"
     tail -n 20 "$work/runs.log"
 fi
+expect "a run with the wrong host key pinned fails: exit 3" 3 \
+    "$(dk_wrong run --once >>"$work/runs.log" 2>&1; echo $?)"
 expect "nothing reached the host (files unchanged)" "$remote_before" "$(sha256sum "$remote_key" "$remote_chain")"
 expect "no login on the host" "$accepted_before" "$(grep -c 'Accepted publickey' "$TB_DIR/logs/sshd.log" || true)"
 expect "nothing retired (current key)" "$before" "$(status_field "['current']['id']")"
