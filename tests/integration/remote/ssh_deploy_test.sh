@@ -6,7 +6,8 @@
 #   2. the remote host down (its sshd stopped) during the switch: the deployment fails with an
 #      error naming the host, nothing is retired; the rollover completes once the host is back;
 #   3. a wrong pinned host key: refused with a clear error, nothing reaches the host;
-#   4. danekeeper SIGKILLed while its ssh runs: the next run deploys again and completes.
+#   4. danekeeper SIGKILLed while its ssh runs: the next run deploys again and completes;
+#   5. the daemon rolls over with mx2 over SSH as well.
 # Passes only with zero observer failures.
 # Usage: ssh_deploy_test.sh ENV_FILE DANEKEEPER_BIN
 set -euo pipefail
@@ -26,6 +27,7 @@ remote_key=$TB_REMOTE_TLS_DIR/mx.key.pem
 remote_chain=$TB_REMOTE_TLS_DIR/mx.chain.pem
 cleanup() {
     [[ -n $observer_pid ]] && kill "$observer_pid" 2>/dev/null && wait "$observer_pid" 2>/dev/null
+    [[ -n ${daemon_pid:-} ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
     [[ $remote_stopped == 1 ]] && "$testbed" remote-start "$TB_DIR"
     restore_testbed "$repo" >/dev/null 2>&1 || true
     rm -f "$TB_REMOTE_TLS_DIR"/mx.*
@@ -194,6 +196,25 @@ for _ in $(seq 1 100); do
 done
 expect "no ssh left running" "" "$(pgrep -af "ssh .*$TB_REMOTE_ADDR" || true)"
 
+echo "== 5. the daemon deploys over SSH too (rollover start wakes it, SIGTERM stops it)"
+"$dk_bin" --config "$work/dk.toml" daemon >"$work/daemon.log" 2>&1 &
+daemon_pid=$!
+sleep 2
+before=$(status_field "['current']['id']")
+dk rollover start mx
+for _ in $(seq 1 120); do
+    after=$(status_field "['current']['id']")
+    [[ $after != "$before" && $(status_field "['previous']") == None ]] && break
+    sleep 0.5
+done
+kill -TERM "$daemon_pid"
+daemon_rc=0
+wait "$daemon_pid" || daemon_rc=$?
+daemon_pid=""
+expect "the daemon rolled over and stopped cleanly" "new 0" "$([[ $after != "$before" ]] && echo new || echo same) $daemon_rc"
+expect "mx2 presents the daemon's new key" "$(pubkey_of_key_file "$(current_key_file)")" "$(served_pubkey)"
+grep -q 'deploy.host_done' "$work/daemon.log" && ok "the daemon logged deploy.host_done" || bad "no deploy.host_done in the daemon's log"
+
 sleep 6  # the observer keeps probing past the last TTL
 kill "$observer_pid" 2>/dev/null
 wait "$observer_pid" 2>/dev/null || true
@@ -206,5 +227,5 @@ if [[ $sender_failures -ne 0 ]]; then
     bad "the DANE sender failed $sender_failures times"
 fi
 [[ $probes -gt 30 ]] || bad "only $probes probes"
-echo "deploys over SSH: $(grep -c 'deploy.host_done' "$work/runs.log" || true) done, $(grep -c 'deploy.host_failed' "$work/runs.log" || true) failed"
+echo "deploys over SSH: $(cat "$work/runs.log" "$work/daemon.log" | grep -c 'deploy.host_done' || true) done, $(grep -c 'deploy.host_failed' "$work/runs.log" || true) failed"
 [[ $failures -eq 0 ]]
