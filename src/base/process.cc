@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <cstring>
 #include <optional>
 #include <thread>
+#include <utility>
 
 #include "base/unique_fd.h"
 
@@ -61,7 +63,7 @@ struct ExecImage {
 // leaves the daemon's signal state behind: the daemon blocks SIGHUP/INT/TERM for sigwait and
 // ignores SIGPIPE, and a program that inherited that could neither be stopped nor notice a
 // closed pipe.
-[[noreturn]] void exec_child(const ExecImage& image, int devnull, const Pipe& out,
+[[noreturn]] void exec_child(const ExecImage& image, int stdin_fd, const Pipe& out,
                              const Pipe& err) {
     ::setpgid(0, 0);
     for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);  // SIGKILL/SIGSTOP fail: fine
@@ -70,7 +72,7 @@ struct ExecImage {
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     ::dup2(out.fds[1], STDOUT_FILENO);
     ::dup2(err.fds[1], STDERR_FILENO);
-    if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
+    if (stdin_fd >= 0) ::dup2(stdin_fd, STDIN_FILENO);
     ::execve(image.argv[0], image.argv.data(), image.envp.data());
     const char* why = std::strerror(errno);
     (void)!::write(STDERR_FILENO, why, std::strlen(why));
@@ -97,11 +99,13 @@ std::chrono::milliseconds until(Clock::time_point when) {
 // exit status once reaped.
 class Child {
   public:
-    Child(pid_t pid, Pipe& out, Pipe& err, const Request& r, Completion& done)
+    Child(pid_t pid, Pipe& out, Pipe& err, UniqueFd input_fd, const Request& r, Completion& done)
         : pid_(pid),
           pidfd_(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))),
           out_(out),
           err_(err),
+          input_fd_(std::move(input_fd)),
+          input_(r.input),
           limit_(r.max_output),
           done_(done) {}
 
@@ -168,11 +172,13 @@ class Child {
     }
 
     int poll_once(std::chrono::milliseconds timeout) {
-        pollfd fds[3] = {{out_open_ ? out_.fds[0] : -1, POLLIN, 0},
+        pollfd fds[4] = {{out_open_ ? out_.fds[0] : -1, POLLIN, 0},
                          {err_open_ ? err_.fds[0] : -1, POLLIN, 0},
-                         {reaped() ? -1 : pidfd_.get(), POLLIN, 0}};
-        const int ready = ::poll(fds, 3, static_cast<int>(timeout.count()));
+                         {reaped() ? -1 : pidfd_.get(), POLLIN, 0},
+                         {input_fd_.get(), POLLOUT, 0}};
+        const int ready = ::poll(fds, 4, static_cast<int>(timeout.count()));
         if (ready <= 0) return ready;
+        if (fds[3].revents != 0) feed_input();
         if (out_open_ && (fds[0].revents & (POLLIN | POLLHUP | POLLERR)))
             drain(out_.fds[0], done_.out, limit_, out_open_);
         if (err_open_ && (fds[1].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -180,10 +186,28 @@ class Child {
         return ready;
     }
 
+    // Sends what the socket takes without blocking; at the end (or when the program closed its
+    // input) the socket is closed, so the program reads end of file. MSG_NOSIGNAL: a program
+    // that exits without reading must not raise SIGPIPE here.
+    void feed_input() {
+        while (input_sent_ < input_.size()) {
+            const ssize_t n = ::send(input_fd_.get(), input_.data() + input_sent_,
+                                     input_.size() - input_sent_, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+            if (n <= 0) break;
+            input_sent_ += static_cast<std::size_t>(n);
+        }
+        input_fd_.reset();
+    }
+
     pid_t pid_;
     UniqueFd pidfd_;
     Pipe& out_;
     Pipe& err_;
+    UniqueFd input_fd_;  // our end of the program's standard input, while input is left
+    const std::string& input_;
+    std::size_t input_sent_ = 0;
     std::size_t limit_;
     Completion& done_;
     bool out_open_ = true;
@@ -201,7 +225,20 @@ Result<Completion> run(const Request& r) {
     Pipe err;
     if (out.fds[0] < 0 || err.fds[0] < 0)
         return Error::environment("pipe: " + std::string(std::strerror(errno)));
-    const UniqueFd devnull(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    // Standard input: /dev/null, or one end of a socket pair that carries the input.
+    UniqueFd child_input;
+    UniqueFd our_input;
+    if (r.input.empty()) {
+        child_input = UniqueFd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    } else {
+        int ends[2] = {-1, -1};
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0)
+            return Error::environment("socketpair: " + std::string(std::strerror(errno)));
+        our_input = UniqueFd(ends[0]);
+        child_input = UniqueFd(ends[1]);
+        ::shutdown(ends[0], SHUT_RD);
+        ::shutdown(ends[1], SHUT_WR);
+    }
     const ExecImage image(r);
     const auto deadline = Clock::now() + r.timeout;
     // All signals stay blocked across fork so no daemon handler runs in the child before it
@@ -211,7 +248,7 @@ Result<Completion> run(const Request& r) {
     sigfillset(&all);
     ::pthread_sigmask(SIG_SETMASK, &all, &saved);
     const pid_t pid = ::fork();
-    if (pid == 0) exec_child(image, devnull.get(), out, err);
+    if (pid == 0) exec_child(image, child_input.get(), out, err);
     const int fork_errno = errno;
     ::pthread_sigmask(SIG_SETMASK, &saved, nullptr);
     if (pid < 0) return Error::environment("fork: " + std::string(std::strerror(fork_errno)));
@@ -219,7 +256,8 @@ Result<Completion> run(const Request& r) {
     out.close_end(1);
     err.close_end(1);
     Completion done;
-    Child child(pid, out, err, r, done);
+    child_input.reset();
+    Child child(pid, out, err, std::move(our_input), r, done);
     const bool finished = child.wait_until(deadline);
     if (finished)
         child.read_rest(std::min(deadline, Clock::now() + std::chrono::milliseconds(100)));

@@ -59,6 +59,34 @@ struct ZoneConfig {
     std::uint32_t tlsa_ttl = integer_default("zone", "tlsa_ttl");
 };
 
+// [[host]]: an MX host on another machine, reached over SSH (service/keys/ssh_deploy.h). Every
+// word that reaches the remote shell (paths, owner, group, reload) is checked here to need no
+// quoting: remote_word() below.
+struct RemoteHostConfig {
+    std::string name;
+    std::string ssh_user;
+    std::string ssh_address;  // an IP or a DNS name
+    int port = integer_default("host", "port");
+    std::string identity_file;
+    std::string known_hosts;
+    std::string key_file;   // in a slot's remote_hosts: for that slot ({slot} replaced)
+    std::string cert_file;  // the same
+    std::string key_mode{text_default("host", "key_mode")};
+    std::optional<std::string> owner;
+    std::optional<std::string> group;
+    std::vector<std::vector<std::string>> reload;
+    int connect_timeout = integer_default("host", "connect_timeout");
+    int command_timeout = integer_default("host", "command_timeout");
+};
+
+// A word the remote shell reads as itself: letters, digits and / . _ + , : = @ - only, not
+// empty; no '%' or '~' (ssh expands them in its own file names).
+bool remote_word(std::string_view word);
+// An absolute remote path of remote words with no "." or ".." component.
+bool remote_path(std::string_view path);
+// A user or group name as useradd takes it.
+bool account_name(std::string_view name);
+
 struct SlotConfig {
     std::string name;
     std::string algorithm{text_default("key", "algorithm")};
@@ -75,7 +103,9 @@ struct SlotConfig {
     bool renew_before_days_set = false;  // else [acme] renew_before_days applies to acme slots
     int rollover_every_days = integer_default("key", "rollover_every_days");
     int margin_seconds = integer_default("key", "margin_seconds");
-    std::string zone;  // the zone holding the endpoints' TLSA owners
+    std::string zone;                            // the zone holding the endpoints' TLSA owners
+    std::vector<std::string> hosts;              // [[host]] names the key also goes to
+    std::vector<RemoteHostConfig> remote_hosts;  // those hosts, with this slot's paths
 };
 
 // [audit]: what `danekeeper audit` and the lint compare against.
@@ -115,6 +145,7 @@ struct Config {
     AuditConfig audit;
     MetricsConfig metrics;
     std::optional<AcmeConfig> acme;
+    std::vector<RemoteHostConfig> hosts;
 
     [[nodiscard]] const SlotConfig* slot(std::string_view name) const;
     [[nodiscard]] const ZoneConfig* zone(std::string_view name) const;

@@ -4,10 +4,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <optional>
 #include <utility>
 
 #include "base/files.h"
+#include "base/process.h"
 #include "config/config.h"
 
 namespace dk::config {
@@ -73,6 +75,30 @@ void check_served_directories(const SlotConfig& s, Note note) {
     }
 }
 
+// The login key must be private; the host's key must be pinned: ssh-keygen -F finds plain and
+// hashed known_hosts entries alike, under the name ssh looks up ("[address]:port" off port 22).
+template <typename Note>
+void check_host_files(const RemoteHostConfig& h, Note note) {
+    const std::string prefix = "host " + h.name + ": ";
+    if (auto s = files::check_secret_permissions(h.identity_file); !s.ok())
+        note(prefix + "identity_file: " + s.error().message);
+    if (auto read = files::read_limited(h.known_hosts); !read.ok()) {
+        note(prefix + "known_hosts: " + read.error().message);
+        return;
+    }
+    const std::string lookup =
+        h.port == 22 ? h.ssh_address : "[" + h.ssh_address + "]:" + std::to_string(h.port);
+    auto found = process::run({.argv = {"/usr/bin/ssh-keygen", "-F", lookup, "-f", h.known_hosts},
+                               .timeout = std::chrono::seconds(10)});
+    if (!found.ok()) {
+        note(prefix + "known_hosts: " + found.error().message);
+    } else if (found->exit_code != 0) {
+        note(prefix + "known_hosts: " + h.known_hosts + " holds no key for " + lookup +
+             " (pin it: ssh-keyscan -p " + std::to_string(h.port) + " " + h.ssh_address +
+             ", checked against the host's own key)");
+    }
+}
+
 }  // namespace
 
 Status check_files(const Config& c) {
@@ -107,6 +133,9 @@ Status check_files(const Config& c) {
                 note("key " + s.name + ": issuer_ca_file: " + read.error().message);
         }
     }
+    if (!c.hosts.empty() && ::access("/usr/bin/ssh", X_OK) != 0)
+        note("host: /usr/bin/ssh is not executable (install openssh-client)");
+    for (const auto& h : c.hosts) check_host_files(h, note);
     if (c.acme) {
         if (c.acme->eab_key_file) {
             if (auto s = files::check_secret_permissions(*c.acme->eab_key_file); !s.ok())

@@ -165,6 +165,11 @@ Result<Config> parse_config(std::string_view text, const std::string& source) {
         c.slots.push_back(std::move(slot));
         slot_lines.push_back(line);
     }
+    std::vector<std::uint32_t> host_lines;
+    for (auto& [host, line] : parse_tables<RemoteHostConfig>(top, "host", p, parse_host)) {
+        c.hosts.push_back(std::move(host));
+        host_lines.push_back(line);
+    }
     c.acme = parse_acme(top, p);
     check_acme_slots(c, slot_lines, p);
     top.report_unknown();
@@ -172,6 +177,7 @@ Result<Config> parse_config(std::string_view text, const std::string& source) {
     if (top.node("zone") == nullptr || (zones != nullptr && zones->empty()))
         p.add_at(1, "zone", "at least one [[zone]] is required");
     cross_check(c, zone_lines, slot_lines, p);
+    resolve_slot_hosts(c, slot_lines, host_lines, p);
     if (p.any()) return Error::bad_input(p.text());
     return c;
 }

@@ -24,6 +24,7 @@ std::optional<std::vector<HostPort>> host_ports(Table& t, std::string_view key);
 std::vector<std::vector<std::string>> argv_lists(Table& t, std::string_view key);
 
 SlotConfig parse_slot(Table& t);
+RemoteHostConfig parse_host(Table& t);  // host_parser.cc
 
 // The signed-file keys of a [[zone]] (publisher = "signed-file"); elsewhere they are refused.
 SignedFileConfig parse_signed_file(Table& t);
@@ -43,5 +44,8 @@ void check_acme_slots(Config& c, const std::vector<std::uint32_t>& slot_lines, P
 // becomes the slot's zone). slot_lines[i] is where slot i's table starts.
 void cross_check(Config& c, const std::vector<std::uint32_t>& zone_lines,
                  const std::vector<std::uint32_t>& slot_lines, Problems& p);
+// Each slot's hosts exist; resolves them into the slot's remote_hosts (host_parser.cc).
+void resolve_slot_hosts(Config& c, const std::vector<std::uint32_t>& slot_lines,
+                        const std::vector<std::uint32_t>& host_lines, Problems& p);
 
 }  // namespace dk::config

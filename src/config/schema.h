@@ -53,6 +53,7 @@ struct Section {
 inline constexpr Section sections[] = {
     {"dns", "[dns]", false},     {"zone", "[[zone]]", true},      {"key", "[[key]]", true},
     {"audit", "[audit]", false}, {"metrics", "[metrics]", false}, {"acme", "[acme]", false},
+    {"host", "[[host]]", true},
 };
 
 using enum Type;
@@ -150,6 +151,8 @@ inline constexpr Key keys[] = {
      "renew_before_days`", 1, 3650},
     {"key", "rollover_every_days", integer, "365", "", "planned key rollover period", 1, 36500},
     {"key", "margin_seconds", integer, "900", "", "added to 2 x TTLmax before a switch", 0, 86400},
+    {"key", "hosts", strings, "", "none",
+     "`[[host]]` names the key and chain also go to, over SSH, after the local files"},
 
     {"audit", "certified_ca_spki_sha256", strings, "", "none",
      "SPKI SHA-256 (hex) of the CAs certified for EMLREQ_6; none: `certified_ca` fails"},
@@ -184,6 +187,30 @@ inline constexpr Key keys[] = {
      "(`Link: rel=\"alternate\"`)"},
     {"acme", "renew_before_days", integer, "30", "",
      "`renew_before_days` for acme slots that do not set their own", 1, 3650},
+
+    {"host", "name", string, "", "required",
+     "the MX host's name, as slots' `hosts` name it (letters, digits, `.`, `_`, `-`)"},
+    {"host", "ssh_target", string, "", "required",
+     "`user@address`: the account danekeeper logs in as and the host's IP or DNS name"},
+    {"host", "port", integer, "22", "", "the SSH port", 1, 65535},
+    {"host", "identity_file", path, "", "required",
+     "danekeeper's private SSH key (`ssh-keygen -t ed25519`); must be 0600"},
+    {"host", "known_hosts", path, "", "required",
+     "the host's pinned SSH host key (`ssh-keyscan`, checked by hand); no other key is accepted"},
+    {"host", "key_file", path, "", "required",
+     "where the key is written on the host (`{slot}`: the slot's name), atomically"},
+    {"host", "cert_file", path, "", "required",
+     "where the chain (leaf first) is written on the host (`{slot}` as above), atomically, 0644"},
+    {"host", "key_mode", string, "0600", "", "of the key file on the host",
+     0, 0, "0600 0640 0400 0440"},
+    {"host", "owner", string, "", "the login user", "owner of both files on the host (`chown`)"},
+    {"host", "group", string, "", "the login user's group", "group of both files on the host"},
+    {"host", "reload", argv_lists, "", "none",
+     "run on the host after the files are in place (`sudo -n postfix reload`); words of letters, "
+     "digits and `/._+,:=@-` only"},
+    {"host", "connect_timeout", integer, "10", "", "seconds for the SSH connection", 1, 300},
+    {"host", "command_timeout", integer, "120", "",
+     "seconds for the whole deployment to the host (connection, files, reload)", 5, 3600},
 };
 // clang-format on
 

@@ -101,6 +101,7 @@ SlotConfig parse_slot(Table& t) {
     s.renew_before_days = static_cast<int>(t.integer("renew_before_days"));
     s.rollover_every_days = static_cast<int>(t.integer("rollover_every_days"));
     s.margin_seconds = static_cast<int>(t.integer("margin_seconds"));
+    s.hosts = t.strings("hosts", false).value_or(std::vector<std::string>{});
     t.report_unknown();
     return s;
 }

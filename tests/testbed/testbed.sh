@@ -8,22 +8,25 @@
 #   testbed.sh status DIR               each component and whether it runs
 #   testbed.sh mx-use DIR mx1|mx2 CHAIN switch an MX to CHAIN (key, leaf, CA) and reload it
 #   testbed.sh mx-stop|mx-start DIR mx1|mx2   stop an MX, start it again as it was configured
+#   testbed.sh mx-use-pair DIR mx1|mx2 KEY CHAIN   switch an MX to a key file and a chain file
+#   testbed.sh remote-stop|remote-start DIR   stop the remote host's sshd, start it again
+# The remote MX host (lib/sshd.sh): an sshd on $NET.4.1:2222 with its own user and directory.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-for lib in common ca named knot signed_zone unbound postfix pebble; do
+for lib in common ca named knot signed_zone unbound postfix pebble sshd; do
     # shellcheck source=/dev/null
     source "$here/lib/$lib.sh"
 done
 
 # name:binary of every process, in the order they are stopped.
-COMPONENTS=(pebble:/usr/bin/pebble mx2:postfix mx1:postfix unbound:/usr/sbin/unbound
+COMPONENTS=(sshd:/usr/sbin/sshd pebble:/usr/bin/pebble mx2:postfix mx1:postfix unbound:/usr/sbin/unbound
     knotd-signed:/usr/sbin/knotd knotd:/usr/sbin/knotd named:/usr/sbin/named)
 
-usage() { die "usage: testbed.sh up|down|status DIR [--net 127.NN] | mx-use DIR mx1|mx2 CHAIN | mx-stop|mx-start DIR mx1|mx2" 2; }
+usage() { die "usage: testbed.sh up|down|status DIR [--net 127.NN] | mx-use DIR mx1|mx2 CHAIN | mx-use-pair DIR mx1|mx2 KEY CHAIN | mx-stop|mx-start DIR mx1|mx2 | remote-stop|remote-start DIR" 2; }
 
 set_addresses() {
     PRIMARY=$NET.1.1 SECONDARY=$NET.1.2 RESOLVER=$NET.1.3 SIGNER=$NET.1.4
-    MX1=$NET.2.1 MX2=$NET.2.2 PEBBLE=$NET.3.1
+    MX1=$NET.2.1 MX2=$NET.2.2 PEBBLE=$NET.3.1 REMOTE_ADDR=$NET.4.1
 }
 
 stop_all() {
@@ -32,6 +35,8 @@ stop_all() {
         name=${entry%%:*} binary=${entry#*:}
         if [[ $binary == postfix ]]; then
             stop_postfix "$name" || failed=1
+        elif [[ $name == sshd ]]; then
+            stop_sshd || failed=1
         else
             stop_recorded "$name" "$binary" || failed=1
         fi
@@ -93,6 +98,14 @@ TB_SIGNED_KNOT_CONF=$DIR/knot-signed/knot.conf
 TB_SIGNED_TRUST_ANCHOR_DS=$DIR/signed-anchor.ds
 TB_SIGNED_MX1_HOST=mx1.$SIGNED_ZONE
 TB_SIGNED_MX2_HOST=mx2.$SIGNED_ZONE
+TB_REMOTE_ADDR=$REMOTE_ADDR
+TB_REMOTE_SSH_PORT=$REMOTE_SSH_PORT
+TB_REMOTE_SSH_TARGET=$REMOTE_USER@$REMOTE_ADDR
+TB_REMOTE_USER=$REMOTE_USER
+TB_REMOTE_IDENTITY=$DIR/remote/client/id_ed25519
+TB_REMOTE_KNOWN_HOSTS=$DIR/remote/client/known_hosts
+TB_REMOTE_WRONG_KNOWN_HOSTS=$DIR/remote/client/wrong_known_hosts
+TB_REMOTE_TLS_DIR=$DIR/remote/tls
 ENV
     local mx addr upper
     for mx in mx1 mx2; do
@@ -131,7 +144,7 @@ cmd_up() {
         stop_all || die "could not stop the earlier run's processes" 3
     fi
     remove_addresses
-    rm -rf "${DIR:?}"/{ca,keys,named,knot,knot-signed,signed,unbound,mx1,mx2,pebble,pids,logs}
+    rm -rf "${DIR:?}"/{ca,keys,named,knot,knot-signed,signed,unbound,mx1,mx2,pebble,remote,pids,logs}
     rm -f "${DIR:?}"/signed-anchor.{ds,dnskey}
     mkdir -p "$DIR/pids" "$DIR/logs"
     if grep -qsE '(named|unbound).*\(enforce\)' /sys/kernel/security/apparmor/profiles; then
@@ -141,7 +154,7 @@ cmd_up() {
     start=$(now_ms)
     trap 'log "bringing the testbed up failed; tearing down"; stop_all || true; remove_addresses' EXIT
     make_ca
-    for addr in "$PRIMARY" "$SECONDARY" "$RESOLVER" "$SIGNER" "$MX1" "$MX2" "$PEBBLE"; do
+    for addr in "$PRIMARY" "$SECONDARY" "$RESOLVER" "$SIGNER" "$MX1" "$MX2" "$PEBBLE" "$REMOTE_ADDR"; do
         ensure_address "$addr"
     done
     timed named start_named
@@ -152,6 +165,7 @@ cmd_up() {
     timed mx1 start_postfix mx1 "$MX1" yes
     timed mx2 start_postfix mx2 "$MX2" no
     timed pebble start_pebble
+    timed sshd start_sshd "$REMOTE_ADDR"
     write_env
     trap - EXIT
     log "all up in $(($(now_ms) - start)) ms; env: $DIR/testbed.env"
@@ -216,6 +230,19 @@ mx-use)
 mx-stop)
     [[ $# -eq 1 && ($1 == mx1 || $1 == mx2) ]] || usage
     stop_postfix "$1"
+    ;;
+mx-use-pair)
+    [[ $# -eq 3 && ($1 == mx1 || $1 == mx2) ]] || usage
+    use_key_and_chain "$1" "$(realpath "$2")" "$(realpath "$3")"
+    ;;
+remote-stop)
+    [[ $# -eq 0 ]] || usage
+    stop_recorded sshd /usr/sbin/sshd
+    ;;
+remote-start)
+    [[ $# -eq 0 ]] || usage
+    set_addresses
+    launch_sshd
     ;;
 mx-start)
     [[ $# -eq 1 && ($1 == mx1 || $1 == mx2) ]] || usage

@@ -12,6 +12,7 @@
 #include "base/files.h"
 #include "base/log.h"
 #include "base/process.h"
+#include "base/strings.h"
 #include "cert/chain.h"
 #include "cert/chain_matches.h"
 #include "cert/csr.h"
@@ -19,6 +20,7 @@
 #include "cert/tlsa_data.h"
 #include "engine/delivery.h"
 #include "service/issuance/acme_issuer.h"
+#include "service/keys/ssh_deploy.h"
 
 namespace dk::service {
 namespace {
@@ -297,7 +299,27 @@ Status FileKeyVault::deploy(const std::string& /*slot*/, const engine::SlotKey& 
     }
     log::info("deploy.done",
               {{"slot", slot_.name}, {"key", key.id}, {"cert_file", slot_.cert_file}});
-    return {};
+    return deploy_to_hosts(key, key_pem, chain_text);
+}
+
+// Every host is tried, whatever the others do; one that failed fails the deployment, so the
+// engine neither records it nor retires anything, and runs it again (it is idempotent).
+Status FileKeyVault::deploy_to_hosts(const engine::SlotKey& key, const std::string& key_pem,
+                                     const std::string& chain_text) const {
+    std::vector<std::string> failed;
+    for (const auto& host : slot_.remote_hosts) {
+        if (auto done = deploy_to_host(host, slot_.name, key_pem, chain_text); !done.ok()) {
+            log::error("deploy.host_failed", {{"slot", slot_.name},
+                                              {"key", key.id},
+                                              {"host", host.name},
+                                              {"error", done.error().message}});
+            failed.push_back(done.error().message);
+        }
+    }
+    if (failed.empty()) return {};
+    return Error::environment("deploy to " + std::to_string(failed.size()) + " of " +
+                              std::to_string(slot_.remote_hosts.size()) +
+                              " hosts failed: " + join(failed, "; ") + "; nothing is retired");
 }
 
 Result<engine::SlotKey> FileKeyVault::import_served(TimePoint now) {

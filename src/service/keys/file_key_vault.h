@@ -54,6 +54,9 @@ class FileKeyVault final : public engine::KeyVault {
 
   private:
     Status ensure_dirs() const;
+    // The slot's [[host]]s, over SSH (ssh_deploy.h), after the local files and reloads.
+    Status deploy_to_hosts(const engine::SlotKey& key, const std::string& key_pem,
+                           const std::string& chain_text) const;
     std::string state_dir_;
     const config::SlotConfig& slot_;
     AcmeIssuer* acme_ = nullptr;

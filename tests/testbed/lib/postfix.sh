@@ -102,10 +102,17 @@ stop_postfix() {
     stop_recorded "$name" /usr/lib/postfix/sbin/master
 }
 
+# Switches NAME to KEY and CHAIN, two files (a host danekeeper deploys to over SSH writes them).
+use_key_and_chain() {
+    local name=$1 key=$2 chain=$3
+    [[ -r $key && -r $chain ]] || die "cannot read $key or $chain" 2
+    use_chain "$name" "$key, $chain"
+}
+
 # Switches NAME to CHAIN (key, leaf, CA in one file) and reloads: a deployment, as operators do it.
 use_chain() {
     local name=$1 chain=$2
-    [[ -r $chain ]] || die "cannot read $chain" 2
+    [[ -r ${chain%%, *} ]] || die "cannot read $chain" 2
     # Rewriting main.cf makes the reload take seconds; skip it when the path is unchanged.
     if [[ $(postconf -c "$DIR/$name/etc" -h smtpd_tls_chain_files) != "$chain" ]]; then
         postconf -c "$DIR/$name/etc" -e "smtpd_tls_chain_files = $chain"

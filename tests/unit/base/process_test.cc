@@ -55,6 +55,35 @@ TEST(Process, ReportsExitCodeAndStderr) {
     EXPECT_EQ(r->err, "oops\n");
 }
 
+TEST(Process, FeedsInputOnStdinAndThenEndOfFile) {
+    // Larger than a socket buffer: the input is fed while the output is read.
+    std::string input(300 * 1024, 'k');
+    input += "end";
+    auto counted = process::run({.argv = {"/usr/bin/wc", "-c"}, .input = input});
+    ASSERT_TRUE(counted.ok()) << counted.error().message;
+    EXPECT_EQ(counted->exit_code, 0);
+    EXPECT_EQ(counted->out, std::to_string(input.size()) + "\n");
+    auto tail = process::run({.argv = {"/usr/bin/tail", "-c", "3"}, .input = input});
+    ASSERT_TRUE(tail.ok()) << tail.error().message;
+    EXPECT_EQ(tail->out, "end");
+}
+
+TEST(Process, WithoutInputStdinIsEmpty) {
+    auto r = process::run({.argv = {"/usr/bin/wc", "-c"}});
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->out, "0\n");
+}
+
+TEST(Process, ProgramThatIgnoresItsInputNeitherStallsNorRaisesSigpipe) {
+    const std::string input(1024 * 1024, 'x');
+    auto r = process::run({.argv = {"/bin/sh", "-c", "exec 0<&-; echo done"},
+                           .timeout = std::chrono::milliseconds(5000),
+                           .input = input});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->exit_code, 0);
+    EXPECT_EQ(r->out, "done\n");
+}
+
 TEST(Process, KillsOnTimeout) {
     auto r =
         process::run({.argv = {"/bin/sleep", "30"}, .timeout = std::chrono::milliseconds(200)});

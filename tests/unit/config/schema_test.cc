@@ -41,6 +41,13 @@ issue_command = ["/usr/local/sbin/sign", "{csr}", "{chain}"]
 [metrics]
 [acme]
 directory = "https://acme.example/directory"
+[[host]]
+name = "mx2"
+ssh_target = "danekeeper@192.0.2.25"
+identity_file = "/etc/dk/id_ed25519"
+known_hosts = "/etc/dk/known_hosts"
+key_file = "/etc/postfix/key.pem"
+cert_file = "/etc/postfix/chain.pem"
 )";
 
 const std::string signed_file_base = R"([[zone]]
@@ -209,6 +216,12 @@ const std::map<std::string, std::function<std::string(const Config&)>>& parsed_v
         {"acme.challenge", [](const Config& c) { return c.acme->challenge; }},
         {"acme.renew_before_days",
          [](const Config& c) { return std::to_string(c.acme->renew_before_days); }},
+        {"host[0].port", [](const Config& c) { return std::to_string(c.hosts.at(0).port); }},
+        {"host[0].key_mode", [](const Config& c) { return c.hosts.at(0).key_mode; }},
+        {"host[0].connect_timeout",
+         [](const Config& c) { return std::to_string(c.hosts.at(0).connect_timeout); }},
+        {"host[0].command_timeout",
+         [](const Config& c) { return std::to_string(c.hosts.at(0).command_timeout); }},
     };
     return values;
 }

@@ -252,6 +252,36 @@ TEST_F(DeployTest, KeyChainAndCombinedFileSwitchTogether) {
         EXPECT_NE(::access((path + ".dk-old").c_str(), F_OK), 0) << path;
 }
 
+// Hosts over SSH come after the local files: every host is tried, and one that fails fails the
+// deployment, naming it, so the engine records nothing and runs it again.
+TEST_F(DeployTest, EveryHostIsTriedAndAFailedOneFailsTheDeploymentNamingIt) {
+    for (const char* name : {"mx2", "mx3"}) {
+        config::RemoteHostConfig host;
+        host.name = name;
+        host.ssh_user = "dk";
+        host.ssh_address = "127.0.0.1";
+        host.port = 1;  // nothing listens: refused at once
+        host.identity_file = dir_ + "/id";
+        host.known_hosts = dir_ + "/known_hosts";
+        host.key_file = "/srv/" + std::string(name) + "/key.pem";
+        host.cert_file = "/srv/" + std::string(name) + "/chain.pem";
+        host.connect_timeout = 2;
+        host.command_timeout = 10;
+        slot_.remote_hosts.push_back(host);
+    }
+    auto deployed = vault().deploy("mx", new_);
+    ASSERT_FALSE(deployed.ok());
+    EXPECT_EQ(deployed.error().kind, ErrorKind::environment);
+    const std::string& why = deployed.error().message;
+    EXPECT_NE(why.find("deploy to 2 of 2 hosts failed: host mx2 (dk@127.0.0.1 port 1): ssh failed"),
+              std::string::npos)
+        << why;
+    EXPECT_NE(why.find("; host mx3 (dk@127.0.0.1 port 1): ssh failed"), std::string::npos) << why;
+    EXPECT_TRUE(why.ends_with("; nothing is retired")) << why;
+    // The local files are deployed as before.
+    EXPECT_EQ(read(slot_.key_file), read(vault().key_path(new_.id)));
+}
+
 TEST_F(DeployTest, FullDiskUnderTheChainLeavesThePairServedBefore) {
     // The chain's directory on a small file system, filled up after the first deployment.
     mount_ = dir_ + "/chains";
