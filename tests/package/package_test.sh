@@ -92,7 +92,9 @@ copyright=$root/usr/share/doc/danekeeper/copyright
 head -1 "$copyright" | grep -q '^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/$' &&
     ok "copyright: machine-readable format" || bad "copyright format line: $(head -1 "$copyright")"
 grep -q '^Copyright: .* the danekeeper authors$' "$copyright" && ok "copyright holder" || bad "copyright holder"
-license_body=$(sed -n '/^License: Expat$/,$p' "$copyright" | tail -n +2 | sed -e 's/^ //' -e 's/^\.$//')
+# The license text is the last stanza: every line after its "License: Expat", one space in.
+license_body=$(awk '/^License: Expat$/ {body = ""; next} {body = body $0 "\n"} END {printf "%s", body}' "$copyright" |
+    sed -e 's/^ //' -e 's/^\.$//')
 expect "copyright carries LICENSE's text" "$(sed -n '/^Permission/,$p' "$(dirname "$0")/../../LICENSE")" "$license_body"
 changelog=$root/usr/share/doc/danekeeper/changelog.gz
 gzip -t "$changelog" && ok "changelog.gz is gzip" || bad "changelog.gz"
@@ -105,7 +107,7 @@ cmp -s "$root/etc/danekeeper/danekeeper.toml" "$example" && ok "the conffile is 
 # lintian, when installed (tests/install-deps.sh installs it): no error; its other findings are
 # printed for the record.
 if command -v lintian >/dev/null; then
-    lintian --no-tag-display-limit "$deb" >"$work/lintian" 2>&1
+    lintian --tag-display-limit 0 "$deb" >"$work/lintian" 2>&1
     sed 's/^/lintian: /' "$work/lintian"
     errors=$(grep -c '^E: ' "$work/lintian")
     expect "lintian errors" 0 "$errors"

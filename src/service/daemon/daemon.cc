@@ -48,7 +48,8 @@ db::EventRetention retention_of(const config::LogConfig& log) {
 
 // After a run over every slot: it is recorded (status --nagios judges its age), the event log
 // pruned to its retention, the status snapshot written. Failures are logged: none of this may
-// stop the engine.
+// stop the engine. A run stopped by bad input (a key file that no longer parses) changes
+// nothing and is not recorded: it completed nothing, and its staleness shows.
 void finish_full_run(Runtime& rt, int rc, std::chrono::duration<double> took) {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
     if (auto s = rt.store.record_run({rt.clock.now(), rc, static_cast<long long>(ms)}); !s.ok())
@@ -71,7 +72,7 @@ int run_pass(Runtime& rt, const std::vector<std::string>& slots, engine::RunMode
     const int rc = run_slots(rt, slots, mode, hooks, wake, &planned);
     if (mode == engine::RunMode::apply) {
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-        if (slots.empty()) finish_full_run(rt, rc, took);
+        if (slots.empty() && rc != to_int(ExitCode::bad_input)) finish_full_run(rt, rc, took);
         export_metrics(rt, {rc, took.count(), rt.clock.now(), *wake, std::move(planned)},
                        metrics_file ? metrics_file : rt.config.metrics.file, listener);
     }
