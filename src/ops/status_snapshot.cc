@@ -9,6 +9,9 @@ using json = nlohmann::json;
 
 constexpr std::string_view format_name = "danekeeper-status-1";
 constexpr int max_depth = 4;  // object > slots > slot > value
+// Times are Unix seconds up to 2^33 (year 2242): TimePoint counts nanoseconds in 64 bits, which
+// end in 2262 (found by fuzz.status_snapshot: a larger value overflowed).
+constexpr long long max_time = 1LL << 33;
 
 json optional_time(const std::optional<TimePoint>& t) {
     return t ? json(unix_seconds(*t)) : json(nullptr);
@@ -32,8 +35,8 @@ class Reader {
     std::optional<TimePoint> time(const char* key) {
         const json* v = field(key);
         if (v == nullptr || v->is_null()) return std::nullopt;
-        if (!v->is_number_integer()) {
-            fail(key, "must be Unix seconds or null");
+        if (!v->is_number_integer() || v->get<long long>() < 0 || v->get<long long>() > max_time) {
+            fail(key, "must be Unix seconds (0.." + std::to_string(max_time) + ") or null");
             return std::nullopt;
         }
         return from_unix_seconds(v->get<long long>());
@@ -113,7 +116,7 @@ Result<StatusSnapshot> parse_snapshot(std::string_view text, const std::string& 
     if (top.text("format") != format_name && problem.empty())
         problem = "format: not " + std::string(format_name);
     StatusSnapshot s;
-    s.written_at = from_unix_seconds(top.integer("written_at", 0, 1LL << 40));
+    s.written_at = from_unix_seconds(top.integer("written_at", 0, max_time));
     s.runs.last_run = top.time("last_run");
     s.runs.interval = Seconds{top.integer("run_interval_seconds", 1, 86400 * 365)};
     s.runs.warning_factor = static_cast<int>(top.integer("stale_warning_factor", 1, 1000));

@@ -48,7 +48,12 @@ TEST(StatusSnapshot, EachBadFieldIsOneLineNamingIt) {
         {with("\"run_interval_seconds\": 300", "\"run_interval_seconds\": 0"),
          "status.json: run_interval_seconds: must be an integer in 1..31536000"},
         {with("\"last_run\": 1789999970", "\"last_run\": \"yesterday\""),
-         "status.json: last_run: must be Unix seconds or null"},
+         "status.json: last_run: must be Unix seconds (0..8589934592) or null"},
+        // found by fuzz.status_snapshot: nanoseconds since 1970 overflow 64 bits after 2262
+        {with("\"last_run\": 1789999970", "\"last_run\": 1789999970000"),
+         "status.json: last_run: must be Unix seconds (0..8589934592) or null"},
+        {with("\"written_at\": 1790000000", "\"written_at\": -1"),
+         "status.json: written_at: must be an integer in 0..8589934592"},
         {with("\"failed_verifications\": 2", "\"failed_verifications\": -1"),
          "status.json: slots[0].failed_verifications: must be an integer in 0..1073741824"},
         {with("\"adopted\": true", "\"adopted\": 1"),
