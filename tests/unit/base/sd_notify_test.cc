@@ -37,6 +37,7 @@ std::string receive(int fd) {
 
 TEST(SdNotify, ReachesASocketByPath) {
     const std::string path = "/tmp/dk-notify-" + std::to_string(::getpid());
+    ::unlink(path.c_str());  // a run killed before its clean-up
     const UniqueFd fd = listen_on(path);
     ASSERT_TRUE(notify_to(path.c_str(), "READY=1").ok());
     EXPECT_EQ(receive(fd.get()), "READY=1");
