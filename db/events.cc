@@ -1,5 +1,8 @@
-// The append-only event log: inserts and reads only (the schema's triggers refuse the rest).
+// The append-only event log: inserts, reads, and the retention prune of the oldest events (the
+// schema's triggers refuse any other change).
 #include <SQLiteCpp/Statement.h>
+
+#include <algorithm>
 
 #include "db/db_error.h"
 #include "db/store.h"
@@ -85,6 +88,44 @@ Result<std::vector<Event>> Store::events_since(TimePoint since) {
     } catch (const std::exception& e) {
         return db_error("read events", e);
     }
+}
+
+Result<long long> Store::prune_events(const EventRetention& retention, TimePoint now) {
+    long long pruned = 0;
+    const Status done = transaction([&]() -> Status {
+        try {
+            // The newest id that may go: the last one older than max_age, and the last one
+            // before the newest max_rows; the higher of the two.
+            long long through = 0;
+            if (retention.max_age) {
+                SQLite::Statement q(*db_, "SELECT COALESCE(MAX(id), 0) FROM events WHERE at < ?");
+                q.bind(1, static_cast<int64_t>(unix_seconds(now - *retention.max_age)));
+                q.executeStep();
+                through = std::max<long long>(through, q.getColumn(0).getInt64());
+            }
+            if (retention.max_rows) {
+                SQLite::Statement q(
+                    *db_,
+                    "SELECT COALESCE((SELECT id FROM events ORDER BY id DESC LIMIT 1 "
+                    "OFFSET ?), 0)");
+                q.bind(1, static_cast<int64_t>(*retention.max_rows));
+                q.executeStep();
+                through = std::max<long long>(through, q.getColumn(0).getInt64());
+            }
+            if (through == 0) return {};
+            SQLite::Statement raise(*db_, "UPDATE events_pruned_through SET id = MAX(id, ?)");
+            raise.bind(1, static_cast<int64_t>(through));
+            raise.exec();
+            SQLite::Statement remove(*db_, "DELETE FROM events WHERE id <= ?");
+            remove.bind(1, static_cast<int64_t>(through));
+            pruned = remove.exec();
+            return {};
+        } catch (const std::exception& e) {
+            return db_error("prune events", e);
+        }
+    });
+    if (!done.ok()) return done.error();
+    return pruned;
 }
 
 }  // namespace dk::db

@@ -11,7 +11,8 @@ CREATE TABLE slots (
     updated_at INTEGER NOT NULL
 );
 
--- Append-only log of every DNS change, deployment, verdict and alert (the audit trail).
+-- Append-only log of every DNS change, deployment, verdict and alert (the audit trail); events
+-- at or below events_pruned_through may be deleted (the retention setting), no others.
 CREATE TABLE events (
     id      INTEGER PRIMARY KEY AUTOINCREMENT,
     at      INTEGER NOT NULL,
@@ -32,10 +33,22 @@ CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
 BEGIN
     SELECT RAISE(ABORT, 'events are append-only');
 END;
+CREATE TABLE events_pruned_through (
+    id INTEGER NOT NULL
+);
 CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
+WHEN OLD.id > (SELECT MAX(id) FROM events_pruned_through)
 BEGIN
     SELECT RAISE(ABORT, 'events are append-only');
 END;
+
+-- The last run over every slot: when it finished, its exit code, how long it took.
+CREATE TABLE last_run (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    finished_at INTEGER NOT NULL,
+    result      INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL
+);
 
 -- The DNSSEC keys of the zones danekeeper signs (zone/dnssec_keys/key_record.h), one row per key:
 -- role, state (generated, awaiting_ds, published, active, retired, ds_withdrawn, removed), the

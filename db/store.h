@@ -52,6 +52,21 @@ struct DnssecKeyRow {
     friend bool operator==(const DnssecKeyRow&, const DnssecKeyRow&) = default;
 };
 
+// The last run over every slot.
+struct RunRecord {
+    TimePoint finished_at{};
+    int result = 0;  // its exit code
+    long long duration_ms = 0;
+    friend bool operator==(const RunRecord&, const RunRecord&) = default;
+};
+
+// How much of the event log to keep: events older than `max_age`, and all but the newest
+// `max_rows`, may go (none: no bound of that kind).
+struct EventRetention {
+    std::optional<Seconds> max_age;
+    std::optional<long long> max_rows;
+};
+
 class Store {
   public:
     // Opens (creating if needed, mode 0600) and migrates to the newest schema.
@@ -81,6 +96,11 @@ class Store {
                             const Event& event);
     // Every event at or after since, oldest first (the log and audit export).
     Result<std::vector<Event>> events_since(TimePoint since);
+    // Deletes the oldest events beyond `retention` as of `now`, in one transaction; returns how
+    // many went. The schema refuses any other DELETE.
+    Result<long long> prune_events(const EventRetention& retention, TimePoint now);
+    Status record_run(const RunRecord& run);
+    Result<std::optional<RunRecord>> last_run();
     // The normalised CREATE statements of the live schema (tests compare with schema.sql).
     Result<std::string> live_schema();
 

@@ -1,6 +1,7 @@
 #include "base/files.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <random>
+#include <vector>
 
 #include "base/unique_fd.h"
 
@@ -181,6 +183,40 @@ Status check_secret_permissions(const std::string& path) {
 Result<std::string> read_secret(const std::string& path, std::size_t max_bytes) {
     DK_TRY(const OpenedFile file, open_secret(path, max_bytes));
     return read_opened(file, path);
+}
+
+Status write_atomic_for_group(const std::string& path, std::string_view data, mode_t mode,
+                              std::optional<gid_t> group) {
+    const std::string temp = temp_name_for(path);
+    UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
+    if (fd.get() < 0) return Error::environment(temp + ": cannot create: " + errno_text());
+    Status written;
+    if (group && ::fchown(fd.get(), static_cast<uid_t>(-1), *group) != 0)
+        written = Error::environment(temp + ": cannot give it group " + std::to_string(*group) +
+                                     ": " + errno_text());
+    else if (::fchmod(fd.get(), mode) != 0)  // after fchown, which may clear bits; umask too
+        written = Error::environment(temp + ": chmod failed: " + errno_text());
+    else
+        written = write_all(fd.get(), data, temp);
+    if (written.ok() && (::fsync(fd.get()) != 0 || ::close(fd.release()) != 0))
+        written = Error::environment(temp + ": fsync/close failed: " + errno_text());
+    if (written.ok() && ::rename(temp.c_str(), path.c_str()) != 0)
+        written = Error::environment(path + ": rename failed: " + errno_text());
+    if (!written.ok()) {
+        ::unlink(temp.c_str());
+        return written;
+    }
+    return fsync_directory(directory_of(path));
+}
+
+std::optional<gid_t> group_id(const std::string& name) {
+    std::vector<char> buffer(16384);
+    group entry{};
+    group* found = nullptr;
+    if (::getgrnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found) != 0 ||
+        found == nullptr)
+        return std::nullopt;
+    return found->gr_gid;
 }
 
 }  // namespace dk::files

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -46,6 +47,14 @@ Status write_atomic(const std::string& path, std::string_view data, mode_t mode,
 using PieceWriter = std::function<Status(std::string_view piece)>;
 Status write_atomic_pieces(const std::string& path, mode_t mode, Overwrite overwrite,
                            const std::function<Status(const PieceWriter& write)>& produce);
+
+// write_atomic (overwriting) of a file other users read through its group: the temp file gets
+// the mode and group before it is renamed into place, so a reader never meets it unreadable.
+Status write_atomic_for_group(const std::string& path, std::string_view data, mode_t mode,
+                              std::optional<gid_t> group);
+
+// The id of the named group; nullopt when there is none.
+std::optional<gid_t> group_id(const std::string& name);
 
 // Makes the directory's entries (a rename, a new name) durable.
 Status fsync_directory(const std::string& dir);

@@ -1,5 +1,6 @@
 #include "base/log.h"
 
+#include <sys/stat.h>
 #include <syslog.h>
 
 #include <cstdio>
@@ -78,6 +79,22 @@ void configure(const Options& options) {
     }
 }
 
+bool journal_stream_is(const char* journal_stream, int fd) {
+    if (journal_stream == nullptr) return false;
+    unsigned long long device = 0;
+    unsigned long long inode = 0;
+    char rest = 0;
+    if (std::sscanf(journal_stream, "%llu:%llu%c", &device, &inode, &rest) != 2) return false;
+    struct stat st {};
+    return ::fstat(fd, &st) == 0 && st.st_dev == device && st.st_ino == inode;
+}
+
+std::string stderr_prefix(Level level) {
+    std::lock_guard lock(g_mutex);
+    if (!g_options.priority_prefix) return "";
+    return "<" + std::to_string(syslog_priority(level)) + ">";
+}
+
 void set_sink(Sink sink) {
     std::lock_guard lock(g_mutex);
     g_sink = std::move(sink);
@@ -105,7 +122,10 @@ void event(Level level, std::string_view event, std::initializer_list<Field> fie
         g_sink(level, line);
         return;
     }
-    if (g_options.to_stderr) std::fprintf(stderr, "%s\n", line.c_str());
+    if (g_options.to_stderr && g_options.priority_prefix)
+        std::fprintf(stderr, "<%d>%s\n", syslog_priority(level), line.c_str());
+    else if (g_options.to_stderr)
+        std::fprintf(stderr, "%s\n", line.c_str());
     if (g_options.to_syslog) syslog(syslog_priority(level), "%s", line.c_str());
 }
 

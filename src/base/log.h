@@ -27,9 +27,20 @@ struct Options {
     Level min_level = Level::info;
     bool to_stderr = true;
     bool to_syslog = false;
+    // Each stderr line starts with its syslog priority as "<N>" (sd-daemon(3)), which journald
+    // takes as the line's priority.
+    bool priority_prefix = false;
 };
 
 void configure(const Options& options);
+
+// Whether JOURNAL_STREAM (as systemd sets it: "DEVICE:INODE") names the file open at fd, i.e.
+// the process's output goes straight to journald.
+bool journal_stream_is(const char* journal_stream, int fd);
+
+// "<N>" for the level when stderr lines carry priorities, else "": for lines written to stderr
+// beside the log (the one-line errors of the verbs).
+std::string stderr_prefix(Level level);
 
 // Formats "level=info event=NAME key=value ..." (values quoted when they need it).
 std::string format(Level level, std::string_view event, std::initializer_list<Field> fields);

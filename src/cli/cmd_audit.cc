@@ -73,19 +73,11 @@ int run_audit(const Invocation& inv) {
     const cxxopts::ParseResult& parsed = options.result();
     const bool nagios = parsed.count("nagios") > 0;
     auto rt = service::open_runtime(inv.globals.config_path, service::Locking::read_only);
-    if (!rt.ok()) {
-        if (!nagios) return fail(rt.error());
-        std::printf("DANE-AUDIT UNKNOWN - %s\n", rt.error().message.c_str());
-        return 3;
-    }
+    if (!rt.ok()) return fail(rt.error());
     const auto started = std::chrono::steady_clock::now();
     const TimePoint now = (*rt)->clock.now();
     auto obs = service::observe_for_audit(**rt, now);
-    if (!obs.ok()) {
-        if (!nagios) return fail(obs.error());
-        std::printf("DANE-AUDIT UNKNOWN - %s\n", obs.error().message.c_str());
-        return 3;
-    }
+    if (!obs.ok()) return fail(obs.error());
     const auto items = ops::judge_audit(obs->endpoints, obs->policy, now);
     auto findings =
         ops::lint(obs->slots, obs->mx, service::lint_policy_for((*rt)->config.audit), now);

@@ -18,9 +18,10 @@
 #include "engine/safety.h"
 #include "engine/state_json.h"
 #include "engine/transitions.h"
-#include "ops/status_report.h"
+#include "ops/status_snapshot.h"
 #include "service/daemon/requests.h"
 #include "service/daemon/slot_runs.h"
+#include "service/report/status_snapshot.h"
 #include "service/runtime/runtime.h"
 
 namespace dk::cli {
@@ -29,7 +30,8 @@ namespace {
 constexpr const char* adopt_usage =
     "danekeeper adopt SLOT [--dry-run]: take over the key and certificate served now";
 constexpr const char* status_usage =
-    "danekeeper status [SLOT] [--json] [--nagios]: each slot's state, keys and what it waits for";
+    "danekeeper status [SLOT] [--json] [--nagios [--from-snapshot FILE]]: each slot's state, keys "
+    "and what it waits for";
 constexpr const char* rollover_usage =
     "danekeeper rollover start|check SLOT [--emergency] [--dry-run] | rollover --emergency SLOT";
 
@@ -103,9 +105,44 @@ int run_adopt(const Invocation& inv) {
     return 0;
 }
 
+namespace {
+
+// `status --nagios --from-snapshot FILE`: the snapshot alone (another user's check reads neither
+// the configuration nor the state directory).
+int status_from_snapshot(const std::string& path, const std::string& only_slot) {
+    const auto text = files::read_limited(path, ops::max_snapshot_bytes);
+    if (!text.ok()) return fail(text.error());
+    auto snapshot = ops::parse_snapshot(*text, path);
+    if (!snapshot.ok()) return fail(snapshot.error());
+    std::erase_if(snapshot->slots, [&](const ops::SlotStatusFacts& s) {
+        return !only_slot.empty() && s.slot != only_slot;
+    });
+    if (!only_slot.empty() && snapshot->slots.empty())
+        return fail(Error::bad_input("no key slot named '" + only_slot + "' in " + path));
+    const auto report = ops::status_nagios(snapshot->slots, snapshot->runs, SystemClock().now());
+    std::fputs(ops::format_nagios(report).c_str(), stdout);
+    return static_cast<int>(report.state);
+}
+
+int status_nagios(service::Runtime& rt, const std::string& only_slot) {
+    const auto facts = service::collect_slot_status(rt, only_slot);
+    if (!facts.ok()) return fail(facts.error());
+    const auto runs = service::run_freshness(rt);
+    if (!runs.ok()) return fail(runs.error());
+    const auto report = ops::status_nagios(*facts, *runs, rt.clock.now());
+    std::fputs(ops::format_nagios(report).c_str(), stdout);
+    return static_cast<int>(report.state);
+}
+
+}  // namespace
+
 int run_status(const Invocation& inv) {
     VerbOptions options(inv, status_usage);
     options.json().nagios();
+    options.add()("from-snapshot",
+                  "with --nagios: judge FILE ([monitoring] status_file) alone; opens neither the "
+                  "configuration nor the state directory",
+                  cxxopts::value<std::string>());
     options.positional();
     if (auto stop = options.parse()) return *stop;
     const auto words = options.words();
@@ -113,33 +150,22 @@ int run_status(const Invocation& inv) {
     const std::string only_slot = words.empty() ? std::string() : words[0];
     const bool json = options.given("json");
     const bool nagios = options.given("nagios");
+    if (options.given("from-snapshot")) {
+        if (!nagios) return fail(Error::bad_input("status: --from-snapshot needs --nagios"));
+        return status_from_snapshot(options.result()["from-snapshot"].as<std::string>(), only_slot);
+    }
     auto rt = service::open_runtime(inv.globals.config_path, service::Locking::reader);
-    if (!rt.ok() && nagios) {
-        std::printf("DANEKEEPER UNKNOWN - %s\n", rt.error().message.c_str());
-        return 3;
-    }
     if (!rt.ok()) return fail(rt.error());
-    if (!only_slot.empty() && (*rt)->config.slot(only_slot) == nullptr) {
-        const Error unknown =
-            Error::bad_input("no key slot named '" + only_slot + "' in " + (*rt)->config.source);
-        if (!nagios) return fail(unknown);
-        std::printf("DANEKEEPER UNKNOWN - %s\n", unknown.message.c_str());
-        return 3;
-    }
+    if (!only_slot.empty() && (*rt)->config.slot(only_slot) == nullptr)
+        return fail(
+            Error::bad_input("no key slot named '" + only_slot + "' in " + (*rt)->config.source));
+    if (nagios) return status_nagios(**rt, only_slot);
     nlohmann::json out = nlohmann::json::array();
-    std::vector<ops::SlotStatusFacts> facts;
     for (const auto& slot : (*rt)->config.slots) {
         if (!only_slot.empty() && slot.name != only_slot) continue;
         auto state = (*rt)->states.load(slot.name);
         if (!state.ok()) return fail(state.error());
-        if (nagios) {
-            facts.push_back({slot.name, state->has_value(),
-                             *state ? (*state)->current_cert_not_after : std::nullopt,
-                             slot.renew_before_days, *state ? (*state)->failed_verifications : 0,
-                             *state && (*state)->phase == engine::Phase::rolling
-                                 ? (*state)->switch_not_before
-                                 : std::nullopt});
-        } else if (json) {
+        if (json) {
             out.push_back(*state ? nlohmann::json::parse(engine::to_json(**state))
                                  : nlohmann::json{{"slot", slot.name}, {"adopted", false}});
         } else if (*state) {
@@ -148,11 +174,6 @@ int run_status(const Invocation& inv) {
             std::printf("slot %s: not adopted yet (danekeeper adopt %s)\n", slot.name.c_str(),
                         slot.name.c_str());
         }
-    }
-    if (nagios) {
-        const auto report = ops::status_nagios(facts, (*rt)->clock.now());
-        std::fputs(ops::format_nagios(report).c_str(), stdout);
-        return static_cast<int>(report.state);
     }
     if (json) std::printf("%s\n", out.dump(2).c_str());
     return 0;

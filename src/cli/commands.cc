@@ -3,6 +3,9 @@
 
 #include "cli/command.h"
 #include "cli/handlers.h"
+#include "ops/audit_report.h"
+#include "ops/check_report.h"
+#include "ops/status_report.h"
 
 namespace dk::cli {
 
@@ -13,7 +16,8 @@ std::span<const Command> all_commands() {
         Command{"adopt", "take over the key and certificate a slot serves now", run_adopt},
         Command{"run", "do what is due for every key slot, then exit (cron)", run_run},
         Command{"daemon", "run until SIGTERM, waking when a step is due", run_daemon},
-        Command{"status", "each slot's state, keys and what it waits for", run_status},
+        Command{"status", "each slot's state, keys and what it waits for", run_status,
+                ops::status_nagios_service},
         Command{"rollover",
                 "rollover start|check SLOT: request a key rollover, or check it is safe",
                 run_rollover},
@@ -32,8 +36,9 @@ std::span<const Command> all_commands() {
                 "client, or give it the CSR",
                 run_hook},
         Command{"check", "RFC 7672 verdict for every MX host of a mail domain (--nagios)",
-                run_check},
-        Command{"audit", "BSI TR-03108-1 EMLREQ_2/4/6 evidence and the pre-flight lint", run_audit},
+                run_check, ops::check_nagios_service},
+        Command{"audit", "BSI TR-03108-1 EMLREQ_2/4/6 evidence and the pre-flight lint", run_audit,
+                ops::audit_nagios_service},
         Command{"log", "export the event log (--since T, --json)", run_log},
     };
     return commands;

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string>
 #include <string_view>
@@ -21,7 +22,8 @@ void print_usage() {
     std::printf(
         "danekeeper %s: keeps MX certificates, their DANE/TLSA records and the DNSSEC-signed zone "
         "in step\n\n"
-        "Usage: danekeeper [--config FILE] [--verbose] [--syslog] VERB [options]\n"
+        "Usage: danekeeper [--config FILE] [--verbose] [--syslog] [--log-priorities] VERB "
+        "[options]\n"
         "       danekeeper VERB --help\n\nVerbs:\n",
         dk::version);
     for (const Command& command : dk::cli::all_commands()) {
@@ -66,6 +68,8 @@ Parsed parse_command_line(int argc, char** argv) {
             p.globals.verbose = true;
         } else if (arg == "--syslog") {
             p.globals.syslog = true;
+        } else if (arg == "--log-priorities") {
+            p.globals.log_priorities = true;
         } else if (p.verb.empty() && (arg == "--help" || arg == "-h")) {
             p.help = true;
         } else if (p.verb.empty() && (arg == "--version" || arg == "-V")) {
@@ -84,12 +88,31 @@ Parsed parse_command_line(int argc, char** argv) {
 
 }  // namespace
 
+// `--nagios` anywhere after a verb that takes it: every failure from here on is UNKNOWN.
+void take_nagios_failures(const Parsed& parsed, int argc, char** argv) {
+    const Command* command = find_command(parsed.verb);
+    if (command == nullptr || command->nagios_service.empty()) return;
+    for (int i = 1; i < argc; ++i) {
+        if (std::string_view(argv[i]) == "--nagios") {
+            dk::cli::report_failures_as_nagios(command->nagios_service);
+            return;
+        }
+    }
+}
+
 int main(int argc, char** argv) {
     ::umask(027);  // nothing we create is world-readable by accident
     // A peer that hangs up while OpenSSL writes (close_notify, alerts) must be an error value,
     // not a signal that kills the daemon.
     ::signal(SIGPIPE, SIG_IGN);
     Parsed parsed = parse_command_line(argc, argv);
+    take_nagios_failures(parsed, argc, argv);
+    dk::log::configure(
+        {.min_level = parsed.globals.verbose ? dk::log::Level::debug : dk::log::Level::info,
+         .to_stderr = true,
+         .to_syslog = parsed.globals.syslog,
+         .priority_prefix = parsed.globals.log_priorities ||
+                            dk::log::journal_stream_is(std::getenv("JOURNAL_STREAM"), 2)});
     if (!parsed.error.empty()) return dk::cli::fail(dk::Error::bad_input(parsed.error));
     if (parsed.version) {
         std::printf("danekeeper %s\n", dk::version);
@@ -104,17 +127,12 @@ int main(int argc, char** argv) {
         return dk::cli::fail(
             dk::Error::bad_input("unknown verb '" + parsed.verb + "' (try --help)"));
     }
-    dk::log::configure(
-        {.min_level = parsed.globals.verbose ? dk::log::Level::debug : dk::log::Level::info,
-         .to_stderr = true,
-         .to_syslog = parsed.globals.syslog});
     dk::cli::Invocation invocation{parsed.globals, {"danekeeper " + parsed.verb}};
     invocation.args.insert(invocation.args.end(), parsed.rest.begin(), parsed.rest.end());
     try {
         return command->run(invocation);
     } catch (const std::exception& e) {
         // Library exceptions (cxxopts, SQLiteCpp) that a handler did not convert.
-        std::fprintf(stderr, "danekeeper: %s\n", e.what());
-        return 2;
+        return dk::cli::fail(dk::Error::bad_input(e.what()));
     }
 }

@@ -135,6 +135,22 @@ struct AcmeConfig {
     int renew_before_days = integer_default("acme", "renew_before_days");
 };
 
+// [monitoring]: what `status --nagios` expects of the runs, and the status snapshot for checks
+// run as another user.
+struct MonitoringConfig {
+    int run_interval_seconds = integer_default("monitoring", "run_interval_seconds");
+    int stale_warning_factor = integer_default("monitoring", "stale_warning_factor");
+    int stale_critical_factor = integer_default("monitoring", "stale_critical_factor");
+    std::optional<std::string> status_file;
+    std::optional<std::string> status_file_group;
+};
+
+// [log]: how much of the event log is kept (0: no bound).
+struct LogConfig {
+    int retention_days = integer_default("log", "retention_days");
+    long long retention_rows = integer_default("log", "retention_rows");
+};
+
 struct Config {
     std::string source;
     std::string state_dir{text_default("", "state_dir")};
@@ -146,6 +162,8 @@ struct Config {
     MetricsConfig metrics;
     std::optional<AcmeConfig> acme;
     std::vector<RemoteHostConfig> hosts;
+    MonitoringConfig monitoring;
+    LogConfig log;
 
     [[nodiscard]] const SlotConfig* slot(std::string_view name) const;
     [[nodiscard]] const ZoneConfig* zone(std::string_view name) const;

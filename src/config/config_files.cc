@@ -99,6 +99,19 @@ void check_host_files(const RemoteHostConfig& h, Note note) {
     }
 }
 
+// The snapshot is written by rename in its directory, for a group that must exist.
+template <typename Note>
+void check_status_file(const MonitoringConfig& m, Note note) {
+    if (!m.status_file) return;
+    const std::string dir =
+        m.status_file->substr(0, std::max<std::size_t>(m.status_file->rfind('/'), 1));
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        note("monitoring.status_file: " + dir + " is not a directory");
+    if (m.status_file_group && !files::group_id(*m.status_file_group))
+        note("monitoring.status_file_group: no group named '" + *m.status_file_group + "'");
+}
+
 }  // namespace
 
 Status check_files(const Config& c) {
@@ -151,6 +164,7 @@ Status check_files(const Config& c) {
         if (c.acme->webroot && ::access(c.acme->webroot->c_str(), W_OK) != 0)
             note("acme.webroot: " + *c.acme->webroot + " is not a writable directory");
     }
+    check_status_file(c.monitoring, note);
     if (!problems.empty()) return Error::bad_input(problems);
     return {};
 }

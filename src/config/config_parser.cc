@@ -155,6 +155,8 @@ Result<Config> parse_config(std::string_view text, const std::string& source) {
     parse_dns(top, c, p);
     parse_audit(top, c, p);
     parse_metrics(top, c, p);
+    parse_monitoring(top, c, p);
+    parse_log(top, c, p);
     std::vector<std::uint32_t> zone_lines;
     for (auto& [zone, line] : parse_tables<ZoneConfig>(top, "zone", p, parse_zone)) {
         c.zones.push_back(std::move(zone));

@@ -36,6 +36,9 @@ DnssecKeyConfig parse_dnssec_keys(Table& t);
 // The optional [audit] and [metrics] tables (audit_parser.cc).
 void parse_audit(Table& top, Config& c, Problems& p);
 void parse_metrics(Table& top, Config& c, Problems& p);
+// The optional [monitoring] and [log] tables (monitoring_parser.cc).
+void parse_monitoring(Table& top, Config& c, Problems& p);
+void parse_log(Table& top, Config& c, Problems& p);
 // [acme] (acme_parser.cc), and the acme slots' need of it.
 std::optional<AcmeConfig> parse_acme(Table& top, Problems& p);
 void check_acme_slots(Config& c, const std::vector<std::uint32_t>& slot_lines, Problems& p);

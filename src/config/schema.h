@@ -30,7 +30,7 @@ enum class Only {
 };
 
 struct Key {
-    std::string_view section;  // "" (top level), "dns", "zone", "key", "audit", "metrics", "acme"
+    std::string_view section;  // "" (top level), or a section's name (sections below)
     std::string_view name;
     Type type;
     // The default as written in the file ("900", "ecdsa-p256", "false"); empty when there is
@@ -51,9 +51,15 @@ struct Section {
 };
 
 inline constexpr Section sections[] = {
-    {"dns", "[dns]", false},     {"zone", "[[zone]]", true},      {"key", "[[key]]", true},
-    {"audit", "[audit]", false}, {"metrics", "[metrics]", false}, {"acme", "[acme]", false},
+    {"dns", "[dns]", false},
+    {"zone", "[[zone]]", true},
+    {"key", "[[key]]", true},
+    {"audit", "[audit]", false},
+    {"metrics", "[metrics]", false},
+    {"acme", "[acme]", false},
     {"host", "[[host]]", true},
+    {"monitoring", "[monitoring]", false},
+    {"log", "[log]", false},
 };
 
 using enum Type;
@@ -211,6 +217,26 @@ inline constexpr Key keys[] = {
     {"host", "connect_timeout", integer, "10", "", "seconds for the SSH connection", 1, 300},
     {"host", "command_timeout", integer, "120", "",
      "seconds for the whole deployment to the host (connection, files, reload)", 5, 3600},
+
+    {"monitoring", "run_interval_seconds", integer, "3600", "",
+     "how often a run over every slot is expected: the daemon's longest sleep is an hour; for "
+     "one-shot `run` from a timer, the timer's interval", 60, 86400},
+    {"monitoring", "stale_warning_factor", integer, "2", "",
+     "`status --nagios`: WARNING when the last run over every slot finished longer ago than this "
+     "many `run_interval_seconds` (a dead daemon)", 1, 1000},
+    {"monitoring", "stale_critical_factor", integer, "6", "",
+     "`status --nagios`: CRITICAL beyond this many `run_interval_seconds`; at least "
+     "`stale_warning_factor`", 1, 1000},
+    {"monitoring", "status_file", path, "", "none",
+     "after every run the status is written here too (atomically, mode 0640) for "
+     "`status --nagios --from-snapshot`, which another user (NRPE) can run; outside `state_dir`"},
+    {"monitoring", "status_file_group", string, "", "danekeeper's own group",
+     "the group of `status_file` (e.g. `nagios`); danekeeper's user must be a member"},
+
+    {"log", "retention_days", integer, "0", "",
+     "events older than this many days are deleted after each run; 0: kept for ever", 0, 36500},
+    {"log", "retention_rows", integer, "0", "",
+     "only the newest this many events are kept; 0: no limit", 0, 1000000000},
 };
 // clang-format on
 

@@ -13,7 +13,7 @@ bool audit_pass(const std::vector<AuditItem>& items, const std::vector<Finding>&
 NagiosReport audit_nagios(const std::vector<AuditItem>& items, const std::vector<Finding>& findings,
                           double seconds) {
     NagiosReport r;
-    r.service = "DANE-AUDIT";
+    r.service = audit_nagios_service;
     std::size_t failed_items = 0;
     std::vector<std::string> failed_checks;
     for (const auto& item : items) {
@@ -49,11 +49,12 @@ NagiosReport audit_nagios(const std::vector<AuditItem>& items, const std::vector
         r.summary = "EMLREQ_2/4/6 met at " + std::to_string(items.size()) + " endpoint addresses";
         if (warnings > 0) r.summary += "; " + std::to_string(warnings) + " lint warnings";
     }
-    r.perf = {{"addresses", static_cast<double>(items.size()), "", {}, {}, 0, {}},
-              {"failed", static_cast<double>(failed_items), "", {}, 0, 0, {}},
-              {"lint_errors", static_cast<double>(errors), "", {}, 0, 0, {}},
-              {"lint_warnings", static_cast<double>(warnings), "", 0, {}, 0, {}},
-              {"time", seconds, "s", {}, {}, 0, {}}};
+    r.perf = {
+        {"addresses", static_cast<double>(items.size()), "", {}, {}, 0, {}},
+        {"failed", static_cast<double>(failed_items), "", {}, ThresholdRange::zero_to(0), 0, {}},
+        {"lint_errors", static_cast<double>(errors), "", {}, ThresholdRange::zero_to(0), 0, {}},
+        {"lint_warnings", static_cast<double>(warnings), "", ThresholdRange::zero_to(0), {}, 0, {}},
+        {"time", seconds, "s", {}, {}, 0, {}}};
     return r;
 }
 

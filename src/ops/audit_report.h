@@ -1,6 +1,7 @@
 // The audit's overall result: pass or fail, and its monitoring-plugin report. Pure.
 #pragma once
 
+#include <string_view>
 #include <vector>
 
 #include "ops/audit.h"
@@ -8,6 +9,8 @@
 #include "ops/nagios.h"
 
 namespace dk::ops {
+
+inline constexpr std::string_view audit_nagios_service = "DANE-AUDIT";
 
 // Passes when every requirement of every item passes and the lint found no error.
 bool audit_pass(const std::vector<AuditItem>& items, const std::vector<Finding>& findings);

@@ -35,7 +35,7 @@ int check_exit_code(const std::vector<CheckedHost>& hosts) {
 NagiosReport check_nagios(const std::vector<CheckedHost>& hosts,
                           const std::vector<std::string>& problems, double seconds) {
     NagiosReport r;
-    r.service = "DANE";
+    r.service = check_nagios_service;
     r.state = problems.empty() ? NagiosState::ok : NagiosState::critical;
     if (hosts.empty() && problems.empty()) r.state = NagiosState::unknown;
     std::size_t verified = 0;
@@ -60,7 +60,7 @@ NagiosReport check_nagios(const std::vector<CheckedHost>& hosts,
     const double failed = static_cast<double>(hosts.size() - verified);
     r.perf = {{"hosts", static_cast<double>(hosts.size()), "", {}, {}, 0, {}},
               {"verified", static_cast<double>(verified), "", {}, {}, 0, {}},
-              {"not_verified", failed, "", {}, 0, 0, {}},
+              {"not_verified", failed, "", {}, ThresholdRange::zero_to(0), 0, {}},
               {"time", seconds, "s", {}, {}, 0, {}}};
     return r;
 }

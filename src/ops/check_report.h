@@ -3,12 +3,15 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ops/nagios.h"
 #include "ops/verdict.h"
 
 namespace dk::ops {
+
+inline constexpr std::string_view check_nagios_service = "DANE";
 
 struct CheckedHost {
     std::string domain;

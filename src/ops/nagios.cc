@@ -56,6 +56,10 @@ std::string optional_number(const std::optional<double>& v) {
     return v ? number(*v) : "";
 }
 
+std::string optional_range(const std::optional<ThresholdRange>& r) {
+    return r ? r->text() : "";
+}
+
 // Labels with spaces, '=' or quotes are single-quoted, inner quotes doubled (plugin API).
 std::string label(std::string_view text) {
     std::string plain = clean(text);
@@ -70,7 +74,7 @@ std::string label(std::string_view text) {
 
 std::string perf_text(const PerfDatum& p) {
     std::string out = label(p.label) + "=" + number(p.value) + p.unit;
-    const std::string tail[] = {optional_number(p.warn), optional_number(p.crit),
+    const std::string tail[] = {optional_range(p.warn), optional_range(p.crit),
                                 optional_number(p.min), optional_number(p.max)};
     std::size_t last = 4;
     while (last > 0 && tail[last - 1].empty()) --last;
@@ -79,6 +83,17 @@ std::string perf_text(const PerfDatum& p) {
 }
 
 }  // namespace
+
+bool ThresholdRange::alerts(double value) const {
+    return (min_ && value < *min_) || (max_ && value > *max_);
+}
+
+std::string ThresholdRange::text() const {
+    if (min_ && max_) return *min_ == 0 ? number(*max_) : number(*min_) + ":" + number(*max_);
+    if (min_) return number(*min_) + ":";
+    if (max_) return "~:" + number(*max_);
+    return "~:";
+}
 
 NagiosState worse(NagiosState a, NagiosState b) {
     return facts_of(a).rank >= facts_of(b).rank ? a : b;

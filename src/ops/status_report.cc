@@ -1,12 +1,54 @@
 #include "ops/status_report.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace dk::ops {
+namespace {
 
-NagiosReport status_nagios(const std::vector<SlotStatusFacts>& slots, TimePoint now) {
+constexpr double critical_days = 7;  // a certificate this close to expiry is CRITICAL
+
+}  // namespace
+
+namespace {
+
+// The last run's age against the thresholds: a state, a note for the summary, a perf datum.
+void judge_freshness(const RunFreshness& runs, TimePoint now, NagiosReport& r,
+                     std::vector<std::string>& notes) {
+    const double warn = static_cast<double>(runs.interval.count()) * runs.warning_factor;
+    const double crit = static_cast<double>(runs.interval.count()) * runs.critical_factor;
+    if (!runs.last_run) {
+        r.state = worse(r.state, NagiosState::warning);
+        notes.push_back("no run over every slot recorded yet");
+        return;
+    }
+    // A clock set back makes no negative age.
+    const double age =
+        std::max(0.0, static_cast<double>(unix_seconds(now) - unix_seconds(*runs.last_run)));
+    const std::string ago = std::to_string(static_cast<long long>(age)) + " s ago";
+    if (age > crit) {
+        r.state = worse(r.state, NagiosState::critical);
+        notes.push_back("last run " + ago + " (is the daemon running?)");
+    } else if (age > warn) {
+        r.state = worse(r.state, NagiosState::warning);
+        notes.push_back("last run " + ago + " (is the daemon running?)");
+    }
+    r.perf.push_back({"last_run_age",
+                      age,
+                      "s",
+                      ThresholdRange::zero_to(warn),
+                      ThresholdRange::zero_to(crit),
+                      0,
+                      {}});
+    r.details.push_back("last run over every slot finished " + iso_time(*runs.last_run));
+}
+
+}  // namespace
+
+NagiosReport status_nagios(const std::vector<SlotStatusFacts>& slots, const RunFreshness& runs,
+                           TimePoint now) {
     NagiosReport r;
-    r.service = "DANEKEEPER";
+    r.service = status_nagios_service;
     r.state = slots.empty() ? NagiosState::unknown : NagiosState::ok;
     std::vector<std::string> notes;
     for (const auto& s : slots) {
@@ -24,14 +66,14 @@ NagiosReport status_nagios(const std::vector<SlotStatusFacts>& slots, TimePoint 
                           static_cast<double>(s.failed_verifications),
                           "",
                           {},
-                          0,
+                          ThresholdRange::zero_to(0),
                           0,
                           {}});
         if (s.cert_not_after) {
             const double days = std::floor(
                 static_cast<double>(unix_seconds(*s.cert_not_after) - unix_seconds(now)) / 86400.0);
             const double warn = s.renew_before_days / 2.0;
-            if (days < 7) {
+            if (days < critical_days) {
                 r.state = worse(r.state, NagiosState::critical);
                 notes.push_back(s.slot + " certificate expires in " +
                                 std::to_string(static_cast<long long>(days)) + " days");
@@ -40,7 +82,13 @@ NagiosReport status_nagios(const std::vector<SlotStatusFacts>& slots, TimePoint 
                 notes.push_back(s.slot + " renewal overdue (" +
                                 std::to_string(static_cast<long long>(days)) + " days left)");
             }
-            r.perf.push_back({s.slot + "_cert_days", days, "", warn, 7, {}, {}});
+            r.perf.push_back({s.slot + "_cert_days",
+                              days,
+                              "",
+                              ThresholdRange::at_least(warn),
+                              ThresholdRange::at_least(critical_days),
+                              {},
+                              {}});
         }
         if (s.switch_not_before) {
             const long long left =
@@ -52,6 +100,7 @@ NagiosReport status_nagios(const std::vector<SlotStatusFacts>& slots, TimePoint 
                                           ? ": certificate until " + iso_time(*s.cert_not_after)
                                           : ": no certificate recorded"));
     }
+    judge_freshness(runs, now, r, notes);
     r.summary = std::to_string(slots.size()) + " key slots";
     for (std::size_t i = 0; i < notes.size(); ++i) r.summary += (i ? ", " : ": ") + notes[i];
     return r;

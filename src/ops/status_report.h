@@ -3,12 +3,15 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/clock.h"
 #include "ops/nagios.h"
 
 namespace dk::ops {
+
+inline constexpr std::string_view status_nagios_service = "DANEKEEPER";
 
 struct SlotStatusFacts {
     std::string slot;
@@ -19,10 +22,21 @@ struct SlotStatusFacts {
     std::optional<TimePoint> switch_not_before;  // while a rollover waits
 };
 
-// CRITICAL: a certificate expired or expiring within 7 days, or failed verifications;
-// WARNING: a slot not adopted, or a certificate within half its renew_before_days (renewal
-// is overdue); OK otherwise. Perfdata per slot: days to expiry, failed verifications, and the
-// seconds until the switch while a rollover waits.
-NagiosReport status_nagios(const std::vector<SlotStatusFacts>& slots, TimePoint now);
+// When the last run over every slot finished, and how often one is expected ([monitoring]).
+struct RunFreshness {
+    std::optional<TimePoint> last_run;  // none: no run recorded yet
+    Seconds interval{3600};
+    int warning_factor = 2;
+    int critical_factor = 6;
+};
+
+// CRITICAL: a certificate expired or expiring within 7 days, failed verifications, or the last
+// run finished more than critical_factor intervals ago; WARNING: a slot not adopted, a
+// certificate within half its renew_before_days (renewal is overdue), no run recorded, or the
+// last run older than warning_factor intervals (a daemon that died reads as one, never OK); OK
+// otherwise. Perfdata per slot: days to expiry, failed verifications, and the seconds until the
+// switch while a rollover waits; then the last run's age.
+NagiosReport status_nagios(const std::vector<SlotStatusFacts>& slots, const RunFreshness& runs,
+                           TimePoint now);
 
 }  // namespace dk::ops

@@ -80,6 +80,28 @@ expect 2 "^$work/unserved.toml: key mx: cert_file: $work/no-such-dir is not a di
 mkdir -m 700 "$work/state"
 expect 0 "^slot mx: not adopted yet" -- --config "$work/good.toml" status
 expect 0 "^\[\]$" -- --config "$work/good.toml" log --json
+# --nagios: a check that cannot run is the plugin API's UNKNOWN (3) with an "UNKNOWN - " line on
+# stdout, never CRITICAL (2): bad options, bad arguments, a bad configuration, in every verb
+# that takes --nagios.
+expect 3 "^DANEKEEPER UNKNOWN - status: .*bogus" -- status --nagios --bogus
+expect 3 "^DANEKEEPER UNKNOWN - usage: danekeeper status" -- status --nagios one two
+expect 3 "^DANEKEEPER UNKNOWN - .*/nonexistent" -- --config /nonexistent status --nagios
+expect 3 "^DANEKEEPER UNKNOWN - --config needs a file" -- status --nagios --config
+expect 3 "^DANEKEEPER UNKNOWN - .*fifo.toml: not a regular file" -- --config "$work/fifo.toml" status --nagios
+expect 3 "^DANE UNKNOWN - check: .*bogus" -- check --nagios --bogus example.net
+expect 3 "^DANE UNKNOWN - usage: danekeeper check DOMAIN" -- check --nagios
+expect 3 "^DANE UNKNOWN - 'bad!name' is not a domain name" -- check --nagios 'bad!name'
+expect 3 "^DANE UNKNOWN - --port: 1..65535" -- check --nagios --port 0 example.net
+expect 3 "^DANE UNKNOWN - check: --timeout: " -- check --nagios --timeout ten example.net
+expect 3 "^DANE UNKNOWN - --resolver" -- check --nagios --resolver nonsense:x example.net
+expect 3 "^DANE UNKNOWN - .*/nonexistent" -- --config /nonexistent check --nagios example.net
+expect 3 "^DANE-AUDIT UNKNOWN - audit: .*bogus" -- audit --nagios --bogus
+expect 3 "^DANE-AUDIT UNKNOWN - audit: unexpected argument 'extra'" -- audit --nagios extra
+expect 3 "^DANE-AUDIT UNKNOWN - .*/nonexistent" -- --config /nonexistent audit --nagios
+# Without --nagios the same mistakes keep their documented codes.
+expect 2 "^danekeeper: status: .*bogus" -- status --bogus
+expect 2 "^danekeeper: audit: unexpected argument 'extra'" -- audit extra
+
 if [[ -e $work/state/state.db ]]; then
     echo "FAIL: status or log created $work/state/state.db"
     failures=$((failures + 1))

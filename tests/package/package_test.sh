@@ -3,7 +3,10 @@
 # checked; it is unpacked with dpkg -x into a temporary root (nothing touches the host's dpkg
 # database or /usr); the unpacked binary runs --version and `config check` on the shipped example
 # (its site-specific paths pointed into the temporary root); the shipped units pass
-# `systemd-analyze verify`; the man page renders without groff warnings.
+# `systemd-analyze verify`; the man pages render without groff warnings. Package completeness:
+# the copyright file (machine-readable, the license of LICENSE), the gzip'd changelog whose
+# version is the package's, /etc/danekeeper/danekeeper.toml as a conffile, danekeeper(1) with
+# every verb and EXAMPLES, danekeeper.toml(5); lintian (when installed) finds no error.
 # Usage: package_test.sh BUILD_DIR
 set -uo pipefail
 build=$1
@@ -23,7 +26,8 @@ depends=$(dpkg-deb --field "$deb" Depends)
 [[ $depends == *libssl3* && $depends == *libldns3* ]] && ok "Depends from dpkg-shlibdeps: $depends" || bad "Depends: $depends"
 dpkg-deb --ctrl-tarfile "$deb" | tar -t | grep -q '^./postinst$' && ok "postinst shipped" || bad "no postinst"
 dpkg-deb --contents "$deb" | awk '{print $6}' >"$work/files"
-for f in ./usr/bin/danekeeper ./usr/share/man/man1/danekeeper.1 \
+for f in ./usr/bin/danekeeper ./usr/share/man/man1/danekeeper.1.gz ./usr/share/man/man5/danekeeper.toml.5.gz \
+    ./usr/share/doc/danekeeper/copyright ./usr/share/doc/danekeeper/changelog.gz ./etc/danekeeper/danekeeper.toml \
     ./usr/lib/systemd/system/danekeeper.service ./usr/lib/systemd/system/danekeeper-run.service \
     ./usr/lib/systemd/system/danekeeper-run.timer ./usr/lib/sysusers.d/danekeeper.conf \
     ./usr/share/danekeeper/hooks/certbot-deploy-hook ./usr/share/doc/danekeeper/examples/danekeeper.toml; do
@@ -69,9 +73,45 @@ for key in "User=danekeeper" "ProtectSystem=strict" "NoNewPrivileges=yes" "ReadW
     grep -qx "$key" "$root/usr/lib/systemd/system/danekeeper.service" && ok "daemon unit: $key" || bad "daemon unit lacks $key"
 done
 grep -qx "CapabilityBoundingSet=" "$root/usr/lib/systemd/system/danekeeper.service" && ok "daemon unit: empty CapabilityBoundingSet=" || bad "CapabilityBoundingSet"
-warnings=$(groff -man -ww -z "$root/usr/share/man/man1/danekeeper.1" 2>&1)
-expect "man page renders without warnings" "" "$warnings"
-man -l "$root/usr/share/man/man1/danekeeper.1" 2>/dev/null | grep -q "danekeeper audit\|audit \[--json\]" && ok "man page lists audit" || bad "man page"
+grep -qx "Type=notify" "$root/usr/lib/systemd/system/danekeeper.service" && ok "daemon unit: Type=notify" || bad "daemon unit is not Type=notify"
+grep -Eqx "WatchdogSec=[1-9][0-9]*" "$root/usr/lib/systemd/system/danekeeper.service" && ok "daemon unit: WatchdogSec" || bad "daemon unit has no WatchdogSec"
+for page in man1/danekeeper.1.gz man5/danekeeper.toml.5.gz; do
+    warnings=$(zcat "$root/usr/share/man/$page" | groff -man -ww -z 2>&1)
+    expect "man page $page renders without warnings" "" "$warnings"
+done
+rendered=$(MANWIDTH=200 man -l "$root/usr/share/man/man1/danekeeper.1.gz" 2>/dev/null)
+for verb in $("$dk" --help | awk '/^Verbs:/ {on = 1; next} on && /^  [a-z]/ {print $1} on && /^$/ {exit}'); do
+    grep -Eq "^ {7}$verb( |$)" <<<"$rendered" && ok "danekeeper(1) describes $verb" || bad "danekeeper(1) lacks $verb"
+done
+grep -q '^EXAMPLES' <<<"$rendered" && ok "danekeeper(1) has EXAMPLES" || bad "danekeeper(1) has no EXAMPLES"
+MANWIDTH=200 man -l "$root/usr/share/man/man5/danekeeper.toml.5.gz" 2>/dev/null | grep -q 'stale_warning_factor' &&
+    ok "danekeeper.toml(5) describes the keys" || bad "danekeeper.toml(5)"
+
+# Package completeness: copyright, changelog, conffiles.
+copyright=$root/usr/share/doc/danekeeper/copyright
+head -1 "$copyright" | grep -q '^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/$' &&
+    ok "copyright: machine-readable format" || bad "copyright format line: $(head -1 "$copyright")"
+grep -q '^Copyright: .* the danekeeper authors$' "$copyright" && ok "copyright holder" || bad "copyright holder"
+# The license text is the last stanza: every line after its "License: Expat", one space in.
+license_body=$(awk '/^License: Expat$/ {body = ""; next} {body = body $0 "\n"} END {printf "%s", body}' "$copyright" |
+    sed -e 's/^ //' -e 's/^\.$//')
+expect "copyright carries LICENSE's text" "$(sed -n '/^Permission/,$p' "$(dirname "$0")/../../LICENSE")" "$license_body"
+changelog=$root/usr/share/doc/danekeeper/changelog.gz
+gzip -t "$changelog" && ok "changelog.gz is gzip" || bad "changelog.gz"
+expect "changelog version is the package's" "$(dpkg-deb --field "$deb" Version)" \
+    "$(zcat "$changelog" | dpkg-parsechangelog -l - -S Version 2>/dev/null)"
+dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles >"$work/conffiles" 2>/dev/null
+expect "conffiles" "/etc/danekeeper/danekeeper.toml" "$(cat "$work/conffiles")"
+cmp -s "$root/etc/danekeeper/danekeeper.toml" "$example" && ok "the conffile is the example configuration" || bad "conffile differs"
+
+# lintian, when installed (tests/install-deps.sh installs it): no error; its other findings are
+# printed for the record.
+if command -v lintian >/dev/null; then
+    lintian --tag-display-limit 0 "$deb" >"$work/lintian" 2>&1
+    sed 's/^/lintian: /' "$work/lintian"
+    errors=$(grep -c '^E: ' "$work/lintian")
+    expect "lintian errors" 0 "$errors"
+fi
 
 echo "$failures failures"
 exit $((failures > 0))

@@ -6,13 +6,25 @@
 #include <chrono>
 
 #include "base/log.h"
+#include "base/sd_notify.h"
+#include "service/daemon/watchdog.h"
 #include "service/report/metrics_collector.h"
+#include "service/report/status_snapshot.h"
 
 namespace dk::service {
 namespace {
 
 // With nothing due the daemon still looks once an hour (certificate expiry, the served records).
 constexpr Seconds idle_sleep{3600};
+// A pass that runs longer than this stops the watchdog's pings: ACME issuance alone may take
+// 10 minutes per slot, every other step has deadlines of seconds.
+constexpr std::chrono::seconds longest_pass{30 * 60};
+
+// Tells the service manager (Type=notify); without one, nothing happens.
+void notify(std::string_view state) {
+    if (auto s = sd::notify(state); !s.ok())
+        log::warn("daemon.notify_failed", {{"state", state}, {"error", s.error().message}});
+}
 
 // Takes the configuration now in the file, or keeps the running one and says why.
 void reload(Runtime& rt, const DaemonOptions& options, std::unique_ptr<MetricsServer>& metrics) {
@@ -29,6 +41,29 @@ void reload(Runtime& rt, const DaemonOptions& options, std::unique_ptr<MetricsSe
     metrics = reload_metrics_listener(std::move(metrics), listen);
 }
 
+db::EventRetention retention_of(const config::LogConfig& log) {
+    db::EventRetention r;
+    if (log.retention_days > 0) r.max_age = Seconds{log.retention_days * 86400LL};
+    if (log.retention_rows > 0) r.max_rows = log.retention_rows;
+    return r;
+}
+
+// After a run over every slot: it is recorded (status --nagios judges its age), the event log
+// pruned to its retention, the status snapshot written. Failures are logged: none of this may
+// stop the engine. A run stopped by bad input (a key file that no longer parses) changes
+// nothing and is not recorded: it completed nothing, and its staleness shows.
+void finish_full_run(Runtime& rt, int rc, std::chrono::duration<double> took) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
+    if (auto s = rt.store.record_run({rt.clock.now(), rc, static_cast<long long>(ms)}); !s.ok())
+        log::warn("run.record_failed", {{"error", s.error().message}});
+    auto pruned = rt.store.prune_events(retention_of(rt.config.log), rt.clock.now());
+    if (!pruned.ok())
+        log::warn("events.prune_failed", {{"error", pruned.error().message}});
+    else if (*pruned > 0)
+        log::info("events.pruned", {{"events", *pruned}});
+    write_status_snapshot(rt);
+}
+
 }  // namespace
 
 int run_pass(Runtime& rt, const std::vector<std::string>& slots, engine::RunMode mode,
@@ -39,6 +74,7 @@ int run_pass(Runtime& rt, const std::vector<std::string>& slots, engine::RunMode
     const int rc = run_slots(rt, slots, mode, hooks, wake, &planned);
     if (mode == engine::RunMode::apply) {
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        if (slots.empty() && rc != to_int(ExitCode::bad_input)) finish_full_run(rt, rc, took);
         export_metrics(rt, {rc, took.count(), rt.clock.now(), *wake, std::move(planned)},
                        metrics_file ? metrics_file : rt.config.metrics.file, listener);
     }
@@ -83,11 +119,16 @@ int run_daemon(const DaemonOptions& options) {
     }
     log::info("daemon.started", {{"config", (*rt)->config.source},
                                  {"slots", static_cast<long long>((*rt)->config.slots.size())}});
+    std::optional<Watchdog> watchdog;
+    if (const auto interval = sd::watchdog_interval()) watchdog.emplace(*interval, longest_pass);
+    notify("READY=1");
     while (true) {
         const ClockReading started = read_clock((*rt)->clock);
         TimePoint wake = started.wall + idle_sleep;
+        if (watchdog) watchdog->pass_started();
         run_pass(**rt, {}, engine::RunMode::apply, options.hooks, options.metrics_file,
                  metrics.get(), &wake);
+        if (watchdog) watchdog->pass_ended();
         const ClockReading ended = read_clock((*rt)->clock);
         const Seconds left = sleep_after_pass(wake, started, ended, idle_sleep);
         log::info("daemon.sleeping", {{"seconds", static_cast<long long>(left.count())},
@@ -96,6 +137,7 @@ int run_daemon(const DaemonOptions& options) {
         const int sig = sigtimedwait(&signals, nullptr, &timeout);
         if (sig == SIGTERM || sig == SIGINT) {
             log::info("daemon.stopping", {{"signal", sig}});
+            notify("STOPPING=1");
             return 0;
         }
         if (sig == SIGHUP) reload(**rt, options, metrics);

@@ -110,7 +110,7 @@ TEST(ConfigSchemaDocs, ReadmeKeyTableIsTheSchema) {
         << joined(expected);
 }
 
-// --- the man page: one .TP entry per key in CONFIGURATION ---
+// --- danekeeper.toml(5): one .TP entry per key in KEYS ---
 
 // Text for groff: `code` in bold, '-' as a minus-hyphen so that names copy as typed.
 std::string roff(std::string_view text) {
@@ -146,14 +146,14 @@ std::vector<std::string> man_entry(const Key& key) {
     return {".TP", ".B " + roff(qualified_name(key)), "(" + about + ") " + roff(meaning_text(key))};
 }
 
-// The .TP entries of the man page's CONFIGURATION section (its introduction is free text).
+// The .TP entries of danekeeper.toml(5)'s KEYS section (its introduction is free text).
 std::vector<std::string> man_entries() {
-    const auto lines = lines_of_file("man/danekeeper.1");
+    const auto lines = lines_of_file("man/danekeeper.toml.5");
     std::vector<std::string> entries;
     bool in_section = false;
     bool in_entries = false;
     for (const auto& line : lines) {
-        if (line.starts_with(".SH ")) in_section = line == ".SH CONFIGURATION";
+        if (line.starts_with(".SH ")) in_section = line == ".SH KEYS";
         if (in_section && line == ".TP") in_entries = true;
         if (in_section && in_entries) entries.push_back(line);
     }
@@ -165,7 +165,7 @@ TEST(ConfigSchemaDocs, ManPageKeyListIsTheSchema) {
     for (const Key& key : schema::keys) {
         for (auto& line : man_entry(key)) expected.push_back(std::move(line));
     }
-    EXPECT_EQ(man_entries(), expected) << "man/danekeeper.1 .SH CONFIGURATION should end with:\n"
+    EXPECT_EQ(man_entries(), expected) << "man/danekeeper.toml.5 .SH KEYS should hold:\n"
                                        << joined(expected);
 }
 

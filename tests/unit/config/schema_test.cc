@@ -39,6 +39,8 @@ key_file = "/etc/postfix/key.pem"
 issue_command = ["/usr/local/sbin/sign", "{csr}", "{chain}"]
 [audit]
 [metrics]
+[monitoring]
+[log]
 [acme]
 directory = "https://acme.example/directory"
 [[host]]
@@ -213,6 +215,16 @@ const std::map<std::string, std::function<std::string(const Config&)>>& parsed_v
          [](const Config& c) { return std::to_string(c.audit.rrsig_warn_days); }},
         {"audit.max_tlsa_records",
          [](const Config& c) { return std::to_string(c.audit.max_tlsa_records); }},
+        {"monitoring.run_interval_seconds",
+         [](const Config& c) { return std::to_string(c.monitoring.run_interval_seconds); }},
+        {"monitoring.stale_warning_factor",
+         [](const Config& c) { return std::to_string(c.monitoring.stale_warning_factor); }},
+        {"monitoring.stale_critical_factor",
+         [](const Config& c) { return std::to_string(c.monitoring.stale_critical_factor); }},
+        {"log.retention_days",
+         [](const Config& c) { return std::to_string(c.log.retention_days); }},
+        {"log.retention_rows",
+         [](const Config& c) { return std::to_string(c.log.retention_rows); }},
         {"acme.challenge", [](const Config& c) { return c.acme->challenge; }},
         {"acme.renew_before_days",
          [](const Config& c) { return std::to_string(c.acme->renew_before_days); }},

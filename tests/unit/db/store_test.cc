@@ -127,6 +127,45 @@ TEST_F(StoreTest, EventsAreAppendOnly) {
     EXPECT_EQ(store->events_since(t0).value().at(0).kind, "probe");
 }
 
+// Retention: with the clock advancing a day per event, a 3-day bound keeps the events of the
+// last 3 days; a row bound keeps the newest rows; with both the tighter wins. Events beyond the
+// bound go, and still nothing else can be deleted.
+TEST_F(StoreTest, RetentionPrunesTheOldestEventsByAgeAndRows) {
+    auto store = Store::open(dir_ + "/state.db");
+    FakeClock clock(t0);
+    for (int day = 0; day < 10; ++day) {
+        ASSERT_TRUE(store->append_event(clock.now(), "mx", "day" + std::to_string(day), "").ok());
+        clock.advance(std::chrono::hours(24));
+    }
+    // now = t0 + 10 days: events of days 7, 8, 9 are younger than 3 days and 1 second.
+    const auto by_age =
+        store->prune_events({.max_age = Seconds{3 * 86400 + 1}, .max_rows = {}}, clock.now());
+    ASSERT_TRUE(by_age.ok()) << by_age.error().message;
+    EXPECT_EQ(*by_age, 7);
+    auto left = store->events_since(t0).value();
+    ASSERT_EQ(left.size(), 3u);
+    EXPECT_EQ(left.front().kind, "day7");
+    EXPECT_EQ(store->prune_events({.max_age = {}, .max_rows = 2}, clock.now()).value(), 1);
+    EXPECT_EQ(store->events_since(t0).value().front().kind, "day8");
+    EXPECT_EQ(store->prune_events({.max_age = {}, .max_rows = 2}, clock.now()).value(), 0);
+    EXPECT_EQ(store->prune_events({}, clock.now()).value(), 0);  // no bound: keep everything
+    clock.advance(std::chrono::hours(24 * 365));
+    EXPECT_EQ(store->prune_events({.max_age = Seconds{86400}, .max_rows = 5}, clock.now()).value(),
+              2);
+    ASSERT_TRUE(store->append_event(clock.now(), "mx", "new", "").ok());
+    SQLite::Database raw(dir_ + "/state.db", SQLite::OPEN_READWRITE);
+    EXPECT_THROW(raw.exec("DELETE FROM events"), SQLite::Exception);
+    EXPECT_EQ(store->events_since(t0).value().size(), 1u);
+}
+
+TEST_F(StoreTest, TheLastRunIsReplacedByTheNext) {
+    auto store = Store::open(dir_ + "/state.db");
+    EXPECT_FALSE(store->last_run().value().has_value());
+    ASSERT_TRUE(store->record_run({t0, 1, 2500}).ok());
+    ASSERT_TRUE(store->record_run({t0 + Seconds{3600}, 0, 800}).ok());
+    EXPECT_EQ(store->last_run().value(), (RunRecord{t0 + Seconds{3600}, 0, 800}));
+}
+
 TEST_F(StoreTest, AbandonedTransactionLeavesNothingHalfWritten) {
     {
         auto store = Store::open(dir_ + "/state.db");

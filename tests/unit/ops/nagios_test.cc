@@ -14,12 +14,35 @@ TEST(Nagios, StatusLineOnly) {
 TEST(Nagios, PerfdataWithThresholdsAndTrailingFieldsOmitted) {
     NagiosReport r{"DANE", NagiosState::critical, "mx2 failed", {}, {}};
     r.perf.push_back({"hosts", 2, "", std::nullopt, std::nullopt, 0, std::nullopt});
-    r.perf.push_back({"failed", 1, "", 0, 0, std::nullopt, std::nullopt});
+    r.perf.push_back({"failed", 1, "", ThresholdRange::zero_to(0), ThresholdRange::zero_to(0),
+                      std::nullopt, std::nullopt});
     r.perf.push_back({"time", 0.25, "s", std::nullopt, std::nullopt, std::nullopt, std::nullopt});
-    r.perf.push_back({"expiry", 30, "", 14, 7, 0, 398});
+    r.perf.push_back(
+        {"expiry", 30, "", ThresholdRange::at_least(14), ThresholdRange::at_least(7), 0, 398});
     EXPECT_EQ(format_nagios(r),
               "DANE CRITICAL - mx2 failed | hosts=2;;;0 failed=1;0;0 time=0.250s "
-              "expiry=30;14;7;0;398\n");
+              "expiry=30;14:;7:;0;398\n");
+}
+
+// The plugin guidelines' range syntax: "10" is 0..10, "10:" is 10..infinity, "~:10" is
+// -infinity..10; a value outside the range alerts.
+TEST(Nagios, ThresholdRangesInThePluginSyntax) {
+    const auto zero_to_ten = ThresholdRange::zero_to(10);
+    EXPECT_EQ(zero_to_ten.text(), "10");
+    EXPECT_TRUE(zero_to_ten.alerts(-1));
+    EXPECT_FALSE(zero_to_ten.alerts(0));
+    EXPECT_FALSE(zero_to_ten.alerts(10));
+    EXPECT_TRUE(zero_to_ten.alerts(11));
+    const auto from_ten = ThresholdRange::at_least(10);
+    EXPECT_EQ(from_ten.text(), "10:");
+    EXPECT_TRUE(from_ten.alerts(9));
+    EXPECT_FALSE(from_ten.alerts(10));
+    EXPECT_FALSE(from_ten.alerts(1e9));
+    const auto up_to_ten = ThresholdRange::at_most(10);
+    EXPECT_EQ(up_to_ten.text(), "~:10");
+    EXPECT_FALSE(up_to_ten.alerts(-1e9));
+    EXPECT_TRUE(up_to_ten.alerts(10.5));
+    EXPECT_EQ(ThresholdRange::at_least(7.5).text(), "7.500:");
 }
 
 TEST(Nagios, LabelsWithSpacesOrQuotesAreQuoted) {

@@ -8,28 +8,33 @@ namespace {
 
 const TimePoint now = from_unix_seconds(1'790'000'000);
 
+// The last run over every slot finished a minute ago; one is expected hourly.
+const RunFreshness fresh{now - Seconds{60}, Seconds{3600}, 2, 6};
+
 SlotStatusFacts healthy(std::string name = "mx") {
     return {std::move(name), true, now + Seconds{60 * 86400}, 30, 0, std::nullopt};
 }
 
 TEST(StatusReport, HealthySlotIsOkWithPerfdata) {
-    EXPECT_EQ(format_nagios(status_nagios({healthy()}, now)),
+    EXPECT_EQ(format_nagios(status_nagios({healthy()}, fresh, now)),
               "DANEKEEPER OK - 1 key slots | mx_failed_verifications=0;;0;0 "
-              "mx_cert_days=60;15;7\nmx: certificate until 2026-11-20T14:13:20Z\n");
+              "mx_cert_days=60;15:;7: last_run_age=60s;7200;21600;0\n"
+              "mx: certificate until 2026-11-20T14:13:20Z\n"
+              "last run over every slot finished 2026-09-21T14:12:20Z\n");
 }
 
 TEST(StatusReport, ExpiryThresholds) {
     auto s = healthy();
     s.cert_not_after = now + Seconds{15 * 86400};  // exactly half of 30: not yet overdue
-    EXPECT_EQ(status_nagios({s}, now).state, NagiosState::ok);
+    EXPECT_EQ(status_nagios({s}, fresh, now).state, NagiosState::ok);
     s.cert_not_after = now + Seconds{14 * 86400};
-    EXPECT_EQ(status_nagios({s}, now).state, NagiosState::warning);
+    EXPECT_EQ(status_nagios({s}, fresh, now).state, NagiosState::warning);
     s.cert_not_after = now + Seconds{7 * 86400};
-    EXPECT_EQ(status_nagios({s}, now).state, NagiosState::warning);
+    EXPECT_EQ(status_nagios({s}, fresh, now).state, NagiosState::warning);
     s.cert_not_after = now + Seconds{6 * 86400};
-    EXPECT_EQ(status_nagios({s}, now).state, NagiosState::critical);
+    EXPECT_EQ(status_nagios({s}, fresh, now).state, NagiosState::critical);
     s.cert_not_after = now - Seconds{1};
-    const auto r = status_nagios({s}, now);
+    const auto r = status_nagios({s}, fresh, now);
     EXPECT_EQ(r.state, NagiosState::critical);
     EXPECT_EQ(r.summary, "1 key slots: mx certificate expires in -1 days");
 }
@@ -37,21 +42,73 @@ TEST(StatusReport, ExpiryThresholds) {
 TEST(StatusReport, FailedVerificationsAreCritical) {
     auto s = healthy();
     s.failed_verifications = 2;
-    EXPECT_EQ(status_nagios({healthy("a"), s}, now).state, NagiosState::critical);
+    EXPECT_EQ(status_nagios({healthy("a"), s}, fresh, now).state, NagiosState::critical);
 }
 
 TEST(StatusReport, NotAdoptedWarnsAndNoSlotsIsUnknown) {
     SlotStatusFacts s;
     s.slot = "new";
-    EXPECT_EQ(status_nagios({healthy(), s}, now).state, NagiosState::warning);
-    EXPECT_EQ(status_nagios({}, now).state, NagiosState::unknown);
+    EXPECT_EQ(status_nagios({healthy(), s}, fresh, now).state, NagiosState::warning);
+    EXPECT_EQ(status_nagios({}, fresh, now).state, NagiosState::unknown);
 }
 
 TEST(StatusReport, WaitingRolloverReportsSecondsToTheSwitch) {
     auto s = healthy();
     s.switch_not_before = now + Seconds{42};
-    const auto text = format_nagios(status_nagios({s}, now));
+    const auto text = format_nagios(status_nagios({s}, fresh, now));
     EXPECT_NE(text.find(" mx_switch_in=42s;;;0"), std::string::npos) << text;
+}
+
+// Read as a monitoring system reads the plugin range syntax, each threshold alerts exactly when
+// the state says so ("7" would read as "alert above 7": every healthy certificate CRITICAL).
+TEST(StatusReport, CertificateDaysThresholdsAlertWhenTheStateDoes) {
+    for (int days = -2; days <= 40; ++days) {
+        auto s = healthy();
+        s.cert_not_after = now + Seconds{days * 86400LL};
+        const auto r = status_nagios({s}, fresh, now);
+        const auto& datum = r.perf.at(1);
+        ASSERT_EQ(datum.label, "mx_cert_days");
+        EXPECT_EQ(datum.crit->alerts(datum.value), r.state == NagiosState::critical) << days;
+        EXPECT_EQ(datum.warn->alerts(datum.value), r.state != NagiosState::ok) << days;
+    }
+}
+
+TEST(StatusReport, FailedVerificationsThresholdAlertsAboveZero) {
+    auto s = healthy();
+    s.failed_verifications = 1;
+    const auto r = status_nagios({s}, fresh, now);
+    EXPECT_TRUE(r.perf.front().crit->alerts(1));
+    EXPECT_FALSE(r.perf.front().crit->alerts(0));
+}
+
+// A daemon that died reads as one: the last run's age against the interval x the factors.
+TEST(StatusReport, AStaleRunIsAWarningThenCritical) {
+    RunFreshness runs = fresh;
+    runs.last_run = now - Seconds{7200};  // exactly 2 intervals: not yet stale
+    EXPECT_EQ(status_nagios({healthy()}, runs, now).state, NagiosState::ok);
+    runs.last_run = now - Seconds{7201};
+    auto r = status_nagios({healthy()}, runs, now);
+    EXPECT_EQ(r.state, NagiosState::warning);
+    EXPECT_EQ(r.summary, "1 key slots: last run 7201 s ago (is the daemon running?)");
+    runs.last_run = now - Seconds{21601};
+    r = status_nagios({healthy()}, runs, now);
+    EXPECT_EQ(r.state, NagiosState::critical);
+    const auto& age = r.perf.back();
+    ASSERT_EQ(age.label, "last_run_age");
+    EXPECT_TRUE(age.crit->alerts(age.value));
+    runs.interval = Seconds{300};  // a 5-minute timer: 11 minutes is a warning
+    runs.last_run = now - Seconds{660};
+    EXPECT_EQ(status_nagios({healthy()}, runs, now).state, NagiosState::warning);
+    runs.last_run = now + Seconds{3600};  // a clock set back: age 0, not negative
+    EXPECT_EQ(status_nagios({healthy()}, runs, now).perf.back().value, 0);
+}
+
+TEST(StatusReport, NoRunRecordedIsAWarning) {
+    RunFreshness never = fresh;
+    never.last_run.reset();
+    const auto r = status_nagios({healthy()}, never, now);
+    EXPECT_EQ(r.state, NagiosState::warning);
+    EXPECT_EQ(r.summary, "1 key slots: no run over every slot recorded yet");
 }
 
 }  // namespace

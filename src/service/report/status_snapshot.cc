@@ -1,0 +1,56 @@
+#include "service/report/status_snapshot.h"
+
+#include "base/files.h"
+#include "base/log.h"
+
+namespace dk::service {
+
+Result<std::vector<ops::SlotStatusFacts>> collect_slot_status(Runtime& rt,
+                                                              const std::string& only_slot) {
+    std::vector<ops::SlotStatusFacts> facts;
+    for (const auto& slot : rt.config.slots) {
+        if (!only_slot.empty() && slot.name != only_slot) continue;
+        DK_TRY(const auto state, rt.states.load(slot.name));
+        ops::SlotStatusFacts f{slot.name, state.has_value(), {}, slot.renew_before_days, 0, {}};
+        if (state) {
+            f.cert_not_after = state->current_cert_not_after;
+            f.failed_verifications = state->failed_verifications;
+            if (state->phase == engine::Phase::rolling)
+                f.switch_not_before = state->switch_not_before;
+        }
+        facts.push_back(std::move(f));
+    }
+    return facts;
+}
+
+Result<ops::RunFreshness> run_freshness(Runtime& rt) {
+    DK_TRY(const auto last, rt.store.last_run());
+    const auto& m = rt.config.monitoring;
+    return ops::RunFreshness{last ? std::optional(last->finished_at) : std::nullopt,
+                             Seconds{m.run_interval_seconds}, m.stale_warning_factor,
+                             m.stale_critical_factor};
+}
+
+void write_status_snapshot(Runtime& rt) {
+    const auto& m = rt.config.monitoring;
+    if (!m.status_file) return;
+    const auto failed = [&](const std::string& why) {
+        log::warn("status_file.write_failed", {{"file", *m.status_file}, {"error", why}});
+    };
+    auto slots = collect_slot_status(rt, "");
+    if (!slots.ok()) return failed(slots.error().message);
+    auto runs = run_freshness(rt);
+    if (!runs.ok()) return failed(runs.error().message);
+    std::optional<gid_t> group;
+    if (m.status_file_group) {
+        group = files::group_id(*m.status_file_group);
+        if (!group) return failed("no group named '" + *m.status_file_group + "'");
+    }
+    const ops::StatusSnapshot snapshot{rt.clock.now(), *runs, std::move(*slots)};
+    if (auto s = files::write_atomic_for_group(*m.status_file, ops::snapshot_json(snapshot), 0640,
+                                               group);
+        !s.ok())
+        return failed(s.error().message);
+}
+
+}  // namespace dk::service
