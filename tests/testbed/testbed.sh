@@ -7,6 +7,7 @@
 #   testbed.sh down DIR                 stop every recorded process by pid; non-zero if any is left
 #   testbed.sh status DIR               each component and whether it runs
 #   testbed.sh mx-use DIR mx1|mx2 CHAIN switch an MX to CHAIN (key, leaf, CA) and reload it
+#   testbed.sh mx-use-pair DIR mx1|mx2 CHAIN1 CHAIN2   the same with two chains (ECDSA + RSA)
 #   testbed.sh mx-stop|mx-start DIR mx1|mx2   stop an MX, start it again as it was configured
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,7 +20,7 @@ done
 COMPONENTS=(pebble:/usr/bin/pebble mx2:postfix mx1:postfix unbound:/usr/sbin/unbound
     knotd-signed:/usr/sbin/knotd knotd:/usr/sbin/knotd named:/usr/sbin/named)
 
-usage() { die "usage: testbed.sh up|down|status DIR [--net 127.NN] | mx-use DIR mx1|mx2 CHAIN | mx-stop|mx-start DIR mx1|mx2" 2; }
+usage() { die "usage: testbed.sh up|down|status DIR [--net 127.NN] | mx-use DIR mx1|mx2 CHAIN | mx-use-pair DIR mx1|mx2 CHAIN1 CHAIN2 | mx-stop|mx-start DIR mx1|mx2" 2; }
 
 set_addresses() {
     PRIMARY=$NET.1.1 SECONDARY=$NET.1.2 RESOLVER=$NET.1.3 SIGNER=$NET.1.4
@@ -112,6 +113,9 @@ TB_${upper}_ALT_CHAIN=$DIR/$mx/alt.postfix.pem
 TB_${upper}_ALT_CERT=$DIR/$mx/alt.pem
 TB_${upper}_ALT_KEY=$DIR/$mx/alt.key
 TB_${upper}_ALT_FULLCHAIN=$DIR/$mx/alt.chain.pem
+TB_${upper}_RSA_CHAIN=$DIR/$mx/rsa.postfix.pem
+TB_${upper}_RSA_KEY=$DIR/$mx/rsa.key
+TB_${upper}_RSA_FULLCHAIN=$DIR/$mx/rsa.chain.pem
 ENV
     done
     echo "TB_MX1_SMTPS_PORT=465" >>"$f"
@@ -212,6 +216,10 @@ status) set_addresses; cmd_status ;;
 mx-use)
     [[ $# -eq 2 && ($1 == mx1 || $1 == mx2) ]] || usage
     use_chain "$1" "$(realpath "$2")"
+    ;;
+mx-use-pair)
+    [[ $# -eq 3 && ($1 == mx1 || $1 == mx2) ]] || usage
+    use_chain "$1" "$(realpath "$2")" "$(realpath "$3")"
     ;;
 mx-stop)
     [[ $# -eq 1 && ($1 == mx1 || $1 == mx2) ]] || usage

@@ -58,6 +58,7 @@ MASTER
     } >"$d/etc/master.cf"
     issue_leaf "$d/current" "DNS:$name.example.test"
     issue_leaf "$d/alt" "DNS:$name.example.test"
+    issue_leaf "$d/rsa" "DNS:$name.example.test" rsa
 }
 
 postfix_master_pid_file() { echo "$DIR/$1/queue/pid/master.pid"; }
@@ -103,9 +104,15 @@ stop_postfix() {
 }
 
 # Switches NAME to CHAIN (key, leaf, CA in one file) and reloads: a deployment, as operators do it.
+# With several files (an ECDSA and an RSA pair) Postfix serves each chain to the clients whose
+# signature algorithms pick it: `smtpd_tls_chain_files = ec.pem, rsa.pem`.
 use_chain() {
-    local name=$1 chain=$2
-    [[ -r $chain ]] || die "cannot read $chain" 2
+    local name=$1 file chain=""
+    shift
+    for file in "$@"; do
+        [[ -r $file ]] || die "cannot read $file" 2
+        chain+=${chain:+, }$file
+    done
     # Rewriting main.cf makes the reload take seconds; skip it when the path is unchanged.
     if [[ $(postconf -c "$DIR/$name/etc" -h smtpd_tls_chain_files) != "$chain" ]]; then
         postconf -c "$DIR/$name/etc" -e "smtpd_tls_chain_files = $chain"
