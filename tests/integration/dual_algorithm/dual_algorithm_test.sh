@@ -13,7 +13,7 @@ env_file=$1 dk_bin=$2
 source "$env_file"
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
-# shellcheck source=../helpers.sh
+# shellcheck source=/dev/null
 source "$repo/tests/integration/helpers.sh"
 testbed=$repo/tests/testbed/testbed.sh
 work=$(mktemp -d /tmp/dk-dual-XXXXXX)
@@ -82,7 +82,7 @@ s = [x for x in json.load(sys.stdin) if x['slot'] == '$1'][0]
 print(s$2)"
 }
 steady() {  # steady SLOT: no previous key, the next key published everywhere
-    [[ $(slot_field "$1" "['previous']") == None && $(slot_field "$1" "['next']['published_at']") != None ]]
+    [[ $(slot_field "$1" ".get('previous') is None and bool((s.get('next') or {}).get('published_at'))") == True ]]
 }
 
 echo "== adopt both slots and publish current + next of each"
@@ -99,6 +99,8 @@ else
     grep -E 'engine.alert' "$work/runs.log" | tail -n 3
     exit 1
 fi
+expect "status names each slot's algorithm" "ecdsa-p256 rsa-2048" \
+    "$(slot_field mx-ec "['algorithm']") $(slot_field mx-rsa "['algorithm']")"
 records=$(dig @"$TB_PRIMARY_ADDR" _25._tcp.mx1.example.test TLSA +short | wc -l)
 expect "four records at the owner: current and next of each slot" 4 "$records"
 dk audit >"$work/audit0.txt" 2>&1
