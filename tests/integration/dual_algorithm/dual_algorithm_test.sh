@@ -111,6 +111,11 @@ expect "audit items: 3 endpoints x 1 address, one per slot's chain" 6 "$(grep -c
 grep -q '^PASS mx1.example.test:25 \[.* rsa\]' "$work/audit0.txt" && ok "audit names the RSA chain" || bad "audit names the RSA chain"
 dk check example.test >"$work/check0.txt" 2>&1
 expect "check: both MX DANE-verified on both chains" 0 $?
+dk run --once --metrics-file "$work/dk.prom" >>"$work/runs.log" 2>&1
+for slot in ec:ecdsa rsa:rsa; do
+    expect "metrics: mx-${slot%%:*} matches at every address on its ${slot#*:} chain" 3 \
+        "$(grep -c "^danekeeper_endpoint_match{slot=\"mx-${slot%%:*}\",.*,algorithm=\"${slot#*:}\"} 1$" "$work/dk.prom")"
+done
 
 echo "== two senders start: one offers only RSA, one only ECDSA"
 for family in rsa ecdsa; do
@@ -195,8 +200,12 @@ grep -q 'dane-failed .*(rsa chain)' "$work/check1.txt" && ok "check names the RS
     { bad "check names the RSA chain"; cat "$work/check1.txt"; }
 grep -q "ecdsa.*matched 3 1 1" "$work/check1.txt" && ok "check: the ECDSA chain matches" ||
     bad "check: the ECDSA chain matches"
-dk run --once mx-rsa >>"$work/runs.log" 2>&1
+dk run --once --metrics-file "$work/dk2.prom" mx-rsa >>"$work/runs.log" 2>&1
 expect "the RSA slot alerts (exit 1)" 1 $?
+expect "metrics: the RSA chain does not match at any address" 3 \
+    "$(grep -c '^danekeeper_endpoint_match{slot="mx-rsa",.*,algorithm="rsa"} 0$' "$work/dk2.prom")"
+expect "metrics: the ECDSA chain still matches at every address" 3 \
+    "$(grep -c '^danekeeper_endpoint_match{slot="mx-ec",.*,algorithm="ecdsa"} 1$' "$work/dk2.prom")"
 
 echo "dual_algorithm: $failures failures"
 [[ $failures -eq 0 ]]
