@@ -34,6 +34,8 @@ class ProberAdapter final : public engine::EndpointProber {
     std::vector<engine::EndpointView> probe(
         const std::vector<Endpoint>& endpoints,
         const std::vector<engine::OwnerView>& published) override;
+    // What its handshakes offer (handshake_family): one family, or every algorithm.
+    [[nodiscard]] probe::KeyFamily family() const { return family_; }
 
   private:
     AddressBook& book_;

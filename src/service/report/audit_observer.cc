@@ -8,7 +8,6 @@
 #include "probe/probe.h"
 #include "service/observe/check_observer.h"
 #include "service/observe/dns_view_adapter.h"
-#include "service/observe/prober_adapter.h"
 #include "service/signing/managed_keys.h"
 #include "zone/resolver/resolver.h"
 
@@ -159,15 +158,13 @@ Result<AuditObservations> observe_for_audit(Runtime& rt, TimePoint now) {
     std::vector<std::size_t> own_chain_endpoint;  // request index -> obs.endpoints index
     std::vector<probe::ProbeRequest> every_chain;
     std::vector<std::size_t> every_chain_endpoint;
-    std::vector<SlotChains> chains;
-    for (const auto& s : rt.config.slots) chains.push_back({s.algorithm, s.endpoints});
     for (std::size_t s = 0; s < rt.config.slots.size(); ++s) {
         const auto& slot = rt.config.slots[s];
-        const probe::KeyFamily family = handshake_family(chains[s], chains);
+        DK_TRY(auto wired, SlotRuntime::build(rt, slot));
+        const probe::KeyFamily family = wired->prober().family();  // as the engine probes
         auto& requests = family == probe::KeyFamily::any ? every_chain : own_chain;
         auto& endpoint_of =
             family == probe::KeyFamily::any ? every_chain_endpoint : own_chain_endpoint;
-        DK_TRY(auto wired, SlotRuntime::build(rt, slot));
         for (const auto& ep : slot.endpoints) {
             const std::string owner = tlsa_owner(ep.host, ep.port);
             const auto views = wired->view().observe(owner, now);
