@@ -33,6 +33,7 @@ nlohmann::json audit_json(const std::vector<ops::AuditItem>& items,
         }
         out["items"].push_back({{"endpoint", item.endpoint},
                                 {"address", item.address},
+                                {"algorithm", item.algorithm},
                                 {"at", iso_time(item.at)},
                                 {"pass", item.pass()},
                                 {"requirements", reqs}});
@@ -46,8 +47,10 @@ void print_text(const std::vector<ops::AuditItem>& items,
     std::size_t failed = 0;
     for (const auto& item : items) {
         failed += item.pass() ? 0 : 1;
+        const std::string where =
+            item.algorithm.empty() ? item.address : item.address + " " + item.algorithm;
         std::printf("%s %s [%s] at %s\n", item.pass() ? "PASS" : "FAIL", item.endpoint.c_str(),
-                    item.address.c_str(), iso_time(item.at).c_str());
+                    where.c_str(), iso_time(item.at).c_str());
         for (const auto& r : item.requirements) {
             std::printf("  %-4s %s %s: %s\n", r.pass ? "ok" : "FAIL", r.id.c_str(), r.check.c_str(),
                         r.evidence.c_str());

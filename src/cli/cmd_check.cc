@@ -22,6 +22,7 @@ std::vector<std::string> record_texts(const std::vector<TlsaRecord>& records) {
 
 nlohmann::json probe_json(const probe::ProbeResult& r) {
     return {{"address", r.address},
+            {"algorithm", r.key_family},
             {"tls_version", r.tls_version},
             {"cipher", r.cipher},
             {"forward_secret", r.forward_secret},
@@ -57,7 +58,9 @@ void print_text(const service::CheckedDomain& d, const std::vector<ops::CheckedH
             std::string outcome = p->problem;
             if (p->dane_ok) outcome = "matched " + p->matched->rdata_text();
             if (!dane && !p->tls_version.empty()) outcome = "(no DANE to verify)";
-            std::printf("    [%s] %s %s%s %s\n", p->address.c_str(),
+            const std::string where =
+                p->key_family.empty() ? p->address : p->address + " " + p->key_family;
+            std::printf("    [%s] %s %s%s %s\n", where.c_str(),
                         p->tls_version.empty() ? "no TLS" : p->tls_version.c_str(),
                         p->cipher.c_str(), p->forward_secret ? " (forward secret)" : "",
                         outcome.c_str());

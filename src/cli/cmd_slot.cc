@@ -168,8 +168,10 @@ int run_status(const Invocation& inv) {
         if (json) {
             out.push_back(*state ? nlohmann::json::parse(engine::to_json(**state))
                                  : nlohmann::json{{"slot", slot.name}, {"adopted", false}});
+            out.back()["algorithm"] =
+                slot.algorithm;  // slots of two algorithms may share endpoints
         } else if (*state) {
-            std::printf("%s\n", describe(**state).c_str());
+            std::printf("%s\n  algorithm: %s\n", describe(**state).c_str(), slot.algorithm.c_str());
         } else {
             std::printf("slot %s: not adopted yet (danekeeper adopt %s)\n", slot.name.c_str(),
                         slot.name.c_str());

@@ -109,7 +109,7 @@ std::vector<AuditItem> judge_audit(const std::vector<EndpointEvidence>& endpoint
     for (const auto& e : endpoints) {
         const auto dns = emlreq_4_dns(e, policy, now);
         if (e.addresses.empty()) {
-            AuditItem item{e.endpoint, "-", now, dns};
+            AuditItem item{e.endpoint, "-", "", now, dns};
             item.requirements.push_back(
                 {"EMLREQ_2", "tls_offered", false,
                  e.address_problem.empty() ? "no address" : e.address_problem});
@@ -117,7 +117,7 @@ std::vector<AuditItem> judge_audit(const std::vector<EndpointEvidence>& endpoint
             continue;
         }
         for (const auto& a : e.addresses) {
-            AuditItem item{e.endpoint, a.address, now, emlreq_2(a)};
+            AuditItem item{e.endpoint, a.address, a.algorithm, now, emlreq_2(a)};
             item.requirements.insert(item.requirements.end(), dns.begin(), dns.end());
             item.requirements.push_back(dane_match(a));
             item.requirements.push_back(certified_ca(a, policy));

@@ -24,10 +24,11 @@ struct ServerEvidence {
     std::optional<TimePoint> rrsig_expiration;
 };
 
-// One probe of one address.
+// One probe of one address (one handshake per chain the address presents).
 struct AddressEvidence {
     std::string address;
-    bool tls = false;  // STARTTLS (or implicit TLS) handshake completed
+    std::string algorithm;  // the presented key's family (rsa, ecdsa, ed25519); empty: no TLS
+    bool tls = false;       // STARTTLS (or implicit TLS) handshake completed
     std::string tls_version;
     std::string cipher;
     bool forward_secret = false;
@@ -45,6 +46,7 @@ struct EndpointEvidence {
     std::vector<ServerEvidence> servers;
     std::string address_problem;  // addresses could not be found
     std::vector<AddressEvidence> addresses;
+    std::string slot;  // the configured slot the endpoint belongs to
 };
 
 struct AuditPolicy {
@@ -62,7 +64,8 @@ struct Requirement {
 
 struct AuditItem {
     std::string endpoint;
-    std::string address;  // "-" when no address could be probed
+    std::string address;    // "-" when no address could be probed
+    std::string algorithm;  // the chain's key family; empty when no handshake completed
     TimePoint at{};
     std::vector<Requirement> requirements;
     [[nodiscard]] bool pass() const;

@@ -21,8 +21,9 @@ NagiosReport audit_nagios(const std::vector<AuditItem>& items, const std::vector
         ++failed_items;
         for (const auto& q : item.requirements) {
             if (!q.pass)
-                r.details.push_back(q.id + " " + q.check + " " + item.endpoint + " [" +
-                                    item.address + "]: " + q.evidence);
+                r.details.push_back(
+                    q.id + " " + q.check + " " + item.endpoint + " [" + item.address +
+                    (item.algorithm.empty() ? "" : " " + item.algorithm) + "]: " + q.evidence);
             const std::string name = q.id + " " + q.check;
             if (!q.pass &&
                 std::find(failed_checks.begin(), failed_checks.end(), name) == failed_checks.end())

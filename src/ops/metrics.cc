@@ -42,8 +42,9 @@ std::string prometheus_text(const MetricsSnapshot& s, TimePoint now) {
            "1 when the endpoint address presents a chain matching its published TLSA RRset");
     for (const auto& e : s.endpoints) {
         out += "danekeeper_endpoint_match{slot=\"" + escape_label(e.slot) + "\",endpoint=\"" +
-               escape_label(e.endpoint) + "\",address=\"" + escape_label(e.address) + "\"} " +
-               (e.match ? "1" : "0") + "\n";
+               escape_label(e.endpoint) + "\",address=\"" + escape_label(e.address) +
+               "\",algorithm=\"" + escape_label(e.algorithm) + "\"} " + (e.match ? "1" : "0") +
+               "\n";
     }
     family(out, "danekeeper_certificate_expiry_days",
            "days until the certificate served for the current key expires");

@@ -14,7 +14,8 @@ struct EndpointMetric {
     std::string slot;
     std::string endpoint;  // host:port
     std::string address;
-    bool match = false;  // presents a chain that matches its published TLSA RRset
+    std::string algorithm;  // the presented chain's key family; empty: no handshake
+    bool match = false;     // presents a chain that matches its published TLSA RRset
 };
 
 struct OwnerMetric {

@@ -67,7 +67,9 @@ HostVerdict judge_probes(const HostObservation& host) {
     std::vector<std::string> unreachable;
     for (const auto& p : host.probes) {
         if (p.dane_ok) continue;
-        (p.environment_failure ? unreachable : failed).push_back(p.address + ": " + p.problem);
+        const std::string where =
+            p.algorithm.empty() ? p.address : p.address + " (" + p.algorithm + " chain)";
+        (p.environment_failure ? unreachable : failed).push_back(where + ": " + p.problem);
     }
     if (!failed.empty()) {
         return {Verdict::dane_failed,

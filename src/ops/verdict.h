@@ -20,12 +20,15 @@ enum class Lookup {
 };
 std::string_view to_string(Lookup lookup);
 
+// One handshake with one address; an address presenting several chains (RSA and ECDSA) has one
+// probe per chain, and every one must pass: a sender may negotiate any of them.
 struct AddressProbe {
     std::string address;
     bool tls = false;  // the handshake completed
     bool dane_ok = false;
     bool environment_failure = false;  // refused, timeout: not the server's DANE fault
     std::string problem;
+    std::string algorithm;  // the presented chain's key family; empty: no handshake
 };
 
 struct HostObservation {

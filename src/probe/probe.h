@@ -15,10 +15,22 @@
 
 namespace dk::probe {
 
+// The kind of key a server authenticates with. A server holding several chains (Postfix
+// `smtpd_tls_chain_files` with an RSA and an ECDSA pair, Dovecot `ssl_alt_cert`) chooses one by
+// the client's signature algorithms (TLS 1.3) and cipher suites (TLS 1.2); a probe that offers
+// only one family's makes the server present that family's chain or refuse the handshake.
+enum class KeyFamily { any, rsa, ecdsa, ed25519 };
+std::string_view to_string(KeyFamily family);
+// The family of a configured key algorithm (`rsa-2048`, `ecdsa-p256`, `ed25519`...).
+Result<KeyFamily> family_of_algorithm(std::string_view algorithm);
+// The families a sender may negotiate chains for, each probed on its own (audit, check).
+inline constexpr KeyFamily sender_families[] = {KeyFamily::ecdsa, KeyFamily::rsa};
+
 struct ProbeRequest {
     Endpoint endpoint;
-    std::string address;           // IPv4 or IPv6 literal
-    std::vector<TlsaRecord> tlsa;  // may be empty: then nothing can match
+    std::string address;                // IPv4 or IPv6 literal
+    std::vector<TlsaRecord> tlsa;       // may be empty: then nothing can match
+    KeyFamily family = KeyFamily::any;  // offer only this family's algorithms (any: all)
 };
 
 struct ProbeOptions {
@@ -44,8 +56,13 @@ struct ProbeResult {
     std::optional<Bytes> issuer_spki_sha256;  // the presented certificate that issued the leaf
     std::string not_after;                    // ISO 8601
     bool dane_ok = false;
-    std::optional<TlsaRecord> matched;  // the record OpenSSL's DANE verifier matched
-    std::string dane_error;             // why nothing matched
+    std::optional<TlsaRecord> matched;   // the record OpenSSL's DANE verifier matched
+    std::string dane_error;              // why nothing matched
+    KeyFamily offered = KeyFamily::any;  // what the request offered
+    std::string key_family;              // the presented leaf's key: "rsa", "ecdsa", "ed25519"
+    // A handshake offering one family only was refused by the server (handshake_failure alert):
+    // the endpoint holds no chain of that family.
+    bool family_refused = false;
 };
 
 ProbeResult probe_one(const ProbeRequest& request, const ProbeOptions& options);
@@ -53,5 +70,11 @@ ProbeResult probe_one(const ProbeRequest& request, const ProbeOptions& options);
 // Probes concurrently (bounded by options.concurrency); results in request order.
 std::vector<ProbeResult> probe_all(const std::vector<ProbeRequest>& requests,
                                    const ProbeOptions& options);
+
+// Every chain each request's address presents: one handshake per sender family; a family the
+// server refuses is left out; when it refuses every family (or the server cannot be reached),
+// the result of one handshake that offers everything stands alone. Per request, in order.
+std::vector<std::vector<ProbeResult>> probe_all_chains(const std::vector<ProbeRequest>& requests,
+                                                       const ProbeOptions& options);
 
 }  // namespace dk::probe

@@ -9,6 +9,7 @@
 
 #include "base/openssl_handles.h"
 #include "cert/chain.h"
+#include "cert/keys.h"
 #include "cert/tlsa_data.h"
 #include "probe/probe.h"
 #include "probe/starttls.h"
@@ -26,8 +27,9 @@ ossl::SslCtxPtr make_context() {
     return ctx;
 }
 
-// Drives a non-blocking handshake with the deadline.
-Status handshake(SSL* ssl, Connection& conn, Deadline deadline) {
+// Drives a non-blocking handshake with the deadline. `refused`: the server answered the offered
+// algorithms with handshake_failure, or presented a key the offer excluded.
+Status handshake(SSL* ssl, Connection& conn, Deadline deadline, bool& refused) {
     while (true) {
         const int rc = SSL_connect(ssl);
         if (rc == 1) return {};
@@ -39,12 +41,57 @@ Status handshake(SSL* ssl, Connection& conn, Deadline deadline) {
         } else {
             const unsigned long code = ERR_get_error();
             ERR_clear_error();
+            const int reason_code = ERR_GET_REASON(code);
+            refused = reason_code == SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE ||
+                      reason_code == SSL_R_WRONG_SIGNATURE_TYPE ||
+                      reason_code == SSL_R_WRONG_CERTIFICATE_TYPE;
             const char* reason = code != 0 ? ERR_reason_error_string(code) : nullptr;
             return Error::check_failed(std::string("TLS handshake failed: ") +
                                        (reason != nullptr          ? reason
                                         : err == SSL_ERROR_SYSCALL ? "connection closed"
                                                                    : "protocol error"));
         }
+    }
+}
+
+// Offers only the family's signature algorithms (TLS 1.3 and 1.2) and, for TLS 1.2, only cipher
+// suites authenticated by that kind of key (Ed25519 uses the ECDSA suites there).
+bool offer_only(SSL* ssl, KeyFamily family) {
+    const char* sigalgs = nullptr;
+    const char* ciphers = nullptr;
+    switch (family) {
+        case KeyFamily::any:
+            return true;
+        case KeyFamily::rsa:
+            sigalgs =
+                "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:rsa_pss_pss_sha256:"
+                "rsa_pss_pss_sha384:rsa_pss_pss_sha512:RSA+SHA256:RSA+SHA384:RSA+SHA512";
+            ciphers = "aRSA";
+            break;
+        case KeyFamily::ecdsa:
+            sigalgs = "ECDSA+SHA256:ECDSA+SHA384:ECDSA+SHA512";
+            ciphers = "aECDSA";
+            break;
+        case KeyFamily::ed25519:
+            sigalgs = "ed25519";
+            ciphers = "aECDSA";
+            break;
+    }
+    return SSL_set1_sigalgs_list(ssl, sigalgs) == 1 && SSL_set_cipher_list(ssl, ciphers) == 1;
+}
+
+std::string family_of_key(const EVP_PKEY* key) {
+    if (key == nullptr) return "";
+    switch (EVP_PKEY_get_base_id(key)) {
+        case EVP_PKEY_RSA:
+        case EVP_PKEY_RSA_PSS:
+            return "rsa";
+        case EVP_PKEY_EC:
+            return "ecdsa";
+        case EVP_PKEY_ED25519:
+            return "ed25519";
+        default:
+            return "other";
     }
 }
 
@@ -65,6 +112,7 @@ void describe_session(SSL* ssl, ProbeResult& result) {
         SSL_version(ssl) >= TLS1_3_VERSION || kx == NID_kx_ecdhe || kx == NID_kx_dhe;
     X509* leaf = SSL_get0_peer_certificate(ssl);
     if (leaf == nullptr) return;
+    result.key_family = family_of_key(X509_get0_pubkey(leaf));
     if (auto spki = cert::spki_sha256(*leaf); spki.ok()) result.leaf_spki_sha256 = *spki;
     result.issuer = cert::issuer_text(*leaf);
     // The presented certificate that issued the leaf (for the certified-CA check).
@@ -100,6 +148,36 @@ void judge_dane(SSL* ssl, const ProbeRequest& request, ProbeResult& result) {
 
 }  // namespace
 
+std::string_view to_string(KeyFamily family) {
+    switch (family) {
+        case KeyFamily::rsa:
+            return "rsa";
+        case KeyFamily::ecdsa:
+            return "ecdsa";
+        case KeyFamily::ed25519:
+            return "ed25519";
+        case KeyFamily::any:
+            break;
+    }
+    return "any";
+}
+
+Result<KeyFamily> family_of_algorithm(std::string_view algorithm) {
+    DK_TRY(cert::KeyAlgorithm parsed, cert::parse_key_algorithm(algorithm));
+    switch (parsed) {
+        case cert::KeyAlgorithm::rsa_2048:
+        case cert::KeyAlgorithm::rsa_3072:
+        case cert::KeyAlgorithm::rsa_4096:
+            return KeyFamily::rsa;
+        case cert::KeyAlgorithm::ecdsa_p256:
+        case cert::KeyAlgorithm::ecdsa_p384:
+            return KeyFamily::ecdsa;
+        case cert::KeyAlgorithm::ed25519:
+            return KeyFamily::ed25519;
+    }
+    return KeyFamily::any;
+}
+
 std::string_view to_string(Stage stage) {
     // In the order of enum Stage.
     static constexpr std::string_view names[] = {"connect",   "banner", "ehlo", "starttls",
@@ -113,6 +191,7 @@ ProbeResult probe_one(const ProbeRequest& request, const ProbeOptions& options) 
     ProbeResult result;
     result.endpoint = request.endpoint.to_string();
     result.address = request.address;
+    result.offered = request.family;
     const Deadline deadline = std::chrono::steady_clock::now() + options.timeout;
     auto fail = [&](Stage stage, const Error& e) {
         result.failed_at = stage;
@@ -137,8 +216,20 @@ ProbeResult probe_one(const ProbeRequest& request, const ProbeOptions& options) 
     }
     SSL_dane_set_flags(ssl.get(), DANE_FLAG_NO_DANE_EE_NAMECHECKS);  // RFC 7672 section 3.1.1
     add_tlsa(ssl.get(), request.tlsa);
-    if (auto s = handshake(ssl.get(), *conn, deadline); !s.ok())
+    if (!offer_only(ssl.get(), request.family)) {
+        return fail(Stage::handshake, Error::environment("cannot restrict the handshake to " +
+                                                         std::string(to_string(request.family))));
+    }
+    bool refused = false;
+    if (auto s = handshake(ssl.get(), *conn, deadline, refused); !s.ok()) {
+        result.family_refused = refused && request.family != KeyFamily::any;
+        if (result.family_refused) {
+            return fail(Stage::handshake,
+                        Error::check_failed("no " + std::string(to_string(request.family)) +
+                                            " chain offered (" + s.error().message + ")"));
+        }
         return fail(Stage::handshake, s.error());
+    }
     describe_session(ssl.get(), result);
     judge_dane(ssl.get(), request, result);
     SSL_shutdown(ssl.get());
@@ -160,6 +251,42 @@ std::vector<ProbeResult> probe_all(const std::vector<ProbeRequest>& requests,
     }
     for (auto& t : pool) t.join();
     return results;
+}
+
+std::vector<std::vector<ProbeResult>> probe_all_chains(const std::vector<ProbeRequest>& requests,
+                                                       const ProbeOptions& options) {
+    constexpr std::size_t per_request = std::size(sender_families);
+    std::vector<ProbeRequest> each_family;
+    for (const auto& request : requests) {
+        for (const KeyFamily family : sender_families) {
+            each_family.push_back(request);
+            each_family.back().family = family;
+        }
+    }
+    auto results = probe_all(each_family, options);
+    std::vector<std::vector<ProbeResult>> out(requests.size());
+    std::vector<ProbeRequest> refused_everything;
+    std::vector<std::size_t> refused_index;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        bool any_tls = false;
+        for (std::size_t f = 0; f < per_request; ++f) {
+            auto& r = results[i * per_request + f];
+            if (r.family_refused) continue;
+            any_tls = any_tls || !r.tls_version.empty();
+            out[i].push_back(std::move(r));
+        }
+        // The same failure before any handshake (connect, STARTTLS) once, not per family.
+        if (!any_tls && out[i].size() > 1) out[i].resize(1);
+        if (out[i].empty()) {
+            refused_everything.push_back(requests[i]);
+            refused_everything.back().family = KeyFamily::any;
+            refused_index.push_back(i);
+        }
+    }
+    auto fallback = probe_all(refused_everything, options);
+    for (std::size_t k = 0; k < fallback.size(); ++k)
+        out[refused_index[k]].push_back(std::move(fallback[k]));
+    return out;
 }
 
 }  // namespace dk::probe

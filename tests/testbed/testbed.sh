@@ -7,8 +7,9 @@
 #   testbed.sh down DIR                 stop every recorded process by pid; non-zero if any is left
 #   testbed.sh status DIR               each component and whether it runs
 #   testbed.sh mx-use DIR mx1|mx2 CHAIN switch an MX to CHAIN (key, leaf, CA) and reload it
+#   testbed.sh mx-use-pair DIR mx1|mx2 FILE1 FILE2   the same with two files: two combined
+#       chains (ECDSA + RSA, each served to the clients that pick it), or a key file and its chain
 #   testbed.sh mx-stop|mx-start DIR mx1|mx2   stop an MX, start it again as it was configured
-#   testbed.sh mx-use-pair DIR mx1|mx2 KEY CHAIN   switch an MX to a key file and a chain file
 #   testbed.sh remote-stop|remote-start DIR   stop the remote host's sshd, start it again
 # The remote MX host (lib/sshd.sh): an sshd on $NET.4.1:2222 with its own user and directory.
 set -euo pipefail
@@ -22,7 +23,7 @@ done
 COMPONENTS=(sshd:/usr/sbin/sshd pebble:/usr/bin/pebble mx2:postfix mx1:postfix unbound:/usr/sbin/unbound
     knotd-signed:/usr/sbin/knotd knotd:/usr/sbin/knotd named:/usr/sbin/named)
 
-usage() { die "usage: testbed.sh up|down|status DIR [--net 127.NN] | mx-use DIR mx1|mx2 CHAIN | mx-use-pair DIR mx1|mx2 KEY CHAIN | mx-stop|mx-start DIR mx1|mx2 | remote-stop|remote-start DIR" 2; }
+usage() { die "usage: testbed.sh up|down|status DIR [--net 127.NN] | mx-use DIR mx1|mx2 CHAIN | mx-use-pair DIR mx1|mx2 FILE1 FILE2 | mx-stop|mx-start DIR mx1|mx2 | remote-stop|remote-start DIR" 2; }
 
 set_addresses() {
     PRIMARY=$NET.1.1 SECONDARY=$NET.1.2 RESOLVER=$NET.1.3 SIGNER=$NET.1.4
@@ -125,6 +126,9 @@ TB_${upper}_ALT_CHAIN=$DIR/$mx/alt.postfix.pem
 TB_${upper}_ALT_CERT=$DIR/$mx/alt.pem
 TB_${upper}_ALT_KEY=$DIR/$mx/alt.key
 TB_${upper}_ALT_FULLCHAIN=$DIR/$mx/alt.chain.pem
+TB_${upper}_RSA_CHAIN=$DIR/$mx/rsa.postfix.pem
+TB_${upper}_RSA_KEY=$DIR/$mx/rsa.key
+TB_${upper}_RSA_FULLCHAIN=$DIR/$mx/rsa.chain.pem
 ENV
     done
     echo "TB_MX1_SMTPS_PORT=465" >>"$f"
@@ -227,13 +231,13 @@ mx-use)
     [[ $# -eq 2 && ($1 == mx1 || $1 == mx2) ]] || usage
     use_chain "$1" "$(realpath "$2")"
     ;;
+mx-use-pair)
+    [[ $# -eq 3 && ($1 == mx1 || $1 == mx2) ]] || usage
+    use_chain "$1" "$(realpath "$2")" "$(realpath "$3")"
+    ;;
 mx-stop)
     [[ $# -eq 1 && ($1 == mx1 || $1 == mx2) ]] || usage
     stop_postfix "$1"
-    ;;
-mx-use-pair)
-    [[ $# -eq 3 && ($1 == mx1 || $1 == mx2) ]] || usage
-    use_key_and_chain "$1" "$(realpath "$2")" "$(realpath "$3")"
     ;;
 remote-stop)
     [[ $# -eq 0 ]] || usage

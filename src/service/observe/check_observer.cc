@@ -109,13 +109,16 @@ std::vector<CheckedDomain> observe_domains(const HostPort& resolver,
     }
     probe::ProbeOptions options;
     options.timeout = timeout;
-    const auto results = probe::probe_all(requests, options);
+    // Every chain each address presents: a sender offering only RSA must verify too.
+    const auto results = probe::probe_all_chains(requests, options);
     for (std::size_t i = 0; i < results.size(); ++i) {
-        const auto& r = results[i];
         auto& d = out[where[i].domain];
-        d.hosts[where[i].host].probes.push_back(
-            {r.address, !r.tls_version.empty(), r.dane_ok, r.environment_failure, r.problem});
-        d.probes.push_back(r);
+        for (const auto& r : results[i]) {
+            d.hosts[where[i].host].probes.push_back({r.address, !r.tls_version.empty(), r.dane_ok,
+                                                     r.environment_failure, r.problem,
+                                                     r.key_family});
+            d.probes.push_back(r);
+        }
     }
     return out;
 }

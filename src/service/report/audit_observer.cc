@@ -22,6 +22,7 @@ ops::ServerEvidence evidence(const zone::ServerView& v) {
 ops::AddressEvidence evidence(const probe::ProbeResult& r) {
     ops::AddressEvidence a;
     a.address = r.address;
+    a.algorithm = r.key_family;
     a.tls = !r.tls_version.empty();
     a.tls_version = r.tls_version;
     a.cipher = r.cipher;
@@ -151,11 +152,19 @@ Result<AuditObservations> observe_for_audit(Runtime& rt, TimePoint now) {
     obs.policy.certified_ca_spki_sha256 = {rt.config.audit.certified_ca_spki_sha256.begin(),
                                            rt.config.audit.certified_ca_spki_sha256.end()};
     obs.slots = offline_slot_facts(rt.config, &rt.states);
-    std::vector<probe::ProbeRequest> requests;
-    std::vector<std::size_t> endpoint_of;  // request index -> obs.endpoints index
+    // A slot that owns one chain of a shared endpoint is audited on its chain; a slot alone on
+    // its endpoints on every chain they present (a sender may negotiate any of them).
+    std::vector<probe::ProbeRequest> own_chain;
+    std::vector<std::size_t> own_chain_endpoint;  // request index -> obs.endpoints index
+    std::vector<probe::ProbeRequest> every_chain;
+    std::vector<std::size_t> every_chain_endpoint;
     for (std::size_t s = 0; s < rt.config.slots.size(); ++s) {
         const auto& slot = rt.config.slots[s];
         DK_TRY(auto wired, SlotRuntime::build(rt, slot));
+        const probe::KeyFamily family = wired->prober().family();  // as the engine probes
+        auto& requests = family == probe::KeyFamily::any ? every_chain : own_chain;
+        auto& endpoint_of =
+            family == probe::KeyFamily::any ? every_chain_endpoint : own_chain_endpoint;
         for (const auto& ep : slot.endpoints) {
             const std::string owner = tlsa_owner(ep.host, ep.port);
             const auto views = wired->view().observe(owner, now);
@@ -163,21 +172,26 @@ Result<AuditObservations> observe_for_audit(Runtime& rt, TimePoint now) {
             const bool seen = std::any_of(obs.slots[s].owners.begin(), obs.slots[s].owners.end(),
                                           [&](const auto& o) { return o.owner == owner; });
             if (!seen) obs.slots[s].owners.push_back(facts);
-            ops::EndpointEvidence e{ep.to_string(), owner, {}, "", {}};
+            ops::EndpointEvidence e{ep.to_string(), owner, {}, "", {}, slot.name};
             for (const auto& v : views) e.servers.push_back(evidence(v));
             auto addresses = wired->addresses().addresses(ep.host);
             if (!addresses.ok()) e.address_problem = addresses.error().message;
             for (const auto& a : addresses.ok() ? *addresses : std::vector<std::string>{}) {
-                requests.push_back({ep, a, facts.records});
+                requests.push_back({ep, a, facts.records, family});
                 endpoint_of.push_back(obs.endpoints.size());
             }
             obs.endpoints.push_back(std::move(e));
         }
         add_chain_facts(slot, obs.slots[s]);
     }
-    const auto results = probe::probe_all(requests, probe::ProbeOptions{});
-    for (std::size_t i = 0; i < results.size(); ++i)
-        obs.endpoints[endpoint_of[i]].addresses.push_back(evidence(results[i]));
+    const auto own = probe::probe_all(own_chain, probe::ProbeOptions{});
+    for (std::size_t i = 0; i < own.size(); ++i)
+        obs.endpoints[own_chain_endpoint[i]].addresses.push_back(evidence(own[i]));
+    const auto every = probe::probe_all_chains(every_chain, probe::ProbeOptions{});
+    for (std::size_t i = 0; i < every.size(); ++i) {
+        for (const auto& r : every[i])
+            obs.endpoints[every_chain_endpoint[i]].addresses.push_back(evidence(r));
+    }
     obs.mx = mx_facts(rt.config, obs.problems);
     return obs;
 }

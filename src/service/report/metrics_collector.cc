@@ -6,19 +6,6 @@
 #include "service/report/audit_observer.h"
 
 namespace dk::service {
-namespace {
-
-std::string slot_of(const config::Config& c, const std::string& endpoint) {
-    for (const auto& s : c.slots) {
-        for (const auto& e : s.endpoints) {
-            if (e.to_string() == endpoint) return s.name;
-        }
-    }
-    return "";
-}
-
-}  // namespace
-
 ops::MetricsSnapshot collect_metrics(Runtime& rt, const RunOutcome& run) {
     ops::MetricsSnapshot m;
     m.last_run_result = run.result;
@@ -43,10 +30,8 @@ ops::MetricsSnapshot collect_metrics(Runtime& rt, const RunOutcome& run) {
     }
     for (const auto& e : obs->endpoints) {
         for (const auto& a : e.addresses)
-            m.endpoints.push_back(
-                {slot_of(rt.config, e.endpoint), e.endpoint, a.address, a.dane_ok});
-        if (e.addresses.empty())
-            m.endpoints.push_back({slot_of(rt.config, e.endpoint), e.endpoint, "-", false});
+            m.endpoints.push_back({e.slot, e.endpoint, a.address, a.algorithm, a.dane_ok});
+        if (e.addresses.empty()) m.endpoints.push_back({e.slot, e.endpoint, "-", "", false});
     }
     for (const auto& slot : obs->slots) {
         for (const auto& o : slot.owners) {

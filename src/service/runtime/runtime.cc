@@ -93,7 +93,11 @@ Result<std::unique_ptr<SlotRuntime>> SlotRuntime::build(Runtime& runtime,
     r->view_ = std::make_unique<zone::TlsaView>(std::move(tlsa_view));
     r->dns_ = std::make_unique<DnsViewAdapter>(*r->view_, runtime.clock);
     r->book_ = std::make_unique<AddressBook>(slot.addresses, runtime.config.resolver);
-    r->prober_ = std::make_unique<ProberAdapter>(*r->book_, probe::ProbeOptions{});
+    std::vector<SlotChains> chains;
+    for (const auto& s : runtime.config.slots) chains.push_back({s.algorithm, s.endpoints});
+    r->prober_ =
+        std::make_unique<ProberAdapter>(*r->book_, probe::ProbeOptions{},
+                                        handshake_family({slot.algorithm, slot.endpoints}, chains));
     return r;
 }
 

@@ -40,7 +40,7 @@ dk run --once --metrics-file "$work/dk.prom" >/dev/null 2>&1
 expect "run exits 0" 0 $?
 expect "file mode 0644" 644 "$(stat -c %a "$work/dk.prom")"
 expect "every endpoint address matches" 3 "$(grep -c '^danekeeper_endpoint_match{slot="mx",.*} 1$' "$work/dk.prom")"
-grep -q "^danekeeper_endpoint_match{slot=\"mx\",endpoint=\"mx2.example.test:25\",address=\"$TB_MX2_ADDR\"} 1$" "$work/dk.prom" && ok "labels name slot, endpoint, address" || bad "labels"
+grep -q "^danekeeper_endpoint_match{slot=\"mx\",endpoint=\"mx2.example.test:25\",address=\"$TB_MX2_ADDR\",algorithm=\"ecdsa\"} 1$" "$work/dk.prom" && ok "labels name slot, endpoint, address" || bad "labels"
 expect "RRSIG seconds left for the three owners, all positive" 3 "$(awk '/^danekeeper_rrsig_seconds_left\{/ && $2 > 0' "$work/dk.prom" | wc -l)"
 days=$(awk '/^danekeeper_certificate_expiry_days\{slot="mx"\}/ {print $2}' "$work/dk.prom")
 awk -v d="$days" 'BEGIN { exit !(d > 80 && d <= 90) }' && ok "certificate days ($days)" || bad "certificate days: '$days'"
@@ -77,7 +77,7 @@ for _ in $(seq 1 100); do
     [[ $(grep '^danekeeper_last_run_timestamp_seconds' "$work/http2.prom") != "$before" ]] && break
     sleep 0.1
 done
-grep -q "^danekeeper_endpoint_match{slot=\"mx\",endpoint=\"mx2.example.test:25\",address=\"$TB_MX2_ADDR\"} 0$" "$work/http2.prom" &&
+grep -q "^danekeeper_endpoint_match{slot=\"mx\",endpoint=\"mx2.example.test:25\",address=\"$TB_MX2_ADDR\",algorithm=\"ecdsa\"} 0$" "$work/http2.prom" &&
     ok "the mismatching endpoint shows 0" || { bad "mismatch not seen"; cat "$work/http2.prom"; }
 expect "its run raised an alert" "danekeeper_last_run_result 1" "$(grep '^danekeeper_last_run_result ' "$work/http2.prom")"
 dk status --nagios >"$work/nagios1"

@@ -3,11 +3,24 @@
 # validating resolver (AD bit required, cached as any sender's resolver caches it) and lets the
 # openssl command line verify the server's chain against it. One line per probe in OUT:
 #   ok ENDPOINT   or   FAIL ENDPOINT REASON
-# Usage: observer.sh ENV_FILE OUT   (runs until killed)
+# With FAMILY (rsa or ecdsa) it is a sender that offers only that family's signature algorithms,
+# so a server holding both chains must present that one (and a probe that got the other fails).
+# Usage: observer.sh ENV_FILE OUT [FAMILY]   (runs until killed)
 set -uo pipefail
 # shellcheck source=/dev/null
 source "$1"
 out=$2
+family=${3:-}
+only=()
+peer_type=""
+case $family in
+rsa) only=(-sigalgs "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:RSA+SHA256:RSA+SHA384:RSA+SHA512")
+    peer_type="RSA" ;;
+ecdsa) only=(-sigalgs "ECDSA+SHA256:ECDSA+SHA384:ECDSA+SHA512")
+    peer_type="ECDSA" ;;
+"") ;;
+*) echo "observer.sh: FAMILY must be rsa or ecdsa" >&2; exit 2 ;;
+esac
 endpoints=("$TB_MX1_HOST $TB_MX1_ADDR 25 smtp" "$TB_MX2_HOST $TB_MX2_ADDR 25 smtp" "$TB_MX1_HOST $TB_MX1_ADDR 465 none")
 while true; do
     for ep in "${endpoints[@]}"; do
@@ -23,11 +36,13 @@ while true; do
             echo "FAIL $host:$port no TLSA records" >>"$out"
             continue
         fi
-        args=(-connect "$addr:$port" -servername "$host" -dane_tlsa_domain "$host" -dane_ee_no_namechecks "${rrdata[@]}")
+        args=(-connect "$addr:$port" -servername "$host" -dane_tlsa_domain "$host" -dane_ee_no_namechecks "${rrdata[@]}" "${only[@]}")
         [[ $starttls == smtp ]] && args+=(-starttls smtp)
         result=$(echo QUIT | timeout 5 openssl s_client "${args[@]}" 2>&1)
-        if grep -q 'Verification: OK' <<<"$result" && grep -q 'Verify return code: 0' <<<"$result"; then
-            echo "ok $host:$port" >>"$out"
+        if [[ -n $peer_type ]] && ! grep -q "^Peer signature type: $peer_type" <<<"$result"; then
+            echo "FAIL $host:$port not a $family chain: $(grep -m1 -E '^Peer signature type|error' <<<"$result")" >>"$out"
+        elif grep -q 'Verification: OK' <<<"$result" && grep -q 'Verify return code: 0' <<<"$result"; then
+            echo "ok $host:$port${family:+ $family}" >>"$out"
         else
             echo "FAIL $host:$port $(grep -m1 -E 'Verify return code|error' <<<"$result")" >>"$out"
         fi

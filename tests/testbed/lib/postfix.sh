@@ -58,6 +58,7 @@ MASTER
     } >"$d/etc/master.cf"
     issue_leaf "$d/current" "DNS:$name.example.test"
     issue_leaf "$d/alt" "DNS:$name.example.test"
+    issue_leaf "$d/rsa" "DNS:$name.example.test" rsa
 }
 
 postfix_master_pid_file() { echo "$DIR/$1/queue/pid/master.pid"; }
@@ -102,17 +103,17 @@ stop_postfix() {
     stop_recorded "$name" /usr/lib/postfix/sbin/master
 }
 
-# Switches NAME to KEY and CHAIN, two files (a host danekeeper deploys to over SSH writes them).
-use_key_and_chain() {
-    local name=$1 key=$2 chain=$3
-    [[ -r $key && -r $chain ]] || die "cannot read $key or $chain" 2
-    use_chain "$name" "$key, $chain"
-}
-
 # Switches NAME to CHAIN (key, leaf, CA in one file) and reloads: a deployment, as operators do it.
+# With several files Postfix reads them in order as `smtpd_tls_chain_files = A, B`: a key file and
+# its chain file (what a host danekeeper deploys to over SSH holds), or two combined files (an
+# ECDSA and an RSA pair: each chain goes to the clients whose signature algorithms pick it).
 use_chain() {
-    local name=$1 chain=$2
-    [[ -r ${chain%%, *} ]] || die "cannot read $chain" 2
+    local name=$1 file chain=""
+    shift
+    for file in "$@"; do
+        [[ -r $file ]] || die "cannot read $file" 2
+        chain+=${chain:+, }$file
+    done
     # Rewriting main.cf makes the reload take seconds; skip it when the path is unchanged.
     if [[ $(postconf -c "$DIR/$name/etc" -h smtpd_tls_chain_files) != "$chain" ]]; then
         postconf -c "$DIR/$name/etc" -e "smtpd_tls_chain_files = $chain"

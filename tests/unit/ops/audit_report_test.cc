@@ -9,6 +9,7 @@ namespace {
 AuditItem item(bool pass) {
     return {"mx1.example.test:25",
             "192.0.2.1",
+            "ecdsa",
             from_unix_seconds(0),
             {{"EMLREQ_2", "tls_offered", true, "TLSv1.3"},
              {"EMLREQ_6", "certified_ca", pass, "issuer X"}}};
@@ -36,7 +37,8 @@ TEST(AuditReport, AFailedRequirementOrLintErrorIsCritical) {
     EXPECT_EQ(r.state, NagiosState::critical);
     EXPECT_EQ(r.summary, "1 of 2 endpoint addresses fail: EMLREQ_6 certified_ca");
     ASSERT_EQ(r.details.size(), 1u);
-    EXPECT_EQ(r.details[0], "EMLREQ_6 certified_ca mx1.example.test:25 [192.0.2.1]: issuer X");
+    EXPECT_EQ(r.details[0],
+              "EMLREQ_6 certified_ca mx1.example.test:25 [192.0.2.1 ecdsa]: issuer X");
     EXPECT_FALSE(audit_pass({item(true)}, {error}));
     EXPECT_EQ(audit_nagios({item(true)}, {error}, 0).state, NagiosState::critical);
 }

@@ -131,6 +131,27 @@ TEST(Audit, EveryAddressIsItsOwnItem) {
     EXPECT_EQ(items[1].address, "2001:db8::1");
 }
 
+TEST(Audit, EveryChainOfAnAddressIsItsOwnItem) {
+    // One address serving an ECDSA chain that matches and an RSA chain that does not: a sender
+    // negotiating RSA fails DANE, so the audit fails there, naming the algorithm.
+    auto e = good_endpoint();
+    e.addresses[0].algorithm = "ecdsa";
+    auto rsa = good_address();
+    rsa.algorithm = "rsa";
+    rsa.dane_ok = false;
+    rsa.matched.clear();
+    rsa.problem = "DANE verification failed";
+    e.addresses.push_back(rsa);
+    const auto items = judge_audit({e}, policy(), now);
+    ASSERT_EQ(items.size(), 2u);
+    EXPECT_TRUE(items[0].pass());
+    EXPECT_EQ(items[0].algorithm, "ecdsa");
+    EXPECT_FALSE(items[1].pass());
+    EXPECT_EQ(items[1].algorithm, "rsa");
+    EXPECT_EQ(items[1].address, items[0].address);
+    EXPECT_FALSE(find(items[1], "tlsa_matches_served_chain").pass);
+}
+
 TEST(Audit, NoAddressFailsWithTheReason) {
     auto e = good_endpoint();
     e.addresses.clear();

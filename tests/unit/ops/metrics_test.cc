@@ -10,8 +10,8 @@ const TimePoint now = from_unix_seconds(1'790'000'000);
 
 TEST(Metrics, EveryFamilyInTextFormat) {
     MetricsSnapshot s;
-    s.endpoints = {{"mx", "mx1.example.test:25", "192.0.2.1", true},
-                   {"mx", "mx2.example.test:25", "192.0.2.2", false}};
+    s.endpoints = {{"mx", "mx1.example.test:25", "192.0.2.1", "ecdsa", true},
+                   {"mx", "mx2.example.test:25", "192.0.2.2", "rsa", false}};
     s.owners = {{"_25._tcp.mx1.example.test.", 3600}, {"_25._tcp.mx2.example.test.", std::nullopt}};
     s.slots = {{"mx", now + Seconds{86400 * 3 / 2}, now + Seconds{120}, "publish_next"},
                {"idle", std::nullopt, std::nullopt, ""}};
@@ -24,9 +24,9 @@ TEST(Metrics, EveryFamilyInTextFormat) {
               "matching its published TLSA RRset\n"
               "# TYPE danekeeper_endpoint_match gauge\n"
               "danekeeper_endpoint_match{slot=\"mx\",endpoint=\"mx1.example.test:25\","
-              "address=\"192.0.2.1\"} 1\n"
+              "address=\"192.0.2.1\",algorithm=\"ecdsa\"} 1\n"
               "danekeeper_endpoint_match{slot=\"mx\",endpoint=\"mx2.example.test:25\","
-              "address=\"192.0.2.2\"} 0\n"
+              "address=\"192.0.2.2\",algorithm=\"rsa\"} 0\n"
               "# HELP danekeeper_certificate_expiry_days days until the certificate served for "
               "the current key expires\n"
               "# TYPE danekeeper_certificate_expiry_days gauge\n"

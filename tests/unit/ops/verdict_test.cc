@@ -35,6 +35,17 @@ TEST(Verdict, OneAddressMismatchingFailsTheHost) {
     EXPECT_NE(v.reason.find("2001:db8::1"), std::string::npos);
 }
 
+TEST(Verdict, OneChainMismatchingFailsTheHost) {
+    // 192.0.2.1 presents an ECDSA chain that matches and an RSA chain that does not: a sender
+    // that offers only RSA does not deliver there.
+    auto h = dane_host();
+    h.probes[0].algorithm = "ecdsa";
+    h.probes.push_back({"192.0.2.1", true, false, false, "DANE verification failed", "rsa"});
+    const auto v = judge_host(h);
+    EXPECT_EQ(v.verdict, Verdict::dane_failed);
+    EXPECT_NE(v.reason.find("192.0.2.1 (rsa chain)"), std::string::npos) << v.reason;
+}
+
 TEST(Verdict, NoStartTlsWithDaneIsAFailure) {
     auto h = dane_host();
     h.probes[0] = {"192.0.2.1", false, false, false, "STARTTLS not offered"};

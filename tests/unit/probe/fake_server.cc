@@ -19,9 +19,9 @@ const bool sigpipe_ignored = [] {
 }();
 }  // namespace
 
-TestIdentity make_identity(const std::string& name) {
+TestIdentity make_identity(const std::string& name, cert::KeyAlgorithm algorithm) {
     TestIdentity id;
-    id.key = std::move(cert::generate_key(cert::KeyAlgorithm::ecdsa_p256).value());
+    id.key = std::move(cert::generate_key(algorithm).value());
     id.cert.reset(X509_new());
     X509_set_version(id.cert.get(), 2);
     ASN1_INTEGER_set(X509_get_serialNumber(id.cert.get()), 1);
@@ -37,7 +37,7 @@ TestIdentity make_identity(const std::string& name) {
     return id;
 }
 
-FakeServer::FakeServer(std::function<void(int fd)> script) {
+FakeServer::FakeServer(std::function<void(int fd)> script, int connections) {
     listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -47,11 +47,13 @@ FakeServer::FakeServer(std::function<void(int fd)> script) {
     socklen_t len = sizeof addr;
     ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
     port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this, script = std::move(script)] {
-        const int fd = ::accept(listener_, nullptr, nullptr);
-        if (fd < 0) return;
-        script(fd);
-        ::close(fd);
+    thread_ = std::thread([this, connections, script = std::move(script)] {
+        for (int i = 0; i < connections; ++i) {
+            const int fd = ::accept(listener_, nullptr, nullptr);
+            if (fd < 0) return;
+            script(fd);
+            ::close(fd);
+        }
     });
 }
 
@@ -80,17 +82,32 @@ std::string read_line(int fd) {
     return line;
 }
 
-void serve_tls(int fd, const TestIdentity& identity) {
-    ossl::SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
-    SSL_CTX_use_certificate(ctx.get(), identity.cert.get());
-    SSL_CTX_use_PrivateKey(ctx.get(), identity.key.get());
-    ossl::SslPtr ssl(SSL_new(ctx.get()));
+namespace {
+void serve_with(int fd, SSL_CTX* ctx) {
+    ossl::SslPtr ssl(SSL_new(ctx));
     SSL_set_fd(ssl.get(), fd);
     if (SSL_accept(ssl.get()) == 1) {
         char buf[256];
         while (SSL_read(ssl.get(), buf, sizeof buf) > 0) {
         }
     }
+}
+}  // namespace
+
+void serve_tls(int fd, const TestIdentity& identity) {
+    ossl::SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
+    SSL_CTX_use_certificate(ctx.get(), identity.cert.get());
+    SSL_CTX_use_PrivateKey(ctx.get(), identity.key.get());
+    serve_with(fd, ctx.get());
+}
+
+void serve_tls_pair(int fd, const TestIdentity& first, const TestIdentity& second) {
+    ossl::SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
+    for (const TestIdentity* id : {&first, &second}) {
+        SSL_CTX_use_certificate(ctx.get(), id->cert.get());
+        SSL_CTX_use_PrivateKey(ctx.get(), id->key.get());
+    }
+    serve_with(fd, ctx.get());
 }
 
 }  // namespace dk::probe::testing

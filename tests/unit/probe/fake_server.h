@@ -8,6 +8,7 @@
 
 #include "base/hex.h"
 #include "base/openssl_handles.h"
+#include "cert/keys.h"
 
 namespace dk::probe::testing {
 
@@ -16,12 +17,14 @@ struct TestIdentity {
     ossl::X509Ptr cert;
     Bytes spki_sha256;
 };
-TestIdentity make_identity(const std::string& name);
+TestIdentity make_identity(const std::string& name,
+                           cert::KeyAlgorithm algorithm = cert::KeyAlgorithm::ecdsa_p256);
 
 class FakeServer {
   public:
-    // `script` gets the accepted socket; it returns when the conversation is over.
-    explicit FakeServer(std::function<void(int fd)> script);
+    // `script` gets the accepted socket; it returns when the conversation is over. The server
+    // takes `connections` clients one after the other.
+    explicit FakeServer(std::function<void(int fd)> script, int connections = 1);
     FakeServer(const FakeServer&) = delete;
     FakeServer& operator=(const FakeServer&) = delete;
     ~FakeServer();
@@ -38,5 +41,8 @@ std::string read_line(int fd);  // up to CRLF, or what came before the peer clos
 // Runs a TLS server handshake on fd with the identity and keeps the session until the client
 // closes.
 void serve_tls(int fd, const TestIdentity& identity);
+// The same with two chains of different key types (RSA and ECDSA): OpenSSL picks the one the
+// client's signature algorithms and cipher suites allow, as Postfix and Dovecot do.
+void serve_tls_pair(int fd, const TestIdentity& first, const TestIdentity& second);
 
 }  // namespace dk::probe::testing
