@@ -38,7 +38,8 @@ for preset in ci-debug ci-asan-ubsan; do
         status=1
     fi
     # No testbed process may outlive the run.
-    if ! no_processes_under "$root/build/$preset/testbed"; then status=1; fi
+    testbed_dir=$(sed -n 's/^DANEKEEPER_TESTBED_ENV:INTERNAL=//p' "build/$preset/CMakeCache.txt")
+    if ! no_processes_under "$(dirname "$testbed_dir")"; then status=1; fi
 done
 if [[ $status -ne 0 ]]; then
     echo "== tests/run.sh: FAILED"
