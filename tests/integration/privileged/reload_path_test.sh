@@ -23,8 +23,10 @@ units=$repo/examples/systemd
 work=$(mktemp -d /var/tmp/dk-priv-XXXXXX)  # outside the checkout: the service user must reach it
 chmod 755 "$work"
 site=$work/site  # stands for / on the service's machine
-owner=dksvc$$
+owner=dksvc$$ reader=dkexim$$  # the reader stands for Exim's Debian-exim (user and group)
 useradd --system --no-create-home --shell /usr/sbin/nologin --user-group "$owner"
+useradd --system --no-create-home --shell /usr/sbin/nologin --user-group "$reader"
+usermod -aG "$reader" "$owner"  # what the README tells the operator to do for key_group
 owner_uid=$(id -u "$owner") owner_gid=$(id -g "$owner")
 daemon_pid="" watcher_pid=""
 cleanup() {
@@ -33,6 +35,8 @@ cleanup() {
     restore_testbed "$repo" >/dev/null 2>&1 || true
     rm -rf "$work"
     userdel "$owner" 2>/dev/null || true
+    userdel "$reader" 2>/dev/null || true
+    groupdel "$reader" 2>/dev/null || true
 }
 trap cleanup EXIT
 die() {
@@ -87,6 +91,8 @@ echo "== the configuration: reloads through reload-request"
         -e 's|^issuer_ca_file = .*|issuer_ca_file = "/etc/danekeeper/ca.pem"|' >"$work/dk.toml"
 grep -q '^reload' "$work/dk.toml" && die "reload not removed from the rendered config"
 cat >"$work/lines" <<TOML
+key_mode = "0640"
+key_group = "$reader"
 reload = [["/usr/lib/danekeeper/reload-request", "mx1", "/run/danekeeper"],
           ["/usr/lib/danekeeper/reload-request", "mx2", "/run/danekeeper"]]
 issue_command = ["/usr/local/sbin/sign-csr", "/etc/danekeeper/ca.pem", "/etc/danekeeper/ca.key", "{csr}", "{chain}"]
@@ -123,7 +129,12 @@ cat "$TB_MX1_KEY" "$TB_MX1_FULLCHAIN" | install -m 600 -o "$owner" -g "$owner" /
 "$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx1 "$served/mx-combined.pem"
 "$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx2 "$served/mx-combined.pem"
 dk adopt mx >"$work/adopt.log" 2>&1 || die "adopt: $(cat "$work/adopt.log")"
-dk run --once >"$work/run.log" 2>&1 || die "run --once: $(cat "$work/run.log")"
+# Run as root, `run` acts as the service user with its groups (as User= gives them), so the
+# renewal it deploys (the testbed's certificates are due) gets key_group too.
+"$site/usr/bin/danekeeper" --config "$site/etc/danekeeper/danekeeper.toml" run --once >"$work/run.log" 2>&1 ||
+    die "run --once as root: $(grep -v probe.result "$work/run.log" | tail -5)"
+grep -q 'event=deploy.done' "$work/run.log" && ok "run --once as root deployed the renewal" || bad "run --once deployed nothing"
+expect "the key file after it" "640 $owner $reader" "$(stat -c '%a %U %G' "$served/mx-key.pem")"
 before=$(dk status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["current"]["id"])')
 
 echo "== the daemon, as the service user, carries a planned rollover through"
@@ -156,6 +167,10 @@ for endpoint in "$TB_MX1_ADDR:25" "$TB_MX2_ADDR:25"; do
         openssl x509 -pubkey -noout | openssl pkey -pubin -outform DER | sha256sum | cut -c1-64)
     expect "$endpoint serves the new key" "$want" "$got"
 done
+for f in mx-key.pem mx-combined.pem; do
+    expect "$f: key_mode and key_group" "640 $owner $reader" "$(stat -c '%a %U %G' "$served/$f")"
+done
+expect "Exim's stand-in reads the key" "-----BEGIN PRIVATE KEY-----" "$(runuser -u "$reader" -- head -1 "$served/mx-key.pem" 2>&1)"
 others=$(find "$state" "$served" ! -user "$owner")
 expect "nothing in state_dir or the served directory is another user's" "" "$others"
 kill "$daemon_pid"
