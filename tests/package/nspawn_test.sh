@@ -53,16 +53,17 @@ cpack -G DEB --config "$build/CPackConfig.cmake" -B "$work/out" >"$work/cpack.lo
     exit 1
 }
 cp -a "$cache" "$root"
-cp "$work"/out/danekeeper_*.deb "$root/tmp/danekeeper.deb"
+cp "$work"/out/danekeeper_*.deb "$root/opt/danekeeper.deb"
 # Downloaded with the network, installed without it (Postfix must not start on the host's
 # network); no service starts during the installation.
-nspawn apt-get install -y -d -q --no-install-recommends /tmp/danekeeper.deb postfix >"$work/download.log" 2>&1 ||
+nspawn apt-get install -y -d -q --no-install-recommends /opt/danekeeper.deb postfix >"$work/download.log" 2>&1 ||
     skip "cannot download the dependencies: $(tail -3 "$work/download.log")"
 printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d" && chmod 755 "$root/usr/sbin/policy-rc.d"
-printf 'postfix postfix/main_mailer_type select Local only\npostfix postfix/mailname string dk-test.example\n' |
-    nspawn --private-network debconf-set-selections
+printf 'postfix postfix/main_mailer_type select Local only\npostfix postfix/mailname string dk-test.example\n' \
+    >"$root/opt/postfix.debconf"
+nspawn --private-network debconf-set-selections /opt/postfix.debconf
 nspawn --private-network env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-    /tmp/danekeeper.deb postfix >"$work/install.log" 2>&1
+    /opt/danekeeper.deb postfix >"$work/install.log" 2>&1
 expect "the .deb installs (with Postfix) in the container" 0 $?
 rm -f "$root/usr/sbin/policy-rc.d"
 

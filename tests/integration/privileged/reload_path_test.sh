@@ -30,6 +30,7 @@ usermod -aG "$reader" "$owner"  # what the README tells the operator to do for k
 owner_uid=$(id -u "$owner") owner_gid=$(id -g "$owner")
 daemon_pid="" watcher_pid=""
 cleanup() {
+    set +e
     [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
     [[ -n $watcher_pid ]] && kill "$watcher_pid" 2>/dev/null && wait "$watcher_pid" 2>/dev/null
     restore_testbed "$repo" >/dev/null 2>&1 || true
