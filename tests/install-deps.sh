@@ -8,7 +8,8 @@ BUILD_PACKAGES=(cmake ninja-build g++ clang libclang-rt-14-dev clang-format pkg-
     libgtest-dev libgmock-dev libtomlplusplus-dev nlohmann-json3-dev)
 TESTBED_PACKAGES=(bind9 bind9-utils bind9-dnsutils knot knot-dnsutils unbound postfix pebble libfaketime
     ldnsutils openssl hash-slinger gnutls-bin certbot python3-certbot-dns-rfc2136 curl iproute2 procps python3
-    time dpkg-dev groff-base man-db systemd faketime)  # time: benchmarks; dpkg-dev..systemd: the package test (cpack DEB, man page, units); faketime: clock jumps
+    time dpkg-dev groff-base man-db systemd faketime
+    systemd-container debootstrap)  # time: benchmarks; dpkg-dev..systemd: the package test (cpack DEB, man page, units); faketime: clock jumps; systemd-container, debootstrap: the units in a booted container
 
 missing=()
 for pkg in "${BUILD_PACKAGES[@]}" "${TESTBED_PACKAGES[@]}"; do
