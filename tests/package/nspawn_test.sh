@@ -7,15 +7,16 @@
 # `postfix reload` fails inside the service's sandbox; the same reload asked through
 # /usr/lib/danekeeper/reload-request, from that sandbox, is carried out by danekeeper-reload.path
 # and danekeeper-reload.service as listed in /etc/danekeeper/reload.d/postfix.
-# Usage: nspawn_test.sh BUILD_DIR      (exit 77: this machine cannot boot the container)
+# Usage: nspawn_test.sh BUILD_DIR [SANITIZED]   (exit 77: this machine cannot boot the container)
 set -uo pipefail
-build=$1
+build=$1 sanitized=${2:-0}
 # shellcheck source=../integration/helpers.sh
 source "$(dirname "$0")/../integration/helpers.sh"
 skip() {
     echo "SKIP: $*"
     exit 77
 }
+[[ $sanitized == 0 ]] || skip "a sanitizer build's package is not what ships"
 [[ $(id -u) == 0 ]] || skip "needs root"
 command -v systemd-nspawn >/dev/null && command -v debootstrap >/dev/null ||
     skip "needs systemd-nspawn and debootstrap (tests/install-deps.sh installs them)"
