@@ -81,6 +81,9 @@ echo "== the allow-list: root's, one argument per line, the operator's real Post
 for mx in mx1 mx2; do
     printf '# reload %s\n/usr/sbin/postfix\n-c\n%s\nreload\n' "$mx" "$TB_DIR/$mx/etc" >"$site/etc/danekeeper/reload.d/$mx"
 done
+# The signed-file zone's name server (the testbed's second Knot), as [[zone]] reload would ask.
+printf '/usr/sbin/knotc\n-c\n%s\n-b\nzone-reload\n%s\n' "$TB_SIGNED_KNOT_CONF" "$TB_SIGNED_ZONE" \
+    >"$site/etc/danekeeper/reload.d/knot"
 printf '/bin/sh\n-c\necho broken entry\n' >"$site/etc/danekeeper/reload.d/writable"
 chmod 666 "$site/etc/danekeeper/reload.d/writable"
 
@@ -183,6 +186,11 @@ set +e
 request() { as_service env DANEKEEPER_RELOAD_WAIT_SECONDS="${wait_seconds:-10}" "$site/usr/lib/danekeeper/reload-request" "$@" "$site/run/danekeeper"; }
 request mx1 >"$work/r1" 2>&1
 expect "a listed reload: exit 0" 0 $?
+rc=0
+as_service /usr/sbin/knotc -c "$TB_SIGNED_KNOT_CONF" -b zone-reload "$TB_SIGNED_ZONE" >"$work/knot-direct" 2>&1 || rc=$?
+[[ $rc -ne 0 ]] && ok "knotc zone-reload as $owner is refused (exit $rc)" || bad "knotc zone-reload worked as $owner"
+request knot >"$work/rk" 2>&1
+expect "Knot's zone-reload through the path: exit 0" 0 $?
 request nosuch >"$work/r2" 2>&1
 expect "a name not in reload.d: exit 126" 126 $?
 grep -q "no reload named 'nosuch'" "$work/r2" && ok "and says so" || bad "r2: $(cat "$work/r2")"
