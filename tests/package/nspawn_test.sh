@@ -128,12 +128,14 @@ ct systemctl enable --now danekeeper-reload.path >/dev/null 2>&1
 expect "danekeeper-reload.path is active" "active" "$(ct systemctl is-active danekeeper-reload.path)"
 cp "$root/usr/share/doc/danekeeper/examples/reload.d/postfix" "$root/etc/danekeeper/reload.d/postfix"
 chmod 644 "$root/etc/danekeeper/reload.d/postfix"
-# danekeeper-run.service's own sandbox with another ExecStart: what a reload argv runs as.
+# The daemon unit's own sandbox (the strictest) with another ExecStart, as a one-shot: what a
+# reload argv the daemon runs runs under.
 sandboxed() {  # sandboxed NAME COMMAND...
     local name=$1
     shift
-    sed -e "s|^ExecStart=.*|ExecStart=$*|" -e '/^Description=/d' "$root/usr/lib/systemd/system/danekeeper-run.service" \
-        >"$root/etc/systemd/system/$name.service"
+    sed -e "s|^ExecStart=.*|ExecStart=$*|" -e 's/^Type=.*/Type=oneshot/' \
+        -e '/^\(Description\|ExecReload\|Restart\|RestartSec\|WatchdogSec\|NotifyAccess\)=/d' \
+        "$root/usr/lib/systemd/system/danekeeper.service" >"$root/etc/systemd/system/$name.service"
     ct systemctl daemon-reload
     [[ $(ct systemctl show -p LoadState --value "$name.service") == loaded ]] || {
         echo "not loaded"
