@@ -38,7 +38,11 @@ for preset in ci-debug ci-asan-ubsan; do
         status=1
     fi
     # No testbed process may outlive the run.
-    if ! no_processes_under "$root/build/$preset/testbed"; then status=1; fi
+    # The testbed's directory (outside the checkout: tests/testbed/CMakeLists.txt).
+    testbed_env=$(sed -n 's/^DANEKEEPER_TESTBED_ENV:INTERNAL=//p' "build/$preset/CMakeCache.txt")
+    if [[ $testbed_env == /*/testbed.env ]] && ! no_processes_under "${testbed_env%/testbed.env}/"; then
+        status=1
+    fi
 done
 if [[ $status -ne 0 ]]; then
     echo "== tests/run.sh: FAILED"

@@ -93,8 +93,10 @@ struct SlotConfig {
     std::vector<Endpoint> endpoints;
     std::map<std::string, std::vector<std::string>> addresses;  // host -> IPs (instead of DNS)
     std::string cert_file;                     // served chain (leaf first), written atomically
-    std::string key_file;                      // served key, 0600
+    std::string key_file;                      // served key, key_mode and key_group
     std::optional<std::string> combined_file;  // key + chain in one file (Postfix chain files)
+    std::string key_mode{text_default("key", "key_mode")};  // "0600" or "0640"
+    std::optional<std::string> key_group;  // group of the key files (the service user's: none)
     std::vector<std::vector<std::string>> reload;
     std::string certificates{text_default("key", "certificates")};
     std::vector<std::string> issue_command;     // {csr} {chain} {key} {slot}

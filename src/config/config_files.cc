@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "base/files.h"
+#include "base/privileges.h"
 #include "base/process.h"
 #include "config/config.h"
 
@@ -134,6 +135,10 @@ Status check_files(const Config& c) {
     }
     for (const auto& s : c.slots) {
         check_served_directories(s, note);
+        if (s.key_group) {
+            if (auto gid = privileges::group_id(*s.key_group); !gid.ok())
+                note("key " + s.name + ": key_group: " + gid.error().message);
+        }
         for (const auto& argv : s.reload) {
             if (::access(argv[0].c_str(), X_OK) != 0)
                 note("key " + s.name + ": reload: " + argv[0] + " is not executable");

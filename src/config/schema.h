@@ -138,10 +138,19 @@ inline constexpr Key keys[] = {
      "`{ \"host\" = [\"IP\", ...] }` instead of A/AAAA lookups (tests)"},
     {"key", "cert_file", path, "", "required",
      "where the served chain (leaf first) is written, atomically"},
-    {"key", "key_file", path, "", "required", "where the served key is written, 0600"},
+    {"key", "key_file", path, "", "required",
+     "where the served key is written, with `key_mode` and `key_group`"},
     {"key", "combined_file", path, "", "none",
      "key + chain in one file (Postfix `smtpd_tls_chain_files`)"},
-    {"key", "reload", argv_lists, "", "none", "run after a deployment"},
+    {"key", "key_mode", string, "0600", "",
+     "of `key_file` and `combined_file`; `0640` lets `key_group` read them (Exim, Dovecot)",
+     0, 0, "0600 0640"},
+    {"key", "key_group", string, "", "the service user's group",
+     "group of `key_file` and `combined_file`, e.g. `Debian-exim`; the service user must be a "
+     "member (`usermod -aG GROUP danekeeper`)"},
+    {"key", "reload", argv_lists, "", "none",
+     "run after a deployment; unprivileged: `/usr/lib/danekeeper/reload-request NAME` (README "
+     "\"Privilege model\")"},
     {"key", "certificates", string, "command", "",
      "`command`: run `issue_command`; `hook`: the ACME client you run delivers through "
      "`danekeeper hook deliver`; `acme`: danekeeper's own ACME client (`[acme]`)",

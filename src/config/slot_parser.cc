@@ -21,6 +21,16 @@ bool valid_slot_name(std::string_view name) {
            name.find("..") == std::string_view::npos;
 }
 
+// A POSIX portable group name as useradd/groupadd take it (Debian-exim, ssl-cert, dovecot).
+bool valid_group_name(std::string_view name) {
+    const auto allowed = [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+               ch == '.' || ch == '_' || ch == '-';
+    };
+    return !name.empty() && name.size() <= 32 && name[0] != '-' &&
+           std::all_of(name.begin(), name.end(), allowed);
+}
+
 void check_placeholders(Table& t, const std::vector<std::string>& argv) {
     static const std::set<std::string> known{"{csr}", "{chain}", "{key}", "{slot}"};
     for (const auto& arg : argv) {
@@ -95,6 +105,10 @@ SlotConfig parse_slot(Table& t) {
     s.combined_file = t.path("combined_file", false);
     if (!s.key_file.empty() && (s.key_file == s.cert_file || s.key_file == s.combined_file))
         t.problem("key_file", "must differ from cert_file and combined_file");
+    s.key_mode = t.choice("key_mode");
+    s.key_group = t.string("key_group", false);
+    if (s.key_group && !valid_group_name(*s.key_group))
+        t.problem("key_group", "'" + *s.key_group + "' is not a group name");
     s.reload = argv_lists(t, "reload");
     parse_issuing(t, s);
     s.renew_before_days_set = t.node("renew_before_days") != nullptr;

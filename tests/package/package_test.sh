@@ -30,6 +30,9 @@ for f in ./usr/bin/danekeeper ./usr/share/man/man1/danekeeper.1.gz ./usr/share/m
     ./usr/share/doc/danekeeper/copyright ./usr/share/doc/danekeeper/changelog.gz ./etc/danekeeper/danekeeper.toml \
     ./usr/lib/systemd/system/danekeeper.service ./usr/lib/systemd/system/danekeeper-run.service \
     ./usr/lib/systemd/system/danekeeper-run.timer ./usr/lib/sysusers.d/danekeeper.conf \
+    ./usr/lib/systemd/system/danekeeper-reload.path ./usr/lib/systemd/system/danekeeper-reload.service \
+    ./usr/lib/tmpfiles.d/danekeeper.conf ./usr/lib/danekeeper/reload-request ./usr/lib/danekeeper/reload-run \
+    ./usr/share/doc/danekeeper/examples/reload.d/postfix \
     ./usr/share/danekeeper/hooks/certbot-deploy-hook ./usr/share/doc/danekeeper/examples/danekeeper.toml; do
     grep -qx "$f" "$work/files" && ok "contains $f" || bad "missing $f"
 done
@@ -54,24 +57,36 @@ chmod 600 "$site/etc/danekeeper/example.net.key"
 printf '#!/bin/sh\nexit 1\n' >"$site/sign-csr" && chmod 755 "$site/sign-csr"
 echo "example.net. IN DS 12345 13 2 $(printf '%064d' 1)" >"$site/etc/danekeeper/anchor.ds"
 sed -e "s|/etc/danekeeper|$site/etc/danekeeper|g" -e "s|/var/lib/danekeeper|$site/state|g" \
-    -e "s|/usr/local/sbin/sign-csr|$site/sign-csr|g" "$example" >"$site/danekeeper.toml"
+    -e "s|/usr/local/sbin/sign-csr|$site/sign-csr|g" -e "s|/usr/lib/danekeeper/|$root/usr/lib/danekeeper/|g" \
+    "$example" >"$site/danekeeper.toml"
 "$dk" --config "$site/danekeeper.toml" config check >"$work/check1" 2>&1
 expect "config check on the example" 0 $?
 expect "its verdict" "ok: 1 zones, 1 key slots" "$(cat "$work/check1")"
 
-# The units as installed, with ExecStart pointing at the unpacked binary (/usr/bin has none here).
+# The units as installed, with ExecStart pointing at the unpacked programs (/usr has none here).
 mkdir -p "$work/units"
-for u in danekeeper.service danekeeper-run.service danekeeper-run.timer; do
-    sed "s|/usr/bin/danekeeper|$dk|" "$root/usr/lib/systemd/system/$u" >"$work/units/$u"
+units=(danekeeper.service danekeeper-run.service danekeeper-run.timer danekeeper-reload.path danekeeper-reload.service)
+for u in "${units[@]}"; do
+    sed -e "s|/usr/bin/danekeeper|$dk|" -e "s|/usr/lib/danekeeper/|$root/usr/lib/danekeeper/|" \
+        "$root/usr/lib/systemd/system/$u" >"$work/units/$u"
 done
 if command -v systemd-analyze >/dev/null; then
-    (cd "$work/units" && systemd-analyze verify --man=no danekeeper.service danekeeper-run.service danekeeper-run.timer) >"$work/verify" 2>&1
+    (cd "$work/units" && systemd-analyze verify --man=no "${units[@]}") >"$work/verify" 2>&1
     rc=$?
     [[ $rc -eq 0 && ! -s "$work/verify" ]] && ok "systemd-analyze verify: clean" || bad "systemd-analyze verify (exit $rc): $(cat "$work/verify")"
 fi
-for key in "User=danekeeper" "ProtectSystem=strict" "NoNewPrivileges=yes" "ReadWritePaths=/var/lib/danekeeper /etc/danekeeper/served"; do
+for key in "User=danekeeper" "ProtectSystem=strict" "NoNewPrivileges=yes"; do
     grep -qx "$key" "$root/usr/lib/systemd/system/danekeeper.service" && ok "daemon unit: $key" || bad "daemon unit lacks $key"
 done
+# Every directory a unit names is made by the tmpfiles.d entry (else: 226/NAMESPACE at start).
+for u in danekeeper.service danekeeper-run.service; do
+    for path in $(sed -n 's/^ReadWritePaths=//p' "$root/usr/lib/systemd/system/$u"); do
+        grep -Eq "^d $path " "$root/usr/lib/tmpfiles.d/danekeeper.conf" && ok "$u: tmpfiles.d makes $path" ||
+            bad "$u: nothing makes ReadWritePaths $path"
+    done
+done
+watched=$(sed -n 's/^DirectoryNotEmpty=//p' "$root/usr/lib/systemd/system/danekeeper-reload.path")
+grep -Eq "^d $watched " "$root/usr/lib/tmpfiles.d/danekeeper.conf" && ok "tmpfiles.d makes $watched" || bad "nothing makes $watched"
 grep -qx "CapabilityBoundingSet=" "$root/usr/lib/systemd/system/danekeeper.service" && ok "daemon unit: empty CapabilityBoundingSet=" || bad "CapabilityBoundingSet"
 grep -qx "Type=notify" "$root/usr/lib/systemd/system/danekeeper.service" && ok "daemon unit: Type=notify" || bad "daemon unit is not Type=notify"
 grep -Eqx "WatchdogSec=[1-9][0-9]*" "$root/usr/lib/systemd/system/danekeeper.service" && ok "daemon unit: WatchdogSec" || bad "daemon unit has no WatchdogSec"

@@ -4,7 +4,8 @@
 # A second Knot serves signed.test from a signed zone file (danekeeper's signed-file publisher).
 #
 #   testbed.sh up DIR [--net 127.NN]    start everything, write DIR/testbed.env
-#   testbed.sh down DIR                 stop every recorded process by pid; non-zero if any is left
+#   testbed.sh down DIR                 stop every recorded process by pid, then remove DIR;
+#                                       non-zero (and DIR kept for its logs) if any is left
 #   testbed.sh status DIR               each component and whether it runs
 #   testbed.sh mx-use DIR mx1|mx2 CHAIN switch an MX to CHAIN (key, leaf, CA) and reload it
 #   testbed.sh mx-use-pair DIR mx1|mx2 FILE1 FILE2   the same with two files: two combined
@@ -185,7 +186,10 @@ cmd_down() {
         status=1
     fi
     remove_addresses
-    [[ $status -eq 0 ]] && log "down: nothing left running"
+    if [[ $status -eq 0 ]]; then
+        rm -rf -- "${DIR:?}"
+        log "down: nothing left running; $DIR removed"
+    fi
     return $status
 }
 
@@ -222,7 +226,11 @@ up)
     [[ $NET =~ ^127\.[0-9]{1,3}$ ]] || die "--net must look like 127.NN" 2
     [[ $(id -u) -eq 0 ]] || die "the testbed binds port 53 and 25 on loopback addresses: run as root" 3
     set_addresses
-    mkdir -p "$DIR"
+    # DIR is often in a world-writable place (ctest: /var/tmp): it must be ours, not a link.
+    [[ -L $DIR ]] && die "$DIR is a symbolic link" 3
+    mkdir -p -m 755 "$DIR"
+    [[ $(stat -c %u "$DIR") == "$(id -u)" ]] || die "$DIR is not root's" 3
+    chmod 755 "$DIR"
     cmd_up
     ;;
 down) set_addresses; cmd_down ;;

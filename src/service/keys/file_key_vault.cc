@@ -8,9 +8,11 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <optional>
 
 #include "base/files.h"
 #include "base/log.h"
+#include "base/privileges.h"
 #include "base/process.h"
 #include "base/strings.h"
 #include "cert/chain.h"
@@ -54,6 +56,7 @@ struct ServedFile {
     std::string path;
     std::string content;
     mode_t mode;
+    std::optional<gid_t> group;  // key_group: chgrp, which a member may do without privilege
 };
 
 std::string staged_path(const std::string& path) {
@@ -80,6 +83,14 @@ Status replace_served_files(const std::vector<ServedFile>& served) {
             return written.error().context("deploy: nothing changed");
         }
         leftovers.push_back(staged);
+        if (file.group && ::chown(staged.c_str(), static_cast<uid_t>(-1), *file.group) != 0) {
+            const std::string why = std::strerror(errno);
+            remove_leftovers();
+            return Error::environment(file.path + ": cannot give it group " +
+                                      std::to_string(*file.group) + " (" + why +
+                                      "; is the service user a member of key_group?); deploy: "
+                                      "nothing changed");
+        }
     }
     std::vector<bool> had_old;
     for (const auto& file : served) {
@@ -283,10 +294,17 @@ Status FileKeyVault::deploy(const std::string& /*slot*/, const engine::SlotKey& 
     DK_TRY_STATUS(cert::check_key_matches(*chain.front(), *pkey, chain_path(key.id)));
     // The combined file switches key and chain in one rename; the separate key and chain files
     // follow back to back (README "What a server sees during a deployment").
+    std::optional<gid_t> key_group;
+    if (slot_.key_group) {
+        DK_TRY(gid_t gid, privileges::group_id(*slot_.key_group));
+        key_group = gid;
+    }
+    const mode_t key_mode = slot_.key_mode == "0640" ? 0640 : 0600;
     std::vector<ServedFile> served;
-    if (slot_.combined_file) served.push_back({*slot_.combined_file, key_pem + chain_text, 0600});
-    served.push_back({slot_.key_file, key_pem, 0600});
-    served.push_back({slot_.cert_file, chain_text, 0644});
+    if (slot_.combined_file)
+        served.push_back({*slot_.combined_file, key_pem + chain_text, key_mode, key_group});
+    served.push_back({slot_.key_file, key_pem, key_mode, key_group});
+    served.push_back({slot_.cert_file, chain_text, 0644, std::nullopt});
     DK_TRY_STATUS(replace_served_files(served));
     for (const auto& argv : slot_.reload) {
         DK_TRY(process::Completion done,

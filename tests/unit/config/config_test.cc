@@ -167,6 +167,10 @@ TEST(Config, EachFieldsProblemNamesFileLineAndField) {
         {"reload =", "margin_seconds = -1\nreload =",
          "dk.toml:14: key[0].margin_seconds: must be between 0"},
         {"reload =", "tlsa_ttl = 5\nreload =", "dk.toml:14: key[0].tlsa_ttl: unknown key"},
+        {"reload =", "key_mode = \"0644\"\nreload =",
+         "dk.toml:14: key[0].key_mode: must be \"0600\" or \"0640\""},
+        {"reload =", "key_group = \"exim; rm\"\nreload =",
+         "dk.toml:14: key[0].key_group: 'exim; rm' is not a group name"},
         {"[dns]", "[dns\n", "dk.toml:2:"},
     };
     for (const auto& c : cases) {

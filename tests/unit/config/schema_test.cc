@@ -204,6 +204,7 @@ const std::map<std::string, std::function<std::string(const Config&)>>& parsed_v
         {"zone[0].ds_ttl",
          [](const Config& c) { return std::to_string(c.zones.at(0).signed_file->keys.ds_ttl); }},
         {"key[0].algorithm", [](const Config& c) { return c.slots.at(0).algorithm; }},
+        {"key[0].key_mode", [](const Config& c) { return c.slots.at(0).key_mode; }},
         {"key[0].certificates", [](const Config& c) { return c.slots.at(0).certificates; }},
         {"key[0].renew_before_days",
          [](const Config& c) { return std::to_string(c.slots.at(0).renew_before_days); }},
