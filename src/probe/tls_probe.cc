@@ -120,7 +120,7 @@ ProbeResult probe_one(const ProbeRequest& request, const ProbeOptions& options) 
         result.environment_failure = e.kind == ErrorKind::environment;
         return result;
     };
-    auto conn = Connection::open(request.address, request.endpoint.port, deadline);
+    auto conn = Connection::open(request.address, request.endpoint.connect_port(), deadline);
     if (!conn.ok()) return fail(Stage::connect, conn.error());
     if (auto failure = start_tls(*conn, request.endpoint.start, options.ehlo_name, deadline)) {
         return fail(failure->stage, failure->error);
