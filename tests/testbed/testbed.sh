@@ -1,6 +1,7 @@
 #!/bin/bash
 # The loopback testbed: BIND signing primary, Knot secondary, Unbound validating resolver,
-# two Postfix MX instances and Pebble, every one from its Debian package, under one directory.
+# two Postfix MX instances, a Dovecot IMAP/POP3 server and Pebble, every one from its Debian
+# package, under one directory.
 # A second Knot serves signed.test from a signed zone file (danekeeper's signed-file publisher).
 #
 #   testbed.sh up DIR [--net 127.NN]    start everything, write DIR/testbed.env
@@ -8,22 +9,26 @@
 #   testbed.sh status DIR               each component and whether it runs
 #   testbed.sh mx-use DIR mx1|mx2 CHAIN switch an MX to CHAIN (key, leaf, CA) and reload it
 #   testbed.sh mx-stop|mx-start DIR mx1|mx2   stop an MX, start it again as it was configured
+#   testbed.sh dovecot-use DIR CHAIN KEY  switch Dovecot to CHAIN (leaf first) + KEY and reload it
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-for lib in common ca named knot signed_zone unbound postfix pebble; do
+for lib in common ca named knot signed_zone unbound postfix dovecot pebble; do
     # shellcheck source=/dev/null
     source "$here/lib/$lib.sh"
 done
 
 # name:binary of every process, in the order they are stopped.
-COMPONENTS=(pebble:/usr/bin/pebble mx2:postfix mx1:postfix unbound:/usr/sbin/unbound
+COMPONENTS=(pebble:/usr/bin/pebble dovecot:/usr/sbin/dovecot mx2:postfix mx1:postfix unbound:/usr/sbin/unbound
     knotd-signed:/usr/sbin/knotd knotd:/usr/sbin/knotd named:/usr/sbin/named)
 
-usage() { die "usage: testbed.sh up|down|status DIR [--net 127.NN] | mx-use DIR mx1|mx2 CHAIN | mx-stop|mx-start DIR mx1|mx2" 2; }
+usage() { die "usage: testbed.sh up|down|status DIR [--net 127.NN] | mx-use DIR mx1|mx2 CHAIN | mx-stop|mx-start DIR mx1|mx2 | dovecot-use DIR CHAIN KEY" 2; }
 
 set_addresses() {
     PRIMARY=$NET.1.1 SECONDARY=$NET.1.2 RESOLVER=$NET.1.3 SIGNER=$NET.1.4
     MX1=$NET.2.1 MX2=$NET.2.2 PEBBLE=$NET.3.1
+    # DOVECOT serves imap.example.test; pop.example.test's A record is MAIL_LB, a "load balancer"
+    # address nothing listens on: only a probe address (endpoint@DOVECOT:1110) reaches it.
+    DOVECOT=$NET.4.2 MAIL_LB=$NET.4.9
 }
 
 stop_all() {
@@ -115,6 +120,19 @@ TB_${upper}_ALT_FULLCHAIN=$DIR/$mx/alt.chain.pem
 ENV
     done
     echo "TB_MX1_SMTPS_PORT=465" >>"$f"
+    cat >>"$f" <<ENV
+TB_DOVECOT_HOST=imap.example.test
+TB_DOVECOT_ADDR=$DOVECOT
+TB_DOVECOT_CONF=$DIR/dovecot/dovecot.conf
+TB_DOVECOT_CERT=$DIR/dovecot/current.pem
+TB_DOVECOT_KEY=$DIR/dovecot/current.key
+TB_DOVECOT_FULLCHAIN=$DIR/dovecot/current.chain.pem
+TB_DOVECOT_ALT_KEY=$DIR/dovecot/alt.key
+TB_DOVECOT_ALT_FULLCHAIN=$DIR/dovecot/alt.chain.pem
+TB_DOVECOT_LB_HOST=pop.example.test
+TB_DOVECOT_LB_ADDR=$MAIL_LB
+TB_DOVECOT_LB_POP3_PORT=1110
+ENV
 }
 
 timed() {
@@ -131,7 +149,7 @@ cmd_up() {
         stop_all || die "could not stop the earlier run's processes" 3
     fi
     remove_addresses
-    rm -rf "${DIR:?}"/{ca,keys,named,knot,knot-signed,signed,unbound,mx1,mx2,pebble,pids,logs}
+    rm -rf "${DIR:?}"/{ca,keys,named,knot,knot-signed,signed,unbound,mx1,mx2,dovecot,pebble,pids,logs}
     rm -f "${DIR:?}"/signed-anchor.{ds,dnskey}
     mkdir -p "$DIR/pids" "$DIR/logs"
     if grep -qsE '(named|unbound).*\(enforce\)' /sys/kernel/security/apparmor/profiles; then
@@ -141,7 +159,7 @@ cmd_up() {
     start=$(now_ms)
     trap 'log "bringing the testbed up failed; tearing down"; stop_all || true; remove_addresses' EXIT
     make_ca
-    for addr in "$PRIMARY" "$SECONDARY" "$RESOLVER" "$SIGNER" "$MX1" "$MX2" "$PEBBLE"; do
+    for addr in "$PRIMARY" "$SECONDARY" "$RESOLVER" "$SIGNER" "$MX1" "$MX2" "$DOVECOT" "$PEBBLE"; do
         ensure_address "$addr"
     done
     timed named start_named
@@ -151,6 +169,7 @@ cmd_up() {
     timed unbound start_unbound
     timed mx1 start_postfix mx1 "$MX1" yes
     timed mx2 start_postfix mx2 "$MX2" no
+    timed dovecot start_dovecot "$DOVECOT"
     timed pebble start_pebble
     write_env
     trap - EXIT
@@ -223,6 +242,11 @@ mx-start)
     addr=$MX1
     [[ $1 == mx2 ]] && addr=$MX2
     launch_postfix "$1" "$addr"
+    ;;
+dovecot-use)
+    [[ $# -eq 2 ]] || usage
+    set_addresses
+    dovecot_use "$(realpath "$1")" "$(realpath "$2")" "$DOVECOT"
     ;;
 *) usage ;;
 esac

@@ -3,15 +3,18 @@
 # validating resolver (AD bit required, cached as any sender's resolver caches it) and lets the
 # openssl command line verify the server's chain against it. One line per probe in OUT:
 #   ok ENDPOINT   or   FAIL ENDPOINT REASON
-# Usage: observer.sh ENV_FILE OUT   (runs until killed)
+# Usage: observer.sh ENV_FILE OUT ["HOST ADDR PORT smtp|imap|pop3|none [CONNECT_PORT]"...]
+# (runs until killed). Without endpoints: mx1:25, mx2:25, mx1:465. CONNECT_PORT: where ADDR
+# listens when it is not PORT (a load balancer's port mapping); the TLSA owner stays _PORT._tcp.HOST.
 set -uo pipefail
 # shellcheck source=/dev/null
 source "$1"
 out=$2
 endpoints=("$TB_MX1_HOST $TB_MX1_ADDR 25 smtp" "$TB_MX2_HOST $TB_MX2_ADDR 25 smtp" "$TB_MX1_HOST $TB_MX1_ADDR 465 none")
+[[ $# -gt 2 ]] && endpoints=("${@:3}")
 while true; do
     for ep in "${endpoints[@]}"; do
-        read -r host addr port starttls <<<"$ep"
+        read -r host addr port starttls connect_port <<<"$ep"
         answer=$(dig @"$TB_RESOLVER_ADDR" "_$port._tcp.$host" TLSA +dnssec +nosplit +time=2 +tries=1)
         if ! grep -q 'flags:.* ad' <<<"$answer"; then
             echo "FAIL $host:$port TLSA answer not validated" >>"$out"
@@ -23,9 +26,9 @@ while true; do
             echo "FAIL $host:$port no TLSA records" >>"$out"
             continue
         fi
-        args=(-connect "$addr:$port" -servername "$host" -dane_tlsa_domain "$host" -dane_ee_no_namechecks "${rrdata[@]}")
-        [[ $starttls == smtp ]] && args+=(-starttls smtp)
-        result=$(echo QUIT | timeout 5 openssl s_client "${args[@]}" 2>&1)
+        args=(-connect "$addr:${connect_port:-$port}" -servername "$host" -dane_tlsa_domain "$host" -dane_ee_no_namechecks "${rrdata[@]}")
+        [[ $starttls != none ]] && args+=(-starttls "$starttls")
+        result=$(echo QUIT | timeout 5 openssl s_client "${args[@]}" 2>&1 | tr -d '\0')
         if grep -q 'Verification: OK' <<<"$result" && grep -q 'Verify return code: 0' <<<"$result"; then
             echo "ok $host:$port" >>"$out"
         else
