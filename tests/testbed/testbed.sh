@@ -9,7 +9,8 @@
 #   testbed.sh status DIR               each component and whether it runs
 #   testbed.sh mx-use DIR mx1|mx2 CHAIN switch an MX to CHAIN (key, leaf, CA) and reload it
 #   testbed.sh mx-stop|mx-start DIR mx1|mx2   stop an MX, start it again as it was configured
-#   testbed.sh dovecot-use DIR CHAIN KEY  switch Dovecot to CHAIN (leaf first) + KEY and reload it
+#   testbed.sh dovecot-use DIR CHAIN KEY [ALT_CHAIN ALT_KEY]   switch Dovecot to CHAIN (leaf first)
+#                                       + KEY (and a second algorithm's chain) and reload it
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 for lib in common ca named knot signed_zone unbound postfix dovecot pebble; do
@@ -21,7 +22,7 @@ done
 COMPONENTS=(pebble:/usr/bin/pebble dovecot:/usr/sbin/dovecot mx2:postfix mx1:postfix unbound:/usr/sbin/unbound
     knotd-signed:/usr/sbin/knotd knotd:/usr/sbin/knotd named:/usr/sbin/named)
 
-usage() { die "usage: testbed.sh up|down|status DIR [--net 127.NN] | mx-use DIR mx1|mx2 CHAIN | mx-stop|mx-start DIR mx1|mx2 | dovecot-use DIR CHAIN KEY" 2; }
+usage() { die "usage: testbed.sh up|down|status DIR [--net 127.NN] | mx-use DIR mx1|mx2 CHAIN | mx-stop|mx-start DIR mx1|mx2 | dovecot-use DIR CHAIN KEY [ALT_CHAIN ALT_KEY]" 2; }
 
 set_addresses() {
     PRIMARY=$NET.1.1 SECONDARY=$NET.1.2 RESOLVER=$NET.1.3 SIGNER=$NET.1.4
@@ -244,9 +245,11 @@ mx-start)
     launch_postfix "$1" "$addr"
     ;;
 dovecot-use)
-    [[ $# -eq 2 ]] || usage
+    [[ $# -eq 2 || $# -eq 4 ]] || usage
     set_addresses
-    dovecot_use "$(realpath "$1")" "$(realpath "$2")" "$DOVECOT"
+    files=()
+    for f in "$@"; do files+=("$(realpath "$f")"); done
+    dovecot_use "$DOVECOT" "${files[@]}"
     ;;
 *) usage ;;
 esac

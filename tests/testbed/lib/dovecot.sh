@@ -60,10 +60,14 @@ service pop3-login {
 CONF
 }
 
-# The two lines an operator writes: Dovecot reads both files (as root) at start and at reload.
+# The lines an operator writes: Dovecot reads the files (as root) at start and at reload. With
+# ALT_CHAIN and ALT_KEY, a second chain of the other algorithm (ssl_alt_cert/ssl_alt_key).
 write_dovecot_ssl() {
-    local chain=$1 key=$2
-    printf 'ssl_cert = <%s\nssl_key = <%s\n' "$chain" "$key" >"$DIR/dovecot/ssl.conf.tmp"
+    local chain=$1 key=$2 alt_chain=${3:-} alt_key=${4:-}
+    {
+        printf 'ssl_cert = <%s\nssl_key = <%s\n' "$chain" "$key"
+        [[ -n $alt_chain ]] && printf 'ssl_alt_cert = <%s\nssl_alt_key = <%s\n' "$alt_chain" "$alt_key"
+    } >"$DIR/dovecot/ssl.conf.tmp"
     mv -f "$DIR/dovecot/ssl.conf.tmp" "$DIR/dovecot/ssl.conf"
 }
 
@@ -95,24 +99,35 @@ dovecot_offers_tls() {
 
 stop_dovecot() { stop_recorded dovecot /usr/sbin/dovecot; }
 
-# SPKI SHA-256 of a certificate file's key, or of the leaf a server presents on implicit TLS.
+# SPKI SHA-256 of a certificate file's key, or of the leaf a server presents on implicit TLS to
+# a client offering only the signature algorithms of CHAIN's key (so the server picks that chain).
 spki_of_cert() { openssl x509 -in "$1" -noout -pubkey | openssl pkey -pubin -outform DER | openssl dgst -sha256 -r | cut -d' ' -f1; }
+sigalgs_for() {
+    if openssl x509 -in "$1" -noout -text | grep -q 'Public Key Algorithm: rsaEncryption'; then
+        echo 'rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:RSA+SHA256:RSA+SHA384'
+    else
+        echo 'ECDSA+SHA256:ECDSA+SHA384:ECDSA+SHA512:ed25519'
+    fi
+}
 spki_served_at() {
-    echo | timeout 2 openssl s_client -connect "$1" -servername imap.example.test 2>/dev/null |
+    echo | timeout 2 openssl s_client -connect "$1" -servername imap.example.test -sigalgs "$2" 2>/dev/null |
         openssl x509 -noout -pubkey 2>/dev/null | openssl pkey -pubin -outform DER 2>/dev/null |
         openssl dgst -sha256 -r | cut -d' ' -f1
 }
+serves_chain() { [[ $(spki_served_at "$1" "$(sigalgs_for "$2")") == "$(spki_of_cert "$2")" ]]; }
 
-# Switches Dovecot to CHAIN (leaf first) + KEY and reloads; returns once IMAPS presents CHAIN's
-# leaf (a reload is asynchronous: the master re-reads its configuration after doveadm returns).
+# Switches Dovecot to CHAIN (leaf first) + KEY, and ALT_CHAIN + ALT_KEY when given, and reloads;
+# returns once IMAPS presents each chain's leaf (a reload is asynchronous: the master re-reads
+# its configuration after doveadm returns).
 dovecot_use() {
-    local chain=$1 key=$2 addr=$3 want
-    [[ -r $chain && -r $key ]] || die "cannot read $chain or $key" 2
+    local addr=$1 chain=$2 key=$3 alt_chain=${4:-} alt_key=${5:-} c
+    for c in "$chain" "$key" ${alt_chain:+"$alt_chain" "$alt_key"}; do
+        [[ -r $c ]] || die "cannot read $c" 2
+    done
     pid_is_ours "$(cat "$(pid_file dovecot)" 2>/dev/null)" /usr/sbin/dovecot || die "dovecot is not running" 3
-    write_dovecot_ssl "$chain" "$key"
+    write_dovecot_ssl "$chain" "$key" "$alt_chain" "$alt_key"
     doveadm -c "$(dovecot_conf)" reload >>"$DIR/logs/dovecot.log" 2>&1 || die "doveadm reload failed" 1
-    want=$(spki_of_cert "$chain")
-    wait_until "dovecot to serve $chain" 10 test_spki_served "$addr:993" "$want" || die "dovecot still serves another key" 1
+    for c in "$chain" ${alt_chain:+"$alt_chain"}; do
+        wait_until "dovecot to serve $c" 10 serves_chain "$addr:993" "$c" || die "dovecot does not serve $c" 1
+    done
 }
-
-test_spki_served() { [[ $(spki_served_at "$1") == "$2" ]]; }
