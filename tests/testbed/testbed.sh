@@ -153,8 +153,8 @@ cmd_up() {
     rm -rf "${DIR:?}"/{ca,keys,named,knot,knot-signed,signed,unbound,mx1,mx2,dovecot,pebble,pids,logs}
     rm -f "${DIR:?}"/signed-anchor.{ds,dnskey}
     mkdir -p "$DIR/pids" "$DIR/logs"
-    if grep -qsE '(named|unbound).*\(enforce\)' /sys/kernel/security/apparmor/profiles; then
-        log "warning: AppArmor enforces a named or unbound profile; it may block files under $DIR"
+    if grep -qsE '(named|unbound|dovecot).*\(enforce\)' /sys/kernel/security/apparmor/profiles; then
+        log "warning: AppArmor enforces a named, unbound or dovecot profile; it may block files under $DIR"
     fi
     local start
     start=$(now_ms)
