@@ -84,6 +84,11 @@ Result<HostPort> split_host_port(std::string_view text, std::uint16_t default_po
 }
 }  // namespace
 
+std::string probe_target(const Endpoint& endpoint, const std::string& address) {
+    if (endpoint.connect_port() == endpoint.port) return address;
+    return HostPort{address, endpoint.connect_port()}.to_string();
+}
+
 std::string HostPort::to_string() const {
     if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port);
     return host + ":" + std::to_string(port);

@@ -33,6 +33,10 @@ struct Endpoint {
     friend bool operator==(const Endpoint&, const Endpoint&) = default;
 };
 
+// The address a probe of the endpoint connects to, as reports name it: with the port when a probe
+// address moves it ("10.0.0.5:10143", "[2001:db8::5]:2525"), else the address alone.
+std::string probe_target(const Endpoint& endpoint, const std::string& address);
+
 std::string_view to_string(TlsStart start);
 Result<TlsStart> parse_tls_start(std::string_view text);  // smtp|imap|pop3|none
 

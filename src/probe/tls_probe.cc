@@ -112,7 +112,7 @@ std::string_view to_string(Stage stage) {
 ProbeResult probe_one(const ProbeRequest& request, const ProbeOptions& options) {
     ProbeResult result;
     result.endpoint = request.endpoint.to_string();
-    result.address = request.address;
+    result.address = probe_target(request.endpoint, request.address);
     const Deadline deadline = std::chrono::steady_clock::now() + options.timeout;
     auto fail = [&](Stage stage, const Error& e) {
         result.failed_at = stage;

@@ -83,6 +83,17 @@ TEST(Endpoint, ProbeAddressKeepsNamesAndPort) {
     EXPECT_EQ(plain.connect_port(), 587);
 }
 
+TEST(Endpoint, ProbeTargetNamesThePortOnlyWhenItMoves) {
+    EXPECT_EQ(probe_target(parse_endpoint("mx1.example.net:25").value(), "192.0.2.25"),
+              "192.0.2.25");
+    const auto same = parse_endpoint("smtp://mx1.example.net:25@10.0.0.25").value();
+    EXPECT_EQ(probe_target(same, "10.0.0.25"), "10.0.0.25");
+    const auto moved = parse_endpoint("smtp://mx1.example.net:25@10.0.0.25:2525").value();
+    EXPECT_EQ(probe_target(moved, "10.0.0.25"), "10.0.0.25:2525");
+    const auto moved6 = parse_endpoint("tls://mx1.example.net:465@[2001:db8::5]:4650").value();
+    EXPECT_EQ(probe_target(moved6, "2001:db8::5"), "[2001:db8::5]:4650");
+}
+
 TEST(Endpoint, RefusesBadSchemesPortsAndProbeAddresses) {
     const auto problem = [](const char* text) {
         auto ep = parse_endpoint(text);
