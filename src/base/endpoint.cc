@@ -84,6 +84,11 @@ Result<HostPort> split_host_port(std::string_view text, std::uint16_t default_po
 }
 }  // namespace
 
+std::string probe_target(const Endpoint& endpoint, const std::string& address) {
+    if (endpoint.connect_port() == endpoint.port) return address;
+    return HostPort{address, endpoint.connect_port()}.to_string();
+}
+
 std::string HostPort::to_string() const {
     if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port);
     return host + ":" + std::to_string(port);
@@ -117,14 +122,79 @@ Result<HostPort> parse_host_port(std::string_view text, std::uint16_t default_po
     return split_host_port(text, default_port);
 }
 
+namespace {
+struct Scheme {
+    std::string_view name;
+    TlsStart start;
+};
+constexpr Scheme schemes[] = {
+    {"smtp", TlsStart::smtp},
+    {"submission", TlsStart::smtp},
+    {"imap", TlsStart::imap},
+    {"pop3", TlsStart::pop3},
+    {"tls", TlsStart::implicit},
+    {"smtps", TlsStart::implicit},
+    {"submissions", TlsStart::implicit},
+    {"imaps", TlsStart::implicit},
+    {"pop3s", TlsStart::implicit},
+};
+
+Result<TlsStart> scheme_start(std::string_view name, std::string_view whole) {
+    for (const auto& scheme : schemes) {
+        if (scheme.name == name) return scheme.start;
+    }
+    return Error::bad_input("unknown scheme '" + std::string(name) + "://' in '" +
+                            std::string(whole) +
+                            "' (expected smtp, submission, imap, pop3, tls, smtps, submissions, "
+                            "imaps or pop3s)");
+}
+
+// The part after '@': an IP literal, with the endpoint's port unless it names one.
+Result<HostPort> parse_probe_at(std::string_view text, std::string_view whole) {
+    if (text.empty())
+        return Error::bad_input("no probe address after '@' in '" + std::string(whole) + "'");
+    // Port 0 cannot be written (parse_port refuses it): it marks "no port given".
+    auto parsed = split_host_port(text, 0);
+    if (!parsed.ok())
+        return Error::bad_input(parsed.error().message + " in '" + std::string(whole) + "'");
+    HostPort at = *parsed;
+    if (!is_ip_address(at.host))
+        return Error::bad_input("probe address '" + at.host + "' in '" + std::string(whole) +
+                                "' is not an IP address");
+    return at;
+}
+}  // namespace
+
 Result<Endpoint> parse_endpoint(std::string_view text, std::uint16_t default_port,
                                 std::optional<TlsStart> start) {
-    DK_TRY(HostPort hp, split_host_port(text, default_port));
+    const std::string_view whole = text;
+    std::optional<TlsStart> from_scheme;
+    if (const auto sep = text.find("://"); sep != std::string_view::npos) {
+        DK_TRY(from_scheme, scheme_start(text.substr(0, sep), whole));
+        text.remove_prefix(sep + 3);
+    }
+    std::optional<HostPort> probe_at;
+    if (const auto at = text.find('@'); at != std::string_view::npos) {
+        DK_TRY(probe_at, parse_probe_at(text.substr(at + 1), whole));
+        text = text.substr(0, at);
+    }
+    // With a scheme the port is not guessed: port 0 (never parsed) marks a missing one.
+    auto parsed = split_host_port(text, from_scheme ? 0 : default_port);
+    if (!parsed.ok() && text.size() != whole.size())
+        return Error::bad_input(parsed.error().message + " in '" + std::string(whole) + "'");
+    DK_TRY(HostPort hp, std::move(parsed));
+    if (hp.port == 0)
+        return Error::bad_input("no port in '" + std::string(whole) +
+                                "' (write SCHEME://host:port)");
     Endpoint ep;
     ep.host = hp.host;
     if (!ep.host.empty() && ep.host.back() == '.') ep.host.pop_back();
     ep.port = hp.port;
-    ep.start = start.value_or(default_tls_start(hp.port));
+    ep.start = from_scheme.value_or(start.value_or(default_tls_start(hp.port)));
+    if (probe_at) {
+        if (probe_at->port == 0) probe_at->port = ep.port;
+        ep.probe_at = std::move(probe_at);
+    }
     return ep;
 }
 

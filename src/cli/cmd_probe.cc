@@ -55,9 +55,11 @@ nlohmann::json to_json(const probe::ProbeResult& r) {
 }  // namespace
 
 int run_probe(const Invocation& inv) {
-    VerbOptions options(inv,
-                        "Probe HOST[:PORT]... and verify with DANE (exit 0 all match, 1 "
-                        "mismatch, 2 bad input, 3 network)");
+    VerbOptions options(
+        inv,
+        "Probe ENDPOINT... (HOST[:PORT] or SCHEME://HOST:PORT, optionally @IP[:PORT]) "
+        "and verify with DANE (exit 0 all match, 1 "
+        "mismatch, 2 bad input, 3 network)");
     options.add()("starttls", "smtp|imap|pop3|none (default: from the port)",
                   cxxopts::value<std::string>())(
         "address", "probe this address instead of looking the host up",
@@ -72,7 +74,7 @@ int run_probe(const Invocation& inv) {
     const cxxopts::ParseResult& parsed = options.result();
     const auto endpoints = options.words();
     if (endpoints.empty())
-        return fail(Error::bad_input("usage: danekeeper probe HOST[:PORT]... (try --help)"));
+        return fail(Error::bad_input("usage: danekeeper probe ENDPOINT... (try --help)"));
     std::optional<TlsStart> start;
     if (parsed.count("starttls")) {
         auto s = parse_tls_start(parsed["starttls"].as<std::string>());
@@ -123,8 +125,8 @@ int run_probe(const Invocation& inv) {
         Result<std::vector<std::string>> addresses = std::vector<std::string>{};
         if (parsed.count("address"))
             addresses = std::vector<std::string>{parsed["address"].as<std::string>()};
-        else if (resolver)
-            addresses = zone::AddressBook({}, resolver).addresses(ep->host);
+        else if (resolver || ep->probe_at)
+            addresses = zone::AddressBook({}, resolver).addresses(*ep);
         else
             addresses = zone::system_addresses(ep->host);
         if (!addresses.ok()) {

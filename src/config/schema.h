@@ -133,7 +133,10 @@ inline constexpr Key keys[] = {
      "of the slot's key; one slot per algorithm and endpoint",
      0, 0, "ecdsa-p256 ecdsa-p384 rsa-2048 rsa-3072 rsa-4096 ed25519"},
     {"key", "endpoints", strings, "", "required",
-     "`host:port` list; 25/587 use SMTP STARTTLS, 143 IMAP, 110 POP3, others implicit TLS"},
+     "`host:port` list (25/587 use SMTP STARTTLS, 143 IMAP, 110 POP3, others implicit TLS), or "
+     "`SCHEME://host:port` whatever the port: `smtp`, `submission`, `imap`, `pop3`, `tls` (also "
+     "`smtps`, `submissions`, `imaps`, `pop3s`); a trailing `@IP` or `@IP:PORT` is where the "
+     "prober connects instead (NAT, load balancer; names and TLSA owner stay `host:port`)"},
     {"key", "addresses", addresses, "", "A/AAAA lookups",
      "`{ \"host\" = [\"IP\", ...] }` instead of A/AAAA lookups (tests)"},
     {"key", "cert_file", path, "", "required",

@@ -43,10 +43,10 @@ enum class Stage { connect, banner, ehlo, starttls, handshake, verify, done };
 std::string_view to_string(Stage stage);
 
 struct ProbeResult {
-    std::string endpoint;  // host:port
-    std::string address;
-    Stage failed_at = Stage::done;     // done = every step worked (DANE may still say no)
-    std::string problem;               // why it failed, one line
+    std::string endpoint;           // host:port
+    std::string address;            // probe_target(): with the port when a probe address moves it
+    Stage failed_at = Stage::done;  // done = every step worked (DANE may still say no)
+    std::string problem;            // why it failed, one line
     bool environment_failure = false;  // unreachable / timeout (exit 3) rather than a mismatch
     std::string tls_version;
     std::string cipher;

@@ -190,7 +190,7 @@ std::string_view to_string(Stage stage) {
 ProbeResult probe_one(const ProbeRequest& request, const ProbeOptions& options) {
     ProbeResult result;
     result.endpoint = request.endpoint.to_string();
-    result.address = request.address;
+    result.address = probe_target(request.endpoint, request.address);
     result.offered = request.family;
     const Deadline deadline = std::chrono::steady_clock::now() + options.timeout;
     auto fail = [&](Stage stage, const Error& e) {
@@ -199,7 +199,7 @@ ProbeResult probe_one(const ProbeRequest& request, const ProbeOptions& options) 
         result.environment_failure = e.kind == ErrorKind::environment;
         return result;
     };
-    auto conn = Connection::open(request.address, request.endpoint.port, deadline);
+    auto conn = Connection::open(request.address, request.endpoint.connect_port(), deadline);
     if (!conn.ok()) return fail(Stage::connect, conn.error());
     if (auto failure = start_tls(*conn, request.endpoint.start, options.ehlo_name, deadline)) {
         return fail(failure->stage, failure->error);

@@ -12,6 +12,12 @@ namespace {
 void check_consistent(const dk::config::Config& c) {
     for (const auto& slot : c.slots) {
         if (slot.endpoints.empty() || c.zone(slot.zone) == nullptr) std::abort();
+        for (const auto& ep : slot.endpoints) {
+            // A probe address is an IP literal with a real port; names stay the endpoint's.
+            if (ep.port == 0 || ep.host.empty()) std::abort();
+            if (ep.probe_at && (ep.probe_at->port == 0 || !dk::is_ip_address(ep.probe_at->host)))
+                std::abort();
+        }
     }
     for (const auto& zone : c.zones) {
         if (zone.tlsa_ttl < 1 || zone.tlsa_ttl > 86400 || zone.name.back() != '.') std::abort();

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The testbed's first integration test: a TLSA record added through the primary with TSIG is
 # served signed by the Knot secondary and validated (AD bit) by Unbound; STARTTLS with mx1 and
-# mx2 and implicit TLS with mx1:465 succeed. Tooling here is nsupdate, dig and openssl.
+# mx2, implicit TLS with mx1:465 and every Dovecot listener (IMAP/POP3 STARTTLS, IMAPS, POP3S)
+# succeed. Tooling here is nsupdate, dig and openssl.
 set -euo pipefail
 # shellcheck source=/dev/null
 source "$1"
@@ -66,5 +67,11 @@ handshake() {  # handshake ADDR PORT STARTTLS_ARGS...
 handshake "$TB_MX1_ADDR" 25 -starttls smtp -servername "$TB_MX1_HOST" && pass "STARTTLS with mx1" || fail "STARTTLS with mx1"
 handshake "$TB_MX2_ADDR" 25 -starttls smtp -servername "$TB_MX2_HOST" && pass "STARTTLS with mx2" || fail "STARTTLS with mx2"
 handshake "$TB_MX1_ADDR" 465 -servername "$TB_MX1_HOST" && pass "implicit TLS with mx1:465" || fail "implicit TLS with mx1:465"
+for spec in "143 -starttls imap" "1143 -starttls imap" "993" "110 -starttls pop3" "1110 -starttls pop3" "995"; do
+    read -r port starttls <<<"$spec"
+    # shellcheck disable=SC2086 # starttls is empty or two words
+    handshake "$TB_DOVECOT_ADDR" "$port" $starttls -servername "$TB_DOVECOT_HOST" &&
+        pass "Dovecot TLS on $port${starttls:+ ($starttls)}" || fail "Dovecot TLS on $port${starttls:+ ($starttls)}"
+done
 
 exit $((failures > 0))

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The loopback testbed: BIND signing primary, Knot secondary, Unbound validating resolver,
-# two Postfix MX instances and Pebble, every one from its Debian package, under one directory.
+# two Postfix MX instances, a Dovecot IMAP/POP3 server and Pebble, every one from its Debian
+# package, under one directory.
 # A second Knot serves signed.test from a signed zone file (danekeeper's signed-file publisher).
 #
 #   testbed.sh up DIR [--net 127.NN]    start everything, write DIR/testbed.env
@@ -12,23 +13,28 @@
 #       chains (ECDSA + RSA, each served to the clients that pick it), or a key file and its chain
 #   testbed.sh mx-stop|mx-start DIR mx1|mx2   stop an MX, start it again as it was configured
 #   testbed.sh remote-stop|remote-start DIR   stop the remote host's sshd, start it again
+#   testbed.sh dovecot-use DIR CHAIN KEY [ALT_CHAIN ALT_KEY]   switch Dovecot to CHAIN (leaf first)
+#                                       + KEY (and a second algorithm's chain) and reload it
 # The remote MX host (lib/sshd.sh): an sshd on $NET.4.1:2222 with its own user and directory.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-for lib in common ca named knot signed_zone unbound postfix pebble sshd; do
+for lib in common ca named knot signed_zone unbound postfix dovecot pebble sshd; do
     # shellcheck source=/dev/null
     source "$here/lib/$lib.sh"
 done
 
 # name:binary of every process, in the order they are stopped.
-COMPONENTS=(sshd:/usr/sbin/sshd pebble:/usr/bin/pebble mx2:postfix mx1:postfix unbound:/usr/sbin/unbound
-    knotd-signed:/usr/sbin/knotd knotd:/usr/sbin/knotd named:/usr/sbin/named)
+COMPONENTS=(sshd:/usr/sbin/sshd pebble:/usr/bin/pebble dovecot:/usr/sbin/dovecot mx2:postfix mx1:postfix
+    unbound:/usr/sbin/unbound knotd-signed:/usr/sbin/knotd knotd:/usr/sbin/knotd named:/usr/sbin/named)
 
-usage() { die "usage: testbed.sh up|down|status DIR [--net 127.NN] | mx-use DIR mx1|mx2 CHAIN | mx-use-pair DIR mx1|mx2 FILE1 FILE2 | mx-stop|mx-start DIR mx1|mx2 | remote-stop|remote-start DIR" 2; }
+usage() { die "usage: testbed.sh up|down|status DIR [--net 127.NN] | mx-use DIR mx1|mx2 CHAIN | mx-use-pair DIR mx1|mx2 FILE1 FILE2 | mx-stop|mx-start DIR mx1|mx2 | remote-stop|remote-start DIR | dovecot-use DIR CHAIN KEY [ALT_CHAIN ALT_KEY]" 2; }
 
 set_addresses() {
     PRIMARY=$NET.1.1 SECONDARY=$NET.1.2 RESOLVER=$NET.1.3 SIGNER=$NET.1.4
     MX1=$NET.2.1 MX2=$NET.2.2 PEBBLE=$NET.3.1 REMOTE_ADDR=$NET.4.1
+    # DOVECOT serves imap.example.test; pop.example.test's A record is MAIL_LB, a "load balancer"
+    # address nothing listens on: only a probe address (endpoint@DOVECOT:1110) reaches it.
+    DOVECOT=$NET.4.2 MAIL_LB=$NET.4.9
 }
 
 stop_all() {
@@ -133,6 +139,19 @@ TB_${upper}_RSA_FULLCHAIN=$DIR/$mx/rsa.chain.pem
 ENV
     done
     echo "TB_MX1_SMTPS_PORT=465" >>"$f"
+    cat >>"$f" <<ENV
+TB_DOVECOT_HOST=imap.example.test
+TB_DOVECOT_ADDR=$DOVECOT
+TB_DOVECOT_CONF=$DIR/dovecot/dovecot.conf
+TB_DOVECOT_CERT=$DIR/dovecot/current.pem
+TB_DOVECOT_KEY=$DIR/dovecot/current.key
+TB_DOVECOT_FULLCHAIN=$DIR/dovecot/current.chain.pem
+TB_DOVECOT_ALT_KEY=$DIR/dovecot/alt.key
+TB_DOVECOT_ALT_FULLCHAIN=$DIR/dovecot/alt.chain.pem
+TB_DOVECOT_LB_HOST=pop.example.test
+TB_DOVECOT_LB_ADDR=$MAIL_LB
+TB_DOVECOT_LB_POP3_PORT=1110
+ENV
 }
 
 timed() {
@@ -149,17 +168,17 @@ cmd_up() {
         stop_all || die "could not stop the earlier run's processes" 3
     fi
     remove_addresses
-    rm -rf "${DIR:?}"/{ca,keys,named,knot,knot-signed,signed,unbound,mx1,mx2,pebble,remote,pids,logs}
+    rm -rf "${DIR:?}"/{ca,keys,named,knot,knot-signed,signed,unbound,mx1,mx2,dovecot,pebble,remote,pids,logs}
     rm -f "${DIR:?}"/signed-anchor.{ds,dnskey}
     mkdir -p "$DIR/pids" "$DIR/logs"
-    if grep -qsE '(named|unbound).*\(enforce\)' /sys/kernel/security/apparmor/profiles; then
-        log "warning: AppArmor enforces a named or unbound profile; it may block files under $DIR"
+    if grep -qsE '(named|unbound|dovecot).*\(enforce\)' /sys/kernel/security/apparmor/profiles; then
+        log "warning: AppArmor enforces a named, unbound or dovecot profile; it may block files under $DIR"
     fi
     local start
     start=$(now_ms)
     trap 'log "bringing the testbed up failed; tearing down"; stop_all || true; remove_addresses' EXIT
     make_ca
-    for addr in "$PRIMARY" "$SECONDARY" "$RESOLVER" "$SIGNER" "$MX1" "$MX2" "$PEBBLE" "$REMOTE_ADDR"; do
+    for addr in "$PRIMARY" "$SECONDARY" "$RESOLVER" "$SIGNER" "$MX1" "$MX2" "$DOVECOT" "$PEBBLE" "$REMOTE_ADDR"; do
         ensure_address "$addr"
     done
     timed named start_named
@@ -169,6 +188,7 @@ cmd_up() {
     timed unbound start_unbound
     timed mx1 start_postfix mx1 "$MX1" yes
     timed mx2 start_postfix mx2 "$MX2" no
+    timed dovecot start_dovecot "$DOVECOT"
     timed pebble start_pebble
     timed sshd start_sshd "$REMOTE_ADDR"
     write_env
@@ -262,6 +282,13 @@ mx-start)
     addr=$MX1
     [[ $1 == mx2 ]] && addr=$MX2
     launch_postfix "$1" "$addr"
+    ;;
+dovecot-use)
+    [[ $# -eq 2 || $# -eq 4 ]] || usage
+    set_addresses
+    files=()
+    for f in "$@"; do files+=("$(realpath "$f")"); done
+    dovecot_use "$DOVECOT" "${files[@]}"
     ;;
 *) usage ;;
 esac

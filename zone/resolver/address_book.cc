@@ -20,6 +20,11 @@ Result<std::vector<std::string>> AddressBook::addresses(const std::string& host)
     return all;
 }
 
+Result<std::vector<std::string>> AddressBook::addresses(const Endpoint& endpoint) {
+    if (endpoint.probe_at) return std::vector<std::string>{endpoint.probe_at->host};
+    return addresses(endpoint.host);
+}
+
 Result<std::vector<std::string>> system_addresses(const std::string& host) {
     addrinfo hints{};
     hints.ai_socktype = SOCK_STREAM;

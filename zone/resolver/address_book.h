@@ -19,6 +19,8 @@ class AddressBook {
         : overrides_(std::move(overrides)), resolver_(std::move(resolver)) {}
     // An override first, then an address literal as itself, then A + AAAA through the resolver.
     Result<std::vector<std::string>> addresses(const std::string& host);
+    // Where to probe the endpoint: its probe address when it names one, else its host's.
+    Result<std::vector<std::string>> addresses(const Endpoint& endpoint);
 
   private:
     std::map<std::string, std::vector<std::string>> overrides_;  // absolute host name -> IPs

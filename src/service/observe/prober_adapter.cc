@@ -33,7 +33,7 @@ std::vector<engine::EndpointView> ProberAdapter::probe(
         for (const auto& o : published) {
             if (o.owner == owner) rrset = o.at_primary;
         }
-        auto addresses = book_.addresses(ep.host);
+        auto addresses = book_.addresses(ep);
         if (!addresses.ok()) {
             unreachable.push_back(
                 {ep.to_string(), "?", false, std::nullopt, false, addresses.error().message});

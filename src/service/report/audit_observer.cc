@@ -174,7 +174,7 @@ Result<AuditObservations> observe_for_audit(Runtime& rt, TimePoint now) {
             if (!seen) obs.slots[s].owners.push_back(facts);
             ops::EndpointEvidence e{ep.to_string(), owner, {}, "", {}, slot.name};
             for (const auto& v : views) e.servers.push_back(evidence(v));
-            auto addresses = wired->addresses().addresses(ep.host);
+            auto addresses = wired->addresses().addresses(ep);
             if (!addresses.ok()) e.address_problem = addresses.error().message;
             for (const auto& a : addresses.ok() ? *addresses : std::vector<std::string>{}) {
                 requests.push_back({ep, a, facts.records, family});

@@ -120,7 +120,7 @@ done
 echo "== two senders start: one offers only RSA, one only ECDSA"
 for family in rsa ecdsa; do
     : >"$work/sender-$family.log"
-    "$repo/tests/integration/rollover/observer.sh" "$env_file" "$work/sender-$family.log" "$family" &
+    "$repo/tests/integration/rollover/observer.sh" "$env_file" "$work/sender-$family.log" --family "$family" &
     senders+=($!)
 done
 sleep 2

@@ -24,6 +24,8 @@ ns1  A   $PRIMARY
 ns2  A   $SECONDARY
 mx1  A   $MX1
 mx2  A   $MX2
+imap A   $DOVECOT
+pop  A   $MAIL_LB
 ZONE
     local grants=""
     for key in dk-sha256 dk-sha512 dk-sha1; do

@@ -306,6 +306,42 @@ TEST(Config, ReportsAllProblemsTogether) {
     EXPECT_EQ(std::count(m.begin(), m.end(), '\n'), 2) << m;
 }
 
+TEST(Config, EndpointsWithSchemesAndProbeAddresses) {
+    auto c = parse_config(with(valid, R"(["mx1.example.net:25", "mx1.example.net:465"])",
+                               R"(["mx1.example.net:25", "imap://imap.example.net:1143",
+             "tls://mx2.example.net:25@192.0.2.10:10025", "pop.example.net:110@2001:db8::110"])"),
+                          "dk.toml");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    const auto& eps = c->slot("mx")->endpoints;
+    ASSERT_EQ(eps.size(), 4u);
+    EXPECT_EQ(eps[0].start, TlsStart::smtp);
+    EXPECT_FALSE(eps[0].probe_at.has_value());
+    EXPECT_EQ(eps[1].start, TlsStart::imap);
+    EXPECT_EQ(eps[1].to_string(), "imap.example.net:1143");
+    EXPECT_EQ(eps[2].start, TlsStart::implicit);
+    EXPECT_EQ(eps[2].to_string(), "mx2.example.net:25");
+    EXPECT_EQ(eps[2].probe_at->to_string(), "192.0.2.10:10025");
+    EXPECT_EQ(eps[3].start, TlsStart::pop3);
+    EXPECT_EQ(eps[3].probe_at->to_string(), "[2001:db8::110]:110");
+}
+
+TEST(Config, BadEndpointFormsNameFileLineAndField) {
+    const std::string from = R"("mx1.example.net:465")";
+    expect_problem(with(valid, from, R"("ftp://mx1.example.net:21")"),
+                   "dk.toml:11: key[0].endpoints: unknown scheme 'ftp://'");
+    expect_problem(with(valid, from, R"("imap://mx1.example.net")"),
+                   "dk.toml:11: key[0].endpoints: no port in 'imap://mx1.example.net'");
+    expect_problem(with(valid, from, R"("smtp://mx1.example.net:25@mx2.example.net")"),
+                   "dk.toml:11: key[0].endpoints: probe address 'mx2.example.net' in "
+                   "'smtp://mx1.example.net:25@mx2.example.net' is not an IP address");
+    expect_problem(with(valid, from, R"("smtp://192.0.2.25:25")"),
+                   "dk.toml:11: key[0].endpoints: 'smtp://192.0.2.25:25': the host must be a DNS "
+                   "name");
+    // The same host:port twice is one TLSA owner, whatever the schemes say.
+    expect_problem(with(valid, from, R"("tls://mx1.example.net:25")"),
+                   "key[0].endpoints: mx1.example.net:25 is in two slots with the same algorithm");
+}
+
 TEST(Config, DuplicateSlotsZonesAndEndpointsAreRefused) {
     const std::string slot = valid.substr(valid.find("[[key]]"));
     const std::string zone =
