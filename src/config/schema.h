@@ -51,14 +51,10 @@ struct Section {
 };
 
 inline constexpr Section sections[] = {
-    {"dns", "[dns]", false},
-    {"zone", "[[zone]]", true},
-    {"key", "[[key]]", true},
-    {"audit", "[audit]", false},
-    {"metrics", "[metrics]", false},
-    {"acme", "[acme]", false},
-    {"host", "[[host]]", true},
-    {"monitoring", "[monitoring]", false},
+    {"dns", "[dns]", false},         {"zone", "[[zone]]", true},
+    {"key", "[[key]]", true},        {"audit", "[audit]", false},
+    {"metrics", "[metrics]", false}, {"acme", "[acme]", false},
+    {"host", "[[host]]", true},      {"monitoring", "[monitoring]", false},
     {"log", "[log]", false},
 };
 
