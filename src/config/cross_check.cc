@@ -50,22 +50,31 @@ void assign_zone(const Config& c, SlotConfig& s, std::uint32_t line, const std::
     }
 }
 
+// An MTA holds one chain per key family (Postfix's smtpd_tls_chain_files, Dovecot's ssl_alt_cert)
+// and presents it to the clients whose signature algorithms pick it: the family is what names
+// like "rsa-2048" and "ecdsa-p256" start with.
+std::string key_family(const std::string& algorithm) {
+    return algorithm.substr(0, algorithm.find('-'));
+}
+
 }  // namespace
 
 void cross_check(Config& c, const std::vector<std::uint32_t>& zone_lines,
                  const std::vector<std::uint32_t>& slot_lines, Problems& p) {
     check_zones(c, zone_lines, p);
     std::set<std::string> names;
-    std::set<std::string> endpoints;  // algorithm/host:port
+    std::set<std::string> endpoints;  // family/host:port
     for (std::size_t i = 0; i < c.slots.size(); ++i) {
         SlotConfig& s = c.slots[i];
         const std::string field = "key[" + std::to_string(i) + "]";
         if (!s.name.empty() && !names.insert(s.name).second)
             p.add_at(slot_lines[i], field + ".name", "duplicate slot name '" + s.name + "'");
         for (const auto& ep : s.endpoints) {
-            if (!endpoints.insert(s.algorithm + "/" + absolute_name(ep.to_string())).second) {
+            const std::string family = key_family(s.algorithm);
+            if (!endpoints.insert(family + "/" + absolute_name(ep.to_string())).second) {
                 p.add_at(slot_lines[i], field + ".endpoints",
-                         ep.to_string() + " is in two slots with the same algorithm");
+                         ep.to_string() + " is in two slots of the key family " + family +
+                             " (an MTA presents one chain per family)");
             }
         }
         assign_zone(c, s, slot_lines[i], field + ".endpoints", p);

@@ -126,7 +126,7 @@ inline constexpr Key keys[] = {
     {"key", "name", string, "", "required",
      "the slot's name: a letter or digit, then up to 62 letters, digits, `.`, `_` or `-`, no `..` (it names files under `state_dir`)"},
     {"key", "algorithm", string, "ecdsa-p256", "",
-     "of the slot's key; one slot per algorithm and endpoint",
+     "of the slot's key; one slot per key family (rsa, ecdsa, ed25519) and endpoint",
      0, 0, "ecdsa-p256 ecdsa-p384 rsa-2048 rsa-3072 rsa-4096 ed25519"},
     {"key", "endpoints", strings, "", "required",
      "`host:port` list (25/587 use SMTP STARTTLS, 143 IMAP, 110 POP3, others implicit TLS), or "

@@ -40,6 +40,11 @@ void judge_freshness(const RunFreshness& runs, TimePoint now, NagiosReport& r,
                       ThresholdRange::zero_to(crit),
                       0,
                       {}});
+    if (runs.last_result != 0) {
+        r.state = worse(r.state, NagiosState::warning);
+        notes.push_back("the last run ended with exit code " + std::to_string(runs.last_result) +
+                        " (a step failed: danekeeper log)");
+    }
     r.details.push_back("last run over every slot finished " + iso_time(*runs.last_run));
 }
 

@@ -25,6 +25,7 @@ struct SlotStatusFacts {
 // When the last run over every slot finished, and how often one is expected ([monitoring]).
 struct RunFreshness {
     std::optional<TimePoint> last_run;  // none: no run recorded yet
+    int last_result = 0;                // its exit code (README "Exit codes")
     Seconds interval{3600};
     int warning_factor = 2;
     int critical_factor = 6;
@@ -32,8 +33,9 @@ struct RunFreshness {
 
 // CRITICAL: a certificate expired or expiring within 7 days, failed verifications, or the last
 // run finished more than critical_factor intervals ago; WARNING: a slot not adopted, a
-// certificate within half its renew_before_days (renewal is overdue), no run recorded, or the
-// last run older than warning_factor intervals (a daemon that died reads as one, never OK); OK
+// certificate within half its renew_before_days (renewal is overdue), no run recorded, the last
+// run older than warning_factor intervals (a daemon that died reads as one, never OK), or the
+// last run ended with a non-zero exit code (a step that keeps failing: a host down); OK
 // otherwise. Perfdata per slot: days to expiry, failed verifications, and the seconds until the
 // switch while a rollover waits; then the last run's age.
 NagiosReport status_nagios(const std::vector<SlotStatusFacts>& slots, const RunFreshness& runs,

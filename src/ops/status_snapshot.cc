@@ -89,6 +89,7 @@ std::string snapshot_json(const StatusSnapshot& s) {
     return json{{"format", format_name},
                 {"written_at", unix_seconds(s.written_at)},
                 {"last_run", optional_time(s.runs.last_run)},
+                {"last_run_result", s.runs.last_result},
                 {"run_interval_seconds", s.runs.interval.count()},
                 {"stale_warning_factor", s.runs.warning_factor},
                 {"stale_critical_factor", s.runs.critical_factor},
@@ -118,6 +119,7 @@ Result<StatusSnapshot> parse_snapshot(std::string_view text, const std::string& 
     StatusSnapshot s;
     s.written_at = from_unix_seconds(top.integer("written_at", 0, max_time));
     s.runs.last_run = top.time("last_run");
+    s.runs.last_result = static_cast<int>(top.integer("last_run_result", 0, 255));
     s.runs.interval = Seconds{top.integer("run_interval_seconds", 1, 86400 * 365)};
     s.runs.warning_factor = static_cast<int>(top.integer("stale_warning_factor", 1, 1000));
     s.runs.critical_factor = static_cast<int>(top.integer("stale_critical_factor", 1, 1000));

@@ -27,8 +27,8 @@ Result<ops::RunFreshness> run_freshness(Runtime& rt) {
     DK_TRY(const auto last, rt.store.last_run());
     const auto& m = rt.config.monitoring;
     return ops::RunFreshness{last ? std::optional(last->finished_at) : std::nullopt,
-                             Seconds{m.run_interval_seconds}, m.stale_warning_factor,
-                             m.stale_critical_factor};
+                             last ? last->result : 0, Seconds{m.run_interval_seconds},
+                             m.stale_warning_factor, m.stale_critical_factor};
 }
 
 void write_status_snapshot(Runtime& rt) {

@@ -338,8 +338,10 @@ TEST(Config, BadEndpointFormsNameFileLineAndField) {
                    "dk.toml:11: key[0].endpoints: 'smtp://192.0.2.25:25': the host must be a DNS "
                    "name");
     // The same host:port twice is one TLSA owner, whatever the schemes say.
-    expect_problem(with(valid, from, R"("tls://mx1.example.net:25")"),
-                   "key[0].endpoints: mx1.example.net:25 is in two slots with the same algorithm");
+    expect_problem(
+        with(valid, from, R"("tls://mx1.example.net:25")"),
+        "key[0].endpoints: mx1.example.net:25 is in two slots of the key family ecdsa (an MTA "
+        "presents one chain per family)");
 }
 
 TEST(Config, DuplicateSlotsZonesAndEndpointsAreRefused) {
@@ -348,12 +350,26 @@ TEST(Config, DuplicateSlotsZonesAndEndpointsAreRefused) {
         valid.substr(valid.find("[[zone]]"), valid.find("[[key]]") - valid.find("[[zone]]"));
     expect_problem(valid + slot, "dk.toml:16: key[1].name: duplicate slot name 'mx'");
     expect_problem(valid + zone, "dk.toml:16: zone[1].name: duplicate zone 'example.net.'");
-    expect_problem(valid + with(slot, "name = \"mx\"", "name = \"mx2\""),
-                   "key[1].endpoints: mx1.example.net:25 is in two slots with the same algorithm");
+    expect_problem(
+        valid + with(slot, "name = \"mx\"", "name = \"mx2\""),
+        "key[1].endpoints: mx1.example.net:25 is in two slots of the key family ecdsa (an MTA "
+        "presents one chain per family)");
     auto rsa = parse_config(valid + with(with(slot, "name = \"mx\"", "name = \"mx-rsa\""),
                                          "[[key]]\n", "[[key]]\nalgorithm = \"rsa-3072\"\n"),
                             "dk.toml");
     EXPECT_TRUE(rsa.ok()) << rsa.error().message;
+    // An MTA holds one chain per key family (Postfix, Dovecot's ssl_alt_cert): two RSA slots (or
+    // ECDSA P-256 and P-384) on one endpoint could never both be presented.
+    const std::string rsa_slot = with(slot, "[[key]]\n", "[[key]]\nalgorithm = \"rsa-3072\"\n");
+    expect_problem(
+        valid + with(rsa_slot, "name = \"mx\"", "name = \"mx-rsa\"") +
+            with(with(rsa_slot, "name = \"mx\"", "name = \"mx-rsa4k\""), "rsa-3072", "rsa-4096"),
+        "key[2].endpoints: mx1.example.net:25 is in two slots of the key family rsa "
+        "(an MTA presents one chain per family)");
+    expect_problem(valid + with(with(slot, "name = \"mx\"", "name = \"mx384\""), "[[key]]\n",
+                                "[[key]]\nalgorithm = \"ecdsa-p384\"\n"),
+                   "key[1].endpoints: mx1.example.net:25 is in two slots of the key family ecdsa "
+                   "(an MTA presents one chain per family)");
 }
 
 // A slot's name becomes a directory under state_dir (keys/NAME, certs/NAME): a name that could

@@ -9,7 +9,7 @@ namespace {
 const TimePoint now = from_unix_seconds(1'790'000'000);
 
 // The last run over every slot finished a minute ago; one is expected hourly.
-const RunFreshness fresh{now - Seconds{60}, Seconds{3600}, 2, 6};
+const RunFreshness fresh{now - Seconds{60}, 0, Seconds{3600}, 2, 6};
 
 SlotStatusFacts healthy(std::string name = "mx") {
     return {std::move(name), true, now + Seconds{60 * 86400}, 30, 0, std::nullopt};
@@ -109,6 +109,19 @@ TEST(StatusReport, NoRunRecordedIsAWarning) {
     const auto r = status_nagios({healthy()}, never, now);
     EXPECT_EQ(r.state, NagiosState::warning);
     EXPECT_EQ(r.summary, "1 key slots: no run over every slot recorded yet");
+}
+
+// A run whose steps keep failing (a deploy to a host that is down, a refused update) still
+// finishes on time: its exit code must not read OK (seen with an SSH host down: status OK).
+TEST(StatusReport, ALastRunThatFailedIsAWarning) {
+    RunFreshness failed = fresh;
+    failed.last_result = 3;
+    const auto r = status_nagios({healthy()}, failed, now);
+    EXPECT_EQ(r.state, NagiosState::warning);
+    EXPECT_EQ(r.summary,
+              "1 key slots: the last run ended with exit code 3 (a step failed: danekeeper log)");
+    failed.last_result = 0;
+    EXPECT_EQ(status_nagios({healthy()}, failed, now).state, NagiosState::ok);
 }
 
 }  // namespace

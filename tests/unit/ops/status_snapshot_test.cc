@@ -12,7 +12,7 @@ const TimePoint now = from_unix_seconds(1'790'000'000);
 StatusSnapshot sample() {
     StatusSnapshot s;
     s.written_at = now;
-    s.runs = {now - Seconds{30}, Seconds{300}, 3, 9};
+    s.runs = {now - Seconds{30}, 3, Seconds{300}, 3, 9};
     s.slots.push_back({"mx", true, now + Seconds{40 * 86400}, 30, 2, now + Seconds{600}});
     s.slots.push_back({"new", false, std::nullopt, 14, 0, std::nullopt});
     return s;
