@@ -6,6 +6,41 @@ bad() { echo "FAIL: $*"; failures=$((failures + 1)); }
 expect() {  # expect WHAT WANT GOT
     if [[ "$2" == "$3" ]]; then ok "$1 ($3)"; else bad "$1: got '$3', wanted '$2'"; fi
 }
+# The verbs on the test's configuration ($dk_bin, $work/dk.toml), and one field of the first
+# slot's `status --json`, e.g. status_field "['current']['id']".
+dk() { "$dk_bin" --config "$work/dk.toml" "$@"; }
+status_field() { dk status --json 2>/dev/null | python3 -c "import json,sys; s=json.load(sys.stdin)[0]; print(s$1)"; }
+# wait_until_rolled BEFORE TRIES: polls every 0.5 s, TRIES times, until the slot's current key is
+# no longer BEFORE and no previous key is left; $after is the current key then.
+wait_until_rolled() {
+    local _
+    for _ in $(seq 1 "$2"); do
+        after=$(status_field "['current']['id']")
+        [[ $after != "$1" && $(status_field "['previous']") == None ]] && return 0
+        sleep 0.5
+    done
+    return 1
+}
+# wait_until_resolver_serves OWNER...: a sender that asked before the first publication holds a
+# validated "no TLSA" (Unbound also synthesizes it from cached NSEC records) for up to the
+# negative TTL; an independent observer starts once the validating resolver serves a signed
+# TLSA RRset at every owner. Counts a failure after 60 s.
+resolver_serves_tlsa() {
+    local owner answer
+    for owner in "$@"; do
+        answer=$(dig @"$TB_RESOLVER_ADDR" "$owner" TLSA +dnssec +time=2 +tries=1)
+        grep -q 'flags:.* ad' <<<"$answer" && grep -q "IN.TLSA.3 1 1" <<<"$answer" || return 1
+    done
+}
+wait_until_resolver_serves() {
+    local _
+    for _ in $(seq 1 120); do
+        resolver_serves_tlsa "$@" && return 0
+        sleep 0.5
+    done
+    bad "the resolver does not serve TLSA records at every owner: $*"
+    return 1
+}
 # restore_testbed: each MX and Dovecot running on its own key, no TLSA records at the test owners,
 # no server left stopped. Called at the start and the end of every test that changes the testbed,
 # so a test killed at its timeout (ctest sends SIGKILL: no trap runs) cannot fail the tests after it.

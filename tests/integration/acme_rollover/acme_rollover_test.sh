@@ -39,8 +39,6 @@ ca_bundle = "$TB_PEBBLE_TLS_CA"
 issuer_ca_file = "$TB_PEBBLE_ROOT"
 challenge = "dns-01"
 TOML
-dk() { "$dk_bin" --config "$work/dk.toml" "$@"; }
-status_field() { dk status --json 2>/dev/null | python3 -c "import json,sys; s=json.load(sys.stdin)[0]; print(s$1)"; }
 spki() { openssl x509 -in "$1" -noout -pubkey | openssl pkey -pubin -outform DER | sha256sum | cut -d' ' -f1; }
 key_spki() { openssl pkey -in "$1" -pubout -outform DER | sha256sum | cut -d' ' -f1; }
 served_issuer() { openssl x509 -in "$work/served/mx-chain.pem" -noout -issuer; }

@@ -29,7 +29,6 @@ json() {  # json FILE PYTHON-EXPRESSION-ON-d
 ca_spki=$(openssl x509 -in "$TB_CA_CERT" -pubkey -noout | openssl pkey -pubin -outform DER | openssl dgst -sha256 -r | cut -d' ' -f1)
 { cat "$work/base.toml"; printf '\n[audit]\ncertified_ca_spki_sha256 = ["%s"]\nrrsig_warn_days = 3\n' "$ca_spki"; } >"$work/dk.toml"
 { cat "$work/base.toml"; printf '\n[audit]\ncertified_ca_spki_sha256 = ["%s"]\n' "$(printf '%064d' 0)"; } >"$work/other-ca.toml"
-dk() { "$dk_bin" --config "$work/dk.toml" "$@"; }
 
 cp "$TB_MX1_KEY" "$work/served/mx-key.pem"
 cat "$TB_MX1_FULLCHAIN" >"$work/served/mx-chain.pem"

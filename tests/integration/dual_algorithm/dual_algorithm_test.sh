@@ -59,7 +59,6 @@ done
 ca_spki=$(openssl x509 -in "$TB_CA_CERT" -pubkey -noout | openssl pkey -pubin -outform DER |
     openssl dgst -sha256 -r | cut -d' ' -f1)
 printf '\n[audit]\ncertified_ca_spki_sha256 = ["%s"]\n' "$ca_spki" >>"$work/dk.toml"
-dk() { "$dk_bin" --config "$work/dk.toml" "$@"; }
 
 echo "== both MX serve mx1's ECDSA and RSA chains"
 install -m 600 "$TB_MX1_KEY" "$work/served/ec-key.pem"
@@ -118,6 +117,7 @@ for slot in ec:ecdsa rsa:rsa; do
 done
 
 echo "== two senders start: one offers only RSA, one only ECDSA"
+wait_until_resolver_serves "_25._tcp.$TB_MX1_HOST" "_25._tcp.$TB_MX2_HOST" "_465._tcp.$TB_MX1_HOST" || true
 for family in rsa ecdsa; do
     : >"$work/sender-$family.log"
     "$repo/tests/integration/rollover/observer.sh" "$env_file" "$work/sender-$family.log" --family "$family" &

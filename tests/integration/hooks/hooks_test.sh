@@ -35,8 +35,6 @@ cat "$TB_CA_CERT" "$TB_PEBBLE_ROOT" >"$work/roots.pem"
     sed -e 's/^certificates = "command"/certificates = "hook"/' -e '/^issue_command/d' \
         -e "s|^issuer_ca_file = .*|issuer_ca_file = \"$work/roots.pem\"|" >"$work/dk.toml"
 grep -q "^issuer_ca_file = \"$work/roots.pem\"" "$work/dk.toml" || fail "issuer_ca_file not set"
-dk() { "$dk_bin" --config "$work/dk.toml" "$@"; }
-status_field() { dk status --json 2>/dev/null | python3 -c "import json,sys; s=json.load(sys.stdin)[0]; print(s$1)"; }
 served_sha() { sha256sum "$work/served/mx-chain.pem" | cut -d' ' -f1; }
 # The event log, one "kind details" line each (into a file: grep -q must not cut the pipe).
 has_event() {

@@ -32,8 +32,6 @@ cat "$TB_CA_CERT" >"$work/roots.pem"
 "$repo/examples/render-testbed-config.sh" "$env_file" "$work/state" "$work/served" |
     sed -e 's/^certificates = "command"/certificates = "hook"/' -e '/^issue_command/d' \
         -e "s|^issuer_ca_file = .*|issuer_ca_file = \"$work/roots.pem\"|" >"$work/dk.toml"
-dk() { "$dk_bin" --config "$work/dk.toml" "$@"; }
-status_field() { dk status --json 2>/dev/null | python3 -c "import json,sys; s=json.load(sys.stdin)[0]; print(s$1)"; }
 
 echo "== slot mx adopted, its next key published"
 cp "$TB_MX1_KEY" "$work/served/mx-key.pem"

@@ -28,7 +28,6 @@ trap cleanup EXIT
 listen="$TB_NET.9.1:9464"
 "$repo/examples/render-testbed-config.sh" "$env_file" "$work/state" "$work/served" >"$work/dk.toml"
 printf '\n[metrics]\nlisten = "%s"\n' "$listen" >>"$work/dk.toml"
-dk() { "$dk_bin" --config "$work/dk.toml" "$@"; }
 cp "$TB_MX1_KEY" "$work/served/mx-key.pem"
 cat "$TB_MX1_FULLCHAIN" >"$work/served/mx-chain.pem"
 "$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx1 "$TB_MX1_CHAIN" >/dev/null

@@ -4,15 +4,16 @@
 #    configured group; a real unprivileged user (made here, removed at the end) in that group
 #    runs `status --nagios --from-snapshot` and gets the OK line while it cannot even enter the
 #    state directory (`status --nagios` with the configuration is UNKNOWN for it);
-# 2. a stale last run (the check's clock moved on with libfaketime) is WARNING, then CRITICAL,
-#    from the snapshot and from the state alike; a bad snapshot is UNKNOWN (3);
+# 2. a stale last run is WARNING, then CRITICAL: a snapshot whose last run is 3 h and 7 h old,
+#    and (not in a sanitizer build, which cannot preload libfaketime) the state read with the
+#    check's clock 7 h on; a bad snapshot is UNKNOWN (3);
 # 3. [log] retention_rows prunes the event log after a run;
 # 4. the daemon under a stand-in for systemd's notify socket (an abstract socket a Python
 #    listener binds) sends READY=1, WATCHDOG=1 at half of WATCHDOG_USEC, STOPPING=1 on SIGTERM;
 #    with JOURNAL_STREAM naming its stderr every line carries its "<N>" priority.
-# Usage: monitoring_test.sh ENV_FILE DANEKEEPER_BIN
+# Usage: monitoring_test.sh ENV_FILE DANEKEEPER_BIN [SANITIZED(0|1)]
 set -uo pipefail
-env_file=$1 dk_bin=$2
+env_file=$1 dk_bin=$2 sanitized=${3:-0}
 # shellcheck source=/dev/null
 source "$env_file"
 repo=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -44,7 +45,6 @@ snapshot=$shared/status.json
 
 "$repo/examples/render-testbed-config.sh" "$env_file" "$work/state" "$work/served" >"$work/dk.toml"
 printf '\n[monitoring]\nstatus_file = "%s"\nstatus_file_group = "%s"\n' "$snapshot" "$user" >>"$work/dk.toml"
-dk() { "$dk_bin" --config "$work/dk.toml" "$@"; }
 as_user() { runuser -u "$user" -- "$@"; }
 cp "$TB_MX1_KEY" "$work/served/mx-key.pem"
 cat "$TB_MX1_FULLCHAIN" >"$work/served/mx-chain.pem"
@@ -74,12 +74,22 @@ dk status --nagios >"$work/n3"
 expect "status --nagios from the state: OK" 0 $?
 expect "the snapshot and the state agree" "$(sed 's/last_run_age=[0-9]*s/AGE/' "$work/n3" | head -1)" "$(sed 's/last_run_age=[0-9]*s/AGE/' "$work/n1" | head -1)"
 
-# 2. Staleness: the check's clock 3 h and 7 h on (interval 3600 s, factors 2 and 6).
-as_user faketime -f +3h "$shared/danekeeper" status --nagios --from-snapshot "$snapshot" >"$work/st1"
+# 2. Staleness (interval 3600 s, factors 2 and 6): snapshots whose last run is 3 h and 7 h older.
+aged_snapshot() {  # aged_snapshot HOURS OUT
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["last_run"]-=int(sys.argv[2])*3600; json.dump(d,open(sys.argv[3],"w"))' \
+        "$snapshot" "$1" "$2" && chgrp "$(stat -c %G "$snapshot")" "$2" && chmod 0640 "$2"
+}
+aged_snapshot 3 "$shared/aged3.json"
+as_user "$shared/danekeeper" status --nagios --from-snapshot "$shared/aged3.json" >"$work/st1"
 expect "3 h after the last run: WARNING" 1 $?
 grep -q '^DANEKEEPER WARNING - 1 key slots: last run 10[0-9]* s ago (is the daemon running?)' "$work/st1" && ok "$(head -1 "$work/st1")" || bad "st1: $(head -1 "$work/st1")"
-faketime -f +7h "$dk_bin" --config "$work/dk.toml" status --nagios >"$work/st2"
-expect "7 h after the last run, from the state: CRITICAL" 2 $?
+aged_snapshot 7 "$shared/aged7.json"
+as_user "$shared/danekeeper" status --nagios --from-snapshot "$shared/aged7.json" >"$work/st2"
+expect "7 h after the last run: CRITICAL" 2 $?
+if [[ $sanitized == 0 ]]; then
+    faketime -f +7h "$dk_bin" --config "$work/dk.toml" status --nagios >"$work/st3"
+    expect "the check's clock 7 h on, from the state: CRITICAL" 2 $?
+fi
 printf '{"format": "danekeeper-status-1", "slots": 1}' >"$shared/bad.json"
 as_user "$shared/danekeeper" status --nagios --from-snapshot "$shared/bad.json" >"$work/b1" 2>/dev/null
 expect "a bad snapshot: UNKNOWN" 3 $?

@@ -39,8 +39,6 @@ trap cleanup EXIT
     "$repo/examples/testbed-ssh.toml" >"$work/dk.toml"
 sed "s|known_hosts = \"$TB_REMOTE_KNOWN_HOSTS\"|known_hosts = \"$TB_REMOTE_WRONG_KNOWN_HOSTS\"|" \
     "$work/dk.toml" >"$work/dk-wrong-host-key.toml"
-dk() { "$dk_bin" --config "$work/dk.toml" "$@"; }
-status_field() { dk status --json 2>/dev/null | python3 -c "import json,sys; s=json.load(sys.stdin)[0]; print(s$1)"; }
 pubkey_of_key_file() { openssl pkey -in "$1" -pubout | sha256sum | cut -d' ' -f1; }
 served_pubkey() {  # the key mx2 presents now, as a sender sees it
     echo QUIT | timeout 5 openssl s_client -starttls smtp -connect "$TB_MX2_ADDR:25" \
@@ -98,7 +96,8 @@ run_until_event() {
     return 1
 }
 
-echo "== independent observer starts"
+echo "== independent observer starts (once the resolver serves the records it probes)"
+wait_until_resolver_serves "_25._tcp.$TB_MX1_HOST" "_25._tcp.$TB_MX2_HOST" "_465._tcp.$TB_MX1_HOST" || true
 : >"$work/observer.log"
 "$repo/tests/integration/rollover/observer.sh" "$env_file" "$work/observer.log" &
 observer_pid=$!
@@ -202,11 +201,7 @@ daemon_pid=$!
 sleep 2
 before=$(status_field "['current']['id']")
 dk rollover start mx
-for _ in $(seq 1 120); do
-    after=$(status_field "['current']['id']")
-    [[ $after != "$before" && $(status_field "['previous']") == None ]] && break
-    sleep 0.5
-done
+wait_until_rolled "$before" 120 || true
 kill -TERM "$daemon_pid"
 daemon_rc=0
 wait "$daemon_pid" || daemon_rc=$?

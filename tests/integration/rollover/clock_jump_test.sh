@@ -43,7 +43,6 @@ trap cleanup EXIT
 # A switch wait long enough to see: 2 x TTL (5 s) + 60 s.
 "$repo/examples/render-testbed-config.sh" "$env_file" "$work/state" "$work/served" |
     sed 's/^margin_seconds = .*/margin_seconds = 60/' >"$work/dk.toml"
-dk() { "$dk_bin" --config "$work/dk.toml" "$@"; }
 offset_file=$work/faketime-offset
 echo "+0" >"$offset_file"
 dk_shifted() {  # the binary with its wall clock at the offset in $offset_file, monotonic real
@@ -66,6 +65,7 @@ cat "$TB_MX1_FULLCHAIN" >"$work/served/mx-chain.pem"
 "$repo/tests/testbed/testbed.sh" mx-use "$TB_DIR" mx2 "$TB_MX1_CHAIN"
 dk adopt mx
 dk run --once >>"$work/runs.log" 2>&1
+wait_until_resolver_serves "_25._tcp.$TB_MX1_HOST" "_25._tcp.$TB_MX2_HOST" "_465._tcp.$TB_MX1_HOST" || true
 : >"$work/observer.log"
 "$(dirname "$0")/observer.sh" "$env_file" "$work/observer.log" &
 observer_pid=$!

@@ -57,8 +57,6 @@ issue_command = ["$repo/tests/tools/sign-csr.sh", "$TB_CA_CERT", "$TB_CA_KEY", "
 issuer_ca_file = "$TB_CA_CERT"
 margin_seconds = 2
 TOML
-dk() { "$dk_bin" --config "$work/dk.toml" "$@"; }
-status_field() { dk status --json 2>/dev/null | python3 -c "import json,sys; s=json.load(sys.stdin)[0]; print(s$1)"; }
 
 echo "== Postfix and Dovecot serve one key, its chain naming every endpoint host"
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$work/served/key.pem" 2>/dev/null
@@ -94,19 +92,8 @@ dk run --once >>"$work/runs.log" 2>&1 || true
 # the resolver serves every owner's records, before the first rollover.
 owners=("_25._tcp.$TB_MX1_HOST" "_143._tcp.$imap" "_993._tcp.$imap" "_110._tcp.$imap" "_995._tcp.$imap"
     "_1143._tcp.$imap" "_110._tcp.$pop")
-resolver_serves_all() {
-    local owner answer
-    for owner in "${owners[@]}"; do
-        answer=$(dig @"$TB_RESOLVER_ADDR" "$owner" TLSA +dnssec +time=2 +tries=1)
-        grep -q 'flags:.* ad' <<<"$answer" && grep -q "IN.TLSA.3 1 1" <<<"$answer" || return 1
-    done
-}
-waited=0
-until resolver_serves_all; do
-    ((waited++ < 120)) || { bad "the resolver does not serve every owner's TLSA records"; exit 1; }
-    sleep 0.5
-done
-ok "the resolver serves all ${#owners[@]} owners' records (after $((waited / 2)) s)"
+wait_until_resolver_serves "${owners[@]}" || exit 1
+ok "the resolver serves all ${#owners[@]} owners' records"
 first_key=$(status_field "['current']['id']")
 
 rollover() {  # rollover KILL(0|1): request a rollover and drive it to the end

@@ -25,7 +25,6 @@ restore_testbed || true
 trap cleanup EXIT
 
 "$repo/examples/render-testbed-config.sh" "$env_file" "$work/state" "$work/served" >"$work/dk.toml"
-dk() { "$dk_bin" --config "$work/dk.toml" "$@"; }
 
 echo "== both MX serve one key (mx1's), as a slot's endpoints do"
 cp "$TB_MX1_KEY" "$work/served/mx-key.pem"
@@ -36,7 +35,6 @@ cat "$TB_MX1_FULLCHAIN" >"$work/served/mx-chain.pem"
 echo "== adopt and publish current + next"
 dk adopt mx
 dk run --once
-status_field() { dk status --json 2>/dev/null | python3 -c "import json,sys; s=json.load(sys.stdin)[0]; print(s$1)"; }
 first_key=$(status_field "['current']['id']")
 
 rollover() {  # rollover KILL(0|1): request a rollover and drive it to the end
@@ -66,6 +64,7 @@ rollover() {  # rollover KILL(0|1): request a rollover and drive it to the end
 }
 
 echo "== independent observer starts"
+wait_until_resolver_serves "_25._tcp.$TB_MX1_HOST" "_25._tcp.$TB_MX2_HOST" "_465._tcp.$TB_MX1_HOST" || true
 : >"$work/observer.log"
 "$(dirname "$0")/observer.sh" "$env_file" "$work/observer.log" &
 observer_pid=$!
@@ -82,11 +81,7 @@ daemon_pid=$!
 sleep 3
 before=$(status_field "['current']['id']")
 dk rollover start mx
-for _ in $(seq 1 60); do
-    after=$(status_field "['current']['id']")
-    [[ $after != "$before" && $(status_field "['previous']") == None ]] && break
-    sleep 0.5
-done
+wait_until_rolled "$before" 60 || true
 echo "daemon rolled from $before to $after; peak RSS $(awk '/VmHWM/ {print $2, $3}' "/proc/$daemon_pid/status")"
 kill -TERM "$daemon_pid"
 daemon_rc=0

@@ -51,7 +51,6 @@ install -m 644 -o "$owner" "$TB_MX1_FULLCHAIN" "$work/served/mx-chain.pem"
 grep -q '^reload' "$work/dk.toml" && fail "reload not removed from the rendered config"
 sed -i "/^certificates = /i reload = [[\"/bin/sh\", \"-c\", \"id -u >>$work/out/reload-uids\"]]" "$work/dk.toml"
 chmod 644 "$work/dk.toml"
-dk() { "$dk_bin" --config "$work/dk.toml" "$@"; }
 
 echo "== adopt and run --once as root"
 dk adopt mx >"$work/adopt.log" 2>&1 || fail "adopt: $(cat "$work/adopt.log")"

@@ -71,7 +71,8 @@ ca_bundle = "$TB_PEBBLE_TLS_CA"
 issuer_ca_file = "$work/pebble-root.pem"
 challenge = "dns-01"
 TOML
-dk() { "$dk_bin" --config "$work/dk.toml" "$@"; }
+# shellcheck source=../helpers.sh
+source "$repo/tests/integration/helpers.sh"
 dk config check
 
 echo "== adopt mx1's key; its certificate is due: renewed over ACME, dns-01 in the signed file"

@@ -34,7 +34,8 @@ sed "${args[@]}" "$here/signed.toml.in" >"$work/dk.toml"
 # The observer takes its hosts from an env file: the same testbed, the signed.test names.
 sed -e "s|^TB_MX1_HOST=.*|TB_MX1_HOST=$TB_SIGNED_MX1_HOST|" \
     -e "s|^TB_MX2_HOST=.*|TB_MX2_HOST=$TB_SIGNED_MX2_HOST|" "$env_file" >"$work/observer.env"
-dk() { "$dk_bin" --config "$work/dk.toml" "$@"; }
+# shellcheck source=../helpers.sh
+source "$repo/tests/integration/helpers.sh"
 dk config check
 
 echo "== both MX serve one key (mx1's), as a slot's endpoints do"
@@ -46,7 +47,6 @@ cat "$TB_MX1_FULLCHAIN" >"$work/served/mx-chain.pem"
 echo "== adopt and publish current + next (signing the zone file)"
 dk adopt mx
 dk run --once
-status_field() { dk status --json 2>/dev/null | python3 -c "import json,sys; s=json.load(sys.stdin)[0]; print(s$1)"; }
 first_key=$(status_field "['current']['id']")
 ldns-verify-zone "$TB_SIGNED_FILE"
 
