@@ -18,6 +18,15 @@ namespace dk::service {
 // parser gives an acme slot that sets none [acme]'s).
 acme::RenewalInput renewal_input_for(const config::SlotConfig& slot);
 
+// A refused issuance (check_failed: an invalid authorization, a refused order) in ACME_DIR: the
+// refusals in a row go up by one (ACME_DIR/refusals) and the next order waits
+// acme::refusal_backoff of them, or for `retry_after` (bounded) when that is later
+// (ACME_DIR/not-before). Returns the time of the next attempt.
+Result<TimePoint> record_refusal(const std::string& acme_dir, TimePoint now,
+                                 std::optional<TimePoint> retry_after);
+// An issued certificate ends the run of refusals.
+void clear_refusals(const std::string& acme_dir);
+
 class AcmeIssuer {
   public:
     // `renewal`: renewal_input_for(the slot).
