@@ -34,6 +34,23 @@ Status write_hold(const std::string& acme_dir, TimePoint until) {
 
 }  // namespace
 
+std::optional<AcmeHold> read_acme_hold(const std::string& acme_dir, TimePoint now) {
+    auto hold = files::read_limited(acme_dir + "/not-before", 64);
+    if (!hold.ok()) return std::nullopt;
+    char* end = nullptr;
+    const long long seconds = std::strtoll(hold->c_str(), &end, 10);
+    if (end == hold->c_str()) return std::nullopt;
+    // As issue() reads it: never further than the Retry-After bound.
+    const long long latest = unix_seconds(now) + acme::max_retry_hold.count();
+    const TimePoint until = from_unix_seconds(std::min(seconds, latest));
+    if (until <= now) return std::nullopt;
+    AcmeHold out{until, 0};
+    if (auto refusals = files::read_limited(acme_dir + "/refusals", 16); refusals.ok())
+        out.refusals =
+            static_cast<int>(std::clamp(std::strtol(refusals->c_str(), nullptr, 10), 0L, 1000L));
+    return out;
+}
+
 Result<TimePoint> record_refusal(const std::string& acme_dir, TimePoint now,
                                  std::optional<TimePoint> retry_after) {
     const std::string path = acme_dir + "/refusals";

@@ -27,6 +27,14 @@ Result<TimePoint> record_refusal(const std::string& acme_dir, TimePoint now,
 // An issued certificate ends the run of refusals.
 void clear_refusals(const std::string& acme_dir);
 
+// What holds the next order back, as ACME_DIR says (for `status`): nullopt when nothing does at
+// `now`.
+struct AcmeHold {
+    TimePoint next_attempt;
+    int refusals = 0;  // in a row; 0: the CA's Retry-After alone
+};
+std::optional<AcmeHold> read_acme_hold(const std::string& acme_dir, TimePoint now);
+
 class AcmeIssuer {
   public:
     // `renewal`: renewal_input_for(the slot).

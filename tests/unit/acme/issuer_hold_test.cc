@@ -93,6 +93,19 @@ TEST_F(IssuerHold, RefusalsHoldTheNextOrderBackForGrowingMinutes) {
         << held.error().message;
 }
 
+TEST_F(IssuerHold, StatusReadsTheNextAttempt) {
+    const TimePoint now = from_unix_seconds(unix_seconds(SystemClock().now()));
+    const std::string acme_dir = dir_ + "/acme";
+    EXPECT_FALSE(read_acme_hold(acme_dir, now));
+    ASSERT_TRUE(record_refusal(acme_dir, now, std::nullopt).ok());
+    ASSERT_TRUE(record_refusal(acme_dir, now, std::nullopt).ok());
+    auto hold = read_acme_hold(acme_dir, now);
+    ASSERT_TRUE(hold);
+    EXPECT_EQ(hold->next_attempt, now + Seconds{240});
+    EXPECT_EQ(hold->refusals, 2);
+    EXPECT_FALSE(read_acme_hold(acme_dir, now + Seconds{240}));  // over: nothing holds back
+}
+
 TEST_F(IssuerHold, ADamagedRefusalCountStillHoldsBack) {
     std::ofstream(dir_ + "/acme/refusals") << "-99999999999999999999 garbage";
     const TimePoint now = from_unix_seconds(unix_seconds(SystemClock().now()));
