@@ -102,6 +102,8 @@ Result<std::string> AcmeIssuer::issue(const std::string& csr_pem,
     DK_TRY(ossl::EvpPkeyPtr account, acme::load_or_create_account_key(dir + "/account.key"));
     acme::ClientOptions options;
     options.directory_url = acme_.directory;
+    // The dns-01 cache wait runs inside the issuance: the polling keeps its own 10 minutes.
+    options.deadline += Seconds{acme_.dns01_max_cache_wait_seconds};
     options.contact = acme_.contact;
     options.preferred_chain = acme_.preferred_chain;
     if (acme_.eab_kid && acme_.eab_key_file) {
@@ -119,6 +121,7 @@ Result<std::string> AcmeIssuer::issue(const std::string& csr_pem,
         dns.zone = zone_;
         dns.authoritative = authoritative_;
         dns.ttl = txt_ttl_;
+        dns.max_cache_wait = Seconds{acme_.dns01_max_cache_wait_seconds};
         responder = std::make_unique<Dns01Responder>(publisher_, dns);
     }
     auto result = client.issue(names, csr_pem, *responder);
