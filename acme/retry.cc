@@ -47,6 +47,12 @@ TimePoint retry_hold(TimePoint named, TimePoint now) {
     return std::min(named, now + max_retry_hold);
 }
 
+Seconds refusal_backoff(int refusals) {
+    Seconds delay = first_refusal_backoff;
+    for (int i = 1; i < refusals && delay < max_refusal_backoff; ++i) delay *= 2;
+    return std::min(delay, max_refusal_backoff);
+}
+
 Seconds retry_delay(std::optional<TimePoint> retry_after, int attempt, TimePoint now,
                     const Backoff& backoff) {
     if (retry_after && *retry_after > now) {

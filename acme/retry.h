@@ -21,6 +21,15 @@ inline constexpr Seconds max_retry_hold{6 * 3600};
 // max_retry_hold after now.
 TimePoint retry_hold(TimePoint named, TimePoint now);
 
+// After a refused issuance (an authorization the CA found invalid, a refused order): a fresh order
+// no sooner than this, growing with each refusal in a row, at most an hour; never the planner's
+// 30-second retry, which would spend a CA's failed-validation limit (Let's Encrypt: 5 per
+// hostname an hour) in minutes.
+inline constexpr Seconds first_refusal_backoff{120};
+inline constexpr Seconds max_refusal_backoff{3600};
+// `refusals` in a row, 1 for the first: 2, 4, 8, 16, 32, then 60 minutes.
+Seconds refusal_backoff(int refusals);
+
 struct Backoff {
     Seconds floor{1};
     Seconds ceiling{60};

@@ -21,6 +21,7 @@
 #include "ops/status_snapshot.h"
 #include "service/daemon/requests.h"
 #include "service/daemon/slot_runs.h"
+#include "service/issuance/acme_issuer.h"
 #include "service/report/status_snapshot.h"
 #include "service/runtime/runtime.h"
 
@@ -165,13 +166,28 @@ int run_status(const Invocation& inv) {
         if (!only_slot.empty() && slot.name != only_slot) continue;
         auto state = (*rt)->states.load(slot.name);
         if (!state.ok()) return fail(state.error());
+        // A refused or rate-limited ACME order: when the next one goes out.
+        std::optional<service::AcmeHold> hold;
+        if (slot.certificates == "acme")
+            hold = service::read_acme_hold((*rt)->config.state_dir + "/acme", (*rt)->clock.now());
         if (json) {
             out.push_back(*state ? nlohmann::json::parse(engine::to_json(**state))
                                  : nlohmann::json{{"slot", slot.name}, {"adopted", false}});
             out.back()["algorithm"] =
                 slot.algorithm;  // slots of two algorithms may share endpoints
+            if (hold)
+                out.back()["acme_next_attempt"] = {{"at", iso_time(hold->next_attempt)},
+                                                   {"refusals", hold->refusals}};
         } else if (*state) {
             std::printf("%s\n  algorithm: %s\n", describe(**state).c_str(), slot.algorithm.c_str());
+            if (hold) {
+                const std::string why =
+                    hold->refusals > 0
+                        ? "backoff after " + std::to_string(hold->refusals) + " refusal(s) in a row"
+                        : "the CA's Retry-After";
+                std::printf("  next ACME order: %s (%s)\n", iso_time(hold->next_attempt).c_str(),
+                            why.c_str());
+            }
         } else {
             std::printf("slot %s: not adopted yet (danekeeper adopt %s)\n", slot.name.c_str(),
                         slot.name.c_str());

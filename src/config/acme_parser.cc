@@ -33,6 +33,7 @@ std::optional<AcmeConfig> parse_acme(Table& top, Problems& p) {
         t.problem(a.eab_kid ? "eab_kid" : "eab_key_file", "eab_kid and eab_key_file go together");
     a.preferred_chain = t.string("preferred_chain", false);
     a.renew_before_days = static_cast<int>(t.integer("renew_before_days"));
+    a.dns01_max_cache_wait_seconds = static_cast<int>(t.integer("dns01_max_cache_wait_seconds"));
     t.report_unknown();
     return a;
 }

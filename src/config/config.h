@@ -135,6 +135,7 @@ struct AcmeConfig {
     std::optional<std::string> eab_key_file;     // base64url MAC key, 0600
     std::optional<std::string> preferred_chain;  // top issuer CN
     int renew_before_days = integer_default("acme", "renew_before_days");
+    int dns01_max_cache_wait_seconds = integer_default("acme", "dns01_max_cache_wait_seconds");
 };
 
 // [monitoring]: what `status --nagios` expects of the runs, and the status snapshot for checks

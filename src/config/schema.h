@@ -201,6 +201,10 @@ inline constexpr Key keys[] = {
      "(`Link: rel=\"alternate\"`)"},
     {"acme", "renew_before_days", integer, "30", "",
      "`renew_before_days` for acme slots that do not set their own", 1, 3650},
+    {"acme", "dns01_max_cache_wait_seconds", integer, "600", "",
+     "the longest dns-01 waits, once every server serves the TXT, for what resolvers may hold from "
+     "before (covering NSEC, negative TTL, an earlier TXT)",
+     0, 3600},
 
     {"host", "name", string, "", "required",
      "the MX host's name, as slots' `hosts` name it (letters, digits, `.`, `_`, `-`)"},

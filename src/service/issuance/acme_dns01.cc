@@ -73,11 +73,38 @@ Status Dns01Responder::change(const std::string& owner, const std::vector<std::s
 
 Status Dns01Responder::present(const std::vector<acme::ChallengeTask>& tasks) {
     DK_TRY(const auto wanted, by_owner(tasks));
+    std::vector<std::string> owners;
+    for (const auto& [owner, values] : wanted) owners.push_back(owner);
+    // Read before publishing: what resolvers may hold is what the servers served until now.
+    const CacheWait wait = prior_answers_wait(owners);
     for (const auto& [owner, values] : wanted) {
         DK_TRY_STATUS(change(owner, values, zone::ChangeAction::add));
         log::info("acme.dns01_published", {{"owner", owner}, {"records", values.size()}});
     }
-    return await_everywhere(wanted);
+    DK_TRY_STATUS(await_everywhere(wanted));
+    // A validating resolver that holds the NSEC covering the owner answers NXDOMAIN from it
+    // (RFC 8198) until it expires, whatever the servers serve now.
+    log::info("acme.dns01_cache_wait",
+              {{"seconds", wait.wait.count()}, {"capped", wait.capped ? "yes" : "no"}});
+    std::this_thread::sleep_for(wait.wait);
+    return {};
+}
+
+CacheWait Dns01Responder::prior_answers_wait(const std::vector<std::string>& owners) const {
+    std::vector<PriorAnswer> answers;
+    for (const auto& server : options_.authoritative) {
+        for (const auto& owner : owners) {
+            auto answer = ask_prior_answer(server, options_.transport, owner);
+            if (!answer.ok()) {
+                // Unknown is not "nothing cached": wait the longest we allow.
+                log::warn("acme.dns01_prior_answer_unknown",
+                          {{"owner", owner}, {"error", answer.error().message}});
+                return {options_.max_cache_wait, true};
+            }
+            answers.push_back(*answer);
+        }
+    }
+    return cache_wait(answers, options_.max_cache_wait);
 }
 
 // Every authoritative server must serve every value before the CA is told to look: the CA

@@ -1,6 +1,7 @@
 // dns-01 through the zone's own publisher: _acme-challenge TXT records added by guarded changes
 // (RFC 2136, or our records in a zone file we sign: zone/sign/file_publisher.h), answered only
-// once every authoritative server serves them, removed afterwards.
+// once every authoritative server serves them and nothing a resolver may hold from before can
+// contradict them any more, removed afterwards.
 #pragma once
 
 #include <chrono>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "acme/responder.h"
+#include "service/issuance/dns01_cache_wait.h"
 #include "zone/publisher.h"
 
 namespace dk::service {
@@ -19,6 +21,9 @@ struct Dns01Options {
     zone::TransportOptions transport;     // for the TXT queries (as the DNS observer sends them)
     std::chrono::seconds deadline{60};    // for every server to serve the records
     std::uint32_t ttl = 60;
+    // Once served everywhere, the CA is told to look only after what resolvers may still hold
+    // from before (dns01_cache_wait.h) has expired; at most this long.
+    std::chrono::seconds max_cache_wait{600};
 };
 
 class Dns01Responder final : public acme::Responder {
@@ -33,6 +38,7 @@ class Dns01Responder final : public acme::Responder {
     Status change(const std::string& owner, const std::vector<std::string>& values,
                   zone::ChangeAction action);
     Status await_everywhere(const std::map<std::string, std::vector<std::string>>& wanted);
+    [[nodiscard]] CacheWait prior_answers_wait(const std::vector<std::string>& owners) const;
     zone::Publisher& publisher_;
     Dns01Options options_;
 };

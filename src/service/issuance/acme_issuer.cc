@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 
@@ -22,6 +23,52 @@ acme::RenewalInput renewal_input_for(const config::SlotConfig& slot) {
     acme::RenewalInput input;
     input.renew_before_days = slot.renew_before_days;
     return input;
+}
+
+namespace {
+
+Status write_hold(const std::string& acme_dir, TimePoint until) {
+    return files::write_atomic(acme_dir + "/not-before", std::to_string(unix_seconds(until)), 0600,
+                               files::Overwrite::yes);
+}
+
+}  // namespace
+
+std::optional<AcmeHold> read_acme_hold(const std::string& acme_dir, TimePoint now) {
+    auto hold = files::read_limited(acme_dir + "/not-before", 64);
+    if (!hold.ok()) return std::nullopt;
+    char* end = nullptr;
+    const long long seconds = std::strtoll(hold->c_str(), &end, 10);
+    if (end == hold->c_str()) return std::nullopt;
+    // As issue() reads it: never further than the Retry-After bound.
+    const long long latest = unix_seconds(now) + acme::max_retry_hold.count();
+    const TimePoint until = from_unix_seconds(std::min(seconds, latest));
+    if (until <= now) return std::nullopt;
+    AcmeHold out{until, 0};
+    if (auto refusals = files::read_limited(acme_dir + "/refusals", 16); refusals.ok())
+        out.refusals =
+            static_cast<int>(std::clamp(std::strtol(refusals->c_str(), nullptr, 10), 0L, 1000L));
+    return out;
+}
+
+Result<TimePoint> record_refusal(const std::string& acme_dir, TimePoint now,
+                                 std::optional<TimePoint> retry_after) {
+    const std::string path = acme_dir + "/refusals";
+    long refusals = 0;
+    if (auto stored = files::read_limited(path, 16); stored.ok())
+        refusals = std::strtol(stored->c_str(), nullptr, 10);
+    // Bounded: a damaged file neither overflows nor shortens the backoff below the first step.
+    refusals = std::clamp(refusals, 0L, 1000L) + 1;
+    TimePoint until = now + acme::refusal_backoff(static_cast<int>(refusals));
+    if (retry_after) until = std::max(until, acme::retry_hold(*retry_after, now));
+    DK_TRY_STATUS(files::write_atomic(path, std::to_string(refusals), 0600, files::Overwrite::yes));
+    DK_TRY_STATUS(write_hold(acme_dir, until));
+    log::warn("acme.backoff", {{"refusals", refusals}, {"next_attempt", iso_time(until)}});
+    return until;
+}
+
+void clear_refusals(const std::string& acme_dir) {
+    ::unlink((acme_dir + "/refusals").c_str());
 }
 
 Result<std::string> AcmeIssuer::issue(const std::string& csr_pem,
@@ -48,12 +95,15 @@ Result<std::string> AcmeIssuer::issue(const std::string& csr_pem,
         }
         const TimePoint until = from_unix_seconds(seconds);
         if (clock.now() < until)
-            return Error::environment("ACME: the CA asked not to be asked again before " +
-                                      iso_time(until) + " (Retry-After); waiting");
+            return Error::environment("ACME: no new order before " + iso_time(until) +
+                                      " (the CA's Retry-After, or the backoff after a refusal); "
+                                      "waiting");
     }
     DK_TRY(ossl::EvpPkeyPtr account, acme::load_or_create_account_key(dir + "/account.key"));
     acme::ClientOptions options;
     options.directory_url = acme_.directory;
+    // The dns-01 cache wait runs inside the issuance: the polling keeps its own 10 minutes.
+    options.deadline += Seconds{acme_.dns01_max_cache_wait_seconds};
     options.contact = acme_.contact;
     options.preferred_chain = acme_.preferred_chain;
     if (acme_.eab_kid && acme_.eab_key_file) {
@@ -71,13 +121,18 @@ Result<std::string> AcmeIssuer::issue(const std::string& csr_pem,
         dns.zone = zone_;
         dns.authoritative = authoritative_;
         dns.ttl = txt_ttl_;
+        dns.max_cache_wait = Seconds{acme_.dns01_max_cache_wait_seconds};
         responder = std::make_unique<Dns01Responder>(publisher_, dns);
     }
     auto result = client.issue(names, csr_pem, *responder);
     if (!result.ok()) {
-        if (auto until = client.retry_not_before(); until && *until > clock.now()) {
-            const auto written = files::write_atomic(
-                hold_path, std::to_string(unix_seconds(*until)), 0600, files::Overwrite::yes);
+        const auto until = client.retry_not_before();
+        if (result.error().kind == ErrorKind::check_failed) {
+            // A fresh order after the backoff, not at the planner's next retry.
+            auto next = record_refusal(dir, clock.now(), until);
+            if (!next.ok()) log::warn("acme.hold_not_written", {{"error", next.error().message}});
+        } else if (until && *until > clock.now()) {
+            const auto written = write_hold(dir, *until);
             if (!written.ok())
                 log::warn("acme.hold_not_written", {{"error", written.error().message}});
             log::warn("acme.retry_after", {{"until", iso_time(*until)}});
@@ -85,6 +140,7 @@ Result<std::string> AcmeIssuer::issue(const std::string& csr_pem,
         return result.error();
     }
     ::unlink(hold_path.c_str());
+    clear_refusals(dir);
     acme::Issued issued = std::move(result).value();
     DK_TRY_STATUS(cert::verify_chain_to_roots(issued.chain_pem, acme_.issuer_ca_file));
     log::info("acme.issued", {{"top_issuer", issued.top_issuer},

@@ -18,6 +18,23 @@ namespace dk::service {
 // parser gives an acme slot that sets none [acme]'s).
 acme::RenewalInput renewal_input_for(const config::SlotConfig& slot);
 
+// A refused issuance (check_failed: an invalid authorization, a refused order) in ACME_DIR: the
+// refusals in a row go up by one (ACME_DIR/refusals) and the next order waits
+// acme::refusal_backoff of them, or for `retry_after` (bounded) when that is later
+// (ACME_DIR/not-before). Returns the time of the next attempt.
+Result<TimePoint> record_refusal(const std::string& acme_dir, TimePoint now,
+                                 std::optional<TimePoint> retry_after);
+// An issued certificate ends the run of refusals.
+void clear_refusals(const std::string& acme_dir);
+
+// What holds the next order back, as ACME_DIR says (for `status`): nullopt when nothing does at
+// `now`.
+struct AcmeHold {
+    TimePoint next_attempt;
+    int refusals = 0;  // in a row; 0: the CA's Retry-After alone
+};
+std::optional<AcmeHold> read_acme_hold(const std::string& acme_dir, TimePoint now);
+
 class AcmeIssuer {
   public:
     // `renewal`: renewal_input_for(the slot).

@@ -20,6 +20,7 @@
 #include "pebble_process.h"
 #include "service/issuance/acme_dns01.h"
 #include "support/testbed_env.h"
+#include "zone/dns_transport.h"
 #include "zone/tsig_key.h"
 
 namespace dk {
@@ -291,6 +292,60 @@ TEST_F(AcmeFlowEab, AccountNeedsTheBindingAndWorksWithIt) {
     auto issued =
         client(std::nullopt, acme::Eab{"kid-1", *mac}).issue({"mx2.example.test"}, *csr, *dns01_);
     ASSERT_TRUE(issued.ok()) << issued.error().message;
+}
+
+// Pebble validates dns-01 through the testbed's validating Unbound (aggressive NSEC, RFC 8198,
+// on by default), which holds the NSEC covering the challenge owner when the TXT is published.
+class AcmeFlowThroughResolver : public AcmeFlow {
+  protected:
+    void customize(testing::PebbleSettings& s) override {
+        s.dns_server = env_.get("TB_RESOLVER");
+        s.nonce_reject_percent = 0;
+    }
+};
+
+// Asks the resolver for a nonexistent name next to each challenge owner first: the validated
+// NXDOMAIN leaves the NSEC covering the owner in its cache, from which it then denies the owner
+// itself without asking the servers.
+class CoveringNsecCachedFirst final : public acme::Responder {
+  public:
+    CoveringNsecCachedFirst(acme::Responder& inner, HostPort resolver)
+        : inner_(inner), resolver_(std::move(resolver)) {}
+    [[nodiscard]] std::string challenge_type() const override { return "dns-01"; }
+    Status present(const std::vector<acme::ChallengeTask>& tasks) override {
+        for (const auto& t : tasks) {
+            // "_acme-chall" sorts just before "_acme-challenge": the same NSEC covers both.
+            const std::string nearby = "_acme-chall." + t.identifier + ".";
+            auto reply = zone::ask_server(resolver_, zone::Question{nearby, LDNS_RR_TYPE_TXT, true},
+                                          zone::TransportOptions{});
+            if (!reply.ok()) return reply.error();
+            if (ldns_pkt_get_rcode(reply->get()) != LDNS_RCODE_NXDOMAIN ||
+                !ldns_pkt_ad(reply->get()))
+                return Error::check_failed(nearby + ": no validated NXDOMAIN from the resolver");
+            primed_ = true;
+        }
+        return inner_.present(tasks);
+    }
+    void cleanup(const std::vector<acme::ChallengeTask>& tasks) override { inner_.cleanup(tasks); }
+    [[nodiscard]] bool primed() const { return primed_; }
+
+  private:
+    acme::Responder& inner_;
+    HostPort resolver_;
+    bool primed_ = false;
+};
+
+TEST_F(AcmeFlowThroughResolver, CachedCoveringNsecDoesNotFailTheFirstOrder) {
+    auto key = cert::generate_key(cert::KeyAlgorithm::ecdsa_p256);
+    ASSERT_TRUE(key.ok());
+    auto csr = cert::make_csr_pem(**key, {"mx1.example.test"});
+    ASSERT_TRUE(csr.ok());
+    CoveringNsecCachedFirst primed(*dns01_, *parse_host_port(env_.get("TB_RESOLVER"), 53));
+    auto c = client();
+    auto issued = c.issue({"mx1.example.test"}, *csr, primed);
+    EXPECT_TRUE(primed.primed());
+    ASSERT_TRUE(issued.ok()) << issued.error().message;
+    EXPECT_TRUE(challenge_txt("mx1.example.test").empty());
 }
 
 }  // namespace

@@ -134,4 +134,14 @@ echo "== 3. nothing left behind"
 [[ -z $(challenge_txt mx1.example.test) && -z $(challenge_txt mx2.example.test) ]] ||
     fail "challenge TXT left behind"
 if grep -E "BEGIN (EC )?PRIVATE KEY|secret" "$work/runs.log"; then fail "a secret in the log"; fi
+
+echo "== 4. status shows the next order while a refusal backoff holds it back"
+# An issued certificate cleared any count; two refusals in a row as the issuer records them.
+[[ ! -e $work/state/acme/refusals ]] || fail "refusal count left after issuance"
+echo 2 >"$work/state/acme/refusals"
+echo $(($(date +%s) + 240)) >"$work/state/acme/not-before"
+dk status | grep -q "next ACME order: .* (backoff after 2 refusal(s) in a row)" ||
+    { dk status; fail "status does not show the next ACME order"; }
+[[ $(status_field "['acme_next_attempt']['refusals']") == 2 ]] || fail "status --json lacks acme_next_attempt"
+rm -f "$work/state/acme/refusals" "$work/state/acme/not-before"
 echo "PASS"

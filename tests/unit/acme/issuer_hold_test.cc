@@ -48,7 +48,7 @@ TEST_F(IssuerHold, AHoldFurtherAheadThanSixHoursIsCutAndRewritten) {
         auto held = issue_with_hold(std::to_string(far));
         ASSERT_FALSE(held.ok());
         EXPECT_EQ(held.error().kind, ErrorKind::environment);
-        EXPECT_NE(held.error().message.find("not to be asked again before"), std::string::npos)
+        EXPECT_NE(held.error().message.find("no new order before"), std::string::npos)
             << held.error().message;
         EXPECT_GE(stored_hold(), bound);
         EXPECT_LE(stored_hold(), bound + 5);
@@ -65,6 +65,54 @@ TEST_F(IssuerHold, AHoldWithinSixHoursIsKeptAsItIs) {
     EXPECT_NE(held.error().message.find(iso_time(from_unix_seconds(until))), std::string::npos)
         << held.error().message;
     EXPECT_EQ(stored_hold(), until);
+}
+
+// A refused issuance holds the next order back for minutes, growing with each refusal in a row and
+// bounded; issuance ends the run. Then issue() stops before any request until the time.
+TEST_F(IssuerHold, RefusalsHoldTheNextOrderBackForGrowingMinutes) {
+    const TimePoint now = from_unix_seconds(unix_seconds(SystemClock().now()));
+    const std::string acme_dir = dir_ + "/acme";
+    for (const long long minutes : {2, 4, 8, 16, 32, 60, 60}) {
+        auto next = record_refusal(acme_dir, now, std::nullopt);
+        ASSERT_TRUE(next.ok()) << next.error().message;
+        EXPECT_EQ(*next, now + Seconds{minutes * 60});
+        EXPECT_EQ(stored_hold(), unix_seconds(now) + minutes * 60);
+    }
+    clear_refusals(acme_dir);
+    auto first_again = record_refusal(acme_dir, now, std::nullopt);
+    ASSERT_TRUE(first_again.ok());
+    EXPECT_EQ(*first_again, now + Seconds{120});
+    // A later Retry-After wins, within its own bound.
+    auto named = record_refusal(acme_dir, now, now + Seconds{5000});
+    ASSERT_TRUE(named.ok());
+    EXPECT_EQ(*named, now + Seconds{5000});
+    auto held = issue_with_hold(std::to_string(stored_hold()));
+    ASSERT_FALSE(held.ok());
+    EXPECT_EQ(held.error().kind, ErrorKind::environment);
+    EXPECT_NE(held.error().message.find(iso_time(now + Seconds{5000})), std::string::npos)
+        << held.error().message;
+}
+
+TEST_F(IssuerHold, StatusReadsTheNextAttempt) {
+    const TimePoint now = from_unix_seconds(unix_seconds(SystemClock().now()));
+    const std::string acme_dir = dir_ + "/acme";
+    EXPECT_FALSE(read_acme_hold(acme_dir, now));
+    ASSERT_TRUE(record_refusal(acme_dir, now, std::nullopt).ok());
+    ASSERT_TRUE(record_refusal(acme_dir, now, std::nullopt).ok());
+    auto hold = read_acme_hold(acme_dir, now);
+    ASSERT_TRUE(hold);
+    EXPECT_EQ(hold->next_attempt, now + Seconds{240});
+    EXPECT_EQ(hold->refusals, 2);
+    EXPECT_FALSE(read_acme_hold(acme_dir, now + Seconds{240}));  // over: nothing holds back
+}
+
+TEST_F(IssuerHold, ADamagedRefusalCountStillHoldsBack) {
+    std::ofstream(dir_ + "/acme/refusals") << "-99999999999999999999 garbage";
+    const TimePoint now = from_unix_seconds(unix_seconds(SystemClock().now()));
+    auto next = record_refusal(dir_ + "/acme", now, std::nullopt);
+    ASSERT_TRUE(next.ok());
+    EXPECT_GE(*next, now + Seconds{120});
+    EXPECT_LE(*next, now + Seconds{3600});
 }
 
 }  // namespace

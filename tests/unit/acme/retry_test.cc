@@ -7,6 +7,16 @@ namespace {
 
 const TimePoint now = from_unix_seconds(784111777);  // Sun, 06 Nov 1994 08:49:37 GMT
 
+TEST(RefusalBackoff, MinutesGrowingToAnHour) {
+    EXPECT_EQ(refusal_backoff(0), Seconds{120});
+    EXPECT_EQ(refusal_backoff(1), Seconds{120});
+    EXPECT_EQ(refusal_backoff(2), Seconds{240});
+    EXPECT_EQ(refusal_backoff(3), Seconds{480});
+    EXPECT_EQ(refusal_backoff(5), Seconds{1920});
+    EXPECT_EQ(refusal_backoff(6), Seconds{3600});
+    EXPECT_EQ(refusal_backoff(1000000), Seconds{3600});
+}
+
 TEST(RetryAfter, SecondsAndHttpDate) {
     EXPECT_EQ(parse_retry_after("120", now), now + Seconds{120});
     EXPECT_EQ(parse_retry_after(" 5\r\n", now), now + Seconds{5});

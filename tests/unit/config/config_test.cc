@@ -235,6 +235,8 @@ TEST(Config, AcmeBadValuesNameFileLineField) {
          "dk.toml:22: acme.renew_before_days: must be between 1"},
         {"renew_before_days = 20", "renew_before = 20",
          "dk.toml:22: acme.renew_before: unknown key"},
+        {"renew_before_days = 20", "dns01_max_cache_wait_seconds = 3601",
+         "dk.toml:22: acme.dns01_max_cache_wait_seconds: must be between 0"},
         {"ca_bundle = \"/etc/dk/acme-tls.pem\"", "ca_bundle = 7",
          "dk.toml:19: acme.ca_bundle: must be a string"},
     };

@@ -229,6 +229,8 @@ const std::map<std::string, std::function<std::string(const Config&)>>& parsed_v
         {"acme.challenge", [](const Config& c) { return c.acme->challenge; }},
         {"acme.renew_before_days",
          [](const Config& c) { return std::to_string(c.acme->renew_before_days); }},
+        {"acme.dns01_max_cache_wait_seconds",
+         [](const Config& c) { return std::to_string(c.acme->dns01_max_cache_wait_seconds); }},
         {"host[0].port", [](const Config& c) { return std::to_string(c.hosts.at(0).port); }},
         {"host[0].key_mode", [](const Config& c) { return c.hosts.at(0).key_mode; }},
         {"host[0].connect_timeout",
