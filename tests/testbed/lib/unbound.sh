@@ -27,12 +27,14 @@ server:
     cache-max-negative-ttl: 5
     val-log-level: 2
 $(unbound_signed_zone_server_lines)
+$(unbound_extra_zone_server_lines)
 stub-zone:
     name: "example.test."
     stub-addr: $PRIMARY
     stub-addr: $SECONDARY
     stub-prime: no
 $(unbound_signed_zone_stub_lines)
+$(unbound_extra_zone_stub_lines)
 remote-control:
     control-enable: yes
     control-interface: $RESOLVER
