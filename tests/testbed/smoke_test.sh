@@ -1,6 +1,6 @@
 #!/bin/bash
 # The testbed's first integration test: a TLSA record added with TSIG through each signing
-# primary (BIND, with its Knot secondary; Knot) is served signed and validated (AD bit) by
+# primary (BIND, with its Knot secondary; Knot; PowerDNS) is served signed and validated (AD bit) by
 # Unbound; STARTTLS with mx1 and mx2, implicit TLS with mx1:465 and every Dovecot listener
 # (IMAP/POP3 STARTTLS, IMAPS, POP3S) succeed. Tooling here is nsupdate, dig and openssl.
 set -euo pipefail
@@ -26,7 +26,11 @@ poll_until() {
 hash=$(openssl x509 -in "$TB_MX1_CERT" -noout -pubkey | openssl pkey -pubin -outform DER |
     openssl dgst -sha256 -binary | od -An -tx1 | tr -d ' \n')
 cleanups=()
-trap 'for c in "${cleanups[@]}"; do eval "$c" || true; done' EXIT
+run_cleanups() {
+    local c
+    for c in "${cleanups[@]}"; do eval "$c" || true; done
+}
+trap run_cleanups EXIT
 
 nsupdate_send() {  # nsupdate_send SERVER ZONE COMMAND
     printf 'server %s\nzone %s\n%s\nsend\n' "$1" "$2" "$3" | nsupdate -k "$TB_TSIG_KEY_FILE"
@@ -73,6 +77,7 @@ check_primary() {
 
 check_primary BIND example.test "$TB_PRIMARY_ADDR" "$TB_SECONDARY_ADDR"
 check_primary Knot "$TB_KNOT_PRIMARY_ZONE" "$TB_KNOT_PRIMARY_ADDR"
+check_primary PowerDNS "$TB_PDNS_ZONE" "$TB_PDNS_PRIMARY_ADDR"
 
 handshake() {  # handshake ADDR PORT STARTTLS_ARGS...
     local addr=$1 port=$2

@@ -4,9 +4,6 @@
 
 KNOT_PRIMARY_ZONE=knot-primary.test
 
-# The base64 secret of a BIND-format key file (what tsig-keygen writes).
-tsig_secret() { sed -n 's/.*secret "\([^"]*\)".*/\1/p' "$1"; }
-
 start_knot_primary() {
     local d=$DIR/knot-primary
     check_port_free "$KNOT_PRIMARY" 53
@@ -73,40 +70,4 @@ CONF
         return 1
     fi
     write_zone_anchor "$KNOT_PRIMARY" "$KNOT_PRIMARY_ZONE" "$DIR/knot-primary-anchor"
-}
-
-# zone_served_signed SERVER ZONE: the DNSKEY RRset answered with its RRSIG.
-zone_served_signed() {
-    dig @"$1" "$2" DNSKEY +norec +dnssec +time=1 +tries=1 | grep -q 'RRSIG.*DNSKEY'
-}
-
-# write_zone_anchor SERVER ZONE PREFIX: PREFIX.dnskey (flags 257) and PREFIX.ds (SHA-256).
-write_zone_anchor() {
-    dig @"$1" "$2" DNSKEY +norec +noall +answer | awk '$5 == 257' >"$3.dnskey"
-    [[ -s $3.dnskey ]] || die "no DNSKEY with flags 257 for $2 at $1"
-    dnssec-dsfromkey -2 -f "$3.dnskey" "$2" >"$3.ds"
-}
-
-# Lines for unbound.conf: for every extra signed zone whose anchor exists, its trust anchor and
-# transparency (server lines) or its stub (stub lines). Entries are ZONE:SERVER:ANCHOR_PREFIX.
-extra_zones() {
-    echo "$KNOT_PRIMARY_ZONE:$KNOT_PRIMARY:$DIR/knot-primary-anchor"
-    [[ -n ${PDNS_PRIMARY_ZONE:-} ]] && echo "$PDNS_PRIMARY_ZONE:$PDNS_PRIMARY:$DIR/pdns-anchor"
-    return 0
-}
-
-unbound_extra_zone_server_lines() {
-    local zone server anchor
-    while IFS=: read -r zone server anchor; do
-        [[ -s $anchor.ds ]] || continue
-        printf '    trust-anchor-file: "%s"\n    local-zone: "%s." transparent\n' "$anchor.ds" "$zone"
-    done < <(extra_zones)
-}
-
-unbound_extra_zone_stub_lines() {
-    local zone server anchor
-    while IFS=: read -r zone server anchor; do
-        [[ -s $anchor.ds ]] || continue
-        printf 'stub-zone:\n    name: "%s."\n    stub-addr: %s\n    stub-prime: no\n' "$zone" "$server"
-    done < <(extra_zones)
 }
