@@ -174,11 +174,12 @@ TEST_P(PublishOnPrimary, ConcurrentChangeFailsThePrerequisiteThenReplanSucceeds)
     EXPECT_EQ(dig(), (std::vector<std::string>{kForeign, kA}));
 }
 
-INSTANTIATE_TEST_SUITE_P(Primary, PublishOnPrimary,
-                         ::testing::Values(Primary{"BIND", "TB_ZONE", "TB_PRIMARY"},
-                                           Primary{"Knot", "TB_KNOT_PRIMARY_ZONE",
-                                                   "TB_KNOT_PRIMARY"}),
-                         [](const auto& param_info) { return param_info.param.name; });
+INSTANTIATE_TEST_SUITE_P(
+    Primary, PublishOnPrimary,
+    ::testing::Values(Primary{"BIND", "TB_ZONE", "TB_PRIMARY"},
+                      Primary{"Knot", "TB_KNOT_PRIMARY_ZONE", "TB_KNOT_PRIMARY"},
+                      Primary{"PowerDNS", "TB_PDNS_ZONE", "TB_PDNS_PRIMARY", false}),
+    [](const auto& param_info) { return param_info.param.name; });
 
 }  // namespace
 }  // namespace dk::zone
