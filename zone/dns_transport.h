@@ -36,7 +36,8 @@ enum class ExchangeFailure {
     no_reply,       // timeout, unreachable, connection reset: nothing was received; safe to resend
     bad_reply,      // something came back but it is no proven answer (malformed, wrong ID or
                     // question, unsigned or badly signed): never trust, do not retry blindly
-    tsig_rejected,  // the server refused our signature: BADSIG, BADKEY, BADTIME, BADTRUNC
+    tsig_rejected,  // the server refused our signature: BADSIG, BADKEY, BADTIME, BADTRUNC, or an
+                    // unsigned NOTAUTH (PowerDNS)
 };
 
 struct ExchangeError {

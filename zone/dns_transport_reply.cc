@@ -77,6 +77,14 @@ ExchangeOutcome check_tsig(const std::string& server, const ldns_pkt& sent, ldns
                            std::uint16_t fudge, long long now_unix) {
     const ldns_rr* tsig = ldns_pkt_tsig(reply.get());
     const std::string rcode = rcode_text(ldns_pkt_get_rcode(reply.get()));
+    if (tsig == nullptr && ldns_pkt_get_rcode(reply.get()) == LDNS_RCODE_NOTAUTH) {
+        // PowerDNS answers a MAC that does not verify this way, without the TSIG RR carrying
+        // BADSIG. Believing an unsigned failure is safe: it can only stop a change, never make one.
+        return fail(ExchangeFailure::tsig_rejected,
+                    Error::check_failed(server + " rejected our TSIG signature (key " + key.name +
+                                        "): NOTAUTH without a TSIG record (wrong secret, key " +
+                                        "name or algorithm, or a key not allowed for the zone)"));
+    }
     if (tsig == nullptr || ldns_rr_rd_count(tsig) < 7) {
         return bad_reply(server, "is not signed (rcode " + rcode + "); refusing an unsigned reply");
     }

@@ -60,7 +60,46 @@ restore_testbed() {
     "$testbed" dovecot-use "$TB_DIR" "$TB_DOVECOT_FULLCHAIN" "$TB_DOVECOT_KEY" >/dev/null 2>&1
     for owner in _25._tcp.mx1 _25._tcp.mx2 _465._tcp.mx1 _143._tcp.imap _993._tcp.imap _110._tcp.imap \
         _995._tcp.imap _1143._tcp.imap _110._tcp.pop; do
-        lines+="update delete $owner.example.test TLSA"$'\n'"update delete $owner.example.test TXT"$'\n'
+        lines+="update delete $owner.$TB_ZONE TLSA"$'\n'"update delete $owner.$TB_ZONE TXT"$'\n'
     done
-    printf 'server %s\nzone example.test\n%ssend\n' "$TB_PRIMARY_ADDR" "$lines" | nsupdate -k "$TB_TSIG_KEY_FILE"
+    printf 'server %s\nzone %s\n%ssend\n' "$TB_PRIMARY_ADDR" "$TB_ZONE" "$lines" | nsupdate -k "$TB_TSIG_KEY_FILE"
+}
+
+# env_for_primary ENV_FILE bind|knot|pdns OUT: the testbed's env with the zone, primary,
+# authoritative servers, trust anchor and MX names of that signing primary (BIND: example.test
+# with its Knot secondary; Knot: knot-primary.test; PowerDNS: pdns.test), so one test runs
+# against each.
+env_for_primary() {
+    local env_file=$1 primary=$2 out=$3 zone server addr anchor
+    # shellcheck source=/dev/null
+    source "$env_file"
+    case $primary in
+    bind) cp "$env_file" "$out"
+        return 0 ;;
+    knot) zone=$TB_KNOT_PRIMARY_ZONE server=$TB_KNOT_PRIMARY addr=$TB_KNOT_PRIMARY_ADDR
+        anchor=$TB_KNOT_PRIMARY_TRUST_ANCHOR_DS ;;
+    pdns) zone=$TB_PDNS_ZONE server=$TB_PDNS_PRIMARY addr=$TB_PDNS_PRIMARY_ADDR
+        anchor=$TB_PDNS_TRUST_ANCHOR_DS ;;
+    *) echo "env_for_primary: the primary is bind, knot or pdns, not '$primary'" >&2
+        return 2 ;;
+    esac
+    # Replaced, not appended: render-testbed-config.sh uses a key's first line.
+    { grep -vE '^TB_(ZONE|PRIMARY|PRIMARY_ADDR|TRUST_ANCHOR_DS|MX1_HOST|MX2_HOST)=' "$env_file"
+        printf '%s\n' "TB_ZONE=$zone" "TB_PRIMARY=$server" "TB_PRIMARY_ADDR=$addr" \
+            "TB_TRUST_ANCHOR_DS=$anchor" "TB_MX1_HOST=mx1.$zone" "TB_MX2_HOST=mx2.$zone"
+    } >"$out"
+}
+# render_config ENV_FILE STATE_DIR SERVED_DIR [TEMPLATE]: the testbed configuration for the zone
+# the env names: example.test in the template becomes TB_ZONE, and a zone other than example.test
+# has its primary as its only authoritative server.
+render_config() {
+    local zone primary
+    zone=$(sed -n 's/^TB_ZONE=//p' "$1")
+    primary=$(sed -n 's/^TB_PRIMARY=//p' "$1")
+    if [[ $zone == example.test ]]; then
+        "$(dirname "${BASH_SOURCE[0]}")/../../examples/render-testbed-config.sh" "$@"
+    else
+        "$(dirname "${BASH_SOURCE[0]}")/../../examples/render-testbed-config.sh" "$@" |
+            sed -e "s/example\.test/$zone/g" -e "s/^authoritative = .*/authoritative = [\"$primary\"]/"
+    fi
 }

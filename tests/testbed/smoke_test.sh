@@ -1,8 +1,8 @@
 #!/bin/bash
-# The testbed's first integration test: a TLSA record added through the primary with TSIG is
-# served signed by the Knot secondary and validated (AD bit) by Unbound; STARTTLS with mx1 and
-# mx2, implicit TLS with mx1:465 and every Dovecot listener (IMAP/POP3 STARTTLS, IMAPS, POP3S)
-# succeed. Tooling here is nsupdate, dig and openssl.
+# The testbed's first integration test: a TLSA record added with TSIG through each signing
+# primary (BIND, with its Knot secondary; Knot; PowerDNS) is served signed and validated (AD bit) by
+# Unbound; STARTTLS with mx1 and mx2, implicit TLS with mx1:465 and every Dovecot listener
+# (IMAP/POP3 STARTTLS, IMAPS, POP3S) succeed. Tooling here is nsupdate, dig and openssl.
 set -euo pipefail
 # shellcheck source=/dev/null
 source "$1"
@@ -23,40 +23,61 @@ poll_until() {
     done
 }
 
-owner=_25._tcp.mx1.example.test
 hash=$(openssl x509 -in "$TB_MX1_CERT" -noout -pubkey | openssl pkey -pubin -outform DER |
     openssl dgst -sha256 -binary | od -An -tx1 | tr -d ' \n')
-record="$owner. 5 IN TLSA 3 1 1 $hash"
-
-nsupdate_send() {
-    printf 'server %s\nzone example.test\n%s\nsend\n' "$TB_PRIMARY_ADDR" "$1" | nsupdate -k "$TB_TSIG_KEY_FILE"
+cleanups=()
+run_cleanups() {
+    local c
+    for c in "${cleanups[@]}"; do eval "$c" || true; done
 }
-cleanup() { nsupdate_send "update delete $owner. 5 IN TLSA 3 1 1 $hash" || true; }
-trap cleanup EXIT
+trap run_cleanups EXIT
 
-start=$(date +%s%3N)
-nsupdate_send "update add $record" && pass "nsupdate with TSIG accepted" || fail "nsupdate refused"
-
-secondary_serves_signed() {
-    dig @"$TB_SECONDARY_ADDR" "$owner" TLSA +norec +dnssec +nosplit | grep -q "RRSIG.*TLSA" &&
-        dig @"$TB_SECONDARY_ADDR" "$owner" TLSA +norec +short +nosplit | tr -d ' ' | grep -qi "311$hash"
+nsupdate_send() {  # nsupdate_send SERVER ZONE COMMAND
+    printf 'server %s\nzone %s\n%s\nsend\n' "$1" "$2" "$3" | nsupdate -k "$TB_TSIG_KEY_FILE"
 }
-if poll_until 10 secondary_serves_signed; then
-    pass "secondary serves the TLSA with its RRSIG after $(($(date +%s%3N) - start)) ms"
-else
-    fail "secondary did not serve the signed TLSA within 10 s"
-fi
 
-resolver_validates() {
+serves_signed() {  # serves_signed SERVER OWNER
+    dig @"$1" "$2" TLSA +norec +dnssec +nosplit | grep -q "RRSIG.*TLSA" &&
+        dig @"$1" "$2" TLSA +norec +short +nosplit | tr -d ' ' | grep -qi "311$hash"
+}
+
+resolver_validates() {  # resolver_validates OWNER
     local out
-    out=$(dig @"$TB_RESOLVER_ADDR" "$owner" TLSA +dnssec +nosplit)
+    out=$(dig @"$TB_RESOLVER_ADDR" "$1" TLSA +dnssec +nosplit)
     grep -q 'flags:.* ad' <<<"$out" && grep -qi "$hash" <<<"$out"
 }
-if poll_until 10 resolver_validates; then
-    pass "resolver answers with the AD bit after $(($(date +%s%3N) - start)) ms"
-else
-    fail "resolver did not validate the TLSA within 10 s"
-fi
+
+# check_primary NAME ZONE PRIMARY_ADDR [SECONDARY_ADDR]: a TLSA added with TSIG at the primary
+# is served signed (by the secondary too) and validated by the resolver.
+check_primary() {
+    local name=$1 zone=$2 primary=$3 secondary=${4:-} owner start
+    owner=_25._tcp.mx1.$zone
+    cleanups+=("nsupdate_send $primary $zone 'update delete $owner. 5 IN TLSA 3 1 1 $hash'")
+    start=$(date +%s%3N)
+    nsupdate_send "$primary" "$zone" "update add $owner. 5 IN TLSA 3 1 1 $hash" &&
+        pass "$name: nsupdate with TSIG accepted" || fail "$name: nsupdate refused"
+    if poll_until 10 serves_signed "$primary" "$owner"; then
+        pass "$name: primary serves the TLSA with its RRSIG after $(($(date +%s%3N) - start)) ms"
+    else
+        fail "$name: primary did not serve the signed TLSA within 10 s"
+    fi
+    if [[ -n $secondary ]]; then
+        if poll_until 10 serves_signed "$secondary" "$owner"; then
+            pass "$name: secondary serves the TLSA with its RRSIG after $(($(date +%s%3N) - start)) ms"
+        else
+            fail "$name: secondary did not serve the signed TLSA within 10 s"
+        fi
+    fi
+    if poll_until 10 resolver_validates "$owner"; then
+        pass "$name: resolver answers with the AD bit after $(($(date +%s%3N) - start)) ms"
+    else
+        fail "$name: resolver did not validate the TLSA within 10 s"
+    fi
+}
+
+check_primary BIND example.test "$TB_PRIMARY_ADDR" "$TB_SECONDARY_ADDR"
+check_primary Knot "$TB_KNOT_PRIMARY_ZONE" "$TB_KNOT_PRIMARY_ADDR"
+check_primary PowerDNS "$TB_PDNS_ZONE" "$TB_PDNS_PRIMARY_ADDR"
 
 handshake() {  # handshake ADDR PORT STARTTLS_ARGS...
     local addr=$1 port=$2

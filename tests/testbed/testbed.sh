@@ -2,7 +2,9 @@
 # The loopback testbed: BIND signing primary, Knot secondary, Unbound validating resolver,
 # two Postfix MX instances, a Dovecot IMAP/POP3 server and Pebble, every one from its Debian
 # package, under one directory.
-# A second Knot serves signed.test from a signed zone file (danekeeper's signed-file publisher).
+# A second Knot serves signed.test from a signed zone file (danekeeper's signed-file publisher);
+# a third signs knot-primary.test itself and takes RFC 2136 updates (lib/knot_primary.sh), and
+# PowerDNS does the same for pdns.test (lib/pdns.sh).
 #
 #   testbed.sh up DIR [--net 127.NN]    start everything, write DIR/testbed.env
 #   testbed.sh down DIR                 stop every recorded process by pid, then remove DIR;
@@ -18,19 +20,21 @@
 # The remote MX host (lib/sshd.sh): an sshd on $NET.4.1:2222 with its own user and directory.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-for lib in common ca named knot signed_zone unbound postfix dovecot pebble sshd; do
+for lib in common ca named knot knot_primary pdns signed_zone unbound postfix dovecot pebble sshd; do
     # shellcheck source=/dev/null
     source "$here/lib/$lib.sh"
 done
 
 # name:binary of every process, in the order they are stopped.
 COMPONENTS=(sshd:/usr/sbin/sshd pebble:/usr/bin/pebble dovecot:/usr/sbin/dovecot mx2:postfix mx1:postfix
-    unbound:/usr/sbin/unbound knotd-signed:/usr/sbin/knotd knotd:/usr/sbin/knotd named:/usr/sbin/named)
+    unbound:/usr/sbin/unbound pdns:/usr/sbin/pdns_server knotd-primary:/usr/sbin/knotd knotd-signed:/usr/sbin/knotd knotd:/usr/sbin/knotd named:/usr/sbin/named)
 
 usage() { die "usage: testbed.sh up|down|status DIR [--net 127.NN] | mx-use DIR mx1|mx2 CHAIN | mx-use-pair DIR mx1|mx2 FILE1 FILE2 | mx-stop|mx-start DIR mx1|mx2 | remote-stop|remote-start DIR | dovecot-use DIR CHAIN KEY [ALT_CHAIN ALT_KEY]" 2; }
 
 set_addresses() {
     PRIMARY=$NET.1.1 SECONDARY=$NET.1.2 RESOLVER=$NET.1.3 SIGNER=$NET.1.4
+    KNOT_PRIMARY=$NET.1.5  # Knot signing knot-primary.test itself, taking updates
+    PDNS_PRIMARY=$NET.1.6  # PowerDNS signing pdns.test live, taking updates
     MX1=$NET.2.1 MX2=$NET.2.2 PEBBLE=$NET.3.1 REMOTE_ADDR=$NET.4.1
     # DOVECOT serves imap.example.test; pop.example.test's A record is MAIL_LB, a "load balancer"
     # address nothing listens on: only a probe address (endpoint@DOVECOT:1110) reaches it.
@@ -96,6 +100,16 @@ TB_PEBBLE_MGMT=https://$PEBBLE:15000
 TB_PEBBLE_ADDR=$PEBBLE
 TB_PEBBLE_TLS_CA=$DIR/ca/ca.pem
 TB_PEBBLE_ROOT=$DIR/pebble/root.pem
+TB_KNOT_PRIMARY_ZONE=$KNOT_PRIMARY_ZONE
+TB_KNOT_PRIMARY=$KNOT_PRIMARY:53
+TB_KNOT_PRIMARY_ADDR=$KNOT_PRIMARY
+TB_KNOT_PRIMARY_CONF=$DIR/knot-primary/knot.conf
+TB_KNOT_PRIMARY_TRUST_ANCHOR_DS=$DIR/knot-primary-anchor.ds
+TB_PDNS_ZONE=$PDNS_PRIMARY_ZONE
+TB_PDNS_PRIMARY=$PDNS_PRIMARY:53
+TB_PDNS_PRIMARY_ADDR=$PDNS_PRIMARY
+TB_PDNS_CONF_DIR=$DIR/pdns
+TB_PDNS_TRUST_ANCHOR_DS=$DIR/pdns-anchor.ds
 TB_SIGNED_ZONE=$SIGNED_ZONE
 TB_SIGNED_SERVER=$SIGNER:53
 TB_SIGNED_ADDR=$SIGNER
@@ -168,8 +182,8 @@ cmd_up() {
         stop_all || die "could not stop the earlier run's processes" 3
     fi
     remove_addresses
-    rm -rf "${DIR:?}"/{ca,keys,named,knot,knot-signed,signed,unbound,mx1,mx2,dovecot,pebble,remote,pids,logs}
-    rm -f "${DIR:?}"/signed-anchor.{ds,dnskey}
+    rm -rf "${DIR:?}"/{ca,keys,named,knot,knot-signed,knot-primary,pdns,signed,unbound,mx1,mx2,dovecot,pebble,remote,pids,logs}
+    rm -f "${DIR:?}"/{signed,knot-primary,pdns}-anchor.{ds,dnskey}
     mkdir -p "$DIR/pids" "$DIR/logs"
     if grep -qsE '(named|unbound|dovecot).*\(enforce\)' /sys/kernel/security/apparmor/profiles; then
         log "warning: AppArmor enforces a named, unbound or dovecot profile; it may block files under $DIR"
@@ -178,13 +192,15 @@ cmd_up() {
     start=$(now_ms)
     trap 'log "bringing the testbed up failed; tearing down"; stop_all || true; remove_addresses' EXIT
     make_ca
-    for addr in "$PRIMARY" "$SECONDARY" "$RESOLVER" "$SIGNER" "$MX1" "$MX2" "$DOVECOT" "$PEBBLE" "$REMOTE_ADDR"; do
+    for addr in "$PRIMARY" "$SECONDARY" "$RESOLVER" "$SIGNER" "$KNOT_PRIMARY" "$PDNS_PRIMARY" "$MX1" "$MX2" "$DOVECOT" "$PEBBLE" "$REMOTE_ADDR"; do
         ensure_address "$addr"
     done
     timed named start_named
     write_trust_anchor
     timed knotd start_knot
     timed knotd-signed start_signed_knot
+    timed knotd-primary start_knot_primary
+    timed pdns start_pdns
     timed unbound start_unbound
     timed mx1 start_postfix mx1 "$MX1" yes
     timed mx2 start_postfix mx2 "$MX2" no

@@ -3,15 +3,22 @@
 # independent DANE sender (observer.sh: dig through the validating resolver + openssl) probes
 # every endpoint the whole time. Then the same again with danekeeper SIGKILLed at random points
 # of every run and restarted. Passes only with zero observer failures and both rollovers done.
-# Usage: rollover_test.sh ENV_FILE DANEKEEPER_BIN
+# The zone is the signing primary's (PRIMARY: bind, the default, knot or pdns; helpers.sh
+# env_for_primary): the same test against each primary the testbed runs.
+# Usage: rollover_test.sh ENV_FILE DANEKEEPER_BIN [PRIMARY]
 set -euo pipefail
-env_file=$1 dk_bin=$2
-# shellcheck source=/dev/null
-source "$env_file"
+dk_bin=$2 primary=${3:-bind}
 repo=$(cd "$(dirname "$0")/../../.." && pwd)
 work=$(mktemp -d /tmp/dk-rollover-XXXXXX)
 chmod 700 "$work"
 mkdir -p "$work/served"
+# shellcheck source=../helpers.sh
+source "$repo/tests/integration/helpers.sh"
+env_for_primary "$1" "$primary" "$work/testbed.env" || { rm -rf "$work"; exit 2; }
+env_file=$work/testbed.env
+# shellcheck source=/dev/null
+source "$env_file"
+echo "== primary: $primary ($TB_ZONE at $TB_PRIMARY)"
 observer_pid=""
 cleanup() {
     [[ -n $observer_pid ]] && kill "$observer_pid" 2>/dev/null && wait "$observer_pid" 2>/dev/null
@@ -19,12 +26,10 @@ cleanup() {
     restore_testbed || true
     rm -rf "$work"
 }
-# shellcheck source=../helpers.sh
-source "$repo/tests/integration/helpers.sh"
 restore_testbed || true
 trap cleanup EXIT
 
-"$repo/examples/render-testbed-config.sh" "$env_file" "$work/state" "$work/served" >"$work/dk.toml"
+render_config "$env_file" "$work/state" "$work/served" >"$work/dk.toml"
 
 echo "== both MX serve one key (mx1's), as a slot's endpoints do"
 cp "$TB_MX1_KEY" "$work/served/mx-key.pem"

@@ -106,3 +106,18 @@ show_log_tail() {
     [[ -f $DIR/logs/$name.log ]] && tail -n 20 "$DIR/logs/$name.log" >&2
     return 0
 }
+
+# The base64 secret of a BIND-format key file (what tsig-keygen writes).
+tsig_secret() { sed -n 's/.*secret "\([^"]*\)".*/\1/p' "$1"; }
+
+# zone_served_signed SERVER ZONE: the DNSKEY RRset answered with its RRSIG.
+zone_served_signed() {
+    dig @"$1" "$2" DNSKEY +norec +dnssec +time=1 +tries=1 | grep -q 'RRSIG.*DNSKEY'
+}
+
+# write_zone_anchor SERVER ZONE PREFIX: PREFIX.dnskey (flags 257) and PREFIX.ds (SHA-256).
+write_zone_anchor() {
+    dig @"$1" "$2" DNSKEY +norec +noall +answer | awk '$5 == 257' >"$3.dnskey"
+    [[ -s $3.dnskey ]] || die "no DNSKEY with flags 257 for $2 at $1"
+    dnssec-dsfromkey -2 -f "$3.dnskey" "$2" >"$3.ds"
+}

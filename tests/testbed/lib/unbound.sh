@@ -27,12 +27,14 @@ server:
     cache-max-negative-ttl: 5
     val-log-level: 2
 $(unbound_signed_zone_server_lines)
+$(unbound_extra_zone_server_lines)
 stub-zone:
     name: "example.test."
     stub-addr: $PRIMARY
     stub-addr: $SECONDARY
     stub-prime: no
 $(unbound_signed_zone_stub_lines)
+$(unbound_extra_zone_stub_lines)
 remote-control:
     control-enable: yes
     control-interface: $RESOLVER
@@ -48,4 +50,27 @@ CONF
 
 resolver_validates() {
     dig @"$RESOLVER" mx1.example.test A +dnssec +time=1 +tries=1 | grep -q 'flags:.* ad'
+}
+
+# Lines for unbound.conf: for every extra signed zone whose anchor exists, its trust anchor and
+# transparency (server lines) or its stub (stub lines). Entries are ZONE:SERVER:ANCHOR_PREFIX.
+extra_zones() {
+    echo "$KNOT_PRIMARY_ZONE:$KNOT_PRIMARY:$DIR/knot-primary-anchor"
+    echo "$PDNS_PRIMARY_ZONE:$PDNS_PRIMARY:$DIR/pdns-anchor"
+}
+
+unbound_extra_zone_server_lines() {
+    local zone server anchor
+    while IFS=: read -r zone server anchor; do
+        [[ -s $anchor.ds ]] || continue
+        printf '    trust-anchor-file: "%s"\n    local-zone: "%s." transparent\n' "$anchor.ds" "$zone"
+    done < <(extra_zones)
+}
+
+unbound_extra_zone_stub_lines() {
+    local zone server anchor
+    while IFS=: read -r zone server anchor; do
+        [[ -s $anchor.ds ]] || continue
+        printf 'stub-zone:\n    name: "%s."\n    stub-addr: %s\n    stub-prime: no\n' "$zone" "$server"
+    done < <(extra_zones)
 }

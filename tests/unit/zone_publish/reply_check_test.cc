@@ -75,6 +75,19 @@ TEST_F(ReplyCheck, ServerSaysBadTime) {
     expect_failure(check(wire), ExchangeFailure::tsig_rejected, "BADTIME, rcode NOTAUTH");
 }
 
+// PowerDNS 4.7 answers an update whose MAC does not verify with NOTAUTH and no TSIG RR at all
+// (RFC 8945 wants a TSIG RR carrying BADSIG): that is the server rejecting our signature, not a
+// reply to distrust. Believing it is safe: it only ever reports a failure.
+TEST_F(ReplyCheck, UnsignedNotauthIsARejectedSignature) {
+    expect_failure(check(testing::make_reply(*sent_, LDNS_RCODE_NOTAUTH, std::nullopt)),
+                   ExchangeFailure::tsig_rejected, "rejected our TSIG signature");
+}
+
+TEST_F(ReplyCheck, UnsignedRefusedStaysUntrusted) {
+    expect_failure(check(testing::make_reply(*sent_, LDNS_RCODE_REFUSED, std::nullopt)),
+                   ExchangeFailure::bad_reply, "not signed (rcode REFUSED)");
+}
+
 TEST_F(ReplyCheck, TruncatedMessage) {
     auto wire = reply();
     wire.resize(wire.size() - 10);
