@@ -29,21 +29,38 @@ no_processes_under() {
 }
 
 status=0
-for preset in ci-debug ci-asan-ubsan; do
-    echo "== build $preset"
-    cmake --preset "$preset" >/dev/null
-    cmake --build "build/$preset" -j "$jobs"
+# Runs one build's ctest and checks that no testbed process outlives it.
+run_ctest() {
+    local preset=$1
     echo "== ctest $preset"
     if ! ctest --test-dir "build/$preset" --output-on-failure -j "$jobs" --timeout 600; then
         status=1
     fi
-    # No testbed process may outlive the run.
     # The testbed's directory (outside the checkout: tests/testbed/CMakeLists.txt).
+    local testbed_env
     testbed_env=$(sed -n 's/^DANEKEEPER_TESTBED_ENV:INTERNAL=//p' "build/$preset/CMakeCache.txt")
     if [[ $testbed_env == /*/testbed.env ]] && ! no_processes_under "${testbed_env%/testbed.env}/"; then
         status=1
     fi
-done
+}
+
+echo "== build ci-debug"
+cmake --preset ci-debug >/dev/null
+cmake --build build/ci-debug -j "$jobs"
+# The sanitizer build compiles at the lowest priority while the debug build's tests run: those
+# mostly wait on TTLs and servers, and the CPU they leave idle would otherwise be lost.
+echo "== build ci-asan-ubsan (in the background, log: build/ci-asan-ubsan.build.log)"
+cmake --preset ci-asan-ubsan >/dev/null
+nice -n 19 cmake --build build/ci-asan-ubsan -j "$jobs" >build/ci-asan-ubsan.build.log 2>&1 &
+asan_build_pid=$!
+run_ctest ci-debug
+if ! wait "$asan_build_pid"; then
+    tail -n 60 build/ci-asan-ubsan.build.log
+    echo "== build ci-asan-ubsan: FAILED"
+    exit 1
+fi
+echo "== build ci-asan-ubsan: done"
+run_ctest ci-asan-ubsan
 if [[ $status -ne 0 ]]; then
     echo "== tests/run.sh: FAILED"
 else

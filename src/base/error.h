@@ -1,6 +1,8 @@
 // Expected failures as values, with the category that decides the exit code.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -23,6 +25,9 @@ enum class ErrorKind {
 struct Error {
     ErrorKind kind = ErrorKind::environment;
     std::string message;  // one line, names the file, field or server; never a secret
+    // The world said when to try again (an ACME order held back by the CA's Retry-After or the
+    // backoff after a refusal): the daemon does not wake for this failure before then.
+    std::optional<std::chrono::system_clock::time_point> retry_not_before{};
 
     static Error check_failed(std::string msg) { return {ErrorKind::check_failed, std::move(msg)}; }
     static Error bad_input(std::string msg) { return {ErrorKind::bad_input, std::move(msg)}; }
@@ -30,7 +35,7 @@ struct Error {
 
     // Prefix context ("file.pem: " + message), keeping the category.
     [[nodiscard]] Error context(const std::string& prefix) const {
-        return {kind, prefix + ": " + message};
+        return {kind, prefix + ": " + message, retry_not_before};
     }
 };
 

@@ -58,13 +58,20 @@ std::vector<std::string> advance_managed_zones(Runtime& rt, TimePoint* wake) {
 
 }  // namespace
 
+TimePoint retry_time(const Error& error, TimePoint now) {
+    const TimePoint retry = now + engine::SlotPolicy{}.retry;
+    // Never later than the failure says; the daemon's idle sleep bounds a far date.
+    return error.retry_not_before ? std::max(*error.retry_not_before, retry) : retry;
+}
+
 int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMode mode,
               const SlotRunHooks& hooks, TimePoint* wake, std::vector<PlannedStep>* planned) {
     // A failed step (a reload, a full disk, a refused update) is usually over in seconds: the
-    // slot is tried again after the planner's retry interval, not after the daemon's idle sleep.
+    // slot is tried again after the planner's retry interval, not after the daemon's idle sleep;
+    // unless the failure says when (an ACME order held back): waking before would only log it.
     const auto fail = [&](const Error& error) {
         hooks.on_error(error);
-        if (wake != nullptr) *wake = std::min(*wake, rt.clock.now() + engine::SlotPolicy{}.retry);
+        if (wake != nullptr) *wake = std::min(*wake, retry_time(error, rt.clock.now()));
         return to_int(exit_code_for(error.kind));
     };
     std::string unknown;

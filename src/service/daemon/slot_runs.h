@@ -21,6 +21,10 @@ struct SlotRunHooks {
     std::function<void(const Error&)> on_error;
 };
 
+// When a slot whose run failed with `error` at `now` is tried again: after the planner's retry
+// interval, or when the failure says (Error::retry_not_before) if that is later.
+TimePoint retry_time(const Error& error, TimePoint now);
+
 // Runs every selected slot (all when `names` is empty) until it waits; returns the exit code of
 // the worst result. `wake`, if given, is lowered to the earliest next due step; `planned`, if
 // given, gets each slot's next step.

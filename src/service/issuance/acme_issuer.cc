@@ -94,10 +94,13 @@ Result<std::string> AcmeIssuer::issue(const std::string& csr_pem,
             if (!cut.ok()) log::warn("acme.hold_not_written", {{"error", cut.error().message}});
         }
         const TimePoint until = from_unix_seconds(seconds);
-        if (clock.now() < until)
-            return Error::environment("ACME: no new order before " + iso_time(until) +
-                                      " (the CA's Retry-After, or the backoff after a refusal); "
-                                      "waiting");
+        if (clock.now() < until) {
+            auto held = Error::environment("ACME: no new order before " + iso_time(until) +
+                                           " (the CA's Retry-After, or the backoff after a "
+                                           "refusal); waiting");
+            held.retry_not_before = until;
+            return held;
+        }
     }
     DK_TRY(ossl::EvpPkeyPtr account, acme::load_or_create_account_key(dir + "/account.key"));
     acme::ClientOptions options;
@@ -127,17 +130,22 @@ Result<std::string> AcmeIssuer::issue(const std::string& csr_pem,
     auto result = client.issue(names, csr_pem, *responder);
     if (!result.ok()) {
         const auto until = client.retry_not_before();
-        if (result.error().kind == ErrorKind::check_failed) {
+        Error failed = result.error();
+        if (failed.kind == ErrorKind::check_failed) {
             // A fresh order after the backoff, not at the planner's next retry.
             auto next = record_refusal(dir, clock.now(), until);
-            if (!next.ok()) log::warn("acme.hold_not_written", {{"error", next.error().message}});
+            if (next.ok())
+                failed.retry_not_before = *next;
+            else
+                log::warn("acme.hold_not_written", {{"error", next.error().message}});
         } else if (until && *until > clock.now()) {
             const auto written = write_hold(dir, *until);
             if (!written.ok())
                 log::warn("acme.hold_not_written", {{"error", written.error().message}});
             log::warn("acme.retry_after", {{"until", iso_time(*until)}});
+            failed.retry_not_before = *until;
         }
-        return result.error();
+        return failed;
     }
     ::unlink(hold_path.c_str());
     clear_refusals(dir);

@@ -40,9 +40,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A switch wait long enough to see: 2 x TTL (5 s) + 60 s.
+# A switch wait long enough to see (2 x TTL (5 s) + 30 s) and short enough for the suite.
 "$repo/examples/render-testbed-config.sh" "$env_file" "$work/state" "$work/served" |
-    sed 's/^margin_seconds = .*/margin_seconds = 60/' >"$work/dk.toml"
+    sed 's/^margin_seconds = .*/margin_seconds = 30/' >"$work/dk.toml"
 offset_file=$work/faketime-offset
 echo "+0" >"$offset_file"
 dk_shifted() {  # the binary with its wall clock at the offset in $offset_file, monotonic real

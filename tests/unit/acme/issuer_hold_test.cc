@@ -41,6 +41,19 @@ class IssuerHold : public ::testing::Test {
     config::AcmeConfig acme_;
 };
 
+TEST_F(IssuerHold, AHeldOrderSaysWhenToTryAgain) {
+    // The daemon wakes for this slot when the hold ends, not every retry interval before.
+    const long long until = unix_seconds(SystemClock().now()) + 1200;
+    auto held = issue_with_hold(std::to_string(until));
+    ASSERT_FALSE(held.ok());
+    ASSERT_TRUE(held.error().retry_not_before.has_value());
+    EXPECT_EQ(unix_seconds(*held.error().retry_not_before), until);
+    // Context added on the way up keeps it.
+    const Error wrapped = held.error().context("slot mx");
+    ASSERT_TRUE(wrapped.retry_not_before.has_value());
+    EXPECT_EQ(unix_seconds(*wrapped.retry_not_before), until);
+}
+
 TEST_F(IssuerHold, AHoldFurtherAheadThanSixHoursIsCutAndRewritten) {
     const long long now = unix_seconds(SystemClock().now());
     const long long bound = now + acme::max_retry_hold.count();

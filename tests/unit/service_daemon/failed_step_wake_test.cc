@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/clock.h"
 #include "engine/planner.h"
 #include "service/daemon/slot_runs.h"
 
@@ -45,6 +46,18 @@ TEST(FailedStepWakeTest, AFailedSlotIsTriedAgainAfterTheRetryIntervalNotTheIdleH
     EXPECT_LE(wake, (*rt)->clock.now() + engine::SlotPolicy{}.retry);
     rt->reset();
     std::filesystem::remove_all(dir);
+}
+
+TEST(RetryTimeTest, AFailureThatSaysWhenIsTriedThenNotAtEveryRetryInterval) {
+    const TimePoint now = from_unix_seconds(1'800'000'000);
+    const Seconds retry = engine::SlotPolicy{}.retry;
+    Error plain = Error::environment("the primary did not answer");
+    EXPECT_EQ(retry_time(plain, now), now + retry);
+    Error held = Error::environment("ACME: no new order before ...");
+    held.retry_not_before = now + Seconds{1200};  // the refusal backoff or a Retry-After
+    EXPECT_EQ(retry_time(held, now), now + Seconds{1200});
+    held.retry_not_before = now + Seconds{5};  // never sooner than the retry interval
+    EXPECT_EQ(retry_time(held, now), now + retry);
 }
 
 }  // namespace
