@@ -30,16 +30,20 @@ AuthoritativeServers collect_authoritative(const HostPort& primary, const std::s
         const std::string name = lower(absolute_name(raw));
         const AddressLookup& lookup = in_zone(name, zone) ? in_zone_lookup : out_of_zone_lookup;
         std::vector<std::string> addresses;
-        std::string problem;
+        std::vector<std::string> errors;  // "A: why", "AAAA: why"
+        std::string last_error;
         for (QueryType type : {QueryType::a, QueryType::aaaa}) {
             auto found = lookup(name, type);
             if (!found.ok()) {
-                problem += (problem.empty() ? "" : "; ") + std::string(type_name(type)) + ": " +
-                           found.error().message;
+                errors.push_back(std::string(type_name(type)) + ": " + found.error().message);
+                last_error = found.error().message;
                 continue;
             }
             addresses.insert(addresses.end(), found->begin(), found->end());
         }
+        // The same reason for both families is said once.
+        const bool same_reason = errors.size() == 2 && errors[0].substr(3) == last_error;
+        std::string problem = same_reason ? last_error : join(errors, "; ");
         if (problem.empty() && addresses.empty()) problem = "no A or AAAA record";
         if (!problem.empty()) {
             out.unresolved.push_back({name, problem});

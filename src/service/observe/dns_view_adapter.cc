@@ -1,6 +1,7 @@
 #include "service/observe/dns_view_adapter.h"
 
 #include <algorithm>
+#include <string_view>
 #include <thread>
 
 #include "base/log.h"
@@ -44,11 +45,12 @@ std::vector<std::string> DnsViewAdapter::lagging_servers(
         if (!s.answered && zone::address_family(s.server.host) == "name") {
             out.push_back(s.problem);  // it names the NS name and why
         } else if (!s.problem.empty()) {
-            // The problem starts with the address; the label adds the family and NS name.
+            // The problem starts with the address (the transport's too); the label adds the family
+            // and NS name.
             const std::string prefix = s.server.to_string() + ": ";
-            out.push_back(
-                label + ": " +
-                (s.problem.starts_with(prefix) ? s.problem.substr(prefix.size()) : s.problem));
+            std::string_view why = s.problem;
+            while (why.starts_with(prefix)) why.remove_prefix(prefix.size());
+            out.push_back(label + ": " + std::string(why));
         } else {
             out.push_back(label + ": serial " + std::to_string(s.serial) + ", " +
                           std::to_string(s.rdatas.size()) + " TLSA, not yet the primary's");
