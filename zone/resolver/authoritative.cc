@@ -30,20 +30,20 @@ AuthoritativeServers collect_authoritative(const HostPort& primary, const std::s
         const std::string name = lower(absolute_name(raw));
         const AddressLookup& lookup = in_zone(name, zone) ? in_zone_lookup : out_of_zone_lookup;
         std::vector<std::string> addresses;
-        std::vector<std::string> errors;  // "A: why", "AAAA: why"
-        std::string last_error;
+        std::vector<std::string> errors;   // "A: why", "AAAA: why"
+        std::vector<std::string> reasons;  // the whys alone
         for (QueryType type : {QueryType::a, QueryType::aaaa}) {
             auto found = lookup(name, type);
             if (!found.ok()) {
                 errors.push_back(std::string(type_name(type)) + ": " + found.error().message);
-                last_error = found.error().message;
+                reasons.push_back(found.error().message);
                 continue;
             }
             addresses.insert(addresses.end(), found->begin(), found->end());
         }
         // The same reason for both families is said once.
-        const bool same_reason = errors.size() == 2 && errors[0].substr(3) == last_error;
-        std::string problem = same_reason ? last_error : join(errors, "; ");
+        const bool same_reason = reasons.size() == 2 && reasons[0] == reasons[1];
+        std::string problem = same_reason ? reasons[0] : join(errors, "; ");
         if (problem.empty() && addresses.empty()) problem = "no A or AAAA record";
         if (!problem.empty()) {
             out.unresolved.push_back({name, problem});
@@ -59,24 +59,23 @@ AuthoritativeServers collect_authoritative(const HostPort& primary, const std::s
     return out;
 }
 
-Result<std::vector<std::string>> validated_addresses(const ResolverReply& reply,
-                                                     const std::string& name, QueryType type) {
-    const std::string what = std::string(type_name(type)) + " " + name;
+// The messages leave out name and type: the caller's line names both.
+Result<std::vector<std::string>> validated_addresses(const ResolverReply& reply) {
     switch (reply.verdict) {
         case ResolverVerdict::answer:
             return reply.addresses;
         case ResolverVerdict::validated_denial:
             if (reply.rcode == rcode_nxdomain)
-                return Error::check_failed(name + " does not exist (validated NXDOMAIN)");
+                return Error::check_failed("does not exist (validated NXDOMAIN)");
             return std::vector<std::string>{};
         case ResolverVerdict::insecure:
-            return Error::check_failed(what + " is not DNSSEC-validated (no AD bit): not trusted");
+            return Error::check_failed(
+                "the answer is not DNSSEC-validated (no AD bit): not trusted");
         case ResolverVerdict::failure:
             break;
     }
     return Error::environment("the resolver answered rcode " + std::to_string(reply.rcode) +
-                              (reply.rcode == 2 ? " (SERVFAIL: bogus or unreachable)" : "") +
-                              " for " + what);
+                              (reply.rcode == 2 ? " (SERVFAIL: bogus or unreachable)" : ""));
 }
 
 Result<AuthoritativeServers> discover_authoritative(const HostPort& primary,
@@ -97,7 +96,7 @@ Result<AuthoritativeServers> discover_authoritative(const HostPort& primary,
                 "outside the zone and no [dns] resolver configured to "
                 "resolve it (AD required)");
         DK_TRY(ResolverReply reply, ask_resolver(*resolver, name, type));
-        return validated_addresses(reply, name, type);
+        return validated_addresses(reply);
     };
     return collect_authoritative(primary, zone, ns.rdatas, at_primary, at_resolver);
 }

@@ -42,11 +42,10 @@ AuthoritativeServers collect_authoritative(const HostPort& primary, const std::s
                                            const AddressLookup& in_zone,
                                            const AddressLookup& out_of_zone);
 
-// What a validating resolver's reply proves about a host's addresses: the addresses with AD,
-// none for a validated NODATA; an Error naming `name` for a validated NXDOMAIN, an answer
-// without AD (insecure: not trusted) or an error rcode.
-Result<std::vector<std::string>> validated_addresses(const ResolverReply& reply,
-                                                     const std::string& name, QueryType type);
+// What a validating resolver's reply proves about a host's addresses (one family): the
+// addresses with AD, none for a validated NODATA; an Error saying why for a validated NXDOMAIN,
+// an answer without AD (insecure: not trusted) or an error rcode.
+Result<std::vector<std::string>> validated_addresses(const ResolverReply& reply);
 
 // Asks the primary for the NS RRset and resolves it (collect_authoritative); out-of-zone names
 // through `resolver` (none configured: such a name is unresolved, saying so).

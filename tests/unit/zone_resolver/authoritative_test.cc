@@ -52,7 +52,7 @@ struct FakeResolver {
             asked.push_back(name);
             auto it = replies.find({name, type});
             if (it == replies.end()) return Error::environment("resolver: no reply (timeout)");
-            return validated_addresses(it->second, name, type);
+            return validated_addresses(it->second);
         };
     }
 };
@@ -124,7 +124,8 @@ TEST(Authoritative, ServfailTimeoutAndNoAddressAreUnresolved) {
     ASSERT_EQ(found.unresolved.size(), 3u);
     EXPECT_NE(found.unresolved[0].problem.find("SERVFAIL"), std::string::npos);
     EXPECT_EQ(found.unresolved[1].problem, "no A or AAAA record");
-    EXPECT_NE(found.unresolved[2].problem.find("timeout"), std::string::npos);
+    // The same reason for both families is said once.
+    EXPECT_EQ(found.unresolved[2].problem, "resolver: no reply (timeout)");
     EXPECT_EQ(found.servers, (std::vector<HostPort>{primary}));
 }
 
@@ -158,7 +159,8 @@ TEST(Authoritative, OneFamilyFailingLeavesTheNameUnresolved) {
     const auto found = collect_authoritative(primary, zone, {"ns1.provider.test."},
                                              primary_data({}), resolver.lookup());
     ASSERT_EQ(found.unresolved.size(), 1u);
-    EXPECT_NE(found.unresolved[0].problem.find("AAAA"), std::string::npos);
+    EXPECT_EQ(found.unresolved[0].problem,
+              "AAAA: the resolver answered rcode 2 (SERVFAIL: bogus or unreachable)");
 }
 
 }  // namespace
