@@ -151,13 +151,14 @@ int run_dns_status(const Invocation& inv) {
             return fail(Error::bad_input("--server: '" + hp->host + "' is not an IP address"));
         view_options.servers.push_back(*hp);
     }
-    // Out-of-zone NS names are resolved through --resolver, else the configuration's resolver.
-    std::optional<HostPort> ns_resolver;
+    std::optional<HostPort> asked_resolver;  // --resolver
     if (parsed.count("resolver")) {
         auto resolver = parse_host_port(parsed["resolver"].as<std::string>(), 53);
         if (!resolver.ok()) return fail(resolver.error().context("--resolver"));
-        ns_resolver = *resolver;
+        asked_resolver = *resolver;
     }
+    // Out-of-zone NS names are resolved through --resolver, else the configuration's resolver.
+    std::optional<HostPort> ns_resolver = asked_resolver;
     if (parsed.count("trust-anchor")) {
         view_options.trust_anchor_file = parsed["trust-anchor"].as<std::string>();
     } else if (inv.globals.config_path) {
@@ -206,9 +207,8 @@ int run_dns_status(const Invocation& inv) {
     }
     // The validating resolver's view: what senders get. An answer without AD is not trusted.
     std::string resolver_verdict;
-    if (parsed.count("resolver")) {
-        auto resolver = parse_host_port(parsed["resolver"].as<std::string>(), 53);
-        if (!resolver.ok()) return fail(resolver.error().context("--resolver"));
+    if (asked_resolver) {
+        const HostPort* resolver = &*asked_resolver;
         auto found = zone::lookup_tlsa(*resolver, *owner);
         if (!found.ok()) {
             resolver_verdict = found.error().message;
