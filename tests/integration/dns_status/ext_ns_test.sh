@@ -5,6 +5,8 @@
 # out-of-zone Knot secondary. dns-status finds and proves both from the NS RRset; with that
 # secondary stopped, dns-status reports both unreachable, naming the NS name, and a rollover is
 # held at "served everywhere" with the wait naming them; once it is back the rollover goes on.
+# With the name's A and AAAA deleted (an NS name that does not resolve), dns-status reports it
+# unreachable with the reason instead of skipping it.
 # SKIP (77) when this testbed has no ::1 listener (another testbed holds the machine-wide lock).
 # Usage: ext_ns_test.sh ENV_FILE DANEKEEPER_BIN
 set -uo pipefail
@@ -23,7 +25,17 @@ work=$(mktemp -d /tmp/dk-ext-ns-XXXXXX)
 chmod 700 "$work"
 mkdir -p "$work/served"
 record=$("$dk_bin" tlsa "$TB_MX2_CERT")
+ext_addresses() {  # ext_addresses add|delete: ns-ext's A and AAAA in knot-primary.test
+    local op=$1 ttl=""
+    [[ $op == add ]] && ttl=10
+    printf 'server %s\nzone %s\nupdate %s %s %s A %s\nupdate %s %s %s AAAA %s\nsend\n' \
+        "$TB_KNOT_PRIMARY_ADDR" "$TB_KNOT_PRIMARY_ZONE" "$op" "$TB_EXT_NS_NAME" "$ttl" "$TB_EXT_NS_ADDR" \
+        "$op" "$TB_EXT_NS_NAME" "$ttl" "$TB_EXT_NS_IPV6" | nsupdate -k "$TB_TSIG_KEY_FILE"
+    # The whole zone: the resolver may hold an NSEC that denies the name (RFC 8198).
+    unbound-control -c "$TB_UNBOUND_CONF" flush_zone "$TB_KNOT_PRIMARY_ZONE" >/dev/null
+}
 cleanup() {
+    ext_addresses add >/dev/null 2>&1
     "$testbed" ext-start "$TB_DIR" >/dev/null 2>&1
     "$dk_bin" publish --zone "$TB_ZONE" --server "$TB_PRIMARY" --tsig-key "$TB_TSIG_KEY_FILE" \
         --remove "_25._tcp.mx2 TLSA $record" >/dev/null 2>&1
@@ -61,6 +73,23 @@ echo "$out"
 expect "dns-status exit" 3 "$rc"
 grep_line "[::1] unreachable, named with its NS" "$v6 " "unreachable \(IPv6, NS $ext\)" "$out"
 "$testbed" ext-start "$TB_DIR"
+
+echo "== an NS name that does not resolve: reported with the reason, exit 3"
+ext_addresses delete
+out=$(status --wait 0)
+rc=$?
+echo "$out"
+expect "dns-status exit" 3 "$rc"
+grep_line "the NS name is named, unresolved" "$ext:53 " "unreachable \(NS $ext, no address\): NS $ext cannot be resolved: " "$out"
+ext_addresses add
+for _ in $(seq 1 20); do  # each run discovers anew; bounded at 20 x 0.25 s
+    out=$(status --expect "$record" --wait 2)
+    rc=$?
+    [[ $rc -eq 0 ]] && break
+    sleep 0.25
+done
+expect "resolved again: every server, validated" 0 "$rc"
+grep_line "[::1] is back" "$v6 " "validated \(IPv6, NS $ext\)" "$out"
 "$dk_bin" publish --zone "$TB_ZONE" --server "$TB_PRIMARY" --tsig-key "$TB_TSIG_KEY_FILE" \
     --remove "_25._tcp.mx2 TLSA $record" >/dev/null
 
