@@ -61,6 +61,12 @@ std::string to_string(ServedVerdict verdict) {
     return "?";
 }
 
+std::string server_origin(const ServerView& server) {
+    const std::string family = address_family(server.server.host);
+    if (family == "name") return "NS " + server.ns_name + ", no address";
+    return server.ns_name.empty() ? family : family + ", NS " + server.ns_name;
+}
+
 static const ldns_rr* find_cname(const ldns_rr_list* section, const ldns_rdf* name) {
     for (std::size_t i = 0; i < ldns_rr_list_rr_count(section); ++i) {
         const ldns_rr* rr = ldns_rr_list_rr(section, i);
@@ -204,7 +210,18 @@ Result<TlsaView> TlsaView::create(TlsaViewOptions options) {
 
 std::vector<ServerView> TlsaView::observe(const std::string& owner, TimePoint now) {
     std::vector<ServerView> out;
-    for (const auto& server : options_.servers) out.push_back(ask(server, owner, now));
+    for (const auto& server : options_.servers) {
+        out.push_back(ask(server, owner, now));
+        if (auto it = options_.ns_names.find(server.to_string()); it != options_.ns_names.end())
+            out.back().ns_name = it->second;
+    }
+    for (const auto& name : options_.unresolved) {
+        ServerView view;
+        view.server = HostPort{name.ns_name, 53};
+        view.ns_name = name.ns_name;
+        view.problem = "NS " + name.ns_name + " cannot be resolved: " + name.problem;
+        out.push_back(std::move(view));
+    }
     return out;
 }
 

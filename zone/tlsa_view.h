@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "base/result.h"
 #include "zone/denial_proof.h"
 #include "zone/dns_transport.h"
+#include "zone/resolver/authoritative.h"
 
 namespace dk::zone {
 
@@ -27,7 +29,8 @@ enum class ServedVerdict {
 std::string to_string(ServedVerdict verdict);
 
 struct ServerView {
-    HostPort server;
+    HostPort server;      // an address; the NS name itself when it could not be resolved
+    std::string ns_name;  // the NS name the address is of; empty for a listed server
     bool answered = false;
     std::string problem;  // why not answered / not validated
     std::uint32_t serial = 0;
@@ -45,9 +48,17 @@ struct ServerView {
     std::optional<TimePoint> rrsig_inception;
 };
 
+// Where a server is, for reports: "IPv4" or "IPv6", and the NS name it is of ("IPv6, NS
+// ns1.dns-provider.net."); an NS name that gave no address: "NS NAME, no address".
+std::string server_origin(const ServerView& server);
+
 struct TlsaViewOptions {
     std::string zone;               // absolute
     std::vector<HostPort> servers;  // every authoritative server; the first is the primary
+    // From discovery (discover_authoritative): the NS name of each server, for reports, and the
+    // NS names that gave no address: each is observed as a server that did not answer.
+    std::map<std::string, std::string> ns_names;
+    std::vector<UnresolvedServer> unresolved;
     std::optional<std::string> trust_anchor_file;  // DS or DNSKEY RRs (zone-file format)
     // DS records ("ZONE. IN DS ...") that anchor validation beside the file's: the zone's own
     // KSKs whose DS every parent server serves (keys danekeeper rolls), so validation goes on

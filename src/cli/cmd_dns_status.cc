@@ -64,13 +64,14 @@ void print_human(const std::string& owner, const std::vector<zone::ServerView>& 
     std::printf("%s\n", owner.c_str());
     for (const auto& s : views) {
         if (!s.answered) {
-            std::printf("  %-22s unreachable: %s\n", s.server.to_string().c_str(),
-                        s.problem.c_str());
+            std::printf("  %-22s unreachable (%s): %s\n", s.server.to_string().c_str(),
+                        zone::server_origin(s).c_str(), s.problem.c_str());
             continue;
         }
-        std::printf("  %-22s serial %u, %zu TLSA, ttl %u, rrsig ttl %u, negative ttl %u, %s\n",
+        std::printf("  %-22s serial %u, %zu TLSA, ttl %u, rrsig ttl %u, negative ttl %u, %s (%s)\n",
                     s.server.to_string().c_str(), s.serial, s.rdatas.size(), s.ttl,
-                    s.rrsig_original_ttl, s.negative_ttl, verdict_text(s).c_str());
+                    s.rrsig_original_ttl, s.negative_ttl, verdict_text(s).c_str(),
+                    zone::server_origin(s).c_str());
         for (const auto& c : s.cname_chain)
             std::printf("      CNAME -> %s (ttl %u)\n", c.c_str(), s.cname_ttl_max);
         for (const auto& r : s.rdatas) std::printf("      TLSA %s\n", r.c_str());
@@ -89,6 +90,8 @@ nlohmann::json to_json(const std::string& owner, const std::vector<zone::ServerV
     for (const auto& s : views) {
         servers.push_back(
             {{"server", s.server.to_string()},
+             {"family", zone::address_family(s.server.host)},
+             {"ns_name", s.ns_name},
              {"answered", s.answered},
              {"serial", s.serial},
              {"tlsa", s.rdatas},
@@ -123,7 +126,9 @@ int run_dns_status(const Invocation& inv) {
                                        cxxopts::value<std::vector<std::string>>())(
         "wait", "poll until every server agrees, up to SECONDS",
         cxxopts::value<unsigned>()->default_value("0"))(
-        "resolver", "also ask this validating resolver; the AD bit is required",
+        "resolver",
+        "also ask this validating resolver (and resolve NS names outside the zone through it); "
+        "the AD bit is required",
         cxxopts::value<std::string>());
     options.json();
     if (auto stop = options.parse()) return *stop;
@@ -146,6 +151,14 @@ int run_dns_status(const Invocation& inv) {
             return fail(Error::bad_input("--server: '" + hp->host + "' is not an IP address"));
         view_options.servers.push_back(*hp);
     }
+    std::optional<HostPort> asked_resolver;  // --resolver
+    if (parsed.count("resolver")) {
+        auto resolver = parse_host_port(parsed["resolver"].as<std::string>(), 53);
+        if (!resolver.ok()) return fail(resolver.error().context("--resolver"));
+        asked_resolver = *resolver;
+    }
+    // Out-of-zone NS names are resolved through --resolver, else the configuration's resolver.
+    std::optional<HostPort> ns_resolver = asked_resolver;
     if (parsed.count("trust-anchor")) {
         view_options.trust_anchor_file = parsed["trust-anchor"].as<std::string>();
     } else if (inv.globals.config_path) {
@@ -154,6 +167,7 @@ int run_dns_status(const Invocation& inv) {
         auto rt = service::open_runtime(inv.globals.config_path, service::Locking::reader);
         if (!rt.ok()) return fail(rt.error());
         view_options.trust_anchor_file = (*rt)->config.trust_anchor_file;
+        if (!ns_resolver) ns_resolver = (*rt)->config.resolver;
         if (const config::ZoneConfig* zone = (*rt)->config.zone(zone_name))
             view_options.vouched_ds = service::vouched_ksk_ds((*rt)->store, *zone);
     }
@@ -170,9 +184,11 @@ int run_dns_status(const Invocation& inv) {
     if (!view.ok()) return fail(view.error());
     if (view_options.servers.size() == 1) {
         auto found = zone::discover_authoritative(view_options.servers.front(), zone_name,
-                                                  view_options.transport);
+                                                  view_options.transport, ns_resolver);
         if (!found.ok()) return fail(found.error());
-        view_options.servers = *found;
+        view_options.servers = std::move(found->servers);
+        view_options.ns_names = std::move(found->ns_names);
+        view_options.unresolved = std::move(found->unresolved);
         view = zone::TlsaView::create(view_options);
         if (!view.ok()) return fail(view.error());
     }
@@ -191,9 +207,8 @@ int run_dns_status(const Invocation& inv) {
     }
     // The validating resolver's view: what senders get. An answer without AD is not trusted.
     std::string resolver_verdict;
-    if (parsed.count("resolver")) {
-        auto resolver = parse_host_port(parsed["resolver"].as<std::string>(), 53);
-        if (!resolver.ok()) return fail(resolver.error().context("--resolver"));
+    if (asked_resolver) {
+        const HostPort* resolver = &*asked_resolver;
         auto found = zone::lookup_tlsa(*resolver, *owner);
         if (!found.ok()) {
             resolver_verdict = found.error().message;

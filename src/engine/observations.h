@@ -20,6 +20,9 @@ struct OwnerView {
     bool propagated = false;
     bool validated = false;
     Seconds ttl_max{0};  // max over TLSA TTL, RRSIG original TTL, CNAMEs; negative TTL if new
+    // Each server that does not serve at_primary validated yet, and why (one line each, naming
+    // its address and NS name): what a wait for propagation is waiting for.
+    std::vector<std::string> lagging;
 };
 
 struct EndpointView {

@@ -67,6 +67,24 @@ std::optional<Action> check_unknown_keys(const SlotState& s, const SlotPolicy& p
                      join(unknown, ", ") + "; nothing is changed until this is fixed");
 }
 
+// A propagation wait's reason, naming the servers it waits for (at most a few, then a count):
+// an unreachable or unresolvable server is what an operator must see.
+std::string naming_lagging(std::string reason, const Observations& obs) {
+    std::vector<std::string> lagging;
+    for (const auto& o : obs.owners) {
+        for (const auto& l : o.lagging) {
+            if (std::find(lagging.begin(), lagging.end(), l) == lagging.end()) lagging.push_back(l);
+        }
+    }
+    if (lagging.empty()) return reason;
+    constexpr std::size_t shown = 3;
+    const std::size_t more = lagging.size() > shown ? lagging.size() - shown : 0;
+    lagging.resize(std::min(lagging.size(), shown));
+    reason += "; waiting for: " + join(lagging, "; ");
+    if (more > 0) reason += "; and " + std::to_string(more) + " more";
+    return reason;
+}
+
 // After a switch the old key's record goes, in the same update that publishes a fresh next.
 std::optional<Action> retire_previous(const SlotState& s, const SlotPolicy& p,
                                       const Observations& obs) {
@@ -88,7 +106,7 @@ std::optional<Action> retire_previous(const SlotState& s, const SlotPolicy& p,
     }
     if (!absent_everywhere(obs, old_record)) {
         return wait_until(obs.now + p.propagation_poll,
-                          "waiting for the retirement to reach every server");
+                          naming_lagging("waiting for the retirement to reach every server", obs));
     }
     return simple(ActionKind::clear_previous, "previous key's records are gone from every server");
 }
@@ -106,8 +124,10 @@ std::optional<Action> ensure_next_published(const SlotState& s, const SlotPolicy
     const bool everywhere = published_everywhere(obs, record_for(*s.next)) &&
                             published_everywhere(obs, record_for(*s.current));
     if (!everywhere) {
-        return wait_until(obs.now + p.propagation_poll,
-                          "waiting until every authoritative server serves the records, validated");
+        return wait_until(
+            obs.now + p.propagation_poll,
+            naming_lagging("waiting until every authoritative server serves the records, validated",
+                           obs));
     }
     if (!s.next->published_at) {
         return simple(ActionKind::mark_published, "next key is served everywhere (t1)", true,

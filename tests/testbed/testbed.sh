@@ -15,26 +15,30 @@
 #       chains (ECDSA + RSA, each served to the clients that pick it), or a key file and its chain
 #   testbed.sh mx-stop|mx-start DIR mx1|mx2   stop an MX, start it again as it was configured
 #   testbed.sh remote-stop|remote-start DIR   stop the remote host's sshd, start it again
+#   testbed.sh ext-stop|ext-start DIR   stop the out-of-zone secondary (lib/ext_ns.sh: IPv4 and
+#                                       [::1]), start it again as configured (running: no-op)
 #   testbed.sh dovecot-use DIR CHAIN KEY [ALT_CHAIN ALT_KEY]   switch Dovecot to CHAIN (leaf first)
 #                                       + KEY (and a second algorithm's chain) and reload it
 # The remote MX host (lib/sshd.sh): an sshd on $NET.4.1:2222 with its own user and directory.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-for lib in common ca named knot knot_primary pdns signed_zone unbound postfix dovecot pebble sshd; do
+for lib in common ca named knot ext_ns knot_primary pdns signed_zone unbound postfix dovecot pebble sshd; do
     # shellcheck source=/dev/null
     source "$here/lib/$lib.sh"
 done
 
 # name:binary of every process, in the order they are stopped.
 COMPONENTS=(sshd:/usr/sbin/sshd pebble:/usr/bin/pebble dovecot:/usr/sbin/dovecot mx2:postfix mx1:postfix
-    unbound:/usr/sbin/unbound pdns:/usr/sbin/pdns_server knotd-primary:/usr/sbin/knotd knotd-signed:/usr/sbin/knotd knotd:/usr/sbin/knotd named:/usr/sbin/named)
+    unbound:/usr/sbin/unbound pdns:/usr/sbin/pdns_server knotd-primary:/usr/sbin/knotd knotd-signed:/usr/sbin/knotd knotd-ext:/usr/sbin/knotd knotd:/usr/sbin/knotd named:/usr/sbin/named
+    ipv6-lock:/usr/bin/sleep)
 
-usage() { die "usage: testbed.sh up|down|status DIR [--net 127.NN] | mx-use DIR mx1|mx2 CHAIN | mx-use-pair DIR mx1|mx2 FILE1 FILE2 | mx-stop|mx-start DIR mx1|mx2 | remote-stop|remote-start DIR | dovecot-use DIR CHAIN KEY [ALT_CHAIN ALT_KEY]" 2; }
+usage() { die "usage: testbed.sh up|down|status DIR [--net 127.NN] | mx-use DIR mx1|mx2 CHAIN | mx-use-pair DIR mx1|mx2 FILE1 FILE2 | mx-stop|mx-start DIR mx1|mx2 | remote-stop|remote-start DIR | ext-stop|ext-start DIR | dovecot-use DIR CHAIN KEY [ALT_CHAIN ALT_KEY]" 2; }
 
 set_addresses() {
     PRIMARY=$NET.1.1 SECONDARY=$NET.1.2 RESOLVER=$NET.1.3 SIGNER=$NET.1.4
     KNOT_PRIMARY=$NET.1.5  # Knot signing knot-primary.test itself, taking updates
     PDNS_PRIMARY=$NET.1.6  # PowerDNS signing pdns.test live, taking updates
+    EXT_NS=$NET.1.7        # ns-ext.knot-primary.test.: the out-of-zone secondary (lib/ext_ns.sh)
     MX1=$NET.2.1 MX2=$NET.2.2 PEBBLE=$NET.3.1 REMOTE_ADDR=$NET.4.1
     # DOVECOT serves imap.example.test; pop.example.test's A record is MAIL_LB, a "load balancer"
     # address nothing listens on: only a probe address (endpoint@DOVECOT:1110) reaches it.
@@ -81,6 +85,10 @@ TB_PRIMARY=$PRIMARY:53
 TB_PRIMARY_ADDR=$PRIMARY
 TB_SECONDARY=$SECONDARY:53
 TB_SECONDARY_ADDR=$SECONDARY
+TB_EXT_NS_NAME=$EXT_NS_NAME
+TB_EXT_NS_ADDR=$EXT_NS
+TB_EXT_NS_IPV6=$([[ $IPV6 == yes ]] && echo "$IPV6_ADDR")
+TB_EXT_NS_IPV6_SKIP="$IPV6_SKIP"
 TB_RESOLVER=$RESOLVER:53
 TB_RESOLVER_ADDR=$RESOLVER
 TB_TSIG_KEY_FILE=$DIR/keys/dk-sha256.key
@@ -182,7 +190,7 @@ cmd_up() {
         stop_all || die "could not stop the earlier run's processes" 3
     fi
     remove_addresses
-    rm -rf "${DIR:?}"/{ca,keys,named,knot,knot-signed,knot-primary,pdns,signed,unbound,mx1,mx2,dovecot,pebble,remote,pids,logs}
+    rm -rf "${DIR:?}"/{ca,keys,named,knot,knot-ext,knot-signed,knot-primary,pdns,signed,unbound,mx1,mx2,dovecot,pebble,remote,pids,logs}
     rm -f "${DIR:?}"/{signed,knot-primary,pdns}-anchor.{ds,dnskey}
     mkdir -p "$DIR/pids" "$DIR/logs"
     if grep -qsE '(named|unbound|dovecot).*\(enforce\)' /sys/kernel/security/apparmor/profiles; then
@@ -192,12 +200,14 @@ cmd_up() {
     start=$(now_ms)
     trap 'log "bringing the testbed up failed; tearing down"; stop_all || true; remove_addresses' EXIT
     make_ca
-    for addr in "$PRIMARY" "$SECONDARY" "$RESOLVER" "$SIGNER" "$KNOT_PRIMARY" "$PDNS_PRIMARY" "$MX1" "$MX2" "$DOVECOT" "$PEBBLE" "$REMOTE_ADDR"; do
+    for addr in "$PRIMARY" "$SECONDARY" "$RESOLVER" "$SIGNER" "$KNOT_PRIMARY" "$PDNS_PRIMARY" "$EXT_NS" "$MX1" "$MX2" "$DOVECOT" "$PEBBLE" "$REMOTE_ADDR"; do
         ensure_address "$addr"
     done
+    take_ipv6_lock
     timed named start_named
     write_trust_anchor
     timed knotd start_knot
+    timed knotd-ext start_knot_ext
     timed knotd-signed start_signed_knot
     timed knotd-primary start_knot_primary
     timed pdns start_pdns
@@ -282,6 +292,19 @@ mx-use-pair)
 mx-stop)
     [[ $# -eq 1 && ($1 == mx1 || $1 == mx2) ]] || usage
     stop_postfix "$1"
+    ;;
+ext-stop)
+    [[ $# -eq 0 ]] || usage
+    stop_recorded knotd-ext /usr/sbin/knotd
+    ;;
+ext-start)
+    [[ $# -eq 0 ]] || usage
+    set_addresses
+    if [[ -f $(pid_file knotd-ext) ]] && pid_is_ours "$(<"$(pid_file knotd-ext)")" /usr/sbin/knotd; then
+        exit 0
+    fi
+    [[ -n $(sed -n 's/^TB_EXT_NS_IPV6=//p' "$DIR/testbed.env") ]] && IPV6=yes
+    launch_knot_ext
     ;;
 remote-stop)
     [[ $# -eq 0 ]] || usage

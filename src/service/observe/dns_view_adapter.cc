@@ -1,6 +1,7 @@
 #include "service/observe/dns_view_adapter.h"
 
 #include <algorithm>
+#include <string_view>
 #include <thread>
 
 #include "base/log.h"
@@ -27,7 +28,35 @@ Result<engine::OwnerView> DnsViewAdapter::summarise(const std::string& owner,
         ttls.push_back(served_ttls(s));
     }
     view.ttl_max = engine::owner_ttl_max(ttls);
+    view.lagging = lagging_servers(servers);
     return view;
+}
+
+std::vector<std::string> DnsViewAdapter::lagging_servers(
+    const std::vector<zone::ServerView>& servers) {
+    std::vector<std::string> out;
+    const zone::ServerView& primary = servers.front();
+    for (const auto& s : servers) {
+        const bool serves = s.answered && s.validated &&
+                            zone::serial_at_least(s.serial, primary.serial) &&
+                            s.rdatas == primary.rdatas;
+        if (serves) continue;
+        const std::string label = s.server.to_string() + " (" + zone::server_origin(s) + ")";
+        if (!s.answered && zone::address_family(s.server.host) == "name") {
+            out.push_back(s.problem);  // it names the NS name and why
+        } else if (!s.problem.empty()) {
+            // The problem starts with the address (the transport's too); the label adds the family
+            // and NS name.
+            const std::string prefix = s.server.to_string() + ": ";
+            std::string_view why = s.problem;
+            while (why.starts_with(prefix)) why.remove_prefix(prefix.size());
+            out.push_back(label + ": " + std::string(why));
+        } else {
+            out.push_back(label + ": serial " + std::to_string(s.serial) + ", " +
+                          std::to_string(s.rdatas.size()) + " TLSA, not yet the primary's");
+        }
+    }
+    return out;
 }
 
 engine::ServedTtls served_ttls(const zone::ServerView& server) {
@@ -41,8 +70,16 @@ Result<std::vector<engine::OwnerView>> DnsViewAdapter::observe(
     for (const auto& owner : owners) {
         const auto servers = view_.observe(owner, clock_.now());
         for (const auto& s : servers) {
-            if (!s.problem.empty())
+            // A server that cannot be asked blocks every step that needs "served everywhere".
+            if (!s.answered) {
+                log::warn("dns.server_unanswered", {{"owner", owner},
+                                                    {"server", s.server.to_string()},
+                                                    {"family", zone::address_family(s.server.host)},
+                                                    {"ns", s.ns_name},
+                                                    {"problem", s.problem}});
+            } else if (!s.problem.empty()) {
                 log::debug("dns.server_problem", {{"owner", owner}, {"problem", s.problem}});
+            }
         }
         DK_TRY(engine::OwnerView view, summarise(owner, servers));
         out.push_back(std::move(view));
@@ -63,10 +100,7 @@ Status DnsViewAdapter::await_propagation(const std::vector<std::string>& owners,
             auto view = summarise(owner, servers);
             if (view.ok() && view->propagated && view->validated) continue;
             everywhere = false;
-            for (const auto& s : servers) {
-                if (!s.problem.empty() || s.rdatas != servers.front().rdatas)
-                    lagging += " " + s.server.to_string();
-            }
+            for (const auto& l : lagging_servers(servers)) lagging += " [" + l + "]";
         }
         if (everywhere) {
             const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -17,6 +17,9 @@ class DnsViewAdapter final : public engine::DnsView {
     // One owner as the engine sees it, from what each server said (first = primary).
     static Result<engine::OwnerView> summarise(const std::string& owner,
                                                const std::vector<zone::ServerView>& servers);
+    // Each server that does not yet serve the primary's RRset validated, and why: "ADDRESS
+    // (FAMILY, NS NAME): PROBLEM", or the problem alone for an NS name without an address.
+    static std::vector<std::string> lagging_servers(const std::vector<zone::ServerView>& servers);
 
   private:
     zone::TlsaView& view_;

@@ -15,8 +15,15 @@ namespace dk::service {
 namespace {
 
 ops::ServerEvidence evidence(const zone::ServerView& v) {
-    return {v.server.to_string(), v.answered,        v.problem, v.serial, v.rdatas, v.ttl,
-            v.validated,          v.rrsig_expiration};
+    // Every server with its address family and NS name: "[::1]:53 (IPv6, NS ns2.example.net.)".
+    return {v.server.to_string() + " (" + zone::server_origin(v) + ")",
+            v.answered,
+            v.problem,
+            v.serial,
+            v.rdatas,
+            v.ttl,
+            v.validated,
+            v.rrsig_expiration};
 }
 
 ops::AddressEvidence evidence(const probe::ProbeResult& r) {

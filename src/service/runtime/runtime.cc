@@ -69,8 +69,12 @@ Result<std::unique_ptr<SlotRuntime>> SlotRuntime::build(Runtime& runtime,
     view.trust_anchor_file = runtime.config.trust_anchor_file;
     view.vouched_ds = vouched_ksk_ds(runtime.store, *zone);
     if (zone->authoritative.empty()) {
-        DK_TRY(view.servers,
-               zone::discover_authoritative(zone->primary, zone->name, view.transport));
+        DK_TRY(zone::AuthoritativeServers found,
+               zone::discover_authoritative(zone->primary, zone->name, view.transport,
+                                            runtime.config.resolver));
+        view.servers = std::move(found.servers);
+        view.ns_names = std::move(found.ns_names);
+        view.unresolved = std::move(found.unresolved);
     } else {
         view.servers = zone->authoritative;
         const bool has_primary =

@@ -60,7 +60,7 @@ ds_digest=$(awk '{for (i = 1; i < NF; i++) if ($i == "DS") print tolower($NF)}' 
 leaf_spki=$(openssl x509 -in "$TB_MX1_CERT" -pubkey -noout | openssl pkey -pubin -outform DER | openssl dgst -sha256 -r | cut -d' ' -f1)
 [[ $(evidence tlsa_matches_served_chain) == *"leaf SPKI $leaf_spki matched 3 1 1 $leaf_spki"* ]] && ok "served chain evidence" || bad "match evidence: $(evidence tlsa_matches_served_chain)"
 [[ $(evidence rrsig_time_left) =~ ^[0-9]+\ s\ left ]] && ok "RRSIG time left: $(evidence rrsig_time_left)" || bad "rrsig evidence"
-[[ $(evidence zone_signed_chain_of_trust) == *"$TB_PRIMARY: serial "*", validated"*"$TB_SECONDARY: serial "*", validated"* ]] && ok "both servers validated with serials" || bad "chain evidence: $(evidence zone_signed_chain_of_trust)"
+[[ $(evidence zone_signed_chain_of_trust) == *"$TB_PRIMARY (IPv4): serial "*", validated"*"$TB_SECONDARY (IPv4): serial "*", validated"* ]] && ok "both servers validated with serials" || bad "chain evidence: $(evidence zone_signed_chain_of_trust)"
 expect "no lint findings" 0 "$(json "$work/a1.json" 'len(d["lint"])')"
 dk audit --nagios >"$work/n1"
 expect "nagios OK" 0 $?

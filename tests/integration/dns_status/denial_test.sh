@@ -35,8 +35,9 @@ status() {  # status ZONE ANCHOR OWNER SERVER...
     shift 3
     local servers=()
     for s in "$@"; do servers+=(--server "$s"); done
+    # --resolver: example.test's NS ns-ext.knot-primary.test. is resolved through it (AD).
     "$dk" dns-status --zone "$zone" "${servers[@]}" --owner "$owner" --trust-anchor "$anchor" \
-        --wait 10 --json 2>&1
+        --resolver "$TB_RESOLVER" --wait 10 --json 2>&1
 }
 expect_all() {  # expect_all WHAT VERDICT DENIAL JSON
     local lines

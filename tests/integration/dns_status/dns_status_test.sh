@@ -30,11 +30,11 @@ check() {  # check WHAT CONDITION_RESULT
 }
 status() {
     "$dk" dns-status --zone "$TB_ZONE" --server "$TB_PRIMARY" --owner _25._tcp.mx2 \
-        --trust-anchor "$TB_TRUST_ANCHOR_DS" "$@" 2>&1
+        --trust-anchor "$TB_TRUST_ANCHOR_DS" --resolver "$TB_RESOLVER" "$@" 2>&1
 }
 
 "$dk" publish --zone "$TB_ZONE" --server "$TB_PRIMARY" --tsig-key "$TB_TSIG_KEY_FILE" --add "_25._tcp.mx2 5 TLSA $record" >/dev/null
-out=$(status --expect "$record" --wait 10 --resolver "$TB_RESOLVER")
+out=$(status --expect "$record" --wait 10)
 rc=$?
 echo "$out"
 check "published record served by every server, validated (exit $rc)" $rc
@@ -52,7 +52,7 @@ check "the validating resolver answers with the AD bit" $?
 printf 'server %s\nzone %s\nupdate add _tlsa.shared.%s 5 TLSA %s\nupdate add _465._tcp.mx2.%s 7 CNAME _tlsa.shared.%s.\nsend\n' \
     "$TB_PRIMARY_ADDR" "$TB_ZONE" "$TB_ZONE" "$record" "$TB_ZONE" "$TB_ZONE" | nsupdate -k "$TB_TSIG_KEY_FILE"
 out=$("$dk" dns-status --zone "$TB_ZONE" --server "$TB_PRIMARY" --owner _465._tcp.mx2 --trust-anchor "$TB_TRUST_ANCHOR_DS" \
-    --expect "$record" --wait 10 --json 2>&1)
+    --resolver "$TB_RESOLVER" --expect "$record" --wait 10 --json 2>&1)
 check "a CNAME owner is followed to the shared RRset, validated" $?
 grep -q '"cname_ttl_max": 7' <<<"$out"
 check "the CNAME's TTL is reported" $?

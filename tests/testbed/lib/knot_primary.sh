@@ -16,6 +16,7 @@ start_knot_primary() {
      MX  10 mx1
      MX  20 mx2
 ns1  A   $KNOT_PRIMARY
+$(ext_ns_zone_lines)
 mx1  A   $MX1
 mx2  A   $MX2
 ZONE

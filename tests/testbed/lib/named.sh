@@ -18,6 +18,7 @@ CONF
 @    SOA ns1 hostmaster 1 5 5 120 5
      NS  ns1
      NS  ns2
+     NS  $EXT_NS_NAME
      MX  10 mx1
      MX  20 mx2
 ns1  A   $PRIMARY
@@ -43,7 +44,7 @@ options {
     recursion no;
     dnssec-validation no;
     notify explicit;
-    also-notify { $SECONDARY port 53; };
+    also-notify { $SECONDARY port 53; $EXT_NS port 53; };
     notify-source $PRIMARY;
     transfer-source $PRIMARY;
     notify-delay 0;

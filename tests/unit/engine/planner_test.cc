@@ -93,6 +93,25 @@ TEST_F(PlannerTest, WaitsForPropagationBeforeT1) {
     EXPECT_EQ(a.at, obs.now + policy.propagation_poll);
 }
 
+TEST_F(PlannerTest, APropagationWaitNamesTheServersItWaitsFor) {
+    // An NS name that cannot be resolved and an address that does not answer: the wait says so,
+    // each once although both owners lag on them.
+    state.next = nxt;
+    publish_records({record_for(cur), record_for(nxt)}, /*propagated=*/false);
+    for (auto& o : obs.owners) {
+        o.lagging = {
+            "NS ns1.provider.test. cannot be resolved: does not exist (validated NXDOMAIN)",
+            "[::1]:53 (IPv6, NS ns1.provider.test.): timeout"};
+    }
+    serve(cur);
+    const Action a = plan();
+    EXPECT_EQ(a.kind, ActionKind::wait);
+    EXPECT_EQ(a.reason,
+              "waiting until every authoritative server serves the records, validated; waiting "
+              "for: NS ns1.provider.test. cannot be resolved: does not exist (validated NXDOMAIN); "
+              "[::1]:53 (IPv6, NS ns1.provider.test.): timeout");
+}
+
 TEST_F(PlannerTest, MarksT1ThenSetsSwitchTimeFromTtlAndMargin) {
     state.next = nxt;
     publish_records({record_for(cur), record_for(nxt)});
