@@ -102,6 +102,13 @@ Result<std::string> AcmeIssuer::issue(const std::string& csr_pem,
             return held;
         }
     }
+    if (acme_.challenge != "http-01" && !unresolved_.empty()) {
+        // Answering now could let the CA ask a server whose TXT was never seen.
+        const auto& first = unresolved_.front();
+        return Error::environment(
+            "dns-01: the TXT cannot be proven at every authoritative server: NS " + first.ns_name +
+            " cannot be resolved: " + first.problem + "; no order until it can");
+    }
     DK_TRY(ossl::EvpPkeyPtr account, acme::load_or_create_account_key(dir + "/account.key"));
     acme::ClientOptions options;
     options.directory_url = acme_.directory;

@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "config/config.h"
 #include "zone/publisher.h"
+#include "zone/resolver/authoritative.h"
 
 namespace dk::service {
 
@@ -49,6 +50,12 @@ class AcmeIssuer {
           txt_ttl_(txt_ttl),
           renewal_(std::move(renewal)) {}
 
+    // NS names of the zone that gave no address to ask (zone::discover_authoritative): a dns-01
+    // challenge is not answered while one is left, since its TXT cannot be proven there.
+    void set_unresolved_servers(std::vector<zone::UnresolvedServer> unresolved) {
+        unresolved_ = std::move(unresolved);
+    }
+
     // The chain (leaf first) for `csr_pem` naming `names`, verified to the issuer roots
     // (issuer_ca_file, or the system store). The caller checks key, names and validity.
     Result<std::string> issue(const std::string& csr_pem, const std::vector<std::string>& names);
@@ -64,6 +71,7 @@ class AcmeIssuer {
     zone::Publisher& publisher_;
     std::string zone_;
     std::vector<HostPort> authoritative_;
+    std::vector<zone::UnresolvedServer> unresolved_;
     std::uint32_t txt_ttl_;
     acme::RenewalInput renewal_;
     std::string asked_for_;  // the certificate last asked about, and the answer

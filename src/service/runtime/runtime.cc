@@ -91,6 +91,7 @@ Result<std::unique_ptr<SlotRuntime>> SlotRuntime::build(Runtime& runtime,
         r->acme_ = std::make_unique<AcmeIssuer>(
             *runtime.config.acme, runtime.config.state_dir, *r->zone_publisher_, zone->name,
             view.servers, std::min<std::uint32_t>(zone->tlsa_ttl, 300), renewal_input_for(slot));
+        r->acme_->set_unresolved_servers(view.unresolved);
         r->vault_.use_acme(r->acme_.get());
     }
     DK_TRY(zone::TlsaView tlsa_view, zone::TlsaView::create(view));

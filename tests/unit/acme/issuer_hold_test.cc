@@ -54,6 +54,20 @@ TEST_F(IssuerHold, AHeldOrderSaysWhenToTryAgain) {
     EXPECT_EQ(unix_seconds(*wrapped.retry_not_before), until);
 }
 
+TEST_F(IssuerHold, AnUnresolvedNsNameHoldsTheDns01OrderBack) {
+    // The responder polls the servers it has addresses for; an NS name without one would let
+    // the challenge be answered before its TXT is proven at that server.
+    zone::Rfc2136Publisher publisher(zone::Rfc2136Options{});
+    AcmeIssuer issuer(acme_, dir_, publisher, "example.test.", {}, 60, {});
+    issuer.set_unresolved_servers({{"ns-ext.provider.test.", "the resolver answered rcode 2"}});
+    auto refused = issuer.issue("not a CSR: never read", {"mx1.example.test"});
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find("NS ns-ext.provider.test. cannot be resolved"),
+              std::string::npos)
+        << refused.error().message;
+    EXPECT_FALSE(std::filesystem::exists(dir_ + "/acme/account.key"));  // nothing asked
+}
+
 TEST_F(IssuerHold, AHoldFurtherAheadThanSixHoursIsCutAndRewritten) {
     const long long now = unix_seconds(SystemClock().now());
     const long long bound = now + acme::max_retry_hold.count();
