@@ -82,8 +82,8 @@ std::optional<LinkStep> link_step(const SharedOwnerAtPrimary& p, std::uint32_t t
         for (const auto& rdata : e.tlsa.rdatas)
             step.change.changes.push_back(
                 {ChangeAction::remove, e.owner, LDNS_RR_TYPE_TLSA, 0, rdata});
-        step.change.changes.push_back({ChangeAction::add, e.owner, LDNS_RR_TYPE_CNAME, ttl,
-                                       p.shared});
+        step.change.changes.push_back(
+            {ChangeAction::add, e.owner, LDNS_RR_TYPE_CNAME, ttl, p.shared});
         if (!e.tlsa.rdatas.empty())
             step.replaced_ttl_max = std::max(step.replaced_ttl_max, e.tlsa.ttl);
         owners += (owners.empty() ? "" : ", ") + e.owner;

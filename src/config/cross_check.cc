@@ -91,7 +91,7 @@ void cross_check(Config& c, const std::vector<std::uint32_t>& zone_lines,
                  const std::vector<std::uint32_t>& slot_lines, Problems& p) {
     check_zones(c, zone_lines, p);
     std::set<std::string> names;
-    std::set<std::string> endpoints;  // family/host:port
+    std::set<std::string> endpoints;                                      // family/host:port
     std::map<std::string, std::optional<std::string>> owner_of_endpoint;  // host:port
     for (std::size_t i = 0; i < c.slots.size(); ++i) {
         SlotConfig& s = c.slots[i];

@@ -56,8 +56,7 @@ Result<engine::OwnerPreparation> DnsPublisherAdapter::prepare_owners(
 
 // One UPDATE for every owner: all prerequisites hold together or nothing changes, and the
 // secondaries see a single serial step (a burst of serials makes IXFR followers lag).
-Result<std::string> DnsPublisherAdapter::publish(
-    const std::vector<engine::TlsaChange>& requested) {
+Result<std::string> DnsPublisherAdapter::publish(const std::vector<engine::TlsaChange>& requested) {
     std::vector<engine::TlsaChange> changes = requested;
     if (link_ != nullptr) {
         DK_TRY(changes, at_shared_owner(requested, link_->shared()));
@@ -85,8 +84,7 @@ Result<std::string> DnsPublisherAdapter::publish(
                               {"serial", result.serial ? std::to_string(*result.serial) : "?"}});
     const std::string where = link_ != nullptr ? " at " + link_->shared() : "";
     return std::string(zone::to_string(result.outcome)) + where + " by " + result.rcode +
-           ", serial " +
-           (result.serial ? std::to_string(*result.serial) : "?");
+           ", serial " + (result.serial ? std::to_string(*result.serial) : "?");
 }
 
 }  // namespace dk::service

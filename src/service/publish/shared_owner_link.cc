@@ -86,8 +86,27 @@ Result<std::optional<TimePoint>> SharedOwnerLink::hold() const {
 Status SharedOwnerLink::extend_hold(TimePoint until) const {
     DK_TRY(std::optional<TimePoint> current, hold());
     if (current && *current >= until) return {};
-    return files::write_atomic(options_.hold_file, std::to_string(unix_seconds(until)) + "\n",
-                               0600, files::Overwrite::yes);
+    return files::write_atomic(options_.hold_file, std::to_string(unix_seconds(until)) + "\n", 0600,
+                               files::Overwrite::yes);
+}
+
+// A primary may take the TLSA deletions of a link and silently drop its CNAME: Knot keeps a
+// signed name's RRSIG and NSEC records until it re-signs and ignores a CNAME beside them (RFC
+// 2136 3.4.2.2 lets it). The owner then serves no TLSA at all (senders fall back to
+// opportunistic TLS; none fails), so the CNAME goes in at once, guarded by nothing being there.
+Status SharedOwnerLink::relink_dropped(const std::vector<std::string>& owners,
+                                       const std::string& serial) {
+    DK_TRY(zone::SharedOwnerAtPrimary after, read_primary(owners));
+    const zone::LinkStep again = zone::plan_shared_owner_link(after, options_.ttl);
+    if (again.kind != zone::LinkStepKind::link) return {};
+    log::warn("dns.shared_owner_cname_dropped",
+              {{"zone", options_.zone}, {"serial", serial}, {"owners", again.reason}});
+    DK_TRY(zone::UpdateResult result, publisher_.apply(again.change));
+    if (result.outcome != zone::UpdateOutcome::applied &&
+        result.outcome != zone::UpdateOutcome::unchanged) {
+        return Error::check_failed(options_.shared + ": " + result.message);
+    }
+    return {};
 }
 
 Result<engine::OwnerPreparation> SharedOwnerLink::prepare(const std::vector<std::string>& owners,
@@ -123,6 +142,7 @@ Result<engine::OwnerPreparation> SharedOwnerLink::prepare(const std::vector<std:
         if (auto waited = await_shared(now); !waited.ok())
             log::warn("dns.propagation_slow", {{"why", waited.error().message}});
     }
+    if (step.kind == zone::LinkStepKind::link) DK_TRY_STATUS(relink_dropped(owners, serial));
     return preparation(Kind::changed, step.reason + " (serial " + serial + ")");
 }
 

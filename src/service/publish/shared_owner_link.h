@@ -30,8 +30,8 @@ class SharedOwnerLink {
     SharedOwnerLink(zone::Publisher& publisher, zone::TlsaView& view, SharedOwnerOptions options)
         : publisher_(publisher), view_(view), options_(std::move(options)) {}
 
-    Result<engine::OwnerPreparation> prepare(const std::vector<std::string>& owners,
-                                             TimePoint now, bool apply);
+    Result<engine::OwnerPreparation> prepare(const std::vector<std::string>& owners, TimePoint now,
+                                             bool apply);
     [[nodiscard]] const std::string& shared() const { return options_.shared; }
 
     // What the primary serves at the shared owner and at each endpoint owner.
@@ -40,6 +40,7 @@ class SharedOwnerLink {
   private:
     bool shared_served_everywhere(TimePoint now);
     Status await_shared(TimePoint now);
+    Status relink_dropped(const std::vector<std::string>& owners, const std::string& serial);
     Result<std::optional<TimePoint>> hold() const;
     Status extend_hold(TimePoint until) const;
     zone::Publisher& publisher_;

@@ -43,7 +43,8 @@ std::string update_text(const ZoneChange& change) {
 }
 
 TEST(SharedOwnerLink, NewEndpointsBecomeCnamesGuardedByNothingThere) {
-    const auto step = plan_shared_owner_link(primary({}, {own_rrset(kMx1, {}), own_rrset(kMx2, {})}), 300);
+    const auto step =
+        plan_shared_owner_link(primary({}, {own_rrset(kMx1, {}), own_rrset(kMx2, {})}), 300);
     ASSERT_EQ(step.kind, LinkStepKind::link) << step.reason;
     EXPECT_EQ(step.replaced_ttl_max, 0u);  // nothing replaced: nothing to wait out
     const std::string text = update_text(step.change);
@@ -57,9 +58,10 @@ TEST(SharedOwnerLink, NewEndpointsBecomeCnamesGuardedByNothingThere) {
 }
 
 TEST(SharedOwnerLink, MigrationCopiesEveryOldRecordIntoTheSharedRrsetFirst) {
-    const auto step = plan_shared_owner_link(
-        primary({kCurrent}, {own_rrset(kMx1, {kCurrent, kNext, kOperator}), own_rrset(kMx2, {kCurrent, kNext})}),
-        300);
+    const auto step =
+        plan_shared_owner_link(primary({kCurrent}, {own_rrset(kMx1, {kCurrent, kNext, kOperator}),
+                                                    own_rrset(kMx2, {kCurrent, kNext})}),
+                               300);
     ASSERT_EQ(step.kind, LinkStepKind::copy) << step.reason;
     ASSERT_EQ(step.change.changes.size(), 2u);  // next and the operator's record, once each
     for (const auto& c : step.change.changes) {
@@ -91,14 +93,16 @@ TEST(SharedOwnerLink, MigrationReplacesTheOldRrsetByTheCnameInOneGuardedUpdate) 
 }
 
 TEST(SharedOwnerLink, EveryEndpointAnAliasOfTheSharedOwnerIsLinked) {
-    const auto step =
-        plan_shared_owner_link(primary({kCurrent, kNext}, {alias(kMx1, kShared), alias(kMx2, "_DANE.MX.example.test.")}), 300);
+    const auto step = plan_shared_owner_link(
+        primary({kCurrent, kNext}, {alias(kMx1, kShared), alias(kMx2, "_DANE.MX.example.test.")}),
+        300);
     EXPECT_EQ(step.kind, LinkStepKind::linked) << step.reason;
 }
 
 TEST(SharedOwnerLink, RefusesAnEndpointThatIsAnOperatorsCnameElsewhere) {
     const auto step = plan_shared_owner_link(
-        primary({kCurrent}, {alias(kMx1, "_dane.provider.example.net."), own_rrset(kMx2, {})}), 300);
+        primary({kCurrent}, {alias(kMx1, "_dane.provider.example.net."), own_rrset(kMx2, {})}),
+        300);
     EXPECT_EQ(step.kind, LinkStepKind::refused);
     EXPECT_NE(step.reason.find(kMx1 + " is a CNAME to _dane.provider.example.net."),
               std::string::npos)
