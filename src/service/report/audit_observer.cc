@@ -15,8 +15,8 @@ namespace dk::service {
 namespace {
 
 ops::ServerEvidence evidence(const zone::ServerView& v) {
-    return {v.server.to_string(), v.answered,        v.problem, v.serial, v.rdatas, v.ttl,
-            v.validated,          v.rrsig_expiration};
+    return {v.server.to_string(), v.answered,         v.problem,    v.serial, v.rdatas, v.ttl,
+            v.validated,          v.rrsig_expiration, v.cname_chain};
 }
 
 ops::AddressEvidence evidence(const probe::ProbeResult& r) {
