@@ -81,6 +81,16 @@ wait_until_resolver_serves "${owners[@]}" || true
 observer_pid=$!
 sleep 2
 
+echo "== check and audit name the CNAME"
+if [[ $primary == bind ]]; then  # example.test has the MX RRset a sender starts from
+    dk check "$TB_ZONE" --resolver "$TB_RESOLVER" >"$work/check.txt" 2>&1 || true
+    grep -q "CNAME -> $shared." "$work/check.txt" && ok "check shows the CNAME" ||
+        { bad "check shows no CNAME"; cat "$work/check.txt"; }
+fi
+dk audit >"$work/audit.txt" 2>&1 || true
+grep -q "_25._tcp.$TB_MX1_HOST. (CNAME -> $shared.) TLSA" "$work/audit.txt" && ok "audit shows the CNAME" ||
+    { bad "audit shows no CNAME"; grep -m3 tlsa_present "$work/audit.txt"; }
+
 publishes_before=$(publish_serials | wc -l)
 for round in 1 2; do
     before=$(status_field "['current']['id']")
