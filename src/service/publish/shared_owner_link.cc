@@ -94,11 +94,11 @@ Status SharedOwnerLink::extend_hold(TimePoint until) const {
 // signed name's RRSIG and NSEC records until it re-signs and ignores a CNAME beside them (RFC
 // 2136 3.4.2.2 lets it). The owner then serves no TLSA at all (senders fall back to
 // opportunistic TLS; none fails), so the CNAME goes in at once, guarded by nothing being there.
-Status SharedOwnerLink::relink_dropped(const std::vector<std::string>& owners,
-                                       const std::string& serial) {
+Result<std::string> SharedOwnerLink::relink_dropped(const std::vector<std::string>& owners,
+                                                    const std::string& serial) {
     DK_TRY(zone::SharedOwnerAtPrimary after, read_primary(owners));
     const zone::LinkStep again = zone::plan_shared_owner_link(after, options_.ttl);
-    if (again.kind != zone::LinkStepKind::link) return {};
+    if (again.kind != zone::LinkStepKind::link) return std::string();
     log::warn("dns.shared_owner_cname_dropped",
               {{"zone", options_.zone}, {"serial", serial}, {"owners", again.reason}});
     DK_TRY(zone::UpdateResult result, publisher_.apply(again.change));
@@ -106,7 +106,8 @@ Status SharedOwnerLink::relink_dropped(const std::vector<std::string>& owners,
         result.outcome != zone::UpdateOutcome::unchanged) {
         return Error::check_failed(options_.shared + ": " + result.message);
     }
-    return {};
+    return "; the primary dropped CNAMEs, added again (serial " +
+           (result.serial ? std::to_string(*result.serial) : "?") + ")";
 }
 
 Result<engine::OwnerPreparation> SharedOwnerLink::prepare(const std::vector<std::string>& owners,
@@ -142,8 +143,11 @@ Result<engine::OwnerPreparation> SharedOwnerLink::prepare(const std::vector<std:
         if (auto waited = await_shared(now); !waited.ok())
             log::warn("dns.propagation_slow", {{"why", waited.error().message}});
     }
-    if (step.kind == zone::LinkStepKind::link) DK_TRY_STATUS(relink_dropped(owners, serial));
-    return preparation(Kind::changed, step.reason + " (serial " + serial + ")");
+    std::string relinked;
+    if (step.kind == zone::LinkStepKind::link) {
+        DK_TRY(relinked, relink_dropped(owners, serial));
+    }
+    return preparation(Kind::changed, step.reason + " (serial " + serial + ")" + relinked);
 }
 
 }  // namespace dk::service

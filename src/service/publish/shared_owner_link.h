@@ -40,7 +40,8 @@ class SharedOwnerLink {
   private:
     bool shared_served_everywhere(TimePoint now);
     Status await_shared(TimePoint now);
-    Status relink_dropped(const std::vector<std::string>& owners, const std::string& serial);
+    Result<std::string> relink_dropped(const std::vector<std::string>& owners,
+                                       const std::string& serial);
     Result<std::optional<TimePoint>> hold() const;
     Status extend_hold(TimePoint until) const;
     zone::Publisher& publisher_;

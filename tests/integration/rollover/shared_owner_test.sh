@@ -65,6 +65,7 @@ cp "$work/shared.toml" "$work/dk.toml"
 dk run --once >>"$work/runs.log" 2>&1 || { tail -n 30 "$work/runs.log"; exit 1; }
 echo "link steps: $(dk log | grep -c ' shared_owner ')"
 dk log | grep ' shared_owner ' || true
+grep -h 'dns.shared_owner_cname_dropped' "$work/runs.log" || true
 shared_set=$(tlsa_at_primary "$shared")
 grep -qx "$operator_record" <<<"$shared_set" && ok "the operator's record moved to $shared" ||
     bad "the operator's record is not at $shared: $shared_set"
