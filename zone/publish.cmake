@@ -7,4 +7,5 @@ list(APPEND DK_ZONE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/update_reply.cc
   ${CMAKE_CURRENT_LIST_DIR}/publisher_query.cc
   ${CMAKE_CURRENT_LIST_DIR}/publisher_rfc2136.cc
+  ${CMAKE_CURRENT_LIST_DIR}/shared_owner.cc
 )

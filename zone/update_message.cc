@@ -149,7 +149,12 @@ Status add_update(ldns_rr_list* list, const RecordChange& c) {
 }
 
 Status check_change(const ZoneChange& change, const RecordChange& c) {
-    DK_TRY_STATUS(check_record_change(change.zone, c));
+    if (change.links_alias && c.type == LDNS_RR_TYPE_CNAME) {
+        DK_TRY(std::string owner, absolute_owner(c.owner, change.zone));
+        DK_TRY(ldns::RrPtr record, make_rr(c.owner, c.ttl, c.type, c.rdata));
+    } else {
+        DK_TRY_STATUS(check_record_change(change.zone, c));
+    }
     if (find_expected(change, c.owner, c.type) == nullptr) {
         return Error::bad_input("no observed " + rr_type_name(c.type) + " RRset at " + c.owner +
                                 " to guard the change");
@@ -238,7 +243,7 @@ Rrset apply_to(const Rrset& expected, const std::vector<RecordChange>& changes) 
 }
 
 Result<ZoneChange> minimal_delta(const ZoneChange& change) {
-    ZoneChange out{change.zone, {}, {}};
+    ZoneChange out{change.zone, {}, {}, change.links_alias};
     for (const auto& c : change.changes) {
         DK_TRY_STATUS(check_change(change, c));
         RecordChange canonical = c;

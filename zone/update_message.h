@@ -41,6 +41,9 @@ struct ZoneChange {
     std::string zone;  // absolute, with the trailing dot
     std::vector<RecordChange> changes;
     std::vector<Rrset> expected;  // the current RRset of every touched owner + type
+    // The shared TLSA owner's link (zone/shared_owner.h): CNAME records may be added here, and
+    // only here; every other change refuses them.
+    bool links_alias = false;
 };
 
 // A change the publishers may make: the owner a domain name inside `zone` (no zone-file

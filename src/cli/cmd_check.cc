@@ -52,6 +52,7 @@ void print_text(const service::CheckedDomain& d, const std::vector<ops::CheckedH
                     std::string(to_string(v.verdict)).c_str(), d.domain.c_str(), h.host.c_str(),
                     h.preference, std::string(to_string(h.mx)).c_str(),
                     std::string(to_string(h.tlsa)).c_str(), v.reason.c_str());
+        for (const auto& c : h.tlsa_cnames) std::printf("    CNAME -> %s\n", c.c_str());
         for (const auto& r : h.records) std::printf("    TLSA %s\n", r.rdata_text().c_str());
         const bool dane = !ops::usable_records(h.records).empty();
         for (const auto* p : probes_of(d, h.host)) {
@@ -80,6 +81,7 @@ nlohmann::json domain_json(const service::CheckedDomain& d,
                          {"mx_lookup", to_string(h.mx)},
                          {"tlsa_lookup", to_string(h.tlsa)},
                          {"tlsa", record_texts(h.records)},
+                         {"tlsa_cnames", h.tlsa_cnames},
                          {"address_problem", h.address_problem},
                          {"verdict", to_string(verdicts[i].verdict.verdict)},
                          {"reason", verdicts[i].verdict.reason},

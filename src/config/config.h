@@ -106,6 +106,7 @@ struct SlotConfig {
     int rollover_every_days = integer_default("key", "rollover_every_days");
     int margin_seconds = integer_default("key", "margin_seconds");
     std::string zone;                            // the zone holding the endpoints' TLSA owners
+    std::optional<std::string> tlsa_owner;       // shared TLSA owner (RFC 7671 CNAME pattern)
     std::vector<std::string> hosts;              // [[host]] names the key also goes to
     std::vector<RemoteHostConfig> remote_hosts;  // those hosts, with this slot's paths
 };

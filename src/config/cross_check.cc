@@ -1,5 +1,7 @@
 // Checks across tables, once every table is parsed.
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <set>
 
 #include "config/parse_parts.h"
@@ -57,13 +59,40 @@ std::string key_family(const std::string& algorithm) {
     return algorithm.substr(0, algorithm.find('-'));
 }
 
+// A shared TLSA owner sits in the slot's zone, behind an RFC 2136 primary (the CNAMEs are
+// dynamic updates), and is the same for every slot on an endpoint: an owner name is a CNAME to
+// one target only.
+void check_tlsa_owner(const Config& c, const SlotConfig& s, std::uint32_t line,
+                      const std::string& field,
+                      std::map<std::string, std::optional<std::string>>& owner_of_endpoint,
+                      Problems& p) {
+    if (s.tlsa_owner && !s.zone.empty()) {
+        if (!name_in_zone(*s.tlsa_owner, s.zone))
+            p.add_at(line, field + ".tlsa_owner",
+                     *s.tlsa_owner + " is outside the slot's zone " + s.zone +
+                         " (danekeeper publishes the shared RRset only where it updates)");
+        const ZoneConfig* zone = c.zone(s.zone);
+        if (zone != nullptr && zone->signed_file)
+            p.add_at(line, field + ".tlsa_owner",
+                     "needs an rfc2136 zone; " + s.zone + " is signed-file");
+    }
+    for (const auto& ep : s.endpoints) {
+        const std::string owner = absolute_name(ep.to_string());
+        auto [it, first] = owner_of_endpoint.emplace(owner, s.tlsa_owner);
+        if (!first && it->second != s.tlsa_owner)
+            p.add_at(line, field + ".tlsa_owner",
+                     ep.to_string() + " is in another slot with a different tlsa_owner");
+    }
+}
+
 }  // namespace
 
 void cross_check(Config& c, const std::vector<std::uint32_t>& zone_lines,
                  const std::vector<std::uint32_t>& slot_lines, Problems& p) {
     check_zones(c, zone_lines, p);
     std::set<std::string> names;
-    std::set<std::string> endpoints;  // family/host:port
+    std::set<std::string> endpoints;                                      // family/host:port
+    std::map<std::string, std::optional<std::string>> owner_of_endpoint;  // host:port
     for (std::size_t i = 0; i < c.slots.size(); ++i) {
         SlotConfig& s = c.slots[i];
         const std::string field = "key[" + std::to_string(i) + "]";
@@ -78,6 +107,7 @@ void cross_check(Config& c, const std::vector<std::uint32_t>& zone_lines,
             }
         }
         assign_zone(c, s, slot_lines[i], field + ".endpoints", p);
+        check_tlsa_owner(c, s, slot_lines[i], field, owner_of_endpoint, p);
     }
 }
 

@@ -165,6 +165,9 @@ inline constexpr Key keys[] = {
      "renew_before_days`", 1, 3650},
     {"key", "rollover_every_days", integer, "365", "", "planned key rollover period", 1, 36500},
     {"key", "margin_seconds", integer, "900", "", "added to 2 x TTLmax before a switch", 0, 86400},
+    {"key", "tlsa_owner", string, "", "none",
+     "shared TLSA owner in the slot's zone, e.g. `_dane.mx.example.net`: the slot's records go "
+     "there and every endpoint's `_port._tcp.host` becomes a CNAME to it (`rfc2136` zones)"},
     {"key", "hosts", strings, "", "none",
      "`[[host]]` names the key and chain also go to, over SSH, after the local files"},
 

@@ -116,6 +116,12 @@ SlotConfig parse_slot(Table& t) {
     s.rollover_every_days = static_cast<int>(t.integer("rollover_every_days"));
     s.margin_seconds = static_cast<int>(t.integer("margin_seconds"));
     s.hosts = t.strings("hosts", false).value_or(std::vector<std::string>{});
+    if (auto owner = t.string("tlsa_owner", false)) {
+        if (is_domain_name(absolute_name(*owner)))
+            s.tlsa_owner = absolute_name(*owner);
+        else
+            t.problem("tlsa_owner", "'" + *owner + "' is not a domain name");
+    }
     t.report_unknown();
     return s;
 }

@@ -47,6 +47,9 @@ struct Observations {
     // When the CA wants the current certificate renewed (ACME renewal information, RFC 9773);
     // unset: renew_before ahead of expiry.
     std::optional<TimePoint> renew_at;
+    // A shared owner's link replaced TLSA RRsets resolvers may still hold: until then no record
+    // leaves the published RRset (DnsPublisher::prepare_owners).
+    std::optional<TimePoint> removals_not_before;
 };
 
 }  // namespace dk::engine

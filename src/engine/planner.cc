@@ -97,6 +97,11 @@ std::optional<Action> retire_previous(const SlotState& s, const SlotPolicy& p,
     }
     if (!s.next)
         return simple(ActionKind::generate_next_key, "fresh next key to publish while retiring");
+    if (obs.removals_not_before && obs.now < *obs.removals_not_before) {
+        return wait_until(*obs.removals_not_before,
+                          "not retiring the previous key yet: resolvers may still hold the TLSA "
+                          "RRsets the shared owner's CNAMEs replaced");
+    }
     const TlsaRecord old_record = record_for(*s.previous);
     auto changes = owner_changes(obs, {record_for(*s.current), record_for(*s.next)}, old_record);
     if (!changes.empty()) {

@@ -2,6 +2,7 @@
 // DNS, TLS, files, CA and SQLite pieces, and tests implement with fakes.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,12 +24,33 @@ class DnsView {
     virtual Status await_propagation(const std::vector<std::string>& owners, Seconds deadline) = 0;
 };
 
+// Where the owners stand before the engine plans (a shared TLSA owner's CNAMEs, RFC 7671).
+struct OwnerPreparation {
+    enum class Kind {
+        ready,    // the owners serve what publish() changes: plan
+        changed,  // one guarded step was taken (or would be, in a dry run): look again
+        waiting,  // a step waits for propagation: look again after the poll interval
+        refused,  // the zone holds something that is not ours to replace: alert
+    };
+    Kind kind = Kind::ready;
+    std::string reason;
+    // Nothing may leave the published RRset before this (resolvers may still hold the RRsets a
+    // link replaced).
+    std::optional<TimePoint> removals_not_before;
+};
+
 // Sends prerequisite-guarded updates (one per owner, all changes of that owner together).
 class DnsPublisher {
   public:
     virtual ~DnsPublisher() = default;
     // Returns what the primary said (outcome, new serial) for the event log.
     virtual Result<std::string> publish(const std::vector<TlsaChange>& changes) = 0;
+    // Brings the owners to where publish() puts records, one guarded step per call (apply) or
+    // says what that step would be (dry run). Default: each owner holds its own RRset.
+    virtual Result<OwnerPreparation> prepare_owners(const std::vector<std::string>& /*owners*/,
+                                                    TimePoint /*now*/, bool /*apply*/) {
+        return OwnerPreparation{};
+    }
 };
 
 // Probes every address of every endpoint; verifies DANE against the owner's published RRset.

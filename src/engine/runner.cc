@@ -80,6 +80,26 @@ Status record_stop(const SlotSetup& setup, Ports& ports, const Action& action,
     return {};
 }
 
+// The plan's stop when the owners are not ready (a shared owner's link under way or refused).
+Action preparation_stop(const SlotSetup& setup, const OwnerPreparation& prepared, TimePoint now) {
+    Action a;
+    a.reason = prepared.reason;
+    switch (prepared.kind) {
+        case OwnerPreparation::Kind::changed:  // a dry run: the step it would take
+            a.kind = ActionKind::publish;
+            break;
+        case OwnerPreparation::Kind::refused:
+            a.kind = ActionKind::alert;
+            a.at = now + setup.policy.retry;
+            break;
+        default:
+            a.kind = ActionKind::wait;
+            a.at = now + setup.policy.propagation_poll;
+            break;
+    }
+    return a;
+}
+
 }  // namespace
 
 std::vector<std::string> tlsa_owners(const std::vector<Endpoint>& endpoints) {
@@ -123,7 +143,24 @@ Result<RunReport> run_slot(const SlotSetup& setup, Ports& ports, RunMode mode,
     SlotState saved = std::move(*loaded);
     report.state = saved;
     for (int step = 0; step < max_steps; ++step) {
+        DK_TRY(const OwnerPreparation prepared,
+               ports.publisher.prepare_owners(tlsa_owners(setup.endpoints), ports.clock.now(),
+                                              mode == RunMode::apply));
+        if (prepared.kind == OwnerPreparation::Kind::changed && mode == RunMode::apply) {
+            log::info("engine.owners_prepared", {{"slot", setup.slot}, {"step", prepared.reason}});
+            DK_TRY_STATUS(ports.store.record_event(setup.slot, "shared_owner", prepared.reason));
+            continue;
+        }
+        if (prepared.kind != OwnerPreparation::Kind::ready) {
+            Action stop = preparation_stop(setup, prepared, ports.clock.now());
+            if (listener) listener(stop, report.state);
+            if (mode == RunMode::apply)
+                DK_TRY_STATUS(record_stop(setup, ports, stop, saved, report));
+            report.final_action = std::move(stop);
+            return report;
+        }
         DK_TRY(Observations obs, observe_slot(setup, ports, report.state));
+        obs.removals_not_before = prepared.removals_not_before;
         report.state = count_monotonic(std::move(report.state), obs.monotonic);
         Action action = plan_next_action(report.state, setup.policy, obs);
         if (listener) listener(action, report.state);

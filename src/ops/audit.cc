@@ -33,6 +33,12 @@ std::string server_line(const ServerEvidence& s) {
     return line;
 }
 
+// The owner and, when the servers answer through CNAMEs (a shared TLSA owner), where they lead.
+std::string owner_path(const EndpointEvidence& e) {
+    if (e.servers.empty() || e.servers.front().cnames.empty()) return e.owner;
+    return e.owner + " (CNAME -> " + join(e.servers.front().cnames, " -> ") + ")";
+}
+
 std::vector<Requirement> emlreq_4_dns(const EndpointEvidence& e, const AuditPolicy& policy,
                                       TimePoint now) {
     std::vector<std::string> lines;
@@ -63,8 +69,9 @@ std::vector<Requirement> emlreq_4_dns(const EndpointEvidence& e, const AuditPoli
                                        : " does not validate the served DNSKEY RRset")
                   : "no DS trust anchor configured"},
         {"EMLREQ_4", "tlsa_present", present,
-         present ? e.owner + " TLSA " + join(e.servers.front().rdatas, ", ") + " at every server"
-                 : e.owner + ": not the same non-empty TLSA RRset at every server"},
+         present
+             ? owner_path(e) + " TLSA " + join(e.servers.front().rdatas, ", ") + " at every server"
+             : owner_path(e) + ": not the same non-empty TLSA RRset at every server"},
         {"EMLREQ_4", "tlsa_validated", present && all_validated,
          e.owner + (present && all_validated ? ": RRSIGs validate at every server"
                                              : ": not validated everywhere")},

@@ -22,6 +22,7 @@ struct ServerEvidence {
     std::uint32_t ttl = 0;
     bool validated = false;  // RRSIG chain up to the trust anchor checks out
     std::optional<TimePoint> rrsig_expiration;
+    std::vector<std::string> cnames;  // followed from the owner (a shared TLSA owner, RFC 7671)
 };
 
 // One probe of one address (one handshake per chain the address presents).

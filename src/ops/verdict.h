@@ -39,6 +39,7 @@ struct HostObservation {
     std::vector<TlsaRecord> records;  // the TLSA RRset as found
     std::string address_problem;      // set when the host's addresses could not be found
     std::vector<AddressProbe> probes;
+    std::vector<std::string> tlsa_cnames;  // the CNAMEs the TLSA RRset was found through
 };
 
 enum class Verdict {

@@ -51,6 +51,10 @@ ResolverReply read_reply(const ldns_pkt& reply, QueryType type) {
     for (std::size_t i = 0; i < ldns_rr_list_rr_count(answer); ++i) {
         const ldns_rr* rr = ldns_rr_list_rr(answer, i);
         if (ldns_rr_get_type(rr) == rr_type_of(type)) take(rr, type, out);
+        if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME && ldns_rr_rd_count(rr) == 1) {
+            ldns::CStringPtr target(ldns_rdf2str(ldns_rr_rdf(rr, 0)));
+            if (target) out.cnames.emplace_back(target.get());
+        }
     }
     const bool has_records = !out.tlsa.empty() || !out.mx.empty() || !out.addresses.empty();
     out.verdict = classify_reply(out.rcode, ldns_pkt_ad(&reply), has_records);

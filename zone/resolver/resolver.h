@@ -38,6 +38,7 @@ struct ResolverReply {
     std::vector<TlsaRecord> tlsa;
     std::vector<MxRecord> mx;
     std::vector<std::string> addresses;  // A or AAAA, presentation form
+    std::vector<std::string> cnames;     // CNAME targets in the answer, in order (RFC 7671 7.4)
 };
 
 // The verdict from a reply's rcode, AD bit and whether it holds records of the asked type.

@@ -58,7 +58,10 @@ CheckedDomain hosts_of(const HostPort& resolver, const std::string& domain) {
 
 void look_up_tlsa(const HostPort& resolver, ops::HostObservation& h, std::uint16_t port) {
     auto reply = zone::ask_resolver(resolver, tlsa_owner(h.host, port), zone::QueryType::tlsa);
-    if (reply.ok()) h.records = reply->tlsa;
+    if (reply.ok()) {
+        h.records = reply->tlsa;
+        h.tlsa_cnames = reply->cnames;
+    }
     h.tlsa = sender_lookup(reply);
 }
 

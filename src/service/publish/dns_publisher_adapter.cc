@@ -1,5 +1,6 @@
 #include "service/publish/dns_publisher_adapter.h"
 
+#include <algorithm>
 #include <map>
 
 #include "base/log.h"
@@ -28,11 +29,38 @@ Error error_for(const zone::UpdateResult& result) {
     }
 }
 
+// Every change once at the shared owner. The engine saw the shared RRset through each
+// endpoint's CNAME, so every endpoint's view must be the same RRset; anything else means an
+// endpoint is not linked and nothing is sent.
+Result<std::vector<engine::TlsaChange>> at_shared_owner(
+    const std::vector<engine::TlsaChange>& changes, const std::string& shared) {
+    std::vector<engine::TlsaChange> out;
+    for (const auto& c : changes) {
+        if (!out.empty() && c.expected != out.front().expected)
+            return Error::check_failed("the endpoint owners do not all serve the RRset at " +
+                                       shared + " (" + c.owner + " differs): not publishing");
+        engine::TlsaChange moved = c;
+        moved.owner = shared;
+        if (std::find(out.begin(), out.end(), moved) == out.end()) out.push_back(std::move(moved));
+    }
+    return out;
+}
+
 }  // namespace
+
+Result<engine::OwnerPreparation> DnsPublisherAdapter::prepare_owners(
+    const std::vector<std::string>& owners, TimePoint now, bool apply) {
+    if (link_ == nullptr) return engine::OwnerPreparation{};
+    return link_->prepare(owners, now, apply);
+}
 
 // One UPDATE for every owner: all prerequisites hold together or nothing changes, and the
 // secondaries see a single serial step (a burst of serials makes IXFR followers lag).
-Result<std::string> DnsPublisherAdapter::publish(const std::vector<engine::TlsaChange>& changes) {
+Result<std::string> DnsPublisherAdapter::publish(const std::vector<engine::TlsaChange>& requested) {
+    std::vector<engine::TlsaChange> changes = requested;
+    if (link_ != nullptr) {
+        DK_TRY(changes, at_shared_owner(requested, link_->shared()));
+    }
     std::map<std::string, std::vector<const engine::TlsaChange*>> by_owner;
     for (const auto& c : changes) by_owner[c.owner].push_back(&c);
     zone::ZoneChange change;
@@ -54,8 +82,9 @@ Result<std::string> DnsPublisherAdapter::publish(const std::vector<engine::TlsaC
                               {"owners", static_cast<long long>(by_owner.size())},
                               {"changes", static_cast<long long>(changes.size())},
                               {"serial", result.serial ? std::to_string(*result.serial) : "?"}});
-    return std::string(zone::to_string(result.outcome)) + " by " + result.rcode + ", serial " +
-           (result.serial ? std::to_string(*result.serial) : "?");
+    const std::string where = link_ != nullptr ? " at " + link_->shared() : "";
+    return std::string(zone::to_string(result.outcome)) + where + " by " + result.rcode +
+           ", serial " + (result.serial ? std::to_string(*result.serial) : "?");
 }
 
 }  // namespace dk::service

@@ -23,7 +23,8 @@ ops::ServerEvidence evidence(const zone::ServerView& v) {
             v.rdatas,
             v.ttl,
             v.validated,
-            v.rrsig_expiration};
+            v.rrsig_expiration,
+            v.cname_chain};
 }
 
 ops::AddressEvidence evidence(const probe::ProbeResult& r) {

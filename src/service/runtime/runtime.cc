@@ -96,6 +96,7 @@ Result<std::unique_ptr<SlotRuntime>> SlotRuntime::build(Runtime& runtime,
     }
     DK_TRY(zone::TlsaView tlsa_view, zone::TlsaView::create(view));
     r->view_ = std::make_unique<zone::TlsaView>(std::move(tlsa_view));
+    if (slot.tlsa_owner) DK_TRY_STATUS(r->share_tlsa_owner(*zone, slot));
     r->dns_ = std::make_unique<DnsViewAdapter>(*r->view_, runtime.clock);
     r->book_ = std::make_unique<AddressBook>(slot.addresses, runtime.config.resolver);
     std::vector<SlotChains> chains;
@@ -104,6 +105,21 @@ Result<std::unique_ptr<SlotRuntime>> SlotRuntime::build(Runtime& runtime,
         std::make_unique<ProberAdapter>(*r->book_, probe::ProbeOptions{},
                                         handshake_family({slot.algorithm, slot.endpoints}, chains));
     return r;
+}
+
+// RFC 7671's shared owner: the slot's records at tlsa_owner, every endpoint owner a CNAME to it.
+Status SlotRuntime::share_tlsa_owner(const config::ZoneConfig& zone,
+                                     const config::SlotConfig& slot) {
+    if (publisher_ == nullptr)
+        return Error::bad_input("slot " + slot.name +
+                                ": tlsa_owner needs an rfc2136 publisher, not signed-file");
+    DK_TRY(std::string shared, zone::absolute_owner(*slot.tlsa_owner, zone.name));
+    SharedOwnerOptions options{zone.name, shared, zone.tlsa_ttl,
+                               runtime_.config.state_dir + "/shared-owner-" + slot.name + ".hold",
+                               setup_.propagation_deadline};
+    shared_link_ = std::make_unique<SharedOwnerLink>(*publisher_, *view_, std::move(options));
+    static_cast<DnsPublisherAdapter&>(*publisher_adapter_).share_through(*shared_link_);
+    return {};
 }
 
 engine::Ports SlotRuntime::ports() {

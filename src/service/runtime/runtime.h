@@ -58,6 +58,7 @@ class SlotRuntime {
 
   private:
     SlotRuntime(Runtime& runtime, const config::SlotConfig& slot);
+    Status share_tlsa_owner(const config::ZoneConfig& zone, const config::SlotConfig& slot);
     Runtime& runtime_;
     engine::SlotSetup setup_;
     FileKeyVault vault_;
@@ -66,6 +67,7 @@ class SlotRuntime {
     // What dns-01 changes: publisher_, or the signed-file publisher's zone file.
     zone::Publisher* zone_publisher_ = nullptr;
     std::unique_ptr<zone::TlsaView> view_;
+    std::unique_ptr<SharedOwnerLink> shared_link_;  // the slot's tlsa_owner, when set
     std::unique_ptr<DnsViewAdapter> dns_;
     std::unique_ptr<AddressBook> book_;
     std::unique_ptr<ProberAdapter> prober_;

@@ -436,5 +436,31 @@ TEST(Config, TestbedExampleParsesOnceFilledIn) {
     EXPECT_EQ(c->slot("mx")->addresses.at("mx2.example.test.").at(0), "127.53.2.2");
 }
 
+TEST(Config, ASharedTlsaOwnerIsReadAbsolute) {
+    auto c = parse_config(
+        with(valid, "name = \"mx\"", "name = \"mx\"\ntlsa_owner = \"_dane.mx.Example.net\""),
+        "dk.toml");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->slots[0].tlsa_owner, "_dane.mx.example.net.");
+    EXPECT_FALSE(parse_config(valid, "dk.toml")->slots[0].tlsa_owner.has_value());
+}
+
+TEST(Config, ASharedTlsaOwnerItCannotServeNamesFileLineAndField) {
+    const std::string slot = "name = \"mx\"";
+    expect_problem(with(valid, slot, slot + "\ntlsa_owner = \"_dane mx.example.net\""),
+                   "dk.toml:11: key[0].tlsa_owner: '_dane mx.example.net' is not a domain name");
+    expect_problem(with(valid, slot, slot + "\ntlsa_owner = \"_dane.mx.example.org\""),
+                   "dk.toml:9: key[0].tlsa_owner: _dane.mx.example.org. is outside the slot's "
+                   "zone example.net.");
+    // Two slots on one endpoint: the owner is a CNAME to one target only.
+    const std::string second = valid.substr(valid.find("[[key]]"));
+    std::string two = with(valid, slot, slot + "\ntlsa_owner = \"_dane.mx.example.net\"") +
+                      with(with(second, "\"mx\"", "\"mx-rsa\"\nalgorithm = \"rsa-2048\""),
+                           "\"mx1.example.net:465\"", "\"mx2.example.net:25\"");
+    expect_problem(two,
+                   "key[1].tlsa_owner: mx1.example.net:25 is in another slot with a "
+                   "different tlsa_owner");
+}
+
 }  // namespace
 }  // namespace dk::config

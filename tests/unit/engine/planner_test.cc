@@ -247,6 +247,20 @@ TEST_F(RollingTest, RetiresPreviousInOneUpdateWithFreshNext) {
     EXPECT_EQ(removes, 2);
 }
 
+TEST_F(RollingTest, RetiresNothingWhileResolversMayHoldTheRrsetsASharedOwnersLinkReplaced) {
+    state = apply_outcome(state, Action{ActionKind::complete_switch, "", false, {}, {}}, {});
+    state.next = key(3);
+    serve(nxt);
+    obs.removals_not_before = obs.now + Seconds{600};
+    Action a = plan();
+    ASSERT_EQ(a.kind, ActionKind::wait) << a.reason;
+    EXPECT_EQ(a.at, obs.now + Seconds{600});
+    obs.now += Seconds{600};
+    a = plan();
+    ASSERT_EQ(a.kind, ActionKind::publish) << a.reason;
+    EXPECT_EQ(a.changes.front().op, ChangeOp::remove);
+}
+
 TEST_F(RollingTest, NeverRetiresAKeyThatMightStillBeServed) {
     state = apply_outcome(state, Action{ActionKind::complete_switch, "", false, {}, {}}, {});
     state.next = key(3);

@@ -40,6 +40,17 @@ class NoPublisher final : public DnsPublisher {
     Result<std::string> publish(const std::vector<TlsaChange>&) override {
         return Error::environment("nothing is to be published in these tests");
     }
+    // The owners' preparations in turn (a shared owner's link), then ready.
+    Result<OwnerPreparation> prepare_owners(const std::vector<std::string>&, TimePoint,
+                                            bool apply) override {
+        applied.push_back(apply);
+        if (preparations.empty()) return OwnerPreparation{};
+        OwnerPreparation next = preparations.front();
+        preparations.erase(preparations.begin());
+        return next;
+    }
+    std::vector<OwnerPreparation> preparations;
+    std::vector<bool> applied;
 };
 
 // Every endpoint presents the current key; DANE verifies or not, as the test says.
@@ -150,6 +161,51 @@ TEST_F(RunnerTest, ADryRunCountsNothing) {
     prober.dane_ok = false;
     EXPECT_EQ(run(RunMode::dry_run).final_action.kind, ActionKind::alert);
     EXPECT_EQ(states.state->failed_verifications, 0);
+    EXPECT_TRUE(states.events.empty());
+}
+
+OwnerPreparation prepared(OwnerPreparation::Kind kind, std::string reason) {
+    OwnerPreparation p;
+    p.kind = kind;
+    p.reason = std::move(reason);
+    return p;
+}
+
+TEST_F(RunnerTest, EachSharedOwnerStepIsAnEventThenTheEnginePlans) {
+    publisher.preparations = {
+        prepared(OwnerPreparation::Kind::changed, "copy"),
+        prepared(OwnerPreparation::Kind::changed, "link"),
+    };
+    const RunReport report = run();
+    EXPECT_EQ(report.final_action.kind, ActionKind::wait) << report.final_action.reason;
+    ASSERT_GE(states.events.size(), 2U);  // then what the plan stores (its wait's progress)
+    EXPECT_EQ(states.events[0], "shared_owner: copy");
+    EXPECT_EQ(states.events[1], "shared_owner: link");
+    EXPECT_EQ(publisher.applied, (std::vector<bool>{true, true, true}));
+}
+
+TEST_F(RunnerTest, ARefusedSharedOwnerIsAnAlertAndNothingIsPlanned) {
+    publisher.preparations = {
+        prepared(OwnerPreparation::Kind::refused, "_25._tcp.mx1 is a CNAME to elsewhere")};
+    const RunReport report = run();
+    EXPECT_EQ(report.final_action.kind, ActionKind::alert);
+    EXPECT_EQ(report.final_action.reason, "_25._tcp.mx1 is a CNAME to elsewhere");
+    EXPECT_EQ(states.state->failed_verifications, 1);
+}
+
+TEST_F(RunnerTest, ALinkWaitingForPropagationLooksAgainAfterThePoll) {
+    publisher.preparations = {prepared(OwnerPreparation::Kind::waiting, "not everywhere yet")};
+    const RunReport report = run();
+    EXPECT_EQ(report.final_action.kind, ActionKind::wait);
+    EXPECT_EQ(report.final_action.at, epoch + setup.policy.propagation_poll);
+}
+
+TEST_F(RunnerTest, ADryRunOnlyAsksWhatTheSharedOwnerStepWouldBe) {
+    publisher.preparations = {prepared(OwnerPreparation::Kind::changed, "would: link")};
+    const RunReport report = run(RunMode::dry_run);
+    EXPECT_EQ(report.final_action.kind, ActionKind::publish);
+    EXPECT_EQ(report.final_action.reason, "would: link");
+    EXPECT_EQ(publisher.applied, std::vector<bool>{false});
     EXPECT_TRUE(states.events.empty());
 }
 

@@ -61,6 +61,18 @@ TEST(Audit, EverythingInPlacePasses) {
               std::string::npos);
 }
 
+TEST(Audit, AnOwnerServedThroughASharedOwnersCnameNamesIt) {
+    EndpointEvidence e = good_endpoint();
+    for (auto& s : e.servers) s.cnames = {"_dane.mx.example.test."};
+    const auto items = judge_audit({e}, policy(), now);
+    EXPECT_TRUE(items[0].pass());
+    EXPECT_NE(find(items[0], "tlsa_present")
+                  .evidence.find("_25._tcp.mx1.example.test. (CNAME -> _dane.mx.example.test.) "
+                                 "TLSA 3 1 1 aa, 3 1 1 bb at every server"),
+              std::string::npos)
+        << find(items[0], "tlsa_present").evidence;
+}
+
 struct Case {
     const char* name;
     void (*spoil)(EndpointEvidence&, AuditPolicy&);

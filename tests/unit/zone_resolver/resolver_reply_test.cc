@@ -97,6 +97,17 @@ TEST(ResolverReply, TlsaFieldsAndData) {
     EXPECT_EQ(reply.tlsa[1].data, (std::vector<std::uint8_t>{0xab, 0xcd}));
 }
 
+TEST(ResolverReply, TlsaThroughASharedOwnersCname) {
+    const auto reply = read({LDNS_RCODE_NOERROR,
+                             true,
+                             {"_25._tcp.mx1.example.net. 300 IN CNAME _dane.mx.example.net.",
+                              "_dane.mx.example.net. 300 IN TLSA 3 1 1 0c019a2e"}},
+                            QueryType::tlsa);
+    EXPECT_EQ(reply.cnames, std::vector<std::string>{"_dane.mx.example.net."});
+    ASSERT_EQ(reply.tlsa.size(), 1U);
+    EXPECT_EQ(reply.verdict, ResolverVerdict::answer);
+}
+
 TEST(ResolverReply, AddressesOfTheAskedFamilyOnly) {
     const ReplySpec spec{
         LDNS_RCODE_NOERROR,
