@@ -25,9 +25,16 @@ struct Intake {
 };
 
 // Parses `bytes` (gzip or JSON) and stores the report; a malformed one is bad input naming
-// `source`, and nothing is stored.
+// `source`, and nothing is stored. A report new to the store with DANE failures raises the alert
+// (alert_dane_failures).
 Result<Intake> take_in_report(db::Store& store, std::string_view bytes, const std::string& source,
                               TimePoint now, const tlsrpt::Limits& limits = {});
+
+// The alert: a warn line tlsrpt.dane_failures and an event tlsrpt_dane_failures (per slot whose
+// rollover steps the report's date range meets, or slot "tlsrpt") naming the failures and the
+// steps in progress (correlate.h).
+Status alert_dane_failures(db::Store& store, const tlsrpt::Report& report, const Intake& intake,
+                           TimePoint now);
 
 // The same for a file (a .json or .json.gz report), read bounded.
 Result<Intake> take_in_file(db::Store& store, const std::string& path, TimePoint now,
