@@ -10,6 +10,7 @@
 #include "ops/since.h"
 #include "service/runtime/runtime.h"
 #include "service/tlsrpt/intake.h"
+#include "service/tlsrpt/maildir.h"
 #include "service/tlsrpt/summary.h"
 
 namespace dk::cli {
@@ -20,16 +21,24 @@ struct TlsrptArgs {
     std::vector<std::string> files;
     TimePoint since{};
     bool json = false;
+    bool maildir = false;
 };
 
 Result<TlsrptArgs> parse_args(const VerbOptions& options, TimePoint now) {
     const cxxopts::ParseResult& opts = options.result();
     auto words = options.words();
     if (words.empty() || (words[0] != "list" && words[0] != "summary" && words[0] != "import"))
-        return Error::bad_input("tlsrpt: give list, summary or import FILE...");
-    TlsrptArgs args{words[0], {words.begin() + 1, words.end()}, {}, opts.count("json") != 0};
+        return Error::bad_input("tlsrpt: give list, summary or import FILE... (or --maildir)");
+    TlsrptArgs args{words[0],
+                    {words.begin() + 1, words.end()},
+                    {},
+                    opts.count("json") != 0,
+                    opts.count("maildir") != 0};
+    if (args.maildir && args.sub != "import")
+        return Error::bad_input("tlsrpt " + args.sub + ": --maildir belongs to import");
     if (args.sub == "import") {
-        if (args.files.empty()) return Error::bad_input("tlsrpt import: give one or more FILEs");
+        if (args.files.empty() && !args.maildir)
+            return Error::bad_input("tlsrpt import: give one or more FILEs, or --maildir");
         if (opts.count("since") != 0 || args.json)
             return Error::bad_input("tlsrpt import: --since and --json belong to list and summary");
         return args;
@@ -140,6 +149,8 @@ int run_tlsrpt(const Invocation& inv) {
                   "list and summary: only reports whose date range ends at or after T: "
                   "2026-11-24T12:00:00Z, Unix seconds, or an age such as 7d",
                   cxxopts::value<std::string>());
+    options.add()("maildir",
+                  "import: the messages in [tlsrpt] maildir's new/, as the daemon reads them");
     options.json();
     options.positional("list|summary|import FILE...");
     if (auto stop = options.parse()) return *stop;
@@ -150,6 +161,18 @@ int run_tlsrpt(const Invocation& inv) {
         auto rt = service::open_runtime(inv.globals.config_path, service::Locking::read_only);
         if (!rt.ok()) return fail(rt.error());
         int worst = 0;
+        if (args->maildir) {
+            const auto& maildir = (*rt)->config.tlsrpt.maildir;
+            if (!maildir)
+                return fail(Error::bad_input((*rt)->config.source +
+                                             ": tlsrpt import --maildir: no [tlsrpt] maildir"));
+            auto pass = service::take_in_maildir((*rt)->store, *maildir, SystemClock{}.now());
+            if (!pass.ok()) return fail(pass.error());
+            std::printf("%d stored, %d stored before, %d refused, %d left for the next pass\n",
+                        pass->stored, pass->duplicates, pass->refused, pass->deferred);
+            if (pass->refused > 0) worst = to_int(ExitCode::bad_input);
+            if (pass->deferred > 0) worst = to_int(ExitCode::environment);
+        }
         for (const auto& file : args->files) {
             auto intake = service::take_in_file((*rt)->store, file, SystemClock{}.now());
             if (!intake.ok()) {

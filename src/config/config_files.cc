@@ -155,8 +155,10 @@ Status check_files(const Config& c) {
         for (const char* sub : {"/new", "/cur", "/tmp"}) {
             struct stat st {};
             const std::string dir = *c.tlsrpt.maildir + sub;
-            if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+            if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
                 note("tlsrpt.maildir: " + dir + " is not a directory (not a Maildir)");
+                break;
+            }
         }
     }
     if (!c.hosts.empty() && ::access("/usr/bin/ssh", X_OK) != 0)
