@@ -46,9 +46,19 @@ std::vector<StepAt> steps_during(const std::vector<db::Event>& events, TimePoint
 std::string steps_text(const std::vector<StepAt>& steps) {
     if (steps.empty()) return "none";
     std::string text;
-    for (const StepAt& s : steps) {
-        if (!text.empty()) text += ", ";
-        text += s.slot + ": " + s.kind + (s.in_range ? " at " : " since ") + iso_time(s.at);
+    // Per slot (steps come grouped by slot, oldest first): the last step is the one in progress
+    // at the end of the range; up to five before it say how it got there.
+    for (std::size_t first = 0; first < steps.size();) {
+        std::size_t last = first;
+        while (last + 1 < steps.size() && steps[last + 1].slot == steps[first].slot) ++last;
+        if (!text.empty()) text += "; ";
+        text += steps[last].slot + ": " + steps[last].kind + " since " + iso_time(steps[last].at);
+        const std::size_t from = last - std::min<std::size_t>(last - first, 5);
+        for (std::size_t i = from; i < last; ++i)
+            text +=
+                (i == from ? " (after " : ", ") + steps[i].kind + " at " + iso_time(steps[i].at);
+        if (from < last) text += ")";
+        first = last + 1;
     }
     return text;
 }

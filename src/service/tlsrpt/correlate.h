@@ -23,8 +23,9 @@ struct StepAt {
 std::vector<StepAt> steps_during(const std::vector<db::Event>& events, TimePoint start,
                                  TimePoint end);
 
-// "mx: deploy since 2026-12-06T10:00:00Z, mx: complete_switch at 2026-12-06T12:00:00Z" (since:
-// the step in progress when the range began; at: taken within it), or "none".
+// Per slot the step in progress at the range's end and up to five steps before it: "mx: deploy
+// since 2026-12-06T10:00:00Z (after set_switch_time at 2026-12-06T09:00:00Z)", "; " between
+// slots, or "none".
 std::string steps_text(const std::vector<StepAt>& steps);
 
 }  // namespace dk::service

@@ -109,8 +109,8 @@ TEST_F(MaildirTest, DaneFailuresRaiseAnEventNamingTheStepInProgress) {
     ASSERT_EQ(events.size(), 1U);
     EXPECT_EQ(events[0].kind, "tlsrpt_dane_failures");
     EXPECT_EQ(events[0].slot, "mx");
-    EXPECT_NE(events[0].details.find("steps=\"mx: set_switch_time since 2016-03-31T22:00:00Z, mx: "
-                                     "deploy at 2016-04-01T01:00:00Z\""),
+    EXPECT_NE(events[0].details.find("steps=\"mx: deploy since 2016-04-01T01:00:00Z (after "
+                                     "set_switch_time at 2016-03-31T22:00:00Z)\""),
               std::string::npos)
         << events[0].details;
     EXPECT_NE(events[0].details.find("tlsa-invalid mx1.mail.company-y.example 100"),
@@ -130,6 +130,9 @@ TEST(StepsDuring, TheLastStepBeforeAndEveryStepWithinPerSlot) {
     const std::vector<StepAt> want{{"a", "mark_published", t - Seconds{40}, false},
                                    {"b", "deploy", t + Seconds{10}, true}};
     EXPECT_EQ(steps, want);
+    EXPECT_EQ(steps_text(steps),
+              "a: mark_published since 1970-01-12T13:46:00Z; b: deploy since "
+              "1970-01-12T13:46:50Z");
     EXPECT_EQ(steps_text({}), "none");
 }
 
