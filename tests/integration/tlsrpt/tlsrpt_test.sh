@@ -29,7 +29,8 @@ restore_testbed || true
 trap cleanup EXIT
 
 render_config "$env_file" "$work/state" "$work/served" >"$work/dk.toml"
-printf '\n[tlsrpt]\nmaildir = "%s"\n' "$work/mail" >>"$work/dk.toml"
+printf '\n[tlsrpt]\nmaildir = "%s"\n\n[metrics]\nfile = "%s"\n' "$work/mail" "$work/metrics.prom" \
+    >>"$work/dk.toml"
 
 cp "$TB_MX1_KEY" "$work/served/mx-key.pem"
 cat "$TB_MX1_FULLCHAIN" >"$work/served/mx-chain.pem"
@@ -107,6 +108,12 @@ deliver 1700000002.M3P3.mailhost r-during-rollover  # the same report resent
 poll_for 60 alert_logged || bad "no tlsrpt_dane_failures event within 60 s"
 new_empty() { [[ -z $(ls "$work/mail/new") ]]; }
 poll_for 10 new_empty || true
+metrics_show_it() { grep -qx 'danekeeper_tlsrpt_dane_failed_sessions 9' "$work/metrics.prom" 2>/dev/null; }
+poll_for 30 metrics_show_it && ok "the metrics file shows 9 DANE-failed sessions" ||
+    bad "no danekeeper_tlsrpt_dane_failed_sessions 9 in the metrics file"
+grep -q "^danekeeper_tlsrpt_failed_sessions{result_type=\"tlsa-invalid\",policy_type=\"tlsa\",mx=\"$TB_MX1_HOST\",dane=\"1\"} 7\$" \
+    "$work/metrics.prom" && ok "the metrics file shows tlsa-invalid on $TB_MX1_HOST" ||
+    bad "no tlsa-invalid row in the metrics file"
 echo "took $(($(date +%s) - started)) s"
 
 [[ -e $work/mail/cur/1700000000.M1P1.mailhost:2,S ]] && ok "the report mail moved to cur/" ||
