@@ -153,6 +153,13 @@ summary=$(dk tlsrpt summary --json)
 expect "reports stored" 1 "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["reports"])' "$summary")"
 expect "DANE-failed sessions" 9 "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["dane_failed_sessions"])' "$summary")"
 dk tlsrpt list
+status=$(dk status)
+grep -q '^tlsrpt: 1 reports from 1 senders in the last 7 days: 95 sessions succeeded, 9 failed, 9 of them DANE failures$' <<<"$status" &&
+    ok "status sums the report up" || bad "status does not sum the report up: $status"
+grep -q "^  alert .* slot mx: .*steps=\"mx: " <<<"$status" && ok "status shows the alert with its steps" ||
+    bad "status shows no alert for mx"
+audit_dane=$(dk audit --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["tlsrpt"]["dane_failed_sessions"])') || true
+expect "audit --json: DANE-failed sessions" 9 "$audit_dane"
 kill -TERM "$daemon_pid"
 wait "$daemon_pid" || bad "the daemon did not stop cleanly"
 daemon_pid=""

@@ -10,6 +10,7 @@
 #include "report_mail.h"
 #include "rfc8460_example.h"
 #include "service/tlsrpt/correlate.h"
+#include "service/tlsrpt/standing.h"
 
 namespace dk::service {
 namespace {
@@ -134,6 +135,34 @@ TEST(StepsDuring, TheLastStepBeforeAndEveryStepWithinPerSlot) {
               "a: mark_published since 1970-01-12T13:46:00Z; b: deploy since "
               "1970-01-12T13:46:50Z");
     EXPECT_EQ(steps_text({}), "none");
+}
+
+TEST_F(MaildirTest, TheStandingSumsUpTheWindowAndListsItsAlerts) {
+    auto empty = tlsrpt_standing(*store_, now, Seconds{7 * 86400});
+    ASSERT_TRUE(empty.ok());
+    EXPECT_TRUE(standing_lines(*empty).empty());
+    const TimePoint report_end = *parse_rfc3339("2016-04-01T23:59:59Z");
+    deliver("1.m", report_mail(tlsa_report("r")));
+    ASSERT_EQ(take_in_maildir(*store_, dir_ + "/mail", now)->stored, 1);
+    const TimePoint later = report_end + Seconds{86400};
+    auto s = tlsrpt_standing(*store_, later, Seconds{7 * 86400});
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    const auto lines = standing_lines(*s);
+    ASSERT_GE(lines.size(), 2U);
+    EXPECT_EQ(lines[0],
+              "tlsrpt: 1 reports from 1 senders in the last 7 days: 5326 sessions succeeded, 303 "
+              "failed, 303 of them DANE failures");
+    EXPECT_EQ(lines[1],
+              "  DANE starttls-not-supported mx=mx2.mail.company-y.example failed=200 "
+              "2016-04-01T00:00:00Z..2016-04-01T23:59:59Z");
+    EXPECT_EQ(standing_json(*s)["dane_failed_sessions"], 303);
+    // The alert event was logged at `now` (2027), outside this window: not listed.
+    EXPECT_TRUE(s->alerts.empty());
+    auto at_now = tlsrpt_standing(*store_, now, Seconds{7 * 86400});
+    ASSERT_EQ(at_now->alerts.size(), 1U);
+    EXPECT_EQ(at_now->summary.reports, 0);  // the report's range ended long before
+    EXPECT_EQ(standing_lines(*at_now).back().rfind("  alert 2027-01-15T08:00:00Z slot tlsrpt: ", 0),
+              0U);
 }
 
 }  // namespace
