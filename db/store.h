@@ -13,6 +13,7 @@
 
 #include "base/clock.h"
 #include "base/result.h"
+#include "db/tlsrpt_rows.h"
 
 namespace dk::db {
 
@@ -101,6 +102,11 @@ class Store {
     Result<long long> prune_events(const EventRetention& retention, TimePoint now);
     Status record_run(const RunRecord& run);
     Result<std::optional<RunRecord>> last_run();
+    // Stores an SMTP TLS report with its policies and failures in one transaction: true, or
+    // false when the same organization's report of that report-id is stored already.
+    Result<bool> add_tlsrpt_report(const TlsrptReportRow& report);
+    // Every stored report whose date range ends at or after `since`, oldest first, whole.
+    Result<std::vector<TlsrptReportRow>> tlsrpt_reports_since(TimePoint since);
     // The normalised CREATE statements of the live schema (tests compare with schema.sql).
     Result<std::string> live_schema();
 

@@ -5,7 +5,7 @@ set -euo pipefail
 
 BUILD_PACKAGES=(cmake ninja-build g++ clang libclang-rt-14-dev clang-format pkg-config
     libldns-dev libssl-dev libcurl4-openssl-dev libsqlitecpp-dev libsqlite3-dev libcxxopts-dev
-    libgtest-dev libgmock-dev libtomlplusplus-dev nlohmann-json3-dev)
+    libgtest-dev libgmock-dev libtomlplusplus-dev nlohmann-json3-dev zlib1g-dev)  # zlib: TLSRPT reports are gzip (RFC 8460)
 TESTBED_PACKAGES=(bind9 bind9-utils bind9-dnsutils knot knot-dnsutils pdns-server pdns-backend-sqlite3 pdns-tools unbound postfix dovecot-imapd dovecot-pop3d pebble libfaketime
     ldnsutils openssl hash-slinger gnutls-bin certbot python3-certbot-dns-rfc2136 curl iproute2 procps python3
     time dpkg-dev groff-base man-db systemd lintian faketime openssh-client openssh-server sudo

@@ -4,10 +4,13 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "base/log.h"
 #include "cli/handlers.h"
 #include "cli/verb_options.h"
 #include "ops/audit_report.h"
+#include "ops/metrics.h"
 #include "service/report/audit_observer.h"
+#include "service/tlsrpt/standing.h"
 
 namespace dk::cli {
 namespace {
@@ -42,8 +45,8 @@ nlohmann::json audit_json(const std::vector<ops::AuditItem>& items,
     return out;
 }
 
-void print_text(const std::vector<ops::AuditItem>& items,
-                const std::vector<ops::Finding>& findings) {
+void print_text(const std::vector<ops::AuditItem>& items, const std::vector<ops::Finding>& findings,
+                const std::optional<service::TlsrptStanding>& tlsrpt) {
     std::size_t failed = 0;
     for (const auto& item : items) {
         failed += item.pass() ? 0 : 1;
@@ -59,6 +62,10 @@ void print_text(const std::vector<ops::AuditItem>& items,
     for (const auto& f : findings) {
         std::printf("lint %s %s %s: %s\n", std::string(to_string(f.severity)).c_str(),
                     f.rule.c_str(), f.where.c_str(), f.message.c_str());
+    }
+    // What senders saw (RFC 8460): evidence beside ours; it does not change the verdict.
+    if (tlsrpt) {
+        for (const auto& line : service::standing_lines(*tlsrpt)) std::printf("%s\n", line.c_str());
     }
     std::printf("audit: %s (%zu endpoint addresses, %zu failed; %zu lint findings)\n",
                 ops::audit_pass(items, findings) ? "PASS" : "FAIL", items.size(), failed,
@@ -92,10 +99,18 @@ int run_audit(const Invocation& inv) {
         std::fputs(ops::format_nagios(report).c_str(), stdout);
         return static_cast<int>(report.state);
     }
-    if (parsed.count("json"))
-        std::printf("%s\n", audit_json(items, findings, now).dump(2).c_str());
+    std::optional<service::TlsrptStanding> tlsrpt;
+    if (auto s = service::tlsrpt_standing((*rt)->store, now, ops::tlsrpt_metrics_window); s.ok())
+        tlsrpt = std::move(*s);
     else
-        print_text(items, findings);
+        log::warn("audit.tlsrpt_failed", {{"error", s.error().message}});
+    if (parsed.count("json")) {
+        nlohmann::json out = audit_json(items, findings, now);
+        if (tlsrpt) out["tlsrpt"] = service::standing_json(*tlsrpt);
+        std::printf("%s\n", out.dump(2).c_str());
+    } else {
+        print_text(items, findings, tlsrpt);
+    }
     return pass ? 0 : 1;
 }
 

@@ -18,12 +18,14 @@
 #include "engine/safety.h"
 #include "engine/state_json.h"
 #include "engine/transitions.h"
+#include "ops/metrics.h"
 #include "ops/status_snapshot.h"
 #include "service/daemon/requests.h"
 #include "service/daemon/slot_runs.h"
 #include "service/issuance/acme_issuer.h"
 #include "service/report/status_snapshot.h"
 #include "service/runtime/runtime.h"
+#include "service/tlsrpt/standing.h"
 
 namespace dk::cli {
 namespace {
@@ -193,7 +195,15 @@ int run_status(const Invocation& inv) {
                         slot.name.c_str());
         }
     }
-    if (json) std::printf("%s\n", out.dump(2).c_str());
+    if (json) {
+        std::printf("%s\n", out.dump(2).c_str());
+    } else if (only_slot.empty()) {
+        // What senders reported lately (RFC 8460), after the slots.
+        auto tlsrpt =
+            service::tlsrpt_standing((*rt)->store, (*rt)->clock.now(), ops::tlsrpt_metrics_window);
+        if (!tlsrpt.ok()) return fail(tlsrpt.error());
+        for (const auto& line : service::standing_lines(*tlsrpt)) std::printf("%s\n", line.c_str());
+    }
     return 0;
 }
 

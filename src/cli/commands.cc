@@ -40,6 +40,9 @@ std::span<const Command> all_commands() {
         Command{"audit", "BSI TR-03108-1 EMLREQ_2/4/6 evidence and the pre-flight lint", run_audit,
                 ops::audit_nagios_service},
         Command{"log", "export the event log (--since T, --json)", run_log},
+        Command{"tlsrpt",
+                "tlsrpt import FILE... | tlsrpt list|summary: the SMTP TLS reports senders filed",
+                run_tlsrpt},
     };
     return commands;
 }

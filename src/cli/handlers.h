@@ -22,5 +22,6 @@ int run_hook(const Invocation& invocation);
 int run_check(const Invocation& invocation);
 int run_log(const Invocation& invocation);
 int run_audit(const Invocation& invocation);
+int run_tlsrpt(const Invocation& invocation);
 
 }  // namespace dk::cli

@@ -124,6 +124,11 @@ struct MetricsConfig {
     std::optional<std::string> file;  // textfile-collector file, written atomically
 };
 
+// [tlsrpt]: where SMTP TLS reports (RFC 8460) arrive.
+struct TlsrptConfig {
+    std::optional<std::string> maildir;  // a Maildir: new/, cur/, tmp/
+};
+
 // [acme]: danekeeper's own ACME client, for slots with certificates = "acme".
 struct AcmeConfig {
     std::string directory;  // https URL of the CA's directory
@@ -164,6 +169,7 @@ struct Config {
     std::vector<SlotConfig> slots;
     AuditConfig audit;
     MetricsConfig metrics;
+    TlsrptConfig tlsrpt;
     std::optional<AcmeConfig> acme;
     std::vector<RemoteHostConfig> hosts;
     MonitoringConfig monitoring;

@@ -151,6 +151,16 @@ Status check_files(const Config& c) {
                 note("key " + s.name + ": issuer_ca_file: " + read.error().message);
         }
     }
+    if (c.tlsrpt.maildir) {
+        for (const char* sub : {"/new", "/cur", "/tmp"}) {
+            struct stat st {};
+            const std::string dir = *c.tlsrpt.maildir + sub;
+            if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+                note("tlsrpt.maildir: " + dir + " is not a directory (not a Maildir)");
+                break;
+            }
+        }
+    }
     if (!c.hosts.empty() && ::access("/usr/bin/ssh", X_OK) != 0)
         note("host: /usr/bin/ssh is not executable (install openssh-client)");
     for (const auto& h : c.hosts) check_host_files(h, note);

@@ -157,6 +157,7 @@ Result<Config> parse_config(std::string_view text, const std::string& source) {
     parse_metrics(top, c, p);
     parse_monitoring(top, c, p);
     parse_log(top, c, p);
+    parse_tlsrpt(top, c, p);
     std::vector<std::uint32_t> zone_lines;
     for (auto& [zone, line] : parse_tables<ZoneConfig>(top, "zone", p, parse_zone)) {
         c.zones.push_back(std::move(zone));

@@ -36,6 +36,7 @@ DnssecKeyConfig parse_dnssec_keys(Table& t);
 // The optional [audit] and [metrics] tables (audit_parser.cc).
 void parse_audit(Table& top, Config& c, Problems& p);
 void parse_metrics(Table& top, Config& c, Problems& p);
+void parse_tlsrpt(Table& top, Config& c, Problems& p);
 // The optional [monitoring] and [log] tables (monitoring_parser.cc).
 void parse_monitoring(Table& top, Config& c, Problems& p);
 void parse_log(Table& top, Config& c, Problems& p);

@@ -55,7 +55,7 @@ inline constexpr Section sections[] = {
     {"key", "[[key]]", true},        {"audit", "[audit]", false},
     {"metrics", "[metrics]", false}, {"acme", "[acme]", false},
     {"host", "[[host]]", true},      {"monitoring", "[monitoring]", false},
-    {"log", "[log]", false},
+    {"log", "[log]", false},         {"tlsrpt", "[tlsrpt]", false},
 };
 
 using enum Type;
@@ -177,6 +177,10 @@ inline constexpr Key keys[] = {
      "lint: warn when an RRSIG over a TLSA RRset expires sooner", 1, 365},
     {"audit", "max_tlsa_records", integer, "12", "",
      "lint: warn above this many records at an owner", 1, 100},
+
+    {"tlsrpt", "maildir", path, "", "none",
+     "a Maildir the mailbox of your TLSRPT `rua=mailto:` address delivers to; the daemon reads "
+     "new/ each pass, moves each message to cur/ (a refused one to the .Refused folder)"},
 
     {"metrics", "listen", server, "", "none",
      "daemon: serve Prometheus metrics at `GET /metrics` on this IP:PORT (use loopback or a "

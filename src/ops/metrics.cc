@@ -81,6 +81,21 @@ std::string prometheus_text(const MetricsSnapshot& s, TimePoint now) {
     family(out, "danekeeper_last_run_timestamp_seconds", "when the last run ended (Unix time)");
     out += "danekeeper_last_run_timestamp_seconds " + std::to_string(unix_seconds(s.last_run_at)) +
            "\n";
+    family(out, "danekeeper_tlsrpt_reports",
+           "SMTP TLS reports (RFC 8460) whose date range ended in the last 7 days");
+    out += "danekeeper_tlsrpt_reports " + std::to_string(s.tlsrpt_reports) + "\n";
+    family(out, "danekeeper_tlsrpt_dane_failed_sessions",
+           "sessions senders reported failing DANE at our MX in the last 7 days");
+    out += "danekeeper_tlsrpt_dane_failed_sessions " +
+           std::to_string(s.tlsrpt_dane_failed_sessions) + "\n";
+    family(out, "danekeeper_tlsrpt_failed_sessions",
+           "sessions senders reported failing in the last 7 days, by result type, policy and MX");
+    for (const auto& f : s.tlsrpt_failures) {
+        out += "danekeeper_tlsrpt_failed_sessions{result_type=\"" + escape_label(f.result_type) +
+               "\",policy_type=\"" + escape_label(f.policy_type) + "\",mx=\"" + escape_label(f.mx) +
+               "\",dane=\"" + (f.dane ? "1" : "0") + "\"} " + std::to_string(f.failed_sessions) +
+               "\n";
+    }
     return out;
 }
 

@@ -30,6 +30,18 @@ struct SlotMetric {
     std::string next_action_kind;          // what it is, e.g. "publish_next"
 };
 
+// Failed sessions senders reported (RFC 8460) in the reporting window, by result type and MX.
+struct TlsrptFailureMetric {
+    std::string result_type;
+    std::string policy_type;
+    std::string mx;
+    bool dane = false;
+    long long failed_sessions = 0;
+};
+
+// How far back the TLSRPT metrics look: reports whose date range ended within it.
+inline constexpr Seconds tlsrpt_metrics_window{7 * 86400};
+
 struct MetricsSnapshot {
     std::vector<EndpointMetric> endpoints;
     std::vector<OwnerMetric> owners;
@@ -38,6 +50,9 @@ struct MetricsSnapshot {
     int last_run_result = 0;  // the run's exit code: 0 ok, 1 alert, 2 config, 3 environment
     double last_run_seconds = 0;
     TimePoint last_run_at{};
+    long long tlsrpt_reports = 0;  // in tlsrpt_metrics_window
+    long long tlsrpt_dane_failed_sessions = 0;
+    std::vector<TlsrptFailureMetric> tlsrpt_failures;
 };
 
 std::string prometheus_text(const MetricsSnapshot& snapshot, TimePoint now);

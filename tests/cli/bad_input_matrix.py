@@ -12,6 +12,7 @@ one line and stdout empty.
 
 usage: bad_input_matrix.py DANEKEEPER [--keep] [ROW_NAME_REGEX]
 """
+import gzip
 import hashlib
 import os
 import re
@@ -280,6 +281,15 @@ def rfc2136(tsig_text=None, mode=0o600, kind="file"):
 
 
 GOOD_TSIG = 'key "dk" {\n\talgorithm hmac-sha256;\n\tsecret "c2VjcmV0IHNlY3JldCBzZWNyZXQgc2VjcmV0IQ==";\n};\n'
+TLSRPT_GOOD = """{"organization-name": "Sender", "date-range": {"start-datetime":
+ "2026-12-06T00:00:00Z", "end-datetime": "2026-12-06T23:59:59Z"}, "contact-info": "r@sender.example",
+ "report-id": "r-1", "policies": [{"policy": {"policy-type": "tlsa", "policy-domain": "example.net"},
+ "summary": {"total-successful-session-count": 1, "total-failure-session-count": 2},
+ "failure-details": [{"result-type": "tlsa-invalid", "failed-session-count": 2}]}]}"""
+TLSRPT_NO_ID = TLSRPT_GOOD.replace('"report-id": "r-1", ', "")
+TLSRPT_BAD_COUNT = TLSRPT_GOOD.replace('"failed-session-count": 2', '"failed-session-count": "2"')
+
+
 def append_to_zone(text):
     return edit("tlsa_ttl = 300\n", "tlsa_ttl = 300\n" + text)
 
@@ -552,6 +562,43 @@ ROWS += [
     R("log_since_garbage", None, ["log", "--since", "yesterday"], 2, r"--since.*yesterday"),
     R("log_since_negative", None, ["log", "--since", "-5d"], 2, r"--since"),
     R("log_extra_word", None, ["log", "extra"], 2, r"log"),
+    # ---- tlsrpt: a report file refused whole, nothing stored ----
+    R("tlsrpt_no_sub", None, ["tlsrpt"], 2, r"tlsrpt: give list, summary or import"),
+    R("tlsrpt_bad_sub", None, ["tlsrpt", "show"], 2, r"tlsrpt: give list"),
+    R("tlsrpt_import_no_file", None, ["tlsrpt", "import"], 2, r"tlsrpt import: give"),
+    R("tlsrpt_import_json_flag", None, ["tlsrpt", "import", "--json", "{W}/in/r.json"], 2,
+      r"--json"),
+    R("tlsrpt_import_missing", None, ["tlsrpt", "import", "{W}/in/nosuch.json"], 2,
+      r"nosuch\.json"),
+    R("tlsrpt_import_fifo", fifo("in/r.json"), ["tlsrpt", "import", "{W}/in/r.json"], 2,
+      r"r\.json"),
+    R("tlsrpt_import_not_json", put("in/r.json", "hello"), ["tlsrpt", "import", "{W}/in/r.json"],
+      2, r"r\.json: not JSON"),
+    R("tlsrpt_import_no_report_id", put("in/r.json", TLSRPT_NO_ID),
+      ["tlsrpt", "import", "{W}/in/r.json"], 2, r"r\.json: report-id: missing"),
+    R("tlsrpt_import_bad_count", put("in/r.json", TLSRPT_BAD_COUNT),
+      ["tlsrpt", "import", "{W}/in/r.json"], 2,
+      r"r\.json: policies\[0\]\.failure-details\[0\]\.failed-session-count: not a non-negative"),
+    R("tlsrpt_import_truncated_gzip", put("in/r.json.gz", gzip.compress(TLSRPT_GOOD.encode())[:-9]),
+      ["tlsrpt", "import", "{W}/in/r.json.gz"], 2, r"r\.json\.gz: gzip: truncated"),
+    R("tlsrpt_import_gzip_bomb", put("in/r.json.gz", gzip.compress(b" " * (17 << 20))),
+      ["tlsrpt", "import", "{W}/in/r.json.gz"], 2, r"r\.json\.gz: gzip: inflates to more than"),
+    R("tlsrpt_maildir_not_a_maildir",
+      [directory("mail"), edit("[audit]\n", f'[tlsrpt]\nmaildir = "{W}/mail"\n\n[audit]\n')],
+      CHECK, 2, rf"{C}: tlsrpt\.maildir: .*/mail/new is not a directory"),
+    R("tlsrpt_maildir_relative", edit("[audit]\n", '[tlsrpt]\nmaildir = "mail"\n\n[audit]\n'),
+      CHECK, 2, rf"{C}:\d+: tlsrpt\.maildir"),
+    R("tlsrpt_maildir_not_string", edit("[audit]\n", "[tlsrpt]\nmaildir = 5\n\n[audit]\n"),
+      CHECK, 2, rf"{C}:\d+: tlsrpt\.maildir"),
+    R("tlsrpt_unknown_key", edit("[audit]\n", '[tlsrpt]\nmailbox = "x"\n\n[audit]\n'),
+      CHECK, 2, rf"{C}:\d+: tlsrpt\.mailbox"),
+    R("tlsrpt_import_maildir_unconfigured", None, ["tlsrpt", "import", "--maildir"], 2,
+      rf"{C}: tlsrpt import --maildir: no \[tlsrpt\] maildir"),
+    R("tlsrpt_list_maildir", None, ["tlsrpt", "list", "--maildir"], 2,
+      r"tlsrpt list: --maildir belongs to import"),
+    R("tlsrpt_list_since_garbage", None, ["tlsrpt", "list", "--since", "yesterday"], 2,
+      r"--since.*yesterday"),
+    R("tlsrpt_list_extra_word", None, ["tlsrpt", "list", "now"], 2, r"tlsrpt list: takes no"),
     R("config_bad_sub", None, ["config", "lint"], 2, r"config"),
     R("config_check_extra", None, ["config", "check", "now"], 2, r"config"),
     R("tlsa_no_file", None, ["tlsa"], 2, r"tlsa"),

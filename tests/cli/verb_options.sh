@@ -22,6 +22,7 @@ declare -A own=(
     [check]="--resolver --port --timeout --json --nagios"
     [audit]="--json --nagios"
     [log]="--since --json"
+    [tlsrpt]="--since --json --maildir"
 )
 failed() { echo "FAIL: $*"; failures=$((failures + 1)); }
 sorted() { tr ' ' '\n' | sed '/^$/d' | sort | tr '\n' ' '; }

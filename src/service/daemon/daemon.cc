@@ -10,6 +10,7 @@
 #include "service/daemon/watchdog.h"
 #include "service/report/metrics_collector.h"
 #include "service/report/status_snapshot.h"
+#include "service/tlsrpt/maildir.h"
 
 namespace dk::service {
 namespace {
@@ -64,6 +65,22 @@ void finish_full_run(Runtime& rt, int rc, std::chrono::duration<double> took) {
     write_status_snapshot(rt);
 }
 
+// The SMTP TLS reports delivered since the last pass, before the slots run; a failure is logged
+// and never stops the engine.
+void take_in_reports(Runtime& rt) {
+    if (!rt.config.tlsrpt.maildir) return;
+    auto pass = take_in_maildir(rt.store, *rt.config.tlsrpt.maildir, rt.clock.now());
+    if (!pass.ok()) {
+        log::warn("tlsrpt.maildir_failed", {{"error", pass.error().message}});
+        return;
+    }
+    if (pass->stored + pass->duplicates + pass->refused + pass->deferred > 0)
+        log::info("tlsrpt.maildir_read", {{"stored", pass->stored},
+                                          {"duplicates", pass->duplicates},
+                                          {"refused", pass->refused},
+                                          {"deferred", pass->deferred}});
+}
+
 }  // namespace
 
 int run_pass(Runtime& rt, const std::vector<std::string>& slots, engine::RunMode mode,
@@ -71,6 +88,7 @@ int run_pass(Runtime& rt, const std::vector<std::string>& slots, engine::RunMode
              MetricsServer* listener, TimePoint* wake) {
     const auto started = std::chrono::steady_clock::now();
     std::vector<PlannedStep> planned;
+    if (mode == engine::RunMode::apply && slots.empty()) take_in_reports(rt);
     const int rc = run_slots(rt, slots, mode, hooks, wake, &planned);
     if (mode == engine::RunMode::apply) {
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;

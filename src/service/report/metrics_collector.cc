@@ -4,8 +4,28 @@
 #include "base/log.h"
 #include "service/metrics/metrics_server.h"
 #include "service/report/audit_observer.h"
+#include "service/tlsrpt/summary.h"
 
 namespace dk::service {
+namespace {
+
+// What senders reported in the metrics window; a store failure leaves the figures at zero.
+void collect_tlsrpt(Runtime& rt, ops::MetricsSnapshot& m) {
+    auto reports = rt.store.tlsrpt_reports_since(rt.clock.now() - ops::tlsrpt_metrics_window);
+    if (!reports.ok()) {
+        log::warn("metrics.tlsrpt_failed", {{"error", reports.error().message}});
+        return;
+    }
+    const TlsrptSummary summary = summarise(*reports);
+    m.tlsrpt_reports = summary.reports;
+    m.tlsrpt_dane_failed_sessions = summary.dane_failed_sessions;
+    for (const auto& g : summary.failures)
+        m.tlsrpt_failures.push_back(
+            {g.result_type, g.policy_type, g.receiving_mx_hostname, g.dane, g.failed_sessions});
+}
+
+}  // namespace
+
 ops::MetricsSnapshot collect_metrics(Runtime& rt, const RunOutcome& run) {
     ops::MetricsSnapshot m;
     m.last_run_result = run.result;
@@ -23,6 +43,7 @@ ops::MetricsSnapshot collect_metrics(Runtime& rt, const RunOutcome& run) {
         }
         m.slots.push_back(std::move(metric));
     }
+    collect_tlsrpt(rt, m);
     auto obs = observe_for_audit(rt, rt.clock.now());
     if (!obs.ok()) {
         log::warn("metrics.observe_failed", {{"error", obs.error().message}});

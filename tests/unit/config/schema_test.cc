@@ -41,6 +41,7 @@ issue_command = ["/usr/local/sbin/sign", "{csr}", "{chain}"]
 [metrics]
 [monitoring]
 [log]
+[tlsrpt]
 [acme]
 directory = "https://acme.example/directory"
 [[host]]

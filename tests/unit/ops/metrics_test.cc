@@ -19,6 +19,10 @@ TEST(Metrics, EveryFamilyInTextFormat) {
     s.last_run_result = 1;
     s.last_run_seconds = 0.25;
     s.last_run_at = now;
+    s.tlsrpt_reports = 2;
+    s.tlsrpt_dane_failed_sessions = 7;
+    s.tlsrpt_failures = {{"tlsa-invalid", "tlsa", "mx1.example.net", true, 7},
+                         {"sts-policy-invalid", "sts", "mx1.example.net", false, 3}};
     EXPECT_EQ(prometheus_text(s, now),
               "# HELP danekeeper_endpoint_match 1 when the endpoint address presents a chain "
               "matching its published TLSA RRset\n"
@@ -51,7 +55,22 @@ TEST(Metrics, EveryFamilyInTextFormat) {
               "danekeeper_last_run_duration_seconds 0.25\n"
               "# HELP danekeeper_last_run_timestamp_seconds when the last run ended (Unix time)\n"
               "# TYPE danekeeper_last_run_timestamp_seconds gauge\n"
-              "danekeeper_last_run_timestamp_seconds 1790000000\n");
+              "danekeeper_last_run_timestamp_seconds 1790000000\n"
+              "# HELP danekeeper_tlsrpt_reports SMTP TLS reports (RFC 8460) whose date range "
+              "ended in the last 7 days\n"
+              "# TYPE danekeeper_tlsrpt_reports gauge\n"
+              "danekeeper_tlsrpt_reports 2\n"
+              "# HELP danekeeper_tlsrpt_dane_failed_sessions sessions senders reported failing "
+              "DANE at our MX in the last 7 days\n"
+              "# TYPE danekeeper_tlsrpt_dane_failed_sessions gauge\n"
+              "danekeeper_tlsrpt_dane_failed_sessions 7\n"
+              "# HELP danekeeper_tlsrpt_failed_sessions sessions senders reported failing in the "
+              "last 7 days, by result type, policy and MX\n"
+              "# TYPE danekeeper_tlsrpt_failed_sessions gauge\n"
+              "danekeeper_tlsrpt_failed_sessions{result_type=\"tlsa-invalid\",policy_type=\"tlsa\","
+              "mx=\"mx1.example.net\",dane=\"1\"} 7\n"
+              "danekeeper_tlsrpt_failed_sessions{result_type=\"sts-policy-invalid\",policy_type="
+              "\"sts\",mx=\"mx1.example.net\",dane=\"0\"} 3\n");
 }
 
 TEST(Metrics, PastNextActionIsZeroAndAbsentIsLeftOut) {
