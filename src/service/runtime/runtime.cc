@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/privileges.h"
+#include "service/keys/issuer_certificates.h"
 #include "service/signing/managed_keys.h"
 #include "service/signing/signed_file_publisher.h"
 #include "zone/resolver/authoritative.h"
@@ -51,6 +52,8 @@ Result<std::unique_ptr<SlotRuntime>> SlotRuntime::build(Runtime& runtime,
     if (zone == nullptr)
         return Error::bad_input("slot " + slot.name + ": no [[zone]] for " + slot.zone);
     std::unique_ptr<SlotRuntime> r(new SlotRuntime(runtime, slot));
+    DK_TRY(auto issuers, load_issuer_certificates(slot));
+    r->setup_.policy.issuer_spki_sha256 = issuer_digests(issuers);
     if (zone->signed_file) {
         DK_TRY(std::unique_ptr<SignedFilePublisher> signed_file,
                SignedFilePublisher::create(runtime.config, *zone, runtime.clock));
