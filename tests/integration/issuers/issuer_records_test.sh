@@ -4,7 +4,8 @@
 # each MX serves matches the 2 1 1 and the 3 1 1 record (OpenSSL's DANE verifier, one record at a
 # time); a bad file is one line, exit 2, nothing changed; a stale 2 1 1 (a CA that issues nothing
 # served) is linted with its one-line fix, which works; the backup CA taken out of the list has
-# its record removed, the 3 1 1 records stay.
+# its record removed, the 3 1 1 records stay; a renewal refused because of a stale record says how
+# to unblock, and the fix unblocks it.
 # Usage: issuer_records_test.sh ENV_FILE DANEKEEPER_BIN
 set -uo pipefail
 env_file=$1 dk_bin=$2
@@ -161,6 +162,38 @@ for server in "$TB_PRIMARY" "$TB_SECONDARY"; do
 done
 dk run --once >"$work/run" 2>&1
 expect "every endpoint still DANE-valid against what is published (run without an alert)" 0 $?
+
+# 6. A refusal because of a stale record says how to unblock, and the fix unblocks it. The list
+# emptied: the testbed CA's record goes too; then a foreign 2 1 1 by hand, and a renewal due.
+sed -i '/^issuer_certificates = /d' "$work/dk.toml"
+for _ in $(seq 1 60); do
+    dk run --once >"$work/run" 2>&1
+    served_at "$TB_SECONDARY" _25._tcp.mx1 | grep -qx "$ca_rec" || break
+    sleep 0.25
+done
+got=$(served_at "$TB_SECONDARY" _25._tcp.mx1)
+expect "an empty list removes the last issuer record, the 3 1 1 records stay" "3 1 1 3 1 1" \
+    "$(awk '{print $1, $2, $3}' <<<"$got" | tr '\n' ' ' | sed 's/ $//')"
+printf 'server %s\nzone %s\nupdate add _25._tcp.mx1.%s 5 TLSA %s\nsend\n' "$TB_PRIMARY_ADDR" "$TB_ZONE" "$TB_ZONE" "$stale_rec" | nsupdate -k "$TB_TSIG_KEY_FILE"
+wait_for "$TB_SECONDARY" _25._tcp.mx1 PRESENT "$stale_rec" || bad "the secondary never served the stale record"
+# A renewal due: the served certificate (90 days, renewed at the first runs) is due, the one the
+# CA will issue (200 days) will not be.
+sed -i -e 's/^renew_before_days = 30$/renew_before_days = 100/' \
+    -e 's|"{csr}", "{chain}"\]|"{csr}", "{chain}", "200"]|' "$work/dk.toml"
+renewals=$(dk log 2>/dev/null | grep -c "renewal: deploy the renewed certificate")
+dk run --once >"$work/run" 2>&1
+expect "the renewal is refused (alert)" 1 $?
+refusal=$(grep -o 'renewal: the renewed chain would not match.*' "$work/run" | head -1)
+[[ $refusal == *"fix: add the certificate of the CA that issued the chain to issuer_certificates of slot mx, or remove the stale record: danekeeper publish --zone ZONE --server PRIMARY --tsig-key FILE --remove \"_25._tcp.mx1.$TB_ZONE. TLSA $stale_rec\""* ]] &&
+    ok "the refusal names the stale record and the fix" || bad "refusal: $(tail -5 "$work/run")"
+"$dk_bin" publish --zone "$TB_ZONE" --server "$TB_PRIMARY" --tsig-key "$TB_TSIG_KEY_FILE" \
+    --remove "_25._tcp.mx1.$TB_ZONE. TLSA $stale_rec" >/dev/null 2>&1
+expect "the fix runs" 0 $?
+wait_for "$TB_SECONDARY" _25._tcp.mx1 ABSENT "$stale_rec" || bad "the stale record stayed"
+dk run --once >"$work/run" 2>&1
+expect "then the renewal goes ahead" 0 $?
+expect "the renewed certificate is deployed (one more deployment in the log)" $((renewals + 1)) \
+    "$(dk log 2>/dev/null | grep -c "renewal: deploy the renewed certificate")"
 
 echo "took $(python3 -c "import time; print(round(time.time() - $started, 1))") s"
 [[ $failures -eq 0 ]] && echo "PASS" || echo "FAILED: $failures"
