@@ -100,4 +100,8 @@ std::string tlsa_owner(std::string_view host, std::uint16_t port) {
     return absolute_name("_" + std::to_string(port) + "._tcp." + std::string(host));
 }
 
+TlsaRecord issuer_record(const Bytes& spki_sha256) {
+    return TlsaRecord{tlsa::usage_dane_ta, tlsa::selector_spki, tlsa::mtype_sha256, spki_sha256};
+}
+
 }  // namespace dk

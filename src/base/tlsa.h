@@ -34,6 +34,9 @@ struct TlsaRecord {
     friend auto operator<=>(const TlsaRecord&, const TlsaRecord&) = default;
 };
 
+// The 2 1 1 record of an issuer CA (DANE-TA, SHA-256 of its SubjectPublicKeyInfo).
+TlsaRecord issuer_record(const Bytes& spki_sha256);
+
 // Parses "3 1 1 HEX" or "DANE-EE SPKI SHA2-256 HEX" (RFC 7218, case-insensitive). Hex may be
 // split by whitespace as in zone files. Checks the digest length for matching types 1 and 2.
 Result<TlsaRecord> parse_tlsa_rdata(std::string_view text);

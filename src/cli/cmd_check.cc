@@ -14,6 +14,23 @@
 namespace dk::cli {
 namespace {
 
+std::vector<std::string> chain_match_texts(const probe::ProbeResult& r) {
+    std::vector<std::string> out;
+    for (const auto& m : r.chain_matches) out.push_back(m.rdata_text());
+    return out;
+}
+
+// The records besides the one OpenSSL stopped at that the sent chain matches (a 2 1 1 with the
+// 3 1 1), so a sender's view shows which of them stand.
+std::string also_matched(const probe::ProbeResult& r) {
+    std::string out;
+    for (const auto& m : r.chain_matches) {
+        if (m == r.matched) continue;
+        out += (out.empty() ? "; the sent chain also matches " : ", ") + m.rdata_text();
+    }
+    return out;
+}
+
 std::vector<std::string> record_texts(const std::vector<TlsaRecord>& records) {
     std::vector<std::string> out;
     for (const auto& r : records) out.push_back(r.rdata_text());
@@ -31,6 +48,7 @@ nlohmann::json probe_json(const probe::ProbeResult& r) {
             {"not_after", r.not_after},
             {"dane_ok", r.dane_ok},
             {"matched", r.matched ? r.matched->rdata_text() : ""},
+            {"chain_matches", chain_match_texts(r)},
             {"problem", r.problem}};
 }
 
@@ -57,7 +75,7 @@ void print_text(const service::CheckedDomain& d, const std::vector<ops::CheckedH
         const bool dane = !ops::usable_records(h.records).empty();
         for (const auto* p : probes_of(d, h.host)) {
             std::string outcome = p->problem;
-            if (p->dane_ok) outcome = "matched " + p->matched->rdata_text();
+            if (p->dane_ok) outcome = "matched " + p->matched->rdata_text() + also_matched(*p);
             if (!dane && !p->tls_version.empty()) outcome = "(no DANE to verify)";
             const std::string where =
                 p->key_family.empty() ? p->address : p->address + " " + p->key_family;

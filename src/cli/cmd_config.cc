@@ -7,6 +7,7 @@
 
 #include "base/files.h"
 #include "cert/chain.h"
+#include "cert/issuer_ca.h"
 #include "cli/handlers.h"
 #include "cli/verb_options.h"
 #include "config/config.h"
@@ -65,6 +66,14 @@ std::string anchor_and_ca_problems(const config::Config& c) {
         if (auto text = files::read_limited(path); text.ok()) {
             if (auto certificates = cert::parse_chain_pem(*text, path); !certificates.ok())
                 note(field + ": " + certificates.error().message);
+        }
+    }
+    for (const auto& s : c.slots) {
+        for (const auto& path : s.issuer_certificates) {
+            if (auto text = files::read_limited(path); text.ok()) {
+                if (auto ca = cert::parse_issuer_ca_pem(*text, path); !ca.ok())
+                    note("key " + s.name + ": issuer_certificates: " + ca.error().message);
+            }
         }
     }
     return problems;

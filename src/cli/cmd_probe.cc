@@ -48,6 +48,8 @@ nlohmann::json to_json(const probe::ProbeResult& r) {
     j["leaf_spki_sha256"] = r.leaf_spki_sha256 ? to_hex(*r.leaf_spki_sha256) : "";
     j["issuer_spki_sha256"] = r.issuer_spki_sha256 ? to_hex(*r.issuer_spki_sha256) : "";
     j["matched"] = r.matched ? r.matched->rdata_text() : "";
+    j["chain_matches"] = nlohmann::json::array();
+    for (const auto& m : r.chain_matches) j["chain_matches"].push_back(m.rdata_text());
     j["algorithm"] = r.key_family;  // the presented key's family: rsa, ecdsa, ed25519
     return j;
 }

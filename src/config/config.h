@@ -99,8 +99,9 @@ struct SlotConfig {
     std::optional<std::string> key_group;  // group of the key files (the service user's: none)
     std::vector<std::vector<std::string>> reload;
     std::string certificates{text_default("key", "certificates")};
-    std::vector<std::string> issue_command;     // {csr} {chain} {key} {slot}
-    std::optional<std::string> issuer_ca_file;  // roots of command/hook chains (system)
+    std::vector<std::string> issue_command;        // {csr} {chain} {key} {slot}
+    std::optional<std::string> issuer_ca_file;     // roots of command/hook chains (system)
+    std::vector<std::string> issuer_certificates;  // CA certificate files, published as 2 1 1
     int renew_before_days = integer_default("key", "renew_before_days");
     bool renew_before_days_set = false;  // else [acme] renew_before_days applies to acme slots
     int rollover_every_days = integer_default("key", "rollover_every_days");

@@ -150,6 +150,10 @@ Status check_files(const Config& c) {
             if (auto read = files::read_limited(*s.issuer_ca_file); !read.ok())
                 note("key " + s.name + ": issuer_ca_file: " + read.error().message);
         }
+        for (const auto& path : s.issuer_certificates) {
+            if (auto read = files::read_limited(path); !read.ok())
+                note("key " + s.name + ": issuer_certificates: " + read.error().message);
+        }
     }
     if (c.tlsrpt.maildir) {
         for (const char* sub : {"/new", "/cur", "/tmp"}) {

@@ -160,6 +160,10 @@ inline constexpr Key keys[] = {
     {"key", "issuer_ca_file", path, "", "the system store",
      "roots every chain from `issue_command` or `hook deliver` must verify to (`acme` slots: "
      "`[acme] issuer_ca_file`)"},
+    {"key", "issuer_certificates", strings, "", "none",
+     "CA certificates the slot's certificates may come from (absolute paths, one PEM CA "
+     "certificate each, e.g. an ACME CA's current and backup intermediates): each published as "
+     "TLSA 2 1 1 beside the 3 1 1 records; a CA left out has its record removed"},
     {"key", "renew_before_days", integer, "30", "",
      "renew (same key) this long before expiry; `acme` slots that do not set it take `[acme] "
      "renew_before_days`", 1, 3650},

@@ -46,11 +46,26 @@ void check_placeholders(Table& t, const std::vector<std::string>& argv) {
     }
 }
 
+// The files are read and checked (CA certificates) where they are used (service/keys).
+void parse_issuer_certificates(Table& t, SlotConfig& s) {
+    auto paths = t.strings("issuer_certificates", false);
+    for (const auto& path : paths.value_or(std::vector<std::string>{})) {
+        if (path.empty() || path.front() != '/')
+            t.problem("issuer_certificates", "'" + path + "' must be an absolute path");
+        else if (std::find(s.issuer_certificates.begin(), s.issuer_certificates.end(), path) !=
+                 s.issuer_certificates.end())
+            t.problem("issuer_certificates", "'" + path + "' is listed twice");
+        else
+            s.issuer_certificates.push_back(path);
+    }
+}
+
 void parse_issuing(Table& t, SlotConfig& s) {
     // command: our CSR to the operator's program; hook: an ACME client the operator runs hands
     // its result to `danekeeper hook deliver`; acme: our own client ([acme]).
     s.certificates = t.choice("certificates");
     s.issuer_ca_file = t.path("issuer_ca_file", false);
+    parse_issuer_certificates(t, s);
     auto cmd = t.strings("issue_command", s.certificates == "command");
     if (!cmd) return;
     s.issue_command = *cmd;

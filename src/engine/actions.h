@@ -18,6 +18,8 @@ enum class ActionKind {
     deploy,               // write chain + key atomically, run reload (for_next selects the key)
     complete_switch,      // every endpoint presents next and validates: next becomes current
     clear_previous,       // the previous key's records are gone everywhere: forget it
+    issuers_published,    // these issuers' records are served everywhere (t1 = at)
+    forget_issuers,       // these issuers' records are gone everywhere: forget them
     alert,                // something needs a human; nothing is changed
     wait,                 // nothing to do before `at`
 };
@@ -38,6 +40,7 @@ struct Action {
     bool for_next = false;            // request_certificate / deploy: which key
     TimePoint at{};                   // wait: until; set_switch_time / mark_published: the time
     std::vector<TlsaChange> changes;  // publish
+    std::vector<Bytes> issuers;       // issuers_published / forget_issuers: SPKI SHA-256
 };
 
 std::string_view to_string(ActionKind kind);

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "base/strings.h"
+#include "engine/issuers.h"
 #include "engine/safety.h"
 
 namespace dk::engine {
@@ -183,11 +184,15 @@ std::optional<Action> roll_to_next(const SlotState& s, const SlotPolicy& p,
         if (!obs.pending_chain_matches) {
             return alert(obs, p, "rollover: the next key's chain could not be examined");
         }
+        if (auto wait = wait_for_issuer_records_to_age(s, p, obs, *obs.pending_chain_matches))
+            return *wait;
         if (auto owner = first_unsatisfied_owner(obs, *obs.pending_chain_matches)) {
-            return alert(obs, p,
-                         "rollover: the next chain would not match every published TLSA "
-                         "combination at " +
-                             *owner + " (RFC 7671 section 8)");
+            return alert(
+                obs, p,
+                "rollover: the next chain would not match every published TLSA "
+                "combination at " +
+                    *owner + " (RFC 7671 section 8)" +
+                    unmatched_combination_fix(obs, *owner, *obs.pending_chain_matches, s.slot));
         }
         return simple(ActionKind::deploy, "rollover: deploy the next key", true);
     }
@@ -230,11 +235,15 @@ std::optional<Action> renew_current(const SlotState& s, const SlotPolicy& p,
     }
     if (!obs.pending_chain_matches)
         return alert(obs, p, "renewal: the new chain could not be examined");
+    if (auto wait = wait_for_issuer_records_to_age(s, p, obs, *obs.pending_chain_matches))
+        return *wait;
     if (auto owner = first_unsatisfied_owner(obs, *obs.pending_chain_matches)) {
-        return alert(obs, p,
-                     "renewal: the renewed chain would not match every published TLSA "
-                     "combination at " +
-                         *owner + " (RFC 7671 section 8)");
+        return alert(
+            obs, p,
+            "renewal: the renewed chain would not match every published TLSA "
+            "combination at " +
+                *owner + " (RFC 7671 section 8)" +
+                unmatched_combination_fix(obs, *owner, *obs.pending_chain_matches, s.slot));
     }
     return simple(ActionKind::deploy, "renewal: deploy the renewed certificate (same key)");
 }
@@ -247,9 +256,11 @@ Action steady_verification(const SlotState& s, const SlotPolicy& p, const Observ
     }
     if (obs.served_chain_matches) {
         if (auto owner = first_unsatisfied_owner(obs, *obs.served_chain_matches)) {
-            return alert(obs, p,
-                         "the served chain does not match every published TLSA combination at " +
-                             *owner + " (RFC 7671 section 8)");
+            return alert(
+                obs, p,
+                "the served chain does not match every published TLSA combination at " + *owner +
+                    " (RFC 7671 section 8)" +
+                    unmatched_combination_fix(obs, *owner, *obs.served_chain_matches, s.slot));
         }
     }
     TimePoint wake = obs.now + p.recheck;
@@ -304,8 +315,10 @@ Action plan_next_action(const SlotState& s, const SlotPolicy& p, const Observati
         return *roll_to_next(s, p, obs);
     }
     if (auto a = ensure_next_published(s, p, obs)) return *a;
+    if (auto a = publish_listed_issuers(s, p, obs)) return *a;
     if (rollover_wanted(s, p, obs.now)) return *roll_to_next(s, p, obs);
     if (auto a = renew_current(s, p, obs)) return *a;
+    if (auto a = retire_unlisted_issuers(s, p, obs)) return *a;
     return steady_verification(s, p, obs);
 }
 
@@ -315,16 +328,10 @@ std::string_view to_string(Phase phase) {
 
 std::string_view to_string(ActionKind kind) {
     // In the order of enum ActionKind.
-    static constexpr std::string_view names[] = {"generate_next_key",
-                                                 "publish",
-                                                 "mark_published",
-                                                 "set_switch_time",
-                                                 "request_certificate",
-                                                 "deploy",
-                                                 "complete_switch",
-                                                 "clear_previous",
-                                                 "alert",
-                                                 "wait"};
+    static constexpr std::string_view names[] = {
+        "generate_next_key",   "publish",        "mark_published",  "set_switch_time",
+        "request_certificate", "deploy",         "complete_switch", "clear_previous",
+        "issuers_published",   "forget_issuers", "alert",           "wait"};
     static_assert(std::size(names) == static_cast<std::size_t>(ActionKind::wait) + 1);
     const auto i = static_cast<std::size_t>(kind);
     return i < std::size(names) ? names[i] : "wait";

@@ -22,6 +22,8 @@ struct SlotPolicy {
     // certificates = "hook": the operator's ACME client brings certificates on its own schedule
     // (`hook deliver`); the engine waits for them instead of asking.
     bool certificates_delivered = false;
+    // issuer_certificates: the CAs' SPKI SHA-256, published as 2 1 1 at every owner.
+    std::vector<Bytes> issuer_spki_sha256;
 };
 
 // How long after publishing a key the switch to it waits (RFC 7671 section 8.1: two TTLs +

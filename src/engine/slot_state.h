@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/clock.h"
 #include "base/elapsed.h"
@@ -23,6 +24,15 @@ struct SlotKey {
     // wait is over (count_monotonic, transitions.h).
     std::optional<MonotonicMark> published_mono;
     friend bool operator==(const SlotKey&, const SlotKey&) = default;
+};
+
+// A CA whose 2 1 1 record the slot publishes (`issuer_certificates`): remembered so that its
+// record is removed once the CA leaves the list, and aged before a chain relies on it.
+struct SlotIssuer {
+    Bytes spki_sha256;  // the record's data
+    // t1: the first moment every authoritative server served its record, validated.
+    std::optional<TimePoint> published_at;
+    friend bool operator==(const SlotIssuer&, const SlotIssuer&) = default;
 };
 
 enum class Phase {
@@ -46,6 +56,7 @@ struct SlotState {
         renewal_cert_not_after;  // a same-key certificate is stored, not deployed
     bool emergency = false;      // switch as soon as it is safe, whatever the age
     int failed_verifications = 0;
+    std::vector<SlotIssuer> issuers;  // issuer records published (or being retired)
     friend bool operator==(const SlotState&, const SlotState&) = default;
 };
 

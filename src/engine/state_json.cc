@@ -62,6 +62,19 @@ std::optional<SlotKey> key_from(const json& j, const char* field) {
     return key;
 }
 
+// Absent in states stored before issuer records existed, and while a slot has none.
+std::vector<SlotIssuer> issuers_from(const json& j) {
+    std::vector<SlotIssuer> out;
+    if (!j.contains("issuers")) return out;
+    for (const json& i : j.at("issuers")) {
+        auto spki = from_hex(i.at("spki_sha256").get<std::string>());
+        if (!spki || spki->size() != 32)
+            throw std::invalid_argument("issuers.spki_sha256 is not a SHA-256 digest");
+        out.push_back({std::move(*spki), time_from(i, "published_at")});
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string to_json(const SlotState& s) {
@@ -77,6 +90,14 @@ std::string to_json(const SlotState& s) {
            {"next_deployed", s.next_deployed},
            {"emergency", s.emergency},
            {"failed_verifications", s.failed_verifications}};
+    if (!s.issuers.empty()) {
+        json issuers = json::array();
+        for (const auto& i : s.issuers) {
+            issuers.push_back({{"spki_sha256", to_hex(i.spki_sha256)},
+                               {"published_at", time_or_null(i.published_at)}});
+        }
+        j["issuers"] = std::move(issuers);
+    }
     return j.dump();
 }
 
@@ -99,6 +120,7 @@ Result<SlotState> slot_state_from_json(std::string_view text) {
         s.next_deployed = j.at("next_deployed").get<bool>();
         s.emergency = j.at("emergency").get<bool>();
         s.failed_verifications = j.at("failed_verifications").get<int>();
+        s.issuers = issuers_from(j);
         return s;
     } catch (const std::exception& e) {
         return Error::bad_input(std::string("slot state is not valid: ") + e.what());

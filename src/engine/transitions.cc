@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "engine/issuers.h"
 #include "engine/safety.h"
 
 namespace dk::engine {
@@ -31,6 +32,11 @@ SlotState apply_outcome(SlotState s, const Action& action, const Outcome& outcom
             if (s.next && adds_record(action, record_for(*s.next)) && !s.next_deployed) {
                 s.next->published_at.reset();
                 s.next->published_mono.reset();
+            }
+            // So does an issuer record: a chain relies on it only once it has aged again.
+            for (auto& issuer : s.issuers) {
+                if (adds_record(action, issuer_record(issuer.spki_sha256)))
+                    issuer.published_at.reset();
             }
             break;
         case ActionKind::mark_published:
@@ -73,6 +79,21 @@ SlotState apply_outcome(SlotState s, const Action& action, const Outcome& outcom
             break;
         case ActionKind::clear_previous:
             s.previous.reset();
+            break;
+        case ActionKind::issuers_published:
+            for (const auto& digest : action.issuers) {
+                auto it =
+                    std::find_if(s.issuers.begin(), s.issuers.end(),
+                                 [&](const SlotIssuer& i) { return i.spki_sha256 == digest; });
+                if (it == s.issuers.end()) it = s.issuers.insert(s.issuers.end(), {digest, {}});
+                it->published_at = action.at;
+            }
+            break;
+        case ActionKind::forget_issuers:
+            std::erase_if(s.issuers, [&](const SlotIssuer& i) {
+                return std::find(action.issuers.begin(), action.issuers.end(), i.spki_sha256) !=
+                       action.issuers.end();
+            });
             break;
         case ActionKind::alert:
             ++s.failed_verifications;

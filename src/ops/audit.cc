@@ -86,7 +86,10 @@ Requirement dane_match(const AddressEvidence& a) {
     return {
         "EMLREQ_4", "tlsa_matches_served_chain", a.dane_ok,
         a.dane_ok
-            ? "leaf SPKI " + a.leaf_spki_sha256 + " matched " + a.matched
+            ? "leaf SPKI " + a.leaf_spki_sha256 + " matched " + a.matched +
+                  (a.also_matched.empty()
+                       ? ""
+                       : "; the sent chain also matches " + join(a.also_matched, ", "))
             : a.problem + (a.leaf_spki_sha256.empty() ? "" : ", leaf SPKI " + a.leaf_spki_sha256)};
 }
 

@@ -37,7 +37,8 @@ struct AddressEvidence {
     std::string issuer;
     std::string issuer_spki_sha256;  // hex; empty when the server sent no issuer
     bool dane_ok = false;
-    std::string matched;  // the TLSA record OpenSSL's DANE verifier matched
+    std::string matched;                    // the TLSA record OpenSSL's DANE verifier matched
+    std::vector<std::string> also_matched;  // the other records the sent chain matches
     std::string problem;
 };
 

@@ -17,6 +17,32 @@ bool matched(const SlotFacts& slot, const TlsaRecord& r) {
            slot.matched_by_chain.end();
 }
 
+const SlotFacts::ListedIssuer* listed_issuer(const SlotFacts& slot, const TlsaRecord& r) {
+    for (const auto& i : slot.listed_issuers) {
+        if (i.record == r) return &i;
+    }
+    return nullptr;
+}
+
+// What to change about a 2 x y record no served chain matches, in one line.
+std::string stale_issuer_fix(const SlotFacts& slot, const std::string& owner, const TlsaRecord& r,
+                             const SlotFacts::ListedIssuer* listed, bool chain_ca_published) {
+    const std::string add_chain_ca = "add the certificate of the served chain's CA (" +
+                                     slot.chain_issuer + ") to issuer_certificates of slot " +
+                                     slot.slot;
+    if (listed != nullptr)
+        return add_chain_ca + ", and take " + listed->file +
+               " out of it once nothing it issued "
+               "is served";
+    std::string remove =
+        slot.publish_command.empty()
+            ? "remove \"" + owner + " TLSA " + r.rdata_text() + "\" from " +
+                  (slot.unsigned_file.empty() ? std::string("the zone") : slot.unsigned_file)
+            : slot.publish_command + " --remove \"" + owner + " TLSA " + r.rdata_text() + "\"";
+    if (!chain_ca_published && !slot.listed_issuers.empty()) remove += " (or " + add_chain_ca + ")";
+    return remove;
+}
+
 }  // namespace
 
 std::vector<Finding> lint_3_0_with_acme(const SlotFacts& slot) {
@@ -39,14 +65,21 @@ std::vector<Finding> lint_2_pinned_to_other_ca(const SlotFacts& slot) {
     std::vector<Finding> out;
     if (!slot.chain_known) return out;
     for (const auto& o : slot.owners) {
+        const bool chain_ca_published =
+            std::any_of(o.records.begin(), o.records.end(),
+                        [&](const TlsaRecord& r) { return r.usage == 2 && matched(slot, r); });
         for (const auto& r : o.records) {
-            if (r.usage == 2 && !matched(slot, r)) {
-                out.push_back({"tlsa-2-other-ca", Severity::warning, o.owner,
-                               r.rdata_text().substr(0, 5) +
-                                   " record matches no CA of the served chain: the CA it pins "
-                                   "no longer issues it (record " +
-                                   r.rdata_text().substr(6, 16) + "...)"});
-            }
+            if (r.usage != 2 || matched(slot, r)) continue;
+            const auto* listed = listed_issuer(slot, r);
+            // A listed CA that issues nothing served now is a backup, as long as the served
+            // chain's own CA has its record too.
+            if (listed != nullptr && chain_ca_published) continue;
+            out.push_back({"tlsa-2-other-ca", Severity::warning, o.owner,
+                           r.rdata_text().substr(0, 5) +
+                               " record matches no CA of the served chain: the CA it pins "
+                               "no longer issues it (record " +
+                               r.rdata_text().substr(6, 16) + "...); fix: " +
+                               stale_issuer_fix(slot, o.owner, r, listed, chain_ca_published)});
         }
     }
     return out;

@@ -47,7 +47,18 @@ struct SlotFacts {
     bool chain_known = false;
     bool short_lived_certificate = false;
     std::vector<TlsaRecord> matched_by_chain;
+    std::string chain_issuer;  // the served leaf's issuer, one line
     std::vector<OwnerFacts> owners;
+    // issuer_certificates: each CA's file and its 2 1 1 record.
+    struct ListedIssuer {
+        std::string file;
+        TlsaRecord record;
+    };
+    std::vector<ListedIssuer> listed_issuers;
+    // How a record is removed by hand: "danekeeper publish --zone Z --server P --tsig-key F"
+    // (RFC 2136 zones); empty: by editing the zone (signed-file zones: their unsigned_file).
+    std::string publish_command;
+    std::string unsigned_file;
 };
 
 struct MxFacts {

@@ -56,7 +56,11 @@ struct ProbeResult {
     std::optional<Bytes> issuer_spki_sha256;  // the presented certificate that issued the leaf
     std::string not_after;                    // ISO 8601
     bool dane_ok = false;
-    std::optional<TlsaRecord> matched;   // the record OpenSSL's DANE verifier matched
+    std::optional<TlsaRecord> matched;  // the record OpenSSL's DANE verifier matched
+    // Every given record the chain the server sent matches: usage 3/1 its leaf, usage 2/0 a
+    // certificate in it (RFC 7671 section 5.2.2: a trust anchor the server does not send is no
+    // match for a digest record). OpenSSL stops at the first match; this names them all.
+    std::vector<TlsaRecord> chain_matches;
     std::string dane_error;              // why nothing matched
     KeyFamily offered = KeyFamily::any;  // what the request offered
     std::string key_family;              // the presented leaf's key: "rsa", "ecdsa", "ed25519"

@@ -9,6 +9,7 @@
 
 #include "base/openssl_handles.h"
 #include "cert/chain.h"
+#include "cert/chain_matches.h"
 #include "cert/keys.h"
 #include "cert/tlsa_data.h"
 #include "probe/probe.h"
@@ -127,6 +128,15 @@ void describe_session(SSL* ssl, ProbeResult& result) {
     result.not_after = iso_time(cert::not_after(*leaf));
 }
 
+std::vector<TlsaRecord> sent_chain_matches(SSL* ssl, const std::vector<TlsaRecord>& records) {
+    // On a client the peer chain holds the leaf first, as the server sent it.
+    STACK_OF(X509)* sent = SSL_get_peer_cert_chain(ssl);
+    std::vector<const X509*> chain;
+    for (int i = 0; sent != nullptr && i < sk_X509_num(sent); ++i)
+        chain.push_back(sk_X509_value(sent, i));
+    return cert::chain_matches(chain, records);
+}
+
 void judge_dane(SSL* ssl, const ProbeRequest& request, ProbeResult& result) {
     std::uint8_t usage = 0;
     std::uint8_t selector = 0;
@@ -138,6 +148,7 @@ void judge_dane(SSL* ssl, const ProbeRequest& request, ProbeResult& result) {
     if (verify == X509_V_OK && depth >= 0) {
         result.dane_ok = true;
         result.matched = TlsaRecord{usage, selector, mtype, Bytes(data, data + len)};
+        result.chain_matches = sent_chain_matches(ssl, request.tlsa);
         return;
     }
     result.failed_at = Stage::verify;

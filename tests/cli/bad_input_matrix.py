@@ -239,6 +239,12 @@ def file_bytes(path):
         return f.read()
 
 
+def first_certificate(pem):
+    """The first PEM certificate of PEM (bytes): a leaf without its CA."""
+    end = b"-----END CERTIFICATE-----\n"
+    return pem[:pem.index(end) + len(end)]
+
+
 class Row:
     def __init__(self, name, setup, argv, code, message, event=None):
         self.name, self.setup, self.argv, self.code = name, setup, argv, code
@@ -502,6 +508,30 @@ ROWS = [
     R("issuer_ca_fifo", fifo("ca/ca.pem"), CHECK, 2, r"ca\.pem"),
     R("issuer_ca_not_pem", put("ca/ca.pem", "not a certificate\n", 0o644), CHECK, 2, r"ca\.pem"),
     R("issuer_ca_directory", [remove("ca/ca.pem"), directory("ca/ca.pem")], CHECK, 2, r"ca\.pem"),
+    R("issuer_certificates_relative",
+      edit(f'issuer_ca_file = "{W}/ca/ca.pem"',
+           f'issuer_ca_file = "{W}/ca/ca.pem"\nissuer_certificates = ["ca/ca.pem"]'), CHECK, 2,
+      rf"{C}:\d+: key\[0\]\.issuer_certificates: 'ca/ca\.pem' must be an absolute path"),
+    R("issuer_certificates_missing",
+      edit(f'issuer_ca_file = "{W}/ca/ca.pem"',
+           f'issuer_ca_file = "{W}/ca/ca.pem"\nissuer_certificates = ["{W}/ca/r10.pem"]'),
+      ["run", "--once"], 2, r"key mx: issuer_certificates: .*/ca/r10\.pem"),
+    R("issuer_certificates_not_pem",
+      [edit(f'issuer_ca_file = "{W}/ca/ca.pem"',
+            f'issuer_ca_file = "{W}/ca/ca.pem"\nissuer_certificates = ["{W}/ca/r10.pem"]'),
+       put("ca/r10.pem", "not a certificate\n", 0o644)], ["run", "--once"], 2,
+      r"key mx: issuer_certificates: .*/ca/r10\.pem: no PEM certificate found"),
+    R("issuer_certificates_leaf",
+      [edit(f'issuer_ca_file = "{W}/ca/ca.pem"',
+            f'issuer_ca_file = "{W}/ca/ca.pem"\nissuer_certificates = ["{W}/ca/r10.pem"]'),
+       lambda: put("ca/r10.pem", first_certificate(file_bytes("served/chain.pem")), 0o644)()],
+      ["run", "--once"], 2,
+      r"key mx: issuer_certificates: .*/ca/r10\.pem: not a CA certificate"),
+    R("issuer_certificates_leaf_config_check",
+      [edit(f'issuer_ca_file = "{W}/ca/ca.pem"',
+            f'issuer_ca_file = "{W}/ca/ca.pem"\nissuer_certificates = ["{W}/ca/r10.pem"]'),
+       lambda: put("ca/r10.pem", first_certificate(file_bytes("served/chain.pem")), 0o644)()],
+      CHECK, 2, r"key mx: issuer_certificates: .*/ca/r10\.pem: not a CA certificate"),
     R("unsigned_zone_missing", remove("zone/example.net.zone"), CHECK, 2, r"example\.net\.zone"),
     R("unsigned_zone_fifo", fifo("zone/example.net.zone"), CHECK, 2, r"example\.net\.zone"),
     R("keys_dir_missing", edit(f"{W}/keys", f"{W}/nokeys"), CHECK, 2, r"nokeys"),

@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "base/sd_notify.h"
 #include "service/daemon/watchdog.h"
+#include "service/keys/issuer_certificates.h"
 #include "service/report/metrics_collector.h"
 #include "service/report/status_snapshot.h"
 #include "service/tlsrpt/maildir.h"
@@ -166,6 +167,10 @@ ReloadDecision decide_reload(const config::Config& running, Result<config::Confi
     if (!loaded.ok()) return {std::nullopt, "daemon.reload_failed", loaded.error().message};
     if (auto checked = config::check_files(*loaded); !checked.ok())
         return {std::nullopt, "daemon.reload_failed", checked.error().message};
+    for (const auto& slot : loaded->slots) {
+        if (auto issuers = load_issuer_certificates(slot); !issuers.ok())
+            return {std::nullopt, "daemon.reload_failed", issuers.error().message};
+    }
     if (loaded->state_dir != running.state_dir)
         return {std::nullopt, "daemon.reload_refused",
                 "state_dir changed from " + running.state_dir + " to " + loaded->state_dir +

@@ -5,6 +5,7 @@
 #include "base/files.h"
 #include "cert/chain.h"
 #include "cert/chain_matches.h"
+#include "cert/issuer_ca.h"
 #include "probe/probe.h"
 #include "service/observe/check_observer.h"
 #include "service/observe/dns_view_adapter.h"
@@ -40,6 +41,9 @@ ops::AddressEvidence evidence(const probe::ProbeResult& r) {
     a.issuer_spki_sha256 = r.issuer_spki_sha256 ? to_hex(*r.issuer_spki_sha256) : "";
     a.dane_ok = r.dane_ok;
     a.matched = r.matched ? r.matched->rdata_text() : "";
+    for (const auto& m : r.chain_matches) {
+        if (m != r.matched) a.also_matched.push_back(m.rdata_text());
+    }
     a.problem = r.problem;
     return a;
 }
@@ -77,6 +81,25 @@ void add_chain_facts(const config::SlotConfig& slot, ops::SlotFacts& facts) {
     std::vector<TlsaRecord> all;
     for (const auto& o : facts.owners) all.insert(all.end(), o.records.begin(), o.records.end());
     facts.matched_by_chain = cert::chain_matches(cert::borrow(*chain), all);
+    facts.chain_issuer = cert::issuer_text(leaf);
+}
+
+// The slot's issuer_certificates (files the runtime checked already) and how a record at its
+// owners is removed by hand.
+void add_issuer_facts(const config::Config& config, const config::SlotConfig& slot,
+                      ops::SlotFacts& facts) {
+    for (const auto& path : slot.issuer_certificates) {
+        if (auto ca = cert::read_issuer_ca(path); ca.ok())
+            facts.listed_issuers.push_back({path, issuer_record(ca->spki_sha256)});
+    }
+    const config::ZoneConfig* zone = config.zone(slot.zone);
+    if (zone == nullptr) return;
+    if (zone->signed_file) {
+        facts.unsigned_file = zone->signed_file->unsigned_file;
+        return;
+    }
+    facts.publish_command = "danekeeper publish --zone " + zone->name + " --server " +
+                            zone->primary.to_string() + " --tsig-key " + zone->tsig_key_file;
 }
 
 std::vector<std::string> anchor_ds(const config::Config& config) {
@@ -191,6 +214,7 @@ Result<AuditObservations> observe_for_audit(Runtime& rt, TimePoint now) {
             obs.endpoints.push_back(std::move(e));
         }
         add_chain_facts(slot, obs.slots[s]);
+        add_issuer_facts(rt.config, slot, obs.slots[s]);
     }
     const auto own = probe::probe_all(own_chain, probe::ProbeOptions{});
     for (std::size_t i = 0; i < own.size(); ++i)

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/privileges.h"
+#include "service/keys/issuer_certificates.h"
 #include "service/signing/managed_keys.h"
 #include "service/signing/signed_file_publisher.h"
 #include "zone/resolver/authoritative.h"
@@ -26,6 +27,7 @@ Result<std::unique_ptr<Runtime>> open_runtime(const std::optional<std::string>& 
     // as root beside it (and reads the secrets that user owns, as the service does).
     DK_TRY_STATUS(privileges::act_as_owner_of(config.state_dir));
     DK_TRY_STATUS(config::check_files(config));
+    for (const auto& slot : config.slots) DK_TRY_STATUS(load_issuer_certificates(slot));
     DK_TRY_STATUS(db::check_state_dir(config.state_dir));  // readers too: it holds our keys
     std::optional<db::StateLock> lock;
     if (locking == Locking::exclusive) {
@@ -51,6 +53,8 @@ Result<std::unique_ptr<SlotRuntime>> SlotRuntime::build(Runtime& runtime,
     if (zone == nullptr)
         return Error::bad_input("slot " + slot.name + ": no [[zone]] for " + slot.zone);
     std::unique_ptr<SlotRuntime> r(new SlotRuntime(runtime, slot));
+    DK_TRY(auto issuers, load_issuer_certificates(slot));
+    r->setup_.policy.issuer_spki_sha256 = issuer_digests(issuers);
     if (zone->signed_file) {
         DK_TRY(std::unique_ptr<SignedFilePublisher> signed_file,
                SignedFilePublisher::create(runtime.config, *zone, runtime.clock));

@@ -464,3 +464,39 @@ TEST(Config, ASharedTlsaOwnerItCannotServeNamesFileLineAndField) {
 
 }  // namespace
 }  // namespace dk::config
+
+namespace dk::config {
+namespace {
+
+const std::string issuers_line =
+    "issue_command = [\"/usr/local/sbin/sign\", \"{csr}\", \"{chain}\"]\n";
+
+TEST(Config, IssuerCertificatesAreAListOfAbsolutePaths) {
+    auto c = parse_config(with(valid, issuers_line,
+                               issuers_line + "issuer_certificates = [\"/etc/dk/ca/r10.pem\", "
+                                              "\"/etc/dk/ca/r11.pem\"]\n"),
+                          "dk.toml");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->slot("mx")->issuer_certificates,
+              (std::vector<std::string>{"/etc/dk/ca/r10.pem", "/etc/dk/ca/r11.pem"}));
+    EXPECT_TRUE(parse_config(valid, "dk.toml")->slot("mx")->issuer_certificates.empty());
+}
+
+TEST(Config, BadIssuerCertificatesAreOneLineEach) {
+    for (const auto& [value, message] : std::vector<std::pair<std::string, std::string>>{
+             {"[\"ca/r10.pem\"]", "key[0].issuer_certificates: 'ca/r10.pem' must be an absolute"},
+             {"[\"/ca/r10.pem\", \"/ca/r10.pem\"]",
+              "key[0].issuer_certificates: '/ca/r10.pem' is listed twice"},
+             {"\"/ca/r10.pem\"", "key[0].issuer_certificates: "}}) {
+        auto c = parse_config(
+            with(valid, issuers_line, issuers_line + "issuer_certificates = " + value + "\n"),
+            "dk.toml");
+        ASSERT_FALSE(c.ok()) << value;
+        EXPECT_NE(c.error().message.find("dk.toml:16: " + message), std::string::npos)
+            << c.error().message;
+        EXPECT_EQ(c.error().message.find('\n'), std::string::npos) << c.error().message;
+    }
+}
+
+}  // namespace
+}  // namespace dk::config

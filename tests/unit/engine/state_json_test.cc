@@ -24,6 +24,7 @@ TEST(StateJson, RoundTripsEveryField) {
     s.next_deployed = true;
     s.emergency = true;
     s.failed_verifications = 4;
+    s.issuers = {{Bytes(32, 0x10), epoch + Seconds{7}}, {Bytes(32, 0x11), std::nullopt}};
     auto back = slot_state_from_json(to_json(s));
     ASSERT_TRUE(back.ok()) << back.error().message;
     EXPECT_EQ(*back, s);

@@ -75,6 +75,54 @@ TEST(Lint, TwoXYNotMatchingTheServedChainIsFlagged) {
     EXPECT_TRUE(lint_2_pinned_to_other_ca(s).empty());
 }
 
+// The CA moved to a new intermediate: the old one's record is stale. The warning says what to
+// change in one line: the command that removes the record.
+TEST(Lint, StaleTwoOneOneSaysHowToRemoveIt) {
+    auto s = healthy();
+    s.chain_issuer = "C = US, O = Let's Encrypt, CN = R11";
+    s.publish_command =
+        "danekeeper publish --zone example.test --server 192.0.2.1:53 --tsig-key /etc/dk.key";
+    s.owners[0].records.push_back(rec(2, 1, 1, 0x11));
+    const auto f = lint_2_pinned_to_other_ca(s);
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_NE(f[0].message.find("fix: danekeeper publish --zone example.test --server "
+                                "192.0.2.1:53 --tsig-key /etc/dk.key --remove \"_25._tcp.mx1."
+                                "example.test. TLSA " +
+                                rec(2, 1, 1, 0x11).rdata_text() + "\""),
+              std::string::npos)
+        << f[0].message;
+    EXPECT_EQ(f[0].message.find('\n'), std::string::npos);
+    // A signed-file zone: the record goes from the operator's zone file.
+    s.publish_command.clear();
+    s.unsigned_file = "/etc/knot/example.test.zone";
+    EXPECT_NE(lint_2_pinned_to_other_ca(s)[0].message.find("from /etc/knot/example.test.zone"),
+              std::string::npos);
+}
+
+// issuer_certificates: a listed backup CA (nothing it issued is served) is no finding while
+// the served chain's own CA has its record; a listed CA that is the only one published while the
+// chain comes from another is: the list misses the chain's CA.
+TEST(Lint, ListedIssuersBackupIsFineStaleListIsFlaggedWithTheListChange) {
+    auto s = healthy();
+    s.chain_issuer = "CN = R11";
+    s.listed_issuers = {{"/etc/danekeeper/ca/r10.pem", rec(2, 1, 1, 0x10)},
+                        {"/etc/danekeeper/ca/r11.pem", rec(2, 1, 1, 0x11)}};
+    s.owners[0].records.push_back(rec(2, 1, 1, 0x10));
+    s.owners[0].records.push_back(rec(2, 1, 1, 0x11));
+    s.matched_by_chain.push_back(rec(2, 1, 1, 0x11));
+    EXPECT_TRUE(lint_2_pinned_to_other_ca(s).empty());
+    // The CA moved to R12, which is not listed.
+    s.chain_issuer = "CN = R12";
+    s.matched_by_chain = {rec(3, 1, 1)};
+    const auto f = lint_2_pinned_to_other_ca(s);
+    ASSERT_EQ(f.size(), 2u);
+    EXPECT_NE(f[0].message.find("fix: add the certificate of the served chain's CA (CN = R12) to "
+                                "issuer_certificates of slot mx, and take "
+                                "/etc/danekeeper/ca/r10.pem out of it"),
+              std::string::npos)
+        << f[0].message;
+}
+
 TEST(Lint, MoreThanTwelveRecords) {
     auto s = healthy();
     s.owners[0].records.clear();

@@ -73,6 +73,23 @@ TEST_F(ReloadTest, FilesThatFailStartUpChecksFailTheReload) {
     EXPECT_NE(decision.why.find("tsig_key_file"), std::string::npos) << decision.why;
 }
 
+// A file in issuer_certificates that reads but is no CA certificate: the daemon keeps the
+// configuration it has instead of failing every run with it.
+TEST_F(ReloadTest, AnIssuerFileThatIsNoCaCertificateFailsTheReload) {
+    const auto running = config(dir_ + "/state", key_);
+    ASSERT_TRUE(running.ok()) << running.error().message;
+    const std::string garbage = dir_ + "/r10.pem";
+    std::ofstream(garbage) << "not a certificate\n";
+    auto loaded = config(dir_ + "/state", key_);
+    ASSERT_TRUE(loaded.ok());
+    loaded->slots[0].issuer_certificates = {garbage};
+    const auto decision = decide_reload(*running, std::move(loaded));
+    EXPECT_FALSE(decision.config.has_value());
+    EXPECT_EQ(decision.event, "daemon.reload_failed");
+    EXPECT_EQ(decision.why,
+              "key mx: issuer_certificates: " + garbage + ": no PEM certificate found");
+}
+
 TEST_F(ReloadTest, AnUnreadableConfigurationFailsTheReload) {
     const auto running = config(dir_ + "/state", key_);
     ASSERT_TRUE(running.ok()) << running.error().message;
