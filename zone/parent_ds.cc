@@ -144,7 +144,21 @@ std::vector<DsMatch> match_ds_to_ksks(ParentDsCheck& check, const ldns_rr_list& 
                                      " serves");
         out.push_back(std::move(match));
     }
+    check.matches = out;
     return out;
+}
+
+Result<ldns::RrListPtr> served_dnskeys(const HostPort& server, const std::string& zone,
+                                       const TransportOptions& transport) {
+    DK_TRY(ldns::PktPtr reply, ask_server(server, {zone, LDNS_RR_TYPE_DNSKEY}, transport));
+    DK_TRY_STATUS(authoritative(*reply, server.to_string() + ": " + zone + " DNSKEY"));
+    ldns::RdfPtr apex(ldns_dname_new_frm_str(zone.c_str()));
+    if (!apex) return Error::bad_input("bad zone name " + zone);
+    ldns::RrListPtr keys(ldns_rr_list_new());
+    ldns::RrListPtr sigs(ldns_rr_list_new());
+    select_rrset(ldns_pkt_answer(reply.get()), apex.get(), LDNS_RR_TYPE_DNSKEY, keys.get(),
+                 sigs.get());
+    return keys;
 }
 
 Result<ParentAnchor> read_parent_anchor(const std::string& anchor_file, const std::string& zone) {

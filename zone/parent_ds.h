@@ -44,6 +44,7 @@ struct ParentDsCheck {
     // The DS records every parent server serves validated ("ZONE. IN DS ..."): the anchors of
     // the zone's DNSKEY RRset. Empty when any server fails: nothing is proven then.
     std::vector<std::string> validated_ds;
+    std::vector<DsMatch> matches;       // match_ds_to_ksks: which KSK each validated DS is of
     std::vector<std::string> findings;  // one line each: what blocks or contradicts
     [[nodiscard]] bool proven() const { return !validated_ds.empty() && findings.empty(); }
 };
@@ -60,9 +61,13 @@ ParentDsAtServer judge_parent_server(const HostPort& server, const std::string& 
 ParentDsCheck summarize_parent_ds(std::string zone, std::string parent_zone,
                                   std::string anchor_source, std::vector<ParentDsAtServer> servers);
 
-// Which served KSK each validated DS matches; a DS that matches none is a finding of `check`.
-// `dnskeys` is the zone's DNSKEY RRset as served.
+// Which served KSK each validated DS matches (into check.matches, also returned); a DS that
+// matches none is a finding of `check`. `dnskeys` is the zone's DNSKEY RRset as served.
 std::vector<DsMatch> match_ds_to_ksks(ParentDsCheck& check, const ldns_rr_list& dnskeys);
+
+// The zone's DNSKEY RRset as one of its servers serves it (authoritative answer), for matching.
+Result<ldns::RrListPtr> served_dnskeys(const HostPort& server, const std::string& zone,
+                                       const TransportOptions& transport);
 
 // The anchors of `anchor_file` owned by the closest proper ancestor of `zone` among them: the
 // parent zone's name and its anchor RRs. bad_input when the file holds none above the zone.

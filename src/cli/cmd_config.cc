@@ -53,6 +53,13 @@ std::string anchor_and_ca_problems(const config::Config& c) {
                 note("dns.trust_anchor_file: " + anchors.error().message);
         }
     }
+    if (c.parent_anchor_file) {
+        if (auto text = files::read_limited(*c.parent_anchor_file); text.ok()) {
+            if (auto anchors = zone::parse_trust_anchors(*text, *c.parent_anchor_file);
+                !anchors.ok())
+                note("dns.parent_anchor_file: " + anchors.error().message);
+        }
+    }
     std::vector<std::pair<std::string, std::string>> ca_files;  // field, path
     for (const auto& s : c.slots) {
         if (s.issuer_ca_file)

@@ -4,6 +4,7 @@
 
 #include "base/privileges.h"
 #include "service/signing/managed_keys.h"
+#include "service/signing/parent_anchor.h"
 #include "service/signing/signed_file_publisher.h"
 #include "zone/resolver/authoritative.h"
 
@@ -83,6 +84,9 @@ Result<std::unique_ptr<SlotRuntime>> SlotRuntime::build(Runtime& runtime,
     std::stable_partition(view.servers.begin(), view.servers.end(), [&](const HostPort& s) {
         return s.host == zone->primary.host && s.port == zone->primary.port;
     });
+    // Anchored at the parent: its validated DS, read again at every run (an unreadable anchor
+    // file stops the slot).
+    DK_TRY(const auto parent, anchor_at_parent(view, runtime.config, *zone, runtime.clock.now()));
     if (slot.certificates == "acme" && runtime.config.acme) {
         r->acme_ = std::make_unique<AcmeIssuer>(
             *runtime.config.acme, runtime.config.state_dir, *r->zone_publisher_, zone->name,

@@ -26,7 +26,7 @@ TEST(DnssecKeyConfig, DefaultsAreProductionTimings) {
     auto c = parse_config(zone_head + slot, "dk.toml");
     ASSERT_TRUE(c.ok()) << c.error().message;
     const auto& k = c->zones.at(0).signed_file->keys;
-    EXPECT_TRUE(k.parent_servers.empty());
+    EXPECT_TRUE(c->zones.at(0).parent_servers.empty());
     EXPECT_EQ(k.zsk_lifetime_days, 90);
     EXPECT_EQ(k.ksk_lifetime_days, 0);
     EXPECT_EQ(k.publish_safety_seconds, 3600);
@@ -44,8 +44,8 @@ TEST(DnssecKeyConfig, TakesEveryKey) {
                           "dk.toml");
     ASSERT_TRUE(c.ok()) << c.error().message;
     const auto& k = c->zones.at(0).signed_file->keys;
-    ASSERT_EQ(k.parent_servers.size(), 2U);
-    EXPECT_EQ(k.parent_servers[1].port, 5353);
+    ASSERT_EQ(c->zones.at(0).parent_servers.size(), 2U);
+    EXPECT_EQ(c->zones.at(0).parent_servers[1].port, 5353);
     EXPECT_EQ(k.zsk_lifetime_days, 30);
     EXPECT_EQ(k.ksk_lifetime_days, 365);
     EXPECT_EQ(k.publish_safety_seconds, 5);

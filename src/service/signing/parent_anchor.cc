@@ -1,0 +1,39 @@
+#include "service/signing/parent_anchor.h"
+
+#include "base/log.h"
+
+namespace dk::service {
+
+bool parent_anchored(const config::Config& config, const config::ZoneConfig& zone) {
+    return config.parent_anchor_file && !zone.parent_servers.empty();
+}
+
+Result<std::optional<zone::ParentDsCheck>> check_parent_of(
+    const config::Config& config, const config::ZoneConfig& zone, TimePoint now,
+    const std::vector<HostPort>& zone_servers) {
+    if (!parent_anchored(config, zone)) return std::optional<zone::ParentDsCheck>{};
+    DK_TRY(zone::ParentDsCheck check,
+           zone::check_parent_ds(zone.parent_servers, zone.name, *config.parent_anchor_file,
+                                 zone::TransportOptions{}, now));
+    if (!zone_servers.empty()) {
+        auto keys = zone::served_dnskeys(zone_servers.front(), zone.name, {});
+        if (keys.ok())
+            zone::match_ds_to_ksks(check, **keys);
+        else
+            check.findings.push_back("the zone's KSKs: " + keys.error().message);
+    }
+    for (const auto& finding : check.findings)
+        log::warn("dnssec.parent_ds_finding", {{"zone", zone.name}, {"finding", finding}});
+    return std::optional{std::move(check)};
+}
+
+Result<std::optional<zone::ParentDsCheck>> anchor_at_parent(zone::TlsaViewOptions& view,
+                                                            const config::Config& config,
+                                                            const config::ZoneConfig& zone,
+                                                            TimePoint now) {
+    DK_TRY(auto check, check_parent_of(config, zone, now, view.servers));
+    if (check) view.parent_ds = check->validated_ds;
+    return check;
+}
+
+}  // namespace dk::service

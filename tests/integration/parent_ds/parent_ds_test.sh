@@ -1,0 +1,91 @@
+#!/bin/bash
+# The zone's DS read from the parent and validated from the parent's anchor, on the testbed: Knot
+# serves the signed parent zone test. with example.test's delegation and DS; BIND and Knot serve
+# example.test. With `[dns] parent_anchor_file` (the DS of test.) and `parent_servers`,
+# dns-status validates the parent's DNSKEY RRset from that anchor, the DS RRset with it, and the
+# zone's records from that DS; it names the KSK the DS matches. Then, as a registrar would, the
+# parent's DS is changed: a DS of another key (no served KSK matches: nothing validates), no DS
+# at all (proven absent by the parent's NSEC: nothing validates), and back. A parent server that
+# is no server of test. (the zone's own secondary) is a finding too. Also `audit --json` shows
+# the parent's DS as evidence.
+# Usage: parent_ds_test.sh ENV_FILE DANEKEEPER_BIN
+set -uo pipefail
+# shellcheck source=/dev/null
+source "$1"
+dk_bin=$2
+here=$(cd "$(dirname "$0")" && pwd)
+testbed=$here/../../testbed/testbed.sh
+# shellcheck source=../helpers.sh
+source "$here/../helpers.sh"
+work=$(mktemp -d /tmp/dk-parent-ds-test-XXXXXX)
+chmod 755 "$work"
+cleanup() {
+    "$testbed" parent-ds "$TB_DIR" "$TB_ZONE" "$TB_TRUST_ANCHOR_DS" >/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+restore_testbed
+
+# The testbed's configuration, anchored at the parent instead of the zone's own DS.
+mkdir -p "$work/state" "$work/served"
+chmod 700 "$work/state"
+render_config "$1" "$work/state" "$work/served" |
+    sed -e "s|^trust_anchor_file = .*|parent_anchor_file = \"$TB_PARENT_ANCHOR_DS\"|" \
+        -e "s|^tlsa_ttl = 5|tlsa_ttl = 5\nparent_servers = [\"$TB_PARENT\"]|" >"$work/dk.toml"
+status() { dk dns-status --zone "$TB_ZONE" --server "$TB_PRIMARY" --owner mx1 "$@"; }
+
+start=$(date +%s%3N)
+status >"$work/good.txt" 2>&1
+expect "dns-status anchored at the parent" 0 $?
+ksk=$(awk '/ DS /{for (i = 1; i <= NF; i++) if ($i == "DS") print $(i + 1)}' "$TB_TRUST_ANCHOR_DS" | head -1)
+grep -q "DS of $TB_ZONE. at the parent test., validated from $TB_PARENT_ANCHOR_DS" "$work/good.txt" &&
+    grep -q "$TB_PARENT .*validated, 1 DS" "$work/good.txt" && grep -q ": KSK $ksk\$" "$work/good.txt"
+expect "the parent's DS, validated at $TB_PARENT, matches KSK $ksk" 0 $?
+grep -c "absent, validated" "$work/good.txt" | grep -qx 2
+expect "the zone's records validate from the parent's DS at both servers" 0 $?
+status --json >"$work/good.json" 2>/dev/null
+proven=$(python3 -c 'import json,sys; p=json.load(sys.stdin)["parent"]; print(p["proven"], len(p["validated_ds"]), p["matches"][0]["ksk"])' <"$work/good.json")
+expect "JSON: proven, one DS, its KSK" "True 1 $ksk" "$proven"
+
+# A DS of another key: it validates at the parent but matches no served KSK.
+(cd "$work" && dnssec-keygen -q -a ECDSAP256SHA256 -f KSK "$TB_ZONE" >other.name &&
+    dnssec-dsfromkey -2 "$(<other.name).key" >other.ds)
+"$testbed" parent-ds "$TB_DIR" "$TB_ZONE" "$work/other.ds"
+status >"$work/other.txt" 2>&1
+expect "dns-status with a DS of another key" 1 $?
+grep -q "matches NO served KSK" "$work/other.txt" && grep -q "finding: DS .* matches no KSK" "$work/other.txt" &&
+    grep -q "no DNSKEY matches the trust anchor" "$work/other.txt"
+expect "the DS matching no KSK is a finding, and the zone's records do not validate" 0 $?
+
+# No DS at all: the parent's NSEC proves the absence; an insecure delegation validates nothing.
+: >"$work/none.ds"
+"$testbed" parent-ds "$TB_DIR" "$TB_ZONE" "$work/none.ds"
+status >"$work/none.txt" 2>&1
+expect "dns-status without a DS at the parent" 1 $?
+grep -q "finding: $TB_PARENT: no DS for $TB_ZONE. (proven absent)" "$work/none.txt"
+expect "the missing DS is a finding" 0 $?
+
+# Back to the zone's DS; a second "parent server" that does not serve test. is a finding.
+"$testbed" parent-ds "$TB_DIR" "$TB_ZONE" "$TB_TRUST_ANCHOR_DS"
+status >/dev/null 2>&1
+expect "dns-status with the DS restored" 0 $?
+sed -i "s|^parent_servers = .*|parent_servers = [\"$TB_PARENT\", \"$TB_SECONDARY\"]|" "$work/dk.toml"
+status >"$work/two.txt" 2>&1
+expect "dns-status with a server that is not the parent's" 1 $?
+grep -q "finding: $TB_SECONDARY: DS of $TB_ZONE. not validated" "$work/two.txt"
+expect "that server is named in a finding" 0 $?
+sed -i "s|^parent_servers = .*|parent_servers = [\"$TB_PARENT\"]|" "$work/dk.toml"
+echo "dns-status checks took $(($(date +%s%3N) - start)) ms"
+
+# audit: the parent's DS is the DS evidence, with where it was served and the KSK it matches.
+dk audit --json >"$work/audit.json" 2>"$work/audit.err"
+python3 - "$work/audit.json" "$TB_PARENT" "$ksk" <<'PY'
+import json, sys
+text = open(sys.argv[1]).read()
+want = f"at the parent test.: {sys.argv[2]}"
+sys.exit(0 if want in text and f"KSK {sys.argv[3]})" in text else 1)
+PY
+expect "audit names the parent's DS, its server and KSK as evidence" 0 $?
+
+[[ $failures -eq 0 ]] || { cat "$work"/*.txt; exit 1; }
+echo "all parent DS checks passed"
