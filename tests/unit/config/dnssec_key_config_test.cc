@@ -81,5 +81,24 @@ zsk_lifetime_days = 3
         << rfc2136.error().message;
 }
 
+// The parent's DS is read for any zone: parent_servers on an RFC 2136 zone, and the parent's
+// anchor in [dns].
+TEST(DnssecKeyConfig, AnyZoneMayBeAnchoredAtItsParent) {
+    auto c = parse_config(R"(state_dir = "/var/lib/dk"
+[dns]
+parent_anchor_file = "/etc/dk/net.ds"
+[[zone]]
+name = "example.net"
+primary = "192.0.2.53:53"
+tsig_key_file = "/etc/dk/tsig.key"
+parent_servers = ["192.0.2.1", "192.0.2.2:5353"]
+)" + slot,
+                          "dk.toml");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->parent_anchor_file, "/etc/dk/net.ds");
+    ASSERT_EQ(c->zones.at(0).parent_servers.size(), 2U);
+    EXPECT_EQ(c->zones.at(0).parent_servers[0].port, 53);
+}
+
 }  // namespace
 }  // namespace dk::config
