@@ -71,6 +71,11 @@ std::string judge(ParentDsAtServer& out, const std::string& zone, const std::str
     return {};
 }
 
+void add_fix(ParentDsCheck& check, std::string fix) {
+    if (std::find(check.fixes.begin(), check.fixes.end(), fix) == check.fixes.end())
+        check.fixes.push_back(std::move(fix));
+}
+
 std::vector<std::string> intersect(std::vector<std::string> a, const std::vector<std::string>& b) {
     std::vector<std::string> out;
     std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
@@ -98,20 +103,32 @@ ParentDsCheck summarize_parent_ds(std::string zone, std::string parent_zone,
     check.parent_zone = std::move(parent_zone);
     check.anchor_source = std::move(anchor_source);
     check.servers = std::move(servers);
-    if (check.servers.empty()) check.findings.push_back("no parent servers to ask for the DS");
+    if (check.servers.empty()) {
+        check.findings.push_back("no parent servers to ask for the DS");
+        add_fix(check, "list the servers of " + check.parent_zone + " in parent_servers");
+    }
     std::optional<std::vector<std::string>> common;
     for (const auto& s : check.servers) {
         const std::string name = s.server.to_string();
         if (!s.validated) {
             check.findings.push_back(name + ": DS of " + check.zone +
                                      " not validated: " + s.problem);
+            add_fix(check, "make " + name + " answer for " + check.parent_zone +
+                               " (or take it out of parent_servers), and keep " +
+                               check.anchor_source + " at " + check.parent_zone +
+                               "'s current DS or DNSKEY");
             continue;
         }
         if (s.ds.empty()) {
             check.findings.push_back(name + ": no DS for " + check.zone + " (proven absent)");
+            add_fix(check, "put the DS of " + check.zone + "'s KSK at the parent (danekeeper " +
+                               "dnssec ds " + check.zone + " prints it for a signed-file zone)");
         } else if (common && *common != s.ds) {
             check.findings.push_back(name + ": serves another DS RRset than " +
                                      check.servers.front().server.to_string());
+            add_fix(check, "wait until every server of " + check.parent_zone +
+                               " serves the same DS RRset (a change still propagating), or " +
+                               "correct the one that differs");
         }
         common = common ? intersect(*common, s.ds) : s.ds;
     }
@@ -139,9 +156,14 @@ std::vector<DsMatch> match_ds_to_ksks(ParentDsCheck& check, const ldns_rr_list& 
                     match.ksk = static_cast<std::uint16_t>(ldns_calc_keytag(key));
             }
         }
-        if (!match.ksk)
+        if (!match.ksk) {
             check.findings.push_back("DS " + match.ds + " matches no KSK " + check.zone +
                                      " serves");
+            add_fix(check, "put the DS of a KSK " + check.zone +
+                               " serves at the parent and remove the others (danekeeper dnssec "
+                               "ds " +
+                               check.zone + " prints it for a signed-file zone)");
+        }
         out.push_back(std::move(match));
     }
     check.matches = out;

@@ -100,6 +100,7 @@ void print_parent(const zone::ParentDsCheck& p) {
                     m.ksk ? ("KSK " + std::to_string(*m.ksk)).c_str() : "matches NO served KSK");
     }
     for (const auto& f : p.findings) std::printf("  finding: %s\n", f.c_str());
+    for (const auto& f : p.fixes) std::printf("  fix: %s\n", f.c_str());
 }
 
 nlohmann::json parent_json(const zone::ParentDsCheck& p) {
@@ -122,6 +123,7 @@ nlohmann::json parent_json(const zone::ParentDsCheck& p) {
             {"validated_ds", p.validated_ds},
             {"matches", matches},
             {"findings", p.findings},
+            {"fixes", p.fixes},
             {"proven", p.proven()}};
 }
 

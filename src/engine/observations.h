@@ -44,6 +44,10 @@ struct Observations {
     // When the CA wants the current certificate renewed (ACME renewal information, RFC 9773);
     // unset: renew_before ahead of expiry.
     std::optional<TimePoint> renew_at;
+    // Why the zone's records cannot validate at all (the parent's DS: not validated, absent,
+    // disagreeing, of no served KSK), each with its fix; one line each. While any is present,
+    // a run that would stop at a wait stops at an alert naming them.
+    std::vector<std::string> trust_problems;
 };
 
 }  // namespace dk::engine

@@ -96,6 +96,7 @@ Result<std::unique_ptr<SlotRuntime>> SlotRuntime::build(Runtime& runtime,
     DK_TRY(zone::TlsaView tlsa_view, zone::TlsaView::create(view));
     r->view_ = std::make_unique<zone::TlsaView>(std::move(tlsa_view));
     r->dns_ = std::make_unique<DnsViewAdapter>(*r->view_, runtime.clock);
+    if (parent) r->dns_->set_trust_problems(parent_trust_problems(*parent));
     r->book_ = std::make_unique<AddressBook>(slot.addresses, runtime.config.resolver);
     std::vector<SlotChains> chains;
     for (const auto& s : runtime.config.slots) chains.push_back({s.algorithm, s.endpoints});

@@ -27,6 +27,16 @@ Result<std::optional<zone::ParentDsCheck>> check_parent_of(
     return std::optional{std::move(check)};
 }
 
+std::vector<std::string> parent_trust_problems(const zone::ParentDsCheck& check) {
+    std::vector<std::string> out;
+    for (const auto& finding : check.findings) {
+        out.push_back("the parent's DS of " + check.zone + " (" + check.parent_zone +
+                      ", anchored by " + check.anchor_source + "): " + finding);
+    }
+    for (const auto& fix : check.fixes) out.push_back("fix: " + fix);
+    return out;
+}
+
 Result<std::optional<zone::ParentDsCheck>> anchor_at_parent(zone::TlsaViewOptions& view,
                                                             const config::Config& config,
                                                             const config::ZoneConfig& zone,

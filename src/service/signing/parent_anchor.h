@@ -22,6 +22,10 @@ Result<std::optional<zone::ParentDsCheck>> check_parent_of(
     const config::Config& config, const config::ZoneConfig& zone, TimePoint now,
     const std::vector<HostPort>& zone_servers = {});
 
+// The engine's trust problems (engine::Observations::trust_problems) from a check: each finding
+// with the parent it was seen at, then the fixes; none when nothing was found.
+std::vector<std::string> parent_trust_problems(const zone::ParentDsCheck& check);
+
 // Anchors `view` at the parent when the configuration says so (view.parent_ds: what every parent
 // server serves validated, matched to the KSKs view.servers[0] serves); logs every finding as an
 // alert. nullopt when not anchored there.

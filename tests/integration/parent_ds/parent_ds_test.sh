@@ -6,8 +6,10 @@
 # zone's records from that DS; it names the KSK the DS matches. Then, as a registrar would, the
 # parent's DS is changed: a DS of another key (no served KSK matches: nothing validates), no DS
 # at all (proven absent by the parent's NSEC: nothing validates), and back. A parent server that
-# is no server of test. (the zone's own secondary) is a finding too. Also `audit --json` shows
-# the parent's DS as evidence.
+# is no server of test. (the zone's own secondary) is a finding too. The engine's run, anchored
+# at the parent, stops at an alert that names the finding and its fix while the DS is another
+# key's (`run --once` exits 1, `status --nagios` is CRITICAL). Also `audit --json` shows the
+# parent's DS as evidence.
 # Usage: parent_ds_test.sh ENV_FILE DANEKEEPER_BIN
 set -uo pipefail
 # shellcheck source=/dev/null
@@ -21,6 +23,7 @@ work=$(mktemp -d /tmp/dk-parent-ds-test-XXXXXX)
 chmod 755 "$work"
 cleanup() {
     "$testbed" parent-ds "$TB_DIR" "$TB_ZONE" "$TB_TRUST_ANCHOR_DS" >/dev/null
+    restore_testbed
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -31,7 +34,8 @@ mkdir -p "$work/state" "$work/served"
 chmod 700 "$work/state"
 render_config "$1" "$work/state" "$work/served" |
     sed -e "s|^trust_anchor_file = .*|parent_anchor_file = \"$TB_PARENT_ANCHOR_DS\"|" \
-        -e "s|^tlsa_ttl = 5|tlsa_ttl = 5\nparent_servers = [\"$TB_PARENT\"]|" >"$work/dk.toml"
+        -e "s|^tlsa_ttl = 5|tlsa_ttl = 5\nparent_servers = [\"$TB_PARENT\"]|" \
+        -e "s|^renew_before_days = 30|renew_before_days = 7|" >"$work/dk.toml"
 status() { dk dns-status --zone "$TB_ZONE" --server "$TB_PRIMARY" --owner mx1 "$@"; }
 
 start=$(date +%s%3N)
@@ -47,6 +51,22 @@ status --json >"$work/good.json" 2>/dev/null
 proven=$(python3 -c 'import json,sys; p=json.load(sys.stdin)["parent"]; print(p["proven"], len(p["validated_ds"]), p["matches"][0]["ksk"])' <"$work/good.json")
 expect "JSON: proven, one DS, its KSK" "True 1 $ksk" "$proven"
 
+# The engine anchored at the parent: adopt, and run until the next key's records are served
+# everywhere, validated from the parent's DS (t1 recorded).
+cp "$TB_MX1_KEY" "$work/served/mx-key.pem"
+cat "$TB_MX1_FULLCHAIN" >"$work/served/mx-chain.pem"
+"$testbed" mx-use "$TB_DIR" mx1 "$TB_MX1_CHAIN" >/dev/null
+"$testbed" mx-use "$TB_DIR" mx2 "$TB_MX1_CHAIN" >/dev/null
+dk adopt mx >"$work/adopt.txt" 2>&1
+expect "adopt mx" 0 $?
+for _ in $(seq 1 40); do
+    dk run --once >"$work/run-good.txt" 2>&1 || break
+    [[ $(dk status --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["next"]["published_at"])') != None ]] && break
+    sleep 0.25
+done
+dk run --once >"$work/run-good.txt" 2>&1
+expect "run --once anchored at the parent: the next key published, validated" 0 $?
+
 # A DS of another key: it validates at the parent but matches no served KSK.
 (cd "$work" && dnssec-keygen -q -a ECDSAP256SHA256 -f KSK "$TB_ZONE" >other.name &&
     dnssec-dsfromkey -2 "$(<other.name).key" >other.ds)
@@ -54,8 +74,18 @@ expect "JSON: proven, one DS, its KSK" "True 1 $ksk" "$proven"
 status >"$work/other.txt" 2>&1
 expect "dns-status with a DS of another key" 1 $?
 grep -q "matches NO served KSK" "$work/other.txt" && grep -q "finding: DS .* matches no KSK" "$work/other.txt" &&
+    grep -q "fix: put the DS of a KSK $TB_ZONE. serves at the parent" "$work/other.txt" &&
     grep -q "no DNSKEY matches the trust anchor" "$work/other.txt"
-expect "the DS matching no KSK is a finding, and the zone's records do not validate" 0 $?
+expect "the DS matching no KSK is a finding with its fix, and the zone's records do not validate" 0 $?
+# The engine's run stops at an alert naming the finding and its fix; status --nagios is CRITICAL.
+dk run --once >"$work/run-other.txt" 2>&1
+expect "run --once with a DS of another key" 1 $?
+grep -q "alert: nothing validates: the parent's DS of $TB_ZONE. (test., anchored by $TB_PARENT_ANCHOR_DS): DS .* matches no KSK $TB_ZONE. serves; fix: put the DS of a KSK" "$work/run-other.txt"
+expect "the run's alert says why nothing validates and how to fix it" 0 $?
+dk status --nagios >"$work/nagios-other.txt" 2>&1
+expect "status --nagios with a DS of another key: CRITICAL" 2 $?
+grep -q "^DANEKEEPER CRITICAL - .*mx 1 failed verifications" "$work/nagios-other.txt"
+expect "the nagios line names the slot's failed verification" 0 $?
 
 # No DS at all: the parent's NSEC proves the absence; an insecure delegation validates nothing.
 : >"$work/none.ds"
@@ -69,6 +99,8 @@ expect "the missing DS is a finding" 0 $?
 "$testbed" parent-ds "$TB_DIR" "$TB_ZONE" "$TB_TRUST_ANCHOR_DS"
 status >/dev/null 2>&1
 expect "dns-status with the DS restored" 0 $?
+dk run --once >"$work/run-back.txt" 2>&1
+expect "run --once with the DS restored: the alert is over" 0 $?
 sed -i "s|^parent_servers = .*|parent_servers = [\"$TB_PARENT\", \"$TB_SECONDARY\"]|" "$work/dk.toml"
 status >"$work/two.txt" 2>&1
 expect "dns-status with a server that is not the parent's" 1 $?

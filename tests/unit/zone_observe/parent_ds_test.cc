@@ -139,6 +139,11 @@ TEST_F(ParentDs, DsMissingAtOneParentServer) {
     EXPECT_TRUE(check.validated_ds.empty());
     ASSERT_EQ(check.findings.size(), 1U);
     EXPECT_NE(check.findings[0].find("192.0.2.2:53"), std::string::npos);
+    // One fix: that server answers for the parent, and the anchor is the parent's current one.
+    ASSERT_EQ(check.fixes.size(), 1U);
+    EXPECT_NE(check.fixes[0].find("make 192.0.2.2:53 answer for test."), std::string::npos)
+        << check.fixes[0];
+    EXPECT_NE(check.fixes[0].find("anchor.ds"), std::string::npos) << check.fixes[0];
 }
 
 TEST_F(ParentDs, DsMatchingNoKskIsAFinding) {
@@ -152,6 +157,9 @@ TEST_F(ParentDs, DsMatchingNoKskIsAFinding) {
     EXPECT_FALSE(matches[0].ksk);
     ASSERT_EQ(check.findings.size(), 1U);
     EXPECT_NE(check.findings[0].find("matches no KSK"), std::string::npos) << check.findings[0];
+    ASSERT_EQ(check.fixes.size(), 1U);
+    EXPECT_NE(check.fixes[0].find("danekeeper dnssec ds example.test."), std::string::npos)
+        << check.fixes[0];
     EXPECT_FALSE(check.proven());
 }
 
