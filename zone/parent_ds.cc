@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/files.h"
+#include "base/strings.h"
 #include "zone/denial_proof.h"
 #include "zone/tlsa_view.h"
 
@@ -110,6 +111,13 @@ ParentDsCheck summarize_parent_ds(std::string zone, std::string parent_zone,
     std::optional<std::vector<std::string>> common;
     for (const auto& s : check.servers) {
         const std::string name = s.server.to_string();
+        if (!s.found) {
+            check.findings.push_back(s.server.host + ": parent server not found: " + s.problem);
+            add_fix(check, "make the resolver answer for " + check.parent_zone +
+                               "'s NS RRset and its servers' A and AAAA, or list the servers "
+                               "in parent_servers");
+            continue;
+        }
         if (!s.validated) {
             check.findings.push_back(name + ": DS of " + check.zone +
                                      " not validated: " + s.problem);
@@ -213,10 +221,12 @@ Result<ParentAnchor> read_parent_anchor(const std::string& anchor_file, const st
     return out;
 }
 
-Result<ParentDsCheck> check_parent_ds(const std::vector<HostPort>& parent_servers,
-                                      const std::string& zone, const std::string& anchor_file,
-                                      const TransportOptions& transport, TimePoint now) {
-    DK_TRY(ParentAnchor anchor, read_parent_anchor(anchor_file, zone));
+namespace {
+
+std::vector<ParentDsAtServer> ask_parent_servers(const std::vector<HostPort>& parent_servers,
+                                                 const std::string& zone,
+                                                 const ParentAnchor& anchor,
+                                                 const TransportOptions& transport, TimePoint now) {
     std::vector<ParentDsAtServer> servers;
     for (const auto& server : parent_servers) {
         auto unanswered = [&](const Error& why) {
@@ -237,6 +247,141 @@ Result<ParentDsCheck> check_parent_ds(const std::vector<HostPort>& parent_server
         }
         servers.push_back(judge_parent_server(server, zone, anchor.parent_zone, **keys, **ds,
                                               *anchor.anchors, now));
+    }
+    return servers;
+}
+
+// An RRset (and its RRSIGs) the resolver answered, with the reply it came in.
+struct ResolverRrset {
+    ldns::PktPtr reply;
+    ldns::RrListPtr rrs{ldns_rr_list_new()};
+    ldns::RrListPtr sigs{ldns_rr_list_new()};
+};
+
+Result<ResolverRrset> ask_resolver_rrset(const HostPort& resolver, const std::string& name,
+                                         ldns_rr_type type, const TransportOptions& transport) {
+    ResolverRrset out;
+    DK_TRY(out.reply, ask_server(resolver, {name, type, true}, transport));
+    const auto rcode = ldns_pkt_get_rcode(out.reply.get());
+    if (rcode != LDNS_RCODE_NOERROR) {
+        ldns::CStringPtr text(ldns_pkt_rcode2str(rcode));
+        return Error::environment("the resolver answered " + std::string(text ? text.get() : "?"));
+    }
+    ldns::RdfPtr owner(ldns_dname_new_frm_str(name.c_str()));
+    if (!owner) return Error::bad_input("bad name " + name);
+    select_rrset(ldns_pkt_answer(out.reply.get()), owner.get(), type, out.rrs.get(),
+                 out.sigs.get());
+    return out;
+}
+
+// The addresses of one family of an NS name: with the resolver's AD bit, or validated with the
+// parent's keys (records, or their absence by the parent's NSEC/NSEC3).
+Result<std::vector<std::string>> proven_addresses(const HostPort& resolver, const std::string& name,
+                                                  ldns_rr_type type, const ldns_rdf& parent,
+                                                  const ResolverRrset& keys,
+                                                  const ldns_rr_list& anchors,
+                                                  const TransportOptions& transport,
+                                                  TimePoint now) {
+    DK_TRY(ResolverRrset found, ask_resolver_rrset(resolver, name, type, transport));
+    std::vector<std::string> addresses;
+    for (std::size_t i = 0; i < ldns_rr_list_rr_count(found.rrs.get()); ++i)
+        addresses.push_back(rdata_of(ldns_rr_list_rr(found.rrs.get(), i)));
+    if (ldns_pkt_ad(found.reply.get())) return addresses;
+    if (!addresses.empty()) {
+        auto s = validate_rrset(*found.rrs, *found.sigs, *keys.rrs, *keys.sigs, &anchors, now);
+        if (!s.ok())
+            return Error::check_failed("no AD bit, and not validated with the parent's keys: " +
+                                       s.error().message);
+        return addresses;
+    }
+    ldns::RdfPtr owner(ldns_dname_new_frm_str(name.c_str()));
+    auto proof = verify_denial(*ldns_pkt_authority(found.reply.get()), *owner, type, parent,
+                               *keys.rrs, *keys.sigs, &anchors, now);
+    if (!proof.ok())
+        return Error::check_failed("none, without AD, and its absence is not proven: " +
+                                   proof.error().message);
+    return addresses;
+}
+
+}  // namespace
+
+Result<ParentDsCheck> check_parent_ds(const std::vector<HostPort>& parent_servers,
+                                      const std::string& zone, const std::string& anchor_file,
+                                      const TransportOptions& transport, TimePoint now) {
+    DK_TRY(ParentAnchor anchor, read_parent_anchor(anchor_file, zone));
+    return summarize_parent_ds(zone, anchor.parent_zone, anchor_file,
+                               ask_parent_servers(parent_servers, zone, anchor, transport, now));
+}
+
+Result<ParentServers> discover_parent_servers(const HostPort& resolver, const ParentAnchor& anchor,
+                                              const TransportOptions& transport, TimePoint now) {
+    const std::string& parent = anchor.parent_zone;
+    ldns::RdfPtr apex(ldns_dname_new_frm_str(parent.c_str()));
+    if (!apex) return Error::bad_input("bad zone name " + parent);
+    ParentServers out;
+    auto keys = ask_resolver_rrset(resolver, parent, LDNS_RR_TYPE_DNSKEY, transport);
+    Status trusted = keys.ok() ? validate_rrset(*keys->rrs, *keys->sigs, *keys->rrs, *keys->sigs,
+                                                anchor.anchors.get(), now)
+                               : Status(keys.error());
+    if (!trusted.ok()) {
+        out.problems.push_back({parent, "its DNSKEY RRset through the resolver " +
+                                            resolver.to_string() + ": " + trusted.error().message});
+        return out;
+    }
+    auto ns = ask_resolver_rrset(resolver, parent, LDNS_RR_TYPE_NS, transport);
+    if (ns.ok() && ldns_rr_list_rr_count(ns->rrs.get()) == 0)
+        ns = Error::check_failed("no NS RRset");
+    Status ns_trusted = ns.ok() ? validate_rrset(*ns->rrs, *ns->sigs, *keys->rrs, *keys->sigs,
+                                                 anchor.anchors.get(), now)
+                                : Status(ns.error());
+    if (!ns_trusted.ok()) {
+        out.problems.push_back({parent, "its NS RRset through the resolver " +
+                                            resolver.to_string() + ": " +
+                                            ns_trusted.error().message});
+        return out;
+    }
+    for (std::size_t i = 0; i < ldns_rr_list_rr_count(ns->rrs.get()); ++i) {
+        const std::string name = rdata_of(ldns_rr_list_rr(ns->rrs.get(), i));
+        std::vector<std::string> addresses;
+        std::vector<std::string> errors;
+        for (ldns_rr_type type : {LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA}) {
+            auto found = proven_addresses(resolver, name, type, *apex, *keys, *anchor.anchors,
+                                          transport, now);
+            if (!found.ok()) {
+                errors.push_back(std::string(type == LDNS_RR_TYPE_A ? "A" : "AAAA") + ": " +
+                                 found.error().message);
+                continue;
+            }
+            addresses.insert(addresses.end(), found->begin(), found->end());
+        }
+        if (errors.empty() && addresses.empty()) errors.push_back("no A or AAAA record");
+        if (!errors.empty()) {  // one family's addresses are not all of this server
+            out.problems.push_back({name, "no proven address: " + join(errors, "; ")});
+            continue;
+        }
+        for (const auto& address : addresses) {
+            const HostPort server{address, 53};
+            if (std::find(out.servers.begin(), out.servers.end(), server) == out.servers.end())
+                out.servers.push_back(server);
+        }
+    }
+    return out;
+}
+
+Result<ParentDsCheck> check_parent_ds_discovered(const HostPort& resolver, const std::string& zone,
+                                                 const std::string& anchor_file,
+                                                 const TransportOptions& transport, TimePoint now) {
+    DK_TRY(ParentAnchor anchor, read_parent_anchor(anchor_file, zone));
+    DK_TRY(ParentServers found, discover_parent_servers(resolver, anchor, transport, now));
+    auto servers = ask_parent_servers(found.servers, zone, anchor, transport, now);
+    // A server that could not be found is one that was not asked: it proves nothing, like one
+    // that does not answer (named by its NS name, or the parent zone when no NS RRset is proven).
+    for (const auto& problem : found.problems) {
+        ParentDsAtServer missing;
+        missing.server = {problem.name, 53};
+        missing.found = false;
+        missing.problem = problem.why;
+        servers.push_back(std::move(missing));
     }
     return summarize_parent_ds(zone, anchor.parent_zone, anchor_file, std::move(servers));
 }

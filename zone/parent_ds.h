@@ -24,6 +24,8 @@ struct ParentDsAtServer {
     HostPort server;
     bool answered = false;             // an authoritative answer (records or an empty one)
     bool validated = false;            // the DS RRset (or its absence) validates from the anchor
+    bool found = true;                 // false: a parent server not found (not asked; server is
+                                       // its NS name, or the parent zone without a proven NS)
     std::string problem;               // why not answered or not validated
     std::vector<std::string> ds;       // RDATA presentation "TAG ALG TYPE HEX", sorted
     std::vector<std::string> ds_wire;  // the same RDATAs in wire form, sorted
@@ -82,5 +84,29 @@ Result<ParentAnchor> read_parent_anchor(const std::string& anchor_file, const st
 Result<ParentDsCheck> check_parent_ds(const std::vector<HostPort>& parent_servers,
                                       const std::string& zone, const std::string& anchor_file,
                                       const TransportOptions& transport, TimePoint now);
+
+// The parent's servers when none are configured: the parent zone's NS RRset and each NS name's
+// A and AAAA records (port 53), asked of the validating resolver (RD=1, DO=1). The resolver need
+// not know the parent's anchor: the parent's DNSKEY RRset is validated here from the anchor, the
+// NS RRset and the addresses in the parent zone with those keys (an absent family by the
+// parent's NSEC/NSEC3); an address outside the parent needs the resolver's AD bit. A name without
+// a proven address is a problem (one line), never skipped.
+struct ParentServers {
+    struct Problem {
+        std::string name;  // the NS name without a proven address, or the parent zone
+        std::string why;
+    };
+    std::vector<HostPort> servers;
+    std::vector<Problem> problems;
+};
+Result<ParentServers> discover_parent_servers(const HostPort& resolver, const ParentAnchor& anchor,
+                                              const TransportOptions& transport, TimePoint now);
+
+// check_parent_ds with the servers discovered through `resolver`: a name without a proven
+// address (or the parent zone, when its NS RRset is not proven) counts as a server that did not
+// answer: a finding, and nothing is proven then.
+Result<ParentDsCheck> check_parent_ds_discovered(const HostPort& resolver, const std::string& zone,
+                                                 const std::string& anchor_file,
+                                                 const TransportOptions& transport, TimePoint now);
 
 }  // namespace dk::zone

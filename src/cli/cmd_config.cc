@@ -62,9 +62,11 @@ std::string anchor_and_ca_problems(const config::Config& c) {
             } else {
                 // Each zone read at its parent needs an anchor above it.
                 for (const auto& z : c.zones) {
-                    if (z.parent_servers.empty()) continue;
                     if (auto a = zone::read_parent_anchor(*c.parent_anchor_file, z.name); !a.ok())
                         note("zone " + z.name + ": dns.parent_anchor_file: " + a.error().message);
+                    if (z.parent_servers.empty() && !c.resolver)
+                        note("zone " + z.name +
+                             ": no parent_servers, and no dns.resolver to find the parent's");
                 }
             }
         }

@@ -42,7 +42,7 @@ class ZoneServersObserver final : public dks::KeyObserver {
         const zone::TransportOptions transport;
         obs.servers = dks::observe_dnskeys(zone_.authoritative, zone_.name, transport);
         const auto& parents = zone_.parent_servers;
-        obs.parent_observed = !parents.empty();
+        obs.parent_observed = !parents.empty() || parent_anchored(config_, zone_);
         if (obs.parent_observed) obs.parent = parent_ds(transport, now);
         return obs;
     }
@@ -58,6 +58,8 @@ class ZoneServersObserver final : public dks::KeyObserver {
             std::vector<dks::ParentServerDs> out;
             for (const auto& s : zone_.parent_servers)
                 out.push_back({s.to_string(), false, check.error().message, {}, 0});
+            if (out.empty())  // none configured: the parent's servers were not even found
+                out.push_back({"the parent's servers", false, check.error().message, {}, 0});
             return out;
         }
         return dks::parent_views(**check);

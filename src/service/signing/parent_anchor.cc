@@ -4,17 +4,25 @@
 
 namespace dk::service {
 
-bool parent_anchored(const config::Config& config, const config::ZoneConfig& zone) {
-    return config.parent_anchor_file && !zone.parent_servers.empty();
+bool parent_anchored(const config::Config& config, const config::ZoneConfig& /*zone*/) {
+    return config.parent_anchor_file.has_value();
 }
 
 Result<std::optional<zone::ParentDsCheck>> check_parent_of(
     const config::Config& config, const config::ZoneConfig& zone, TimePoint now,
     const std::vector<HostPort>& zone_servers) {
     if (!parent_anchored(config, zone)) return std::optional<zone::ParentDsCheck>{};
+    const zone::TransportOptions transport;
+    if (zone.parent_servers.empty() && !config.resolver)
+        return Error::bad_input("zone " + zone.name +
+                                ": no parent_servers, and no [dns] resolver to find them");
+    // Configured servers are asked as they are; otherwise the parent's NS RRset names them.
     DK_TRY(zone::ParentDsCheck check,
-           zone::check_parent_ds(zone.parent_servers, zone.name, *config.parent_anchor_file,
-                                 zone::TransportOptions{}, now));
+           zone.parent_servers.empty()
+               ? zone::check_parent_ds_discovered(*config.resolver, zone.name,
+                                                  *config.parent_anchor_file, transport, now)
+               : zone::check_parent_ds(zone.parent_servers, zone.name, *config.parent_anchor_file,
+                                       transport, now));
     if (!zone_servers.empty()) {
         auto keys = zone::served_dnskeys(zone_servers.front(), zone.name, {});
         if (keys.ok())

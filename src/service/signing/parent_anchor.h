@@ -12,7 +12,9 @@
 
 namespace dk::service {
 
-// True when the configuration anchors this zone at its parent.
+// True when the configuration anchors this zone at its parent ([dns] parent_anchor_file): at
+// its parent_servers, or when none are listed at the servers its parent's NS RRset names
+// (found through [dns] resolver, zone/parent_ds.h discover_parent_servers).
 bool parent_anchored(const config::Config& config, const config::ZoneConfig& zone);
 
 // The parent's DS of `zone`, validated, and matched to the KSKs the first of `zone_servers`

@@ -8,8 +8,9 @@
 # at all (proven absent by the parent's NSEC: nothing validates), and back. A parent server that
 # is no server of test. (the zone's own secondary) is a finding too. The engine's run, anchored
 # at the parent, stops at an alert that names the finding and its fix while the DS is another
-# key's (`run --once` exits 1, `status --nagios` is CRITICAL). Also `audit --json` shows the
-# parent's DS as evidence.
+# key's (`run --once` exits 1, `status --nagios` is CRITICAL). Without parent_servers the
+# parent's servers are found from its NS RRset through the resolver, validated. Also
+# `audit --json` shows the parent's DS as evidence (from the found servers).
 # Usage: parent_ds_test.sh ENV_FILE DANEKEEPER_BIN
 set -uo pipefail
 # shellcheck source=/dev/null
@@ -106,7 +107,29 @@ status >"$work/two.txt" 2>&1
 expect "dns-status with a server that is not the parent's" 1 $?
 grep -q "finding: $TB_SECONDARY: DS of $TB_ZONE. not validated" "$work/two.txt"
 expect "that server is named in a finding" 0 $?
-sed -i "s|^parent_servers = .*|parent_servers = [\"$TB_PARENT\"]|" "$work/dk.toml"
+
+# No parent_servers: the parent's NS RRset names them, found through the resolver (Unbound has
+# no anchor for test.: danekeeper validates the NS RRset and ns.test.'s A, and the absence of
+# its AAAA, with the parent's keys itself).
+sed -i "/^parent_servers = /d" "$work/dk.toml"
+status >"$work/found.txt" 2>&1
+expect "dns-status with the parent's servers found from its NS RRset" 0 $?
+grep -q "^  $TB_PARENT .*validated, 1 DS" "$work/found.txt" && grep -q ": KSK $ksk\$" "$work/found.txt"
+expect "the found parent server $TB_PARENT serves the DS, validated" 0 $?
+sed "/^resolver = /d" "$work/dk.toml" >"$work/no-resolver.toml"
+"$dk_bin" --config "$work/no-resolver.toml" config check >"$work/no-resolver.txt" 2>&1
+expect "config check: no parent_servers and no resolver" 2 $?
+grep -q "zone $TB_ZONE.: no parent_servers, and no dns.resolver to find the parent's" "$work/no-resolver.txt"
+expect "config check names the zone and the missing resolver" 0 $?
+# A "resolver" that is no resolver (the zone's Knot secondary refuses test.): nothing is found,
+# and that is a finding with its fix, never an empty list of servers that proves nothing.
+sed "s|^resolver = .*|resolver = \"$TB_SECONDARY\"|" "$work/dk.toml" >"$work/bad-resolver.toml"
+"$dk_bin" --config "$work/bad-resolver.toml" dns-status --zone "$TB_ZONE" --server "$TB_PRIMARY" \
+    --owner mx1 >"$work/bad-resolver.txt" 2>&1
+expect "dns-status when the parent's servers cannot be found" 1 $?
+grep -q "finding: test.: parent server not found: its DNSKEY RRset through the resolver $TB_SECONDARY: " "$work/bad-resolver.txt" &&
+    grep -q "fix: make the resolver answer for test.'s NS RRset" "$work/bad-resolver.txt"
+expect "the parent's servers not found is a finding with its fix" 0 $?
 echo "dns-status checks took $(($(date +%s%3N) - start)) ms"
 
 # audit: the parent's DS is the DS evidence, with where it was served and the KSK it matches.

@@ -1,7 +1,9 @@
 # The parent zone "test." on a Knot of its own ($PARENT): signed by ldns-signzone with its own
 # keys, it delegates every testbed zone (NS + glue) and serves each one's DS (from the anchors the
 # zones' servers wrote). Its DS is the anchor a configuration names as [dns] parent_anchor_file
-# ($DIR/parent-anchor.ds). Unbound keeps its child anchors; danekeeper asks this server directly.
+# ($DIR/parent-anchor.ds). Unbound keeps its child anchors and reaches test. by a stub without an
+# anchor (danekeeper validates what it answers for test. itself); danekeeper asks this server
+# directly or finds it from test.'s NS RRset.
 # `testbed.sh parent-ds DIR ZONE FILE` replaces ZONE's DS RRset, as a registrar would.
 
 PARENT_ZONE=test.
@@ -91,4 +93,13 @@ parent_set_ds() {
     want=$(<"$d/serial")
     parent_serial_is() { [[ $(dig @"$PARENT" "$PARENT_ZONE" SOA +norec +short +time=1 +tries=1 | awk '{print $3}') == "$want" ]]; }
     wait_until "the parent to serve serial $want" 10 parent_serial_is || die "the parent did not reload" 3
+}
+
+# Unbound reaches the parent zone test. (no anchor there: its answers are insecure, and
+# danekeeper validates them itself from the parent's anchor when it finds the parent's servers).
+unbound_parent_zone_server_lines() {
+    printf '    local-zone: "%s" transparent\n' "$PARENT_ZONE"
+}
+unbound_parent_zone_stub_lines() {
+    printf 'stub-zone:\n    name: "%s"\n    stub-addr: %s\n    stub-prime: no\n' "$PARENT_ZONE" "$PARENT"
 }

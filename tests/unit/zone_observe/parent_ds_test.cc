@@ -170,6 +170,26 @@ TEST_F(ParentDs, AReferralIsNoAnswer) {
     EXPECT_NE(a.problem.find("not authoritative"), std::string::npos) << a.problem;
 }
 
+// A parent server found from the NS RRset without a proven address was not asked: a finding
+// that names it, and nothing is proven although the other server validates.
+TEST_F(ParentDs, AParentServerNotFoundProvesNothing) {
+    ParentDsAtServer missing;
+    missing.server = {"ns2.test.", 53};
+    missing.found = false;
+    missing.problem = "no proven address: A: the resolver answered SERVFAIL";
+    auto check = summarize_parent_ds(child, parent, "anchor.ds",
+                                     {judge("192.0.2.1:53", *ds_reply), missing});
+    EXPECT_TRUE(check.validated_ds.empty());
+    ASSERT_EQ(check.findings.size(), 1U);
+    EXPECT_EQ(check.findings[0],
+              "ns2.test.: parent server not found: no proven address: A: the resolver answered "
+              "SERVFAIL");
+    ASSERT_EQ(check.fixes.size(), 1U);
+    EXPECT_NE(check.fixes[0].find("make the resolver answer for test.'s NS RRset"),
+              std::string::npos)
+        << check.fixes[0];
+}
+
 TEST_F(ParentDs, NoParentServersIsAFinding) {
     auto check = summarize_parent_ds(child, parent, "anchor.ds", {});
     EXPECT_FALSE(check.proven());
