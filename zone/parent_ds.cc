@@ -303,12 +303,100 @@ Result<std::vector<std::string>> proven_addresses(const HostPort& resolver, cons
     return addresses;
 }
 
+// A zone's DNSKEY RRset through the resolver, validated from `anchors` (its DS or DNSKEY).
+Result<ResolverRrset> trusted_keys(const HostPort& resolver, const std::string& zone,
+                                   const ldns_rr_list& anchors, const TransportOptions& transport,
+                                   TimePoint now) {
+    DK_TRY(ResolverRrset keys, ask_resolver_rrset(resolver, zone, LDNS_RR_TYPE_DNSKEY, transport));
+    if (ldns_rr_list_rr_count(keys.rrs.get()) == 0)
+        return Error::check_failed(zone + " DNSKEY: no DNSKEY RRset");
+    if (auto s = validate_rrset(*keys.rrs, *keys.sigs, *keys.rrs, *keys.sigs, &anchors, now);
+        !s.ok())
+        return Error::check_failed(zone + " DNSKEY: " + s.error().message);
+    return keys;
+}
+
+std::string name_text(const ldns_rdf& name) {
+    ldns::CStringPtr text(ldns_rdf2str(&name));
+    return text ? text.get() : "?";
+}
+
+// A check that proves nothing because the chain from the anchor down to the parent broke.
+ParentDsCheck broken_chain(const std::string& zone, const ParentAnchor& anchor,
+                           const std::string& anchor_file, const Error& why) {
+    ParentDsCheck check;
+    check.zone = zone;
+    check.parent_zone = anchor.parent_zone;
+    check.anchor_source = anchor_file;
+    check.findings.push_back("the chain of trust from " + anchor.parent_zone + " down to " + zone +
+                             ": " + why.message);
+    add_fix(check, "make the resolver answer for every zone between " + anchor.parent_zone +
+                       " and " + zone + " (DS and DNSKEY, signed), or put the parent's own DS in " +
+                       anchor_file);
+    return check;
+}
+
 }  // namespace
+
+Result<ParentAnchor> follow_chain(const HostPort& resolver, ParentAnchor anchor,
+                                  const std::string& zone, const TransportOptions& transport,
+                                  TimePoint now) {
+    ldns::RdfPtr child(ldns_dname_new_frm_str(zone.c_str()));
+    ldns::RdfPtr top(ldns_dname_new_frm_str(anchor.parent_zone.c_str()));
+    if (!child || !top) return Error::bad_input("bad zone name " + zone);
+    const std::size_t zone_labels = ldns_dname_label_count(child.get());
+    const std::size_t top_labels = ldns_dname_label_count(top.get());
+    if (top_labels + 1 >= zone_labels) return anchor;  // the anchor's zone is the parent
+    DK_TRY(ResolverRrset keys,
+           trusted_keys(resolver, anchor.parent_zone, *anchor.anchors, transport, now));
+    ParentAnchor current = std::move(anchor);
+    ldns::RdfPtr apex = std::move(top);
+    int delegations = 0;
+    for (std::size_t labels = top_labels + 1; labels < zone_labels; ++labels) {
+        ldns::RdfPtr name(
+            ldns_dname_clone_from(child.get(), static_cast<std::uint16_t>(zone_labels - labels)));
+        if (!name) return Error::bad_input("bad zone name " + zone);
+        const std::string text = name_text(*name);
+        DK_TRY(ResolverRrset ds, ask_resolver_rrset(resolver, text, LDNS_RR_TYPE_DS, transport));
+        if (ldns_rr_list_rr_count(ds.rrs.get()) == 0) {
+            // No zone cut with a DS here: the keys above go on, if their NSEC/NSEC3 proves it.
+            auto proof = verify_denial(*ldns_pkt_authority(ds.reply.get()), *name, LDNS_RR_TYPE_DS,
+                                       *apex, *keys.rrs, *keys.sigs, current.anchors.get(), now);
+            if (!proof.ok())
+                return Error::check_failed(
+                    text + " DS: none, and its absence is not proven: " + proof.error().message);
+            continue;
+        }
+        if (++delegations > max_chain_depth)
+            return Error::check_failed("more than " + std::to_string(max_chain_depth) +
+                                       " delegations between the anchor and " + zone);
+        if (auto s = validate_rrset(*ds.rrs, *ds.sigs, *keys.rrs, *keys.sigs, current.anchors.get(),
+                                    now);
+            !s.ok())
+            return Error::check_failed(text + " DS: " + s.error().message);
+        ParentAnchor next;
+        next.parent_zone = text;
+        next.anchors.reset(ldns_rr_list_clone(ds.rrs.get()));
+        DK_TRY(keys, trusted_keys(resolver, text, *next.anchors, transport, now));
+        current = std::move(next);
+        apex = std::move(name);
+    }
+    return current;
+}
 
 Result<ParentDsCheck> check_parent_ds(const std::vector<HostPort>& parent_servers,
                                       const std::string& zone, const std::string& anchor_file,
-                                      const TransportOptions& transport, TimePoint now) {
+                                      const TransportOptions& transport, TimePoint now,
+                                      const std::optional<HostPort>& resolver) {
     DK_TRY(ParentAnchor anchor, read_parent_anchor(anchor_file, zone));
+    if (resolver) {
+        auto parent = follow_chain(
+            *resolver,
+            {anchor.parent_zone, ldns::RrListPtr(ldns_rr_list_clone(anchor.anchors.get()))}, zone,
+            transport, now);
+        if (!parent.ok()) return broken_chain(zone, anchor, anchor_file, parent.error());
+        anchor = std::move(*parent);
+    }
     return summarize_parent_ds(zone, anchor.parent_zone, anchor_file,
                                ask_parent_servers(parent_servers, zone, anchor, transport, now));
 }
@@ -319,13 +407,10 @@ Result<ParentServers> discover_parent_servers(const HostPort& resolver, const Pa
     ldns::RdfPtr apex(ldns_dname_new_frm_str(parent.c_str()));
     if (!apex) return Error::bad_input("bad zone name " + parent);
     ParentServers out;
-    auto keys = ask_resolver_rrset(resolver, parent, LDNS_RR_TYPE_DNSKEY, transport);
-    Status trusted = keys.ok() ? validate_rrset(*keys->rrs, *keys->sigs, *keys->rrs, *keys->sigs,
-                                                anchor.anchors.get(), now)
-                               : Status(keys.error());
-    if (!trusted.ok()) {
+    auto keys = trusted_keys(resolver, parent, *anchor.anchors, transport, now);
+    if (!keys.ok()) {
         out.problems.push_back({parent, "its DNSKEY RRset through the resolver " +
-                                            resolver.to_string() + ": " + trusted.error().message});
+                                            resolver.to_string() + ": " + keys.error().message});
         return out;
     }
     auto ns = ask_resolver_rrset(resolver, parent, LDNS_RR_TYPE_NS, transport);
@@ -371,7 +456,13 @@ Result<ParentServers> discover_parent_servers(const HostPort& resolver, const Pa
 Result<ParentDsCheck> check_parent_ds_discovered(const HostPort& resolver, const std::string& zone,
                                                  const std::string& anchor_file,
                                                  const TransportOptions& transport, TimePoint now) {
-    DK_TRY(ParentAnchor anchor, read_parent_anchor(anchor_file, zone));
+    DK_TRY(ParentAnchor from_file, read_parent_anchor(anchor_file, zone));
+    auto followed = follow_chain(
+        resolver,
+        {from_file.parent_zone, ldns::RrListPtr(ldns_rr_list_clone(from_file.anchors.get()))}, zone,
+        transport, now);
+    if (!followed.ok()) return broken_chain(zone, from_file, anchor_file, followed.error());
+    const ParentAnchor& anchor = *followed;
     DK_TRY(ParentServers found, discover_parent_servers(resolver, anchor, transport, now));
     auto servers = ask_parent_servers(found.servers, zone, anchor, transport, now);
     // A server that could not be found is one that was not asked: it proves nothing, like one

@@ -2,8 +2,8 @@
 // zone (its DS or DNSKEY records), through the parent's DNSKEY RRset (validated by the anchor) to
 // the DS RRset (its RRSIGs checked with those keys), asked of every parent server directly
 // (RD=0, DO=1). What every server serves validated then anchors the zone's own DNSKEY RRset, like
-// a validating resolver's chain of trust (RFC 4035 section 5). The anchor's owner must be the
-// parent zone itself: a chain of several delegations (from the root) is not followed.
+// a validating resolver's chain of trust (RFC 4035 section 5). An anchor above the parent (the
+// root's) is followed down to it through a resolver (follow_chain).
 #pragma once
 
 #include <cstdint>
@@ -80,10 +80,24 @@ struct ParentAnchor {
 };
 Result<ParentAnchor> read_parent_anchor(const std::string& anchor_file, const std::string& zone);
 
-// The shell: asks every parent server, then summarizes. An Error only for an unreadable anchor.
+// From an anchor at any ancestor of `zone` (the root's included) down to the zone's parent,
+// through the validating resolver (RD=1, DO=1) but validated here: at each name between the
+// anchor's zone and the zone, its DS RRset validated with the keys above (absent, proven by
+// their NSEC/NSEC3: no zone cut there, the same keys go on), then that zone's DNSKEY RRset
+// validated from the DS. Returns the parent zone anchored by its validated DS RRset (`anchor`
+// itself when its zone is the parent); at most max_chain_depth delegations.
+inline constexpr int max_chain_depth = 16;
+Result<ParentAnchor> follow_chain(const HostPort& resolver, ParentAnchor anchor,
+                                  const std::string& zone, const TransportOptions& transport,
+                                  TimePoint now);
+
+// The shell: asks every parent server, then summarizes. With a resolver, the anchor may be any
+// ancestor's (follow_chain; a broken chain is a finding). An Error only for an unreadable
+// anchor.
 Result<ParentDsCheck> check_parent_ds(const std::vector<HostPort>& parent_servers,
                                       const std::string& zone, const std::string& anchor_file,
-                                      const TransportOptions& transport, TimePoint now);
+                                      const TransportOptions& transport, TimePoint now,
+                                      const std::optional<HostPort>& resolver = std::nullopt);
 
 // The parent's servers when none are configured: the parent zone's NS RRset and each NS name's
 // A and AAAA records (port 53), asked of the validating resolver (RD=1, DO=1). The resolver need

@@ -71,8 +71,9 @@ inline constexpr Key keys[] = {
      "DS or DNSKEY records (zone-file format, as unbound/BIND use); with it, every TLSA RRSIG is "
      "validated up to this anchor"},
     {"dns", "parent_anchor_file", path, "", "none",
-     "DS or DNSKEY records of the zones' parent zone; with it, every zone is anchored at the DS "
-     "its parent serves (at `parent_servers`, or the servers of the parent's NS RRset), "
+     "DS or DNSKEY records of the zones' parent zone or of any ancestor (the root's: the chain "
+     "down to the parent followed through `[dns] resolver`); with it, every zone is anchored at "
+     "the DS its parent serves (at `parent_servers`, or the servers of the parent's NS RRset), "
      "validated from this anchor, instead of `trust_anchor_file`"},
 
     {"zone", "name", string, "", "required", "the zone that holds the TLSA owners"},

@@ -117,6 +117,7 @@ TB_PARENT_ZONE=$PARENT_ZONE
 TB_PARENT=$PARENT:53
 TB_PARENT_ADDR=$PARENT
 TB_PARENT_ANCHOR_DS=$DIR/parent-anchor.ds
+TB_ROOT_ANCHOR_DS=$DIR/root-anchor.ds
 TB_SIGNED_ZONE=$SIGNED_ZONE
 TB_SIGNED_SERVER=$SIGNER:53
 TB_SIGNED_ADDR=$SIGNER
@@ -190,7 +191,7 @@ cmd_up() {
     fi
     remove_addresses
     rm -rf "${DIR:?}"/{ca,keys,named,knot,knot-signed,knot-primary,pdns,signed,parent,unbound,mx1,mx2,dovecot,pebble,remote,pids,logs}
-    rm -f "${DIR:?}"/{signed,knot-primary,pdns,parent}-anchor.{ds,dnskey}
+    rm -f "${DIR:?}"/{signed,knot-primary,pdns,parent,root}-anchor.{ds,dnskey}
     mkdir -p "$DIR/pids" "$DIR/logs"
     if grep -qsE '(named|unbound|dovecot).*\(enforce\)' /sys/kernel/security/apparmor/profiles; then
         log "warning: AppArmor enforces a named, unbound or dovecot profile; it may block files under $DIR"

@@ -22,7 +22,7 @@ Result<std::optional<zone::ParentDsCheck>> check_parent_of(
                ? zone::check_parent_ds_discovered(*config.resolver, zone.name,
                                                   *config.parent_anchor_file, transport, now)
                : zone::check_parent_ds(zone.parent_servers, zone.name, *config.parent_anchor_file,
-                                       transport, now));
+                                       transport, now, config.resolver));
     if (!zone_servers.empty()) {
         auto keys = zone::served_dnskeys(zone_servers.front(), zone.name, {});
         if (keys.ok())

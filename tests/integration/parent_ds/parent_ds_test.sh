@@ -10,7 +10,8 @@
 # at the parent, stops at an alert that names the finding and its fix while the DS is another
 # key's (`run --once` exits 1, `status --nagios` is CRITICAL). Without parent_servers the
 # parent's servers are found from its NS RRset through the resolver, validated. Also
-# `audit --json` shows the parent's DS as evidence (from the found servers).
+# `audit --json` shows the parent's DS as evidence (from the found servers). Anchored at the
+# root, the chain . -> test. is followed down to the parent.
 # Usage: parent_ds_test.sh ENV_FILE DANEKEEPER_BIN
 set -uo pipefail
 # shellcheck source=/dev/null
@@ -130,6 +131,26 @@ expect "dns-status when the parent's servers cannot be found" 1 $?
 grep -q "finding: test.: parent server not found: its DNSKEY RRset through the resolver $TB_SECONDARY: " "$work/bad-resolver.txt" &&
     grep -q "fix: make the resolver answer for test.'s NS RRset" "$work/bad-resolver.txt"
 expect "the parent's servers not found is a finding with its fix" 0 $?
+
+# The root's anchor: the chain . -> test. -> example.test. is followed (the root zone on the
+# parent's Knot delegates test. with its DS), then test.'s servers found and asked as before.
+sed "s|^parent_anchor_file = .*|parent_anchor_file = \"$TB_ROOT_ANCHOR_DS\"|" "$work/dk.toml" >"$work/root.toml"
+"$dk_bin" --config "$work/root.toml" dns-status --zone "$TB_ZONE" --server "$TB_PRIMARY" \
+    --owner mx1 >"$work/root.txt" 2>&1
+expect "dns-status anchored at the root" 0 $?
+grep -q "DS of $TB_ZONE. at the parent test., validated from $TB_ROOT_ANCHOR_DS" "$work/root.txt" &&
+    grep -q "^  $TB_PARENT .*validated, 1 DS" "$work/root.txt" && grep -q ": KSK $ksk\$" "$work/root.txt"
+expect "example.test.'s DS validated from the root's anchor through test." 0 $?
+# A root anchor of another key: the chain breaks at the top, a finding with its fix.
+(cd "$work" && dnssec-keygen -q -a ECDSAP256SHA256 -f KSK . >root.name &&
+    dnssec-dsfromkey -2 "$(<root.name).key" >other-root.ds)
+sed "s|^parent_anchor_file = .*|parent_anchor_file = \"$work/other-root.ds\"|" "$work/dk.toml" >"$work/other-root.toml"
+"$dk_bin" --config "$work/other-root.toml" dns-status --zone "$TB_ZONE" --server "$TB_PRIMARY" \
+    --owner mx1 >"$work/other-root.txt" 2>&1
+expect "dns-status with another root key's anchor" 1 $?
+grep -q "finding: the chain of trust from . down to $TB_ZONE.: . DNSKEY: " "$work/other-root.txt" &&
+    grep -q "fix: make the resolver answer for every zone between . and $TB_ZONE." "$work/other-root.txt"
+expect "the broken chain is a finding with its fix" 0 $?
 echo "dns-status checks took $(($(date +%s%3N) - start)) ms"
 
 # audit: the parent's DS is the DS evidence, with where it was served and the KSK it matches.

@@ -39,6 +39,25 @@ sign_parent_zone() {
         "$d/keys/$(<"$d/keys/ksk")" "$d/keys/$(<"$d/keys/zsk")" || die "ldns-signzone failed for test." 3
 }
 
+# A small signed root zone "." on the same Knot: it delegates test. (NS, glue) with test.'s DS;
+# its DS is the anchor $DIR/root-anchor.ds (a chain root -> test. -> the zones).
+sign_root_zone() {
+    local d=$DIR/parent/root
+    mkdir -p "$d/keys"
+    (cd "$d/keys" && dnssec-keygen -q -a ECDSAP256SHA256 -f KSK . >ksk &&
+        dnssec-keygen -q -a ECDSAP256SHA256 . >zsk) || die "dnssec-keygen failed for ." 3
+    {
+        printf '$TTL 3\n. SOA ns.test. hostmaster.test. 1 5 5 60 3\n. NS ns.test.\n'
+        printf 'test. NS ns.test.\nns.test. A %s\n' "$PARENT"
+        dnssec-dsfromkey -2 "$DIR/parent/keys/$(<"$DIR/parent/keys/ksk").key" |
+            awk '{for (i = 1; i <= NF; i++) if ($i == "DS") break
+                  printf "test. 3 IN DS"; for (j = i + 1; j <= NF; j++) printf " %s", $j; print ""}'
+    } >"$d/root.zone"
+    ldns-signzone -o . -f "$d/root.signed" "$d/root.zone" \
+        "$d/keys/$(<"$d/keys/ksk")" "$d/keys/$(<"$d/keys/zsk")" || die "ldns-signzone failed for ." 3
+    dnssec-dsfromkey -2 "$d/keys/$(<"$d/keys/ksk").key" >"$DIR/root-anchor.ds"
+}
+
 start_parent_knot() {
     local d=$DIR/parent zone addr ds
     check_port_free "$PARENT" 53
@@ -49,6 +68,7 @@ start_parent_knot() {
         [[ -s $ds ]] && cp "$ds" "$d/ds/$zone"
     done < <(parent_delegations)
     sign_parent_zone
+    sign_root_zone
     cat >"$d/knot.conf" <<CONF
 server:
     rundir: "$d"
@@ -68,6 +88,8 @@ template:
 zone:
   - domain: $PARENT_ZONE
     file: "$d/test.signed"
+  - domain: .
+    file: "$d/root/root.signed"
 CONF
     start_daemon knotd-parent /usr/sbin/knotd -c "$d/knot.conf"
     if ! wait_until "knotd to serve test. signed" 20 parent_zone_served; then
@@ -95,11 +117,12 @@ parent_set_ds() {
     wait_until "the parent to serve serial $want" 10 parent_serial_is || die "the parent did not reload" 3
 }
 
-# Unbound reaches the parent zone test. (no anchor there: its answers are insecure, and
+# Unbound reaches the parent zone test. and the root . (no anchor there: its answers are insecure, and
 # danekeeper validates them itself from the parent's anchor when it finds the parent's servers).
 unbound_parent_zone_server_lines() {
     printf '    local-zone: "%s" transparent\n' "$PARENT_ZONE"
 }
 unbound_parent_zone_stub_lines() {
     printf 'stub-zone:\n    name: "%s"\n    stub-addr: %s\n    stub-prime: no\n' "$PARENT_ZONE" "$PARENT"
+    printf 'stub-zone:\n    name: "."\n    stub-addr: %s\n    stub-prime: no\n' "$PARENT"
 }
