@@ -46,12 +46,14 @@ bool lists(const ldns_rdf* bitmap, ldns_rr_type type) {
 }
 
 // Why a bitmap at the name does not deny `type` there; empty when it does. A CNAME would
-// answer instead, and the parent side of a delegation knows nothing of the child's records.
+// answer instead, and the parent side of a delegation knows nothing of the child's records;
+// the DS alone is the parent's own, so there it proves the DS absent (RFC 6840 section 4.4).
 std::string does_not_deny(const ldns_rdf* bitmap, ldns_rr_type type) {
     if (bitmap == nullptr) return "carries no type bitmap";
     if (lists(bitmap, type)) return "lists " + type_name(type);
     if (lists(bitmap, LDNS_RR_TYPE_CNAME)) return "lists CNAME";
-    if (lists(bitmap, LDNS_RR_TYPE_NS) && !lists(bitmap, LDNS_RR_TYPE_SOA))
+    if (type != LDNS_RR_TYPE_DS && lists(bitmap, LDNS_RR_TYPE_NS) &&
+        !lists(bitmap, LDNS_RR_TYPE_SOA))
         return "is a delegation (NS without SOA)";
     return "";
 }

@@ -9,7 +9,6 @@
 #include "zone/publisher.h"
 
 namespace dk::zone {
-namespace {
 
 std::string rdata_of(const ldns_rr* rr) {
     std::string out;
@@ -21,14 +20,8 @@ std::string rdata_of(const ldns_rr* rr) {
     return out;
 }
 
-Result<ldns::PktPtr> query(const HostPort& server, const std::string& name, ldns_rr_type type,
-                           const TransportOptions& transport) {
-    return ask_server(server, {name, type}, transport);
-}
-
-// The records of `type` (and their RRSIGs) owned by `name` in a section.
-void select(const ldns_rr_list* section, const ldns_rdf* name, ldns_rr_type type, ldns_rr_list* rrs,
-            ldns_rr_list* sigs) {
+void select_rrset(const ldns_rr_list* section, const ldns_rdf* name, ldns_rr_type type,
+                  ldns_rr_list* rrs, ldns_rr_list* sigs) {
     for (std::size_t i = 0; i < ldns_rr_list_rr_count(section); ++i) {
         const ldns_rr* rr = ldns_rr_list_rr(section, i);
         if (ldns_dname_compare(ldns_rr_owner(rr), name) != 0) continue;
@@ -39,6 +32,13 @@ void select(const ldns_rr_list* section, const ldns_rdf* name, ldns_rr_type type
             ldns_rr_list_push_rr(sigs, ldns_rr_clone(rr));
         }
     }
+}
+
+namespace {
+
+Result<ldns::PktPtr> query(const HostPort& server, const std::string& name, ldns_rr_type type,
+                           const TransportOptions& transport) {
+    return ask_server(server, {name, type}, transport);
 }
 
 std::string status_text(ldns_status s) {
@@ -194,7 +194,16 @@ Result<std::vector<std::string>> trust_anchor_ds_texts(std::string_view text,
 Result<TlsaView> TlsaView::create(TlsaViewOptions options) {
     if (options.servers.empty()) return Error::bad_input("no authoritative servers to observe");
     ldns::RrListPtr anchors;
-    if (options.trust_anchor_file) {
+    if (options.parent_ds) {
+        // Anchored at the parent: what it serves validated, and nothing else (none: no key
+        // matches, so nothing validates).
+        anchors.reset(ldns_rr_list_new());
+        std::string text;
+        for (const auto& ds : *options.parent_ds) text += ds + "\n";
+        if (!text.empty()) {
+            DK_TRY(anchors, parse_trust_anchors(text, "the parent's DS RRset"));
+        }
+    } else if (options.trust_anchor_file) {
         DK_TRY(std::string text, files::read_limited(*options.trust_anchor_file));
         DK_TRY(anchors, parse_trust_anchors(text, *options.trust_anchor_file));
         std::string vouched;
@@ -258,7 +267,8 @@ ServerView TlsaView::ask(const HostPort& server, const std::string& owner, TimeP
     }
     ldns::RrListPtr tlsa(ldns_rr_list_new());
     ldns::RrListPtr sigs(ldns_rr_list_new());
-    select(ldns_pkt_answer(reply->get()), name.get(), LDNS_RR_TYPE_TLSA, tlsa.get(), sigs.get());
+    select_rrset(ldns_pkt_answer(reply->get()), name.get(), LDNS_RR_TYPE_TLSA, tlsa.get(),
+                 sigs.get());
     for (std::size_t i = 0; i < ldns_rr_list_rr_count(tlsa.get()); ++i) {
         const ldns_rr* rr = ldns_rr_list_rr(tlsa.get(), i);
         view.ttl = ldns_rr_ttl(rr);
@@ -283,8 +293,8 @@ ServerView TlsaView::ask(const HostPort& server, const std::string& owner, TimeP
     ldns::RdfPtr apex(ldns_dname_new_frm_str(options_.zone.c_str()));
     ldns::RrListPtr keys(ldns_rr_list_new());
     ldns::RrListPtr key_sigs(ldns_rr_list_new());
-    select(ldns_pkt_answer(keys_reply->get()), apex.get(), LDNS_RR_TYPE_DNSKEY, keys.get(),
-           key_sigs.get());
+    select_rrset(ldns_pkt_answer(keys_reply->get()), apex.get(), LDNS_RR_TYPE_DNSKEY, keys.get(),
+                 key_sigs.get());
     if (view.rdatas.empty()) {
         // Nothing published is "absent" only when the NSEC/NSEC3 records prove it.
         auto proof = verify_denial(*ldns_pkt_authority(reply->get()), *name, LDNS_RR_TYPE_TLSA,

@@ -64,6 +64,10 @@ struct TlsaViewOptions {
     // KSKs whose DS every parent server serves (keys danekeeper rolls), so validation goes on
     // across a KSK rollover. Used only with a trust_anchor_file.
     std::vector<std::string> vouched_ds;
+    // Set when the zone is anchored at its parent (zone/parent_ds.h): the DS records ("ZONE. IN
+    // DS ...") every parent server serves validated; they replace the file's anchors. Empty: the
+    // parent proves no DS, and nothing validates.
+    std::optional<std::vector<std::string>> parent_ds;
     TransportOptions transport;
 };
 
@@ -87,6 +91,13 @@ class TlsaView {
 // anchors) the DNSKEY RRset by a key that matches a DS or DNSKEY trust anchor.
 Status validate_rrset(const ldns_rr_list& rrset, const ldns_rr_list& sigs, const ldns_rr_list& keys,
                       const ldns_rr_list& key_sigs, const ldns_rr_list* anchors, TimePoint now);
+
+// An RR's RDATA in presentation form, lower case ("3 1 1 0c01...").
+std::string rdata_of(const ldns_rr* rr);
+
+// Appends the records of `type` owned by `name` in `section` to `rrs`, their RRSIGs to `sigs`.
+void select_rrset(const ldns_rr_list* section, const ldns_rdf* name, ldns_rr_type type,
+                  ldns_rr_list* rrs, ldns_rr_list* sigs);
 
 // Reads trust anchor RRs (DS or DNSKEY) from zone-file text.
 Result<ldns::RrListPtr> parse_trust_anchors(std::string_view text, const std::string& source);

@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "service/report/audit_observer.h"
 #include "service/state/sql_state_store.h"
+#include "zone/parent_ds.h"
 #include "zone/tlsa_view.h"
 #include "zone/tsig_key.h"
 
@@ -52,6 +53,23 @@ std::string anchor_and_ca_problems(const config::Config& c) {
             if (auto anchors = zone::parse_trust_anchors(*text, *c.trust_anchor_file);
                 !anchors.ok())
                 note("dns.trust_anchor_file: " + anchors.error().message);
+        }
+    }
+    if (c.parent_anchor_file) {
+        if (auto text = files::read_limited(*c.parent_anchor_file); text.ok()) {
+            if (auto anchors = zone::parse_trust_anchors(*text, *c.parent_anchor_file);
+                !anchors.ok()) {
+                note("dns.parent_anchor_file: " + anchors.error().message);
+            } else {
+                // Each zone read at its parent needs an anchor above it.
+                for (const auto& z : c.zones) {
+                    if (auto a = zone::read_parent_anchor(*c.parent_anchor_file, z.name); !a.ok())
+                        note("zone " + z.name + ": dns.parent_anchor_file: " + a.error().message);
+                    if (z.parent_servers.empty() && !c.resolver)
+                        note("zone " + z.name +
+                             ": no parent_servers, and no dns.resolver to find the parent's");
+                }
+            }
         }
     }
     std::vector<std::pair<std::string, std::string>> ca_files;  // field, path

@@ -11,6 +11,7 @@
 #include "service/observe/dns_view_adapter.h"
 #include "service/runtime/runtime.h"
 #include "service/signing/managed_keys.h"
+#include "service/signing/parent_anchor.h"
 #include "zone/resolver/authoritative.h"
 #include "zone/resolver/resolver.h"
 #include "zone/resolver/served_everywhere.h"
@@ -83,6 +84,48 @@ void print_human(const std::string& owner, const std::vector<zone::ServerView>& 
                         static_cast<long long>(left));
         }
     }
+}
+
+// The zone's DS at its parent: per parent server, the DS KSKs they match, the findings.
+void print_parent(const zone::ParentDsCheck& p) {
+    std::printf("DS of %s at the parent %s, validated from %s\n", p.zone.c_str(),
+                p.parent_zone.c_str(), p.anchor_source.c_str());
+    for (const auto& s : p.servers) {
+        std::printf("  %-22s %s", s.server.to_string().c_str(),
+                    s.validated ? "validated" : ("NOT validated: " + s.problem).c_str());
+        if (s.validated) std::printf(", %zu DS, ttl %u", s.ds.size(), s.ttl);
+        std::printf("\n");
+    }
+    for (const auto& m : p.matches) {
+        std::printf("      DS %s: %s\n", m.ds.c_str(),
+                    m.ksk ? ("KSK " + std::to_string(*m.ksk)).c_str() : "matches NO served KSK");
+    }
+    for (const auto& f : p.findings) std::printf("  finding: %s\n", f.c_str());
+    for (const auto& f : p.fixes) std::printf("  fix: %s\n", f.c_str());
+}
+
+nlohmann::json parent_json(const zone::ParentDsCheck& p) {
+    nlohmann::json servers = nlohmann::json::array();
+    for (const auto& s : p.servers) {
+        servers.push_back({{"server", s.server.to_string()},
+                           {"answered", s.answered},
+                           {"validated", s.validated},
+                           {"ds", s.ds},
+                           {"ttl", s.ttl},
+                           {"problem", s.problem}});
+    }
+    nlohmann::json matches = nlohmann::json::array();
+    for (const auto& m : p.matches)
+        matches.push_back({{"ds", m.ds}, {"ksk", m.ksk ? nlohmann::json(*m.ksk) : nullptr}});
+    return {{"zone", p.zone},
+            {"parent_zone", p.parent_zone},
+            {"anchor", p.anchor_source},
+            {"servers", servers},
+            {"validated_ds", p.validated_ds},
+            {"matches", matches},
+            {"findings", p.findings},
+            {"fixes", p.fixes},
+            {"proven", p.proven()}};
 }
 
 nlohmann::json to_json(const std::string& owner, const std::vector<zone::ServerView>& views) {
@@ -159,17 +202,22 @@ int run_dns_status(const Invocation& inv) {
     }
     // Out-of-zone NS names are resolved through --resolver, else the configuration's resolver.
     std::optional<HostPort> ns_resolver = asked_resolver;
+    std::unique_ptr<service::Runtime> runtime;
+    const config::ZoneConfig* zone_config = nullptr;
     if (parsed.count("trust-anchor")) {
         view_options.trust_anchor_file = parsed["trust-anchor"].as<std::string>();
     } else if (inv.globals.config_path) {
         // With --config: its trust anchor, and for a zone whose keys danekeeper rolls, the KSKs
-        // whose DS the parent serves (as the engine validates).
+        // whose DS the parent serves (as the engine validates); or the parent's validated DS
+        // when the configuration anchors the zone there (below, once the servers are known).
         auto rt = service::open_runtime(inv.globals.config_path, service::Locking::reader);
         if (!rt.ok()) return fail(rt.error());
-        view_options.trust_anchor_file = (*rt)->config.trust_anchor_file;
-        if (!ns_resolver) ns_resolver = (*rt)->config.resolver;
-        if (const config::ZoneConfig* zone = (*rt)->config.zone(zone_name))
-            view_options.vouched_ds = service::vouched_ksk_ds((*rt)->store, *zone);
+        runtime = std::move(*rt);
+        view_options.trust_anchor_file = runtime->config.trust_anchor_file;
+        if (!ns_resolver) ns_resolver = runtime->config.resolver;
+        zone_config = runtime->config.zone(zone_name);
+        if (zone_config != nullptr)
+            view_options.vouched_ds = service::vouched_ksk_ds(runtime->store, *zone_config);
     }
     std::vector<std::string> expect;
     if (parsed.count("expect")) {
@@ -193,6 +241,17 @@ int run_dns_status(const Invocation& inv) {
         if (!view.ok()) return fail(view.error());
     }
     SystemClock clock;
+    std::optional<zone::ParentDsCheck> parent;
+    if (zone_config != nullptr) {
+        auto checked =
+            service::anchor_at_parent(view_options, runtime->config, *zone_config, clock.now());
+        if (!checked.ok()) return fail(checked.error());
+        parent = std::move(*checked);
+        if (parent) {
+            view = zone::TlsaView::create(view_options);
+            if (!view.ok()) return fail(view.error());
+        }
+    }
     const auto deadline =
         std::chrono::steady_clock::now() + std::chrono::seconds(parsed["wait"].as<unsigned>());
     std::vector<zone::ServerView> views;
@@ -221,14 +280,18 @@ int run_dns_status(const Invocation& inv) {
             resolver_verdict = "resolver " + resolver->to_string() + ": AD, no TLSA";
         }
     }
+    // Anchored at the parent: a DS that does not validate everywhere or matches no served KSK.
+    if (parent && !parent->proven()) v.validated = false;
     if (parsed.count("json")) {
         auto j = to_json(*owner, views);
+        if (parent) j["parent"] = parent_json(*parent);
         if (!resolver_verdict.empty()) j["resolver"] = resolver_verdict;
         j["consistent"] = v.consistent;
         j["validated"] = v.validated;
         j["expected_present"] = v.expected;
         std::printf("%s\n", j.dump(2).c_str());
     } else {
+        if (parent) print_parent(*parent);
         print_human(*owner, views, clock.now());
         if (!resolver_verdict.empty()) std::printf("  %s\n", resolver_verdict.c_str());
         std::printf("%s, %s%s\n", v.consistent ? "every server agrees" : "servers DISAGREE",

@@ -24,7 +24,6 @@ using schema::text_default;
 // The DNSSEC keys danekeeper manages for a signed-file zone without keys_dir: a KSK and a ZSK in
 // STATE_DIR/dnssec/ZONE, rolled by zone/dnssec_keys (ZSK pre-publication, KSK double-DS).
 struct DnssecKeyConfig {
-    std::vector<HostPort> parent_servers;  // where the DS is watched; none: KSKs roll not at all
     int zsk_lifetime_days = integer_default("zone", "zsk_lifetime_days");  // 0: only on request
     int ksk_lifetime_days = integer_default("zone", "ksk_lifetime_days");  // 0: only on request
     int publish_safety_seconds = integer_default("zone", "key_publish_safety_seconds");
@@ -56,6 +55,8 @@ struct ZoneConfig {
     std::string tsig_key_file;
     std::optional<std::string> tsig_key_name;
     std::vector<HostPort> authoritative;  // empty: the NS RRset's addresses
+    // Where the zone's DS is read; none: not read, and managed KSKs do not roll.
+    std::vector<HostPort> parent_servers;
     std::uint32_t tlsa_ttl = integer_default("zone", "tlsa_ttl");
 };
 
@@ -166,6 +167,8 @@ struct Config {
     std::string state_dir{text_default("", "state_dir")};
     std::optional<HostPort> resolver;
     std::optional<std::string> trust_anchor_file;
+    std::optional<std::string>
+        parent_anchor_file;  // DS/DNSKEY of the parent zone (zone/parent_ds.h)
     std::vector<ZoneConfig> zones;
     std::vector<SlotConfig> slots;
     AuditConfig audit;

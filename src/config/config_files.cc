@@ -133,6 +133,10 @@ Status check_files(const Config& c) {
         if (auto read = files::read_limited(*c.trust_anchor_file); !read.ok())
             note("dns.trust_anchor_file: " + read.error().message);
     }
+    if (c.parent_anchor_file) {
+        if (auto read = files::read_limited(*c.parent_anchor_file); !read.ok())
+            note("dns.parent_anchor_file: " + read.error().message);
+    }
     for (const auto& s : c.slots) {
         check_served_directories(s, note);
         if (s.key_group) {

@@ -82,6 +82,7 @@ void parse_dns(Table& top, Config& c, Problems& p) {
     Table t(*table, "dns.", p, "dns");
     c.resolver = host_port(t, "resolver", false);
     c.trust_anchor_file = t.path("trust_anchor_file", false);
+    c.parent_anchor_file = t.path("parent_anchor_file", false);
     t.report_unknown();
 }
 
@@ -103,6 +104,7 @@ ZoneConfig parse_zone(Table& t) {
     const auto authoritative = host_ports(t, "authoritative");
     z.authoritative = authoritative.value_or(std::vector<HostPort>{});
     z.tlsa_ttl = static_cast<std::uint32_t>(t.integer("tlsa_ttl"));
+    z.parent_servers = host_ports(t, "parent_servers").value_or(std::vector<HostPort>{});
     if (z.signed_file && !t.node("primary")) {
         if (authoritative && z.authoritative.empty())  // (a bad list is reported already)
             t.problem("authoritative", "signed-file needs the servers that serve signed_file");

@@ -1,12 +1,11 @@
 // The keys of a signed-file [[zone]] that shape danekeeper's own DNSSEC key management (used when
-// keys_dir is not set): the parent's servers and the rollover timings.
+// keys_dir is not set): the rollover timings.
 #include "config/parse_parts.h"
 
 namespace dk::config {
 
 DnssecKeyConfig parse_dnssec_keys(Table& t) {
     DnssecKeyConfig k;
-    k.parent_servers = host_ports(t, "parent_servers").value_or(std::vector<HostPort>{});
     k.zsk_lifetime_days = static_cast<int>(t.integer("zsk_lifetime_days"));
     k.ksk_lifetime_days = static_cast<int>(t.integer("ksk_lifetime_days"));
     k.publish_safety_seconds = static_cast<int>(t.integer("key_publish_safety_seconds"));

@@ -70,6 +70,11 @@ inline constexpr Key keys[] = {
     {"dns", "trust_anchor_file", path, "", "none",
      "DS or DNSKEY records (zone-file format, as unbound/BIND use); with it, every TLSA RRSIG is "
      "validated up to this anchor"},
+    {"dns", "parent_anchor_file", path, "", "none",
+     "DS or DNSKEY records of the zones' parent zone or of any ancestor (the root's: the chain "
+     "down to the parent followed through `[dns] resolver`); with it, every zone is anchored at "
+     "the DS its parent serves (at `parent_servers`, or the servers of the parent's NS RRset), "
+     "validated from this anchor, instead of `trust_anchor_file`"},
 
     {"zone", "name", string, "", "required", "the zone that holds the TLSA owners"},
     {"zone", "publisher", string, "rfc2136", "",
@@ -110,8 +115,9 @@ inline constexpr Key keys[] = {
     {"zone", "serial", string, "unixtime", "", "always higher than the served serial",
      0, 0, "unixtime increment", Only::signed_file},
     {"zone", "parent_servers", servers, "", "none",
-     "the parent's servers, where the DS is checked during a KSK rollover; none: no KSK rollover",
-     0, 0, "", Only::managed_keys},
+     "the parent zone's servers, where the zone's DS is read (validated with "
+     "`parent_anchor_file`) and checked during a KSK rollover; none: found from the parent's NS "
+     "RRset through `[dns] resolver` when `parent_anchor_file` is set, else no KSK rollover"},
     {"zone", "zsk_lifetime_days", integer, "90", "",
      "automatic ZSK rollover period; 0: only on request", 0, 3650, "", Only::managed_keys},
     {"zone", "ksk_lifetime_days", integer, "0", "",

@@ -50,6 +50,10 @@ struct Observations {
     // A shared owner's link replaced TLSA RRsets resolvers may still hold: until then no record
     // leaves the published RRset (DnsPublisher::prepare_owners).
     std::optional<TimePoint> removals_not_before;
+    // Why the zone's records cannot validate at all (the parent's DS: not validated, absent,
+    // disagreeing, of no served KSK), each with its fix; one line each. While any is present,
+    // a run that would stop at a wait stops at an alert naming them.
+    std::vector<std::string> trust_problems;
 };
 
 }  // namespace dk::engine

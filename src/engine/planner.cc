@@ -296,7 +296,9 @@ bool rollover_wanted(const SlotState& state, const SlotPolicy& policy, TimePoint
     return state.current && now - state.current->created_at >= policy.rollover_every;
 }
 
-Action plan_next_action(const SlotState& s, const SlotPolicy& p, const Observations& obs) {
+namespace {
+
+Action plan_step(const SlotState& s, const SlotPolicy& p, const Observations& obs) {
     if (!s.current) return alert(obs, p, "slot has no current key: adopt the served key first");
     if (obs.owners.empty())
         return alert(obs, p, "slot has no TLSA owner names: check its endpoints");
@@ -320,6 +322,18 @@ Action plan_next_action(const SlotState& s, const SlotPolicy& p, const Observati
     if (auto a = renew_current(s, p, obs)) return *a;
     if (auto a = retire_unlisted_issuers(s, p, obs)) return *a;
     return steady_verification(s, p, obs);
+}
+
+}  // namespace
+
+Action plan_next_action(const SlotState& s, const SlotPolicy& p, const Observations& obs) {
+    Action a = plan_step(s, p, obs);
+    // A broken chain of trust needs a human: the steps that need validation keep waiting (no
+    // record validates), and the run says why instead of waiting quietly.
+    if (a.kind != ActionKind::wait || obs.trust_problems.empty()) return a;
+    return alert(
+        obs, p,
+        "nothing validates: " + join(obs.trust_problems, "; ") + " (meanwhile: " + a.reason + ")");
 }
 
 std::string_view to_string(Phase phase) {

@@ -22,6 +22,9 @@ class DnsView {
     virtual Result<std::vector<OwnerView>> observe(const std::vector<std::string>& owners) = 0;
     // After an update: poll until every server serves what the primary serves, or the deadline.
     virtual Status await_propagation(const std::vector<std::string>& owners, Seconds deadline) = 0;
+    // What keeps every record from validating, whatever is published (Observations::
+    // trust_problems); none when the chain of trust holds.
+    virtual std::vector<std::string> trust_problems() { return {}; }
 };
 
 // Where the owners stand before the engine plans (a shared TLSA owner's CNAMEs, RFC 7671).

@@ -116,6 +116,7 @@ Result<Observations> observe_slot(const SlotSetup& setup, Ports& ports, const Sl
     obs.now = ports.clock.now();
     obs.monotonic = ports.clock.monotonic();
     DK_TRY(obs.owners, ports.dns.observe(tlsa_owners(setup.endpoints)));
+    obs.trust_problems = ports.dns.trust_problems();
     obs.endpoints = ports.prober.probe(setup.endpoints, obs.owners);
     const auto published = all_published(obs.owners);
     const SlotKey* pending = nullptr;

@@ -4,7 +4,8 @@
 # package, under one directory.
 # A second Knot serves signed.test from a signed zone file (danekeeper's signed-file publisher);
 # a third signs knot-primary.test itself and takes RFC 2136 updates (lib/knot_primary.sh), and
-# PowerDNS does the same for pdns.test (lib/pdns.sh).
+# PowerDNS does the same for pdns.test (lib/pdns.sh). A fourth Knot serves the signed parent
+# zone test. with the delegations and DS of those zones (lib/parent_zone.sh).
 #
 #   testbed.sh up DIR [--net 127.NN]    start everything, write DIR/testbed.env
 #   testbed.sh down DIR                 stop every recorded process by pid, then remove DIR;
@@ -19,26 +20,28 @@
 #                                       [::1]), start it again as configured (running: no-op)
 #   testbed.sh dovecot-use DIR CHAIN KEY [ALT_CHAIN ALT_KEY]   switch Dovecot to CHAIN (leaf first)
 #                                       + KEY (and a second algorithm's chain) and reload it
+#   testbed.sh parent-ds DIR ZONE FILE  the parent's DS RRset of ZONE := the DS records in FILE
 # The remote MX host (lib/sshd.sh): an sshd on $NET.4.1:2222 with its own user and directory.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-for lib in common ca named knot ext_ns knot_primary pdns signed_zone unbound postfix dovecot pebble sshd; do
+for lib in common ca named knot ext_ns knot_primary pdns signed_zone parent_zone unbound postfix dovecot pebble sshd; do
     # shellcheck source=/dev/null
     source "$here/lib/$lib.sh"
 done
 
 # name:binary of every process, in the order they are stopped.
 COMPONENTS=(sshd:/usr/sbin/sshd pebble:/usr/bin/pebble dovecot:/usr/sbin/dovecot mx2:postfix mx1:postfix
-    unbound:/usr/sbin/unbound pdns:/usr/sbin/pdns_server knotd-primary:/usr/sbin/knotd knotd-signed:/usr/sbin/knotd knotd-ext:/usr/sbin/knotd knotd:/usr/sbin/knotd named:/usr/sbin/named
+    unbound:/usr/sbin/unbound knotd-parent:/usr/sbin/knotd pdns:/usr/sbin/pdns_server knotd-primary:/usr/sbin/knotd knotd-signed:/usr/sbin/knotd knotd-ext:/usr/sbin/knotd knotd:/usr/sbin/knotd named:/usr/sbin/named
     ipv6-lock:/usr/bin/sleep)
 
-usage() { die "usage: testbed.sh up|down|status DIR [--net 127.NN] | mx-use DIR mx1|mx2 CHAIN | mx-use-pair DIR mx1|mx2 FILE1 FILE2 | mx-stop|mx-start DIR mx1|mx2 | remote-stop|remote-start DIR | ext-stop|ext-start DIR | dovecot-use DIR CHAIN KEY [ALT_CHAIN ALT_KEY]" 2; }
+usage() { die "usage: testbed.sh up|down|status DIR [--net 127.NN] | parent-ds DIR ZONE FILE | mx-use DIR mx1|mx2 CHAIN | mx-use-pair DIR mx1|mx2 FILE1 FILE2 | mx-stop|mx-start DIR mx1|mx2 | remote-stop|remote-start DIR | ext-stop|ext-start DIR | dovecot-use DIR CHAIN KEY [ALT_CHAIN ALT_KEY]" 2; }
 
 set_addresses() {
     PRIMARY=$NET.1.1 SECONDARY=$NET.1.2 RESOLVER=$NET.1.3 SIGNER=$NET.1.4
     KNOT_PRIMARY=$NET.1.5  # Knot signing knot-primary.test itself, taking updates
     PDNS_PRIMARY=$NET.1.6  # PowerDNS signing pdns.test live, taking updates
     EXT_NS=$NET.1.7        # ns-ext.knot-primary.test.: the out-of-zone secondary (lib/ext_ns.sh)
+    PARENT=$NET.1.8        # Knot serving the parent zone test. and a root zone (delegations and DS)
     MX1=$NET.2.1 MX2=$NET.2.2 PEBBLE=$NET.3.1 REMOTE_ADDR=$NET.4.1
     # DOVECOT serves imap.example.test; pop.example.test's A record is MAIL_LB, a "load balancer"
     # address nothing listens on: only a probe address (endpoint@DOVECOT:1110) reaches it.
@@ -118,6 +121,11 @@ TB_PDNS_PRIMARY=$PDNS_PRIMARY:53
 TB_PDNS_PRIMARY_ADDR=$PDNS_PRIMARY
 TB_PDNS_CONF_DIR=$DIR/pdns
 TB_PDNS_TRUST_ANCHOR_DS=$DIR/pdns-anchor.ds
+TB_PARENT_ZONE=$PARENT_ZONE
+TB_PARENT=$PARENT:53
+TB_PARENT_ADDR=$PARENT
+TB_PARENT_ANCHOR_DS=$DIR/parent-anchor.ds
+TB_ROOT_ANCHOR_DS=$DIR/root-anchor.ds
 TB_SIGNED_ZONE=$SIGNED_ZONE
 TB_SIGNED_SERVER=$SIGNER:53
 TB_SIGNED_ADDR=$SIGNER
@@ -190,8 +198,8 @@ cmd_up() {
         stop_all || die "could not stop the earlier run's processes" 3
     fi
     remove_addresses
-    rm -rf "${DIR:?}"/{ca,keys,named,knot,knot-ext,knot-signed,knot-primary,pdns,signed,unbound,mx1,mx2,dovecot,pebble,remote,pids,logs}
-    rm -f "${DIR:?}"/{signed,knot-primary,pdns}-anchor.{ds,dnskey}
+    rm -rf "${DIR:?}"/{ca,keys,named,knot,knot-ext,knot-signed,knot-primary,pdns,signed,parent,unbound,mx1,mx2,dovecot,pebble,remote,pids,logs}
+    rm -f "${DIR:?}"/{signed,knot-primary,pdns,parent,root}-anchor.{ds,dnskey}
     mkdir -p "$DIR/pids" "$DIR/logs"
     if grep -qsE '(named|unbound|dovecot).*\(enforce\)' /sys/kernel/security/apparmor/profiles; then
         log "warning: AppArmor enforces a named, unbound or dovecot profile; it may block files under $DIR"
@@ -200,7 +208,7 @@ cmd_up() {
     start=$(now_ms)
     trap 'log "bringing the testbed up failed; tearing down"; stop_all || true; remove_addresses' EXIT
     make_ca
-    for addr in "$PRIMARY" "$SECONDARY" "$RESOLVER" "$SIGNER" "$KNOT_PRIMARY" "$PDNS_PRIMARY" "$EXT_NS" "$MX1" "$MX2" "$DOVECOT" "$PEBBLE" "$REMOTE_ADDR"; do
+    for addr in "$PRIMARY" "$SECONDARY" "$RESOLVER" "$SIGNER" "$KNOT_PRIMARY" "$PDNS_PRIMARY" "$EXT_NS" "$PARENT" "$MX1" "$MX2" "$DOVECOT" "$PEBBLE" "$REMOTE_ADDR"; do
         ensure_address "$addr"
     done
     take_ipv6_lock
@@ -211,6 +219,7 @@ cmd_up() {
     timed knotd-signed start_signed_knot
     timed knotd-primary start_knot_primary
     timed pdns start_pdns
+    timed knotd-parent start_parent_knot
     timed unbound start_unbound
     timed mx1 start_postfix mx1 "$MX1" yes
     timed mx2 start_postfix mx2 "$MX2" no
@@ -321,6 +330,11 @@ mx-start)
     addr=$MX1
     [[ $1 == mx2 ]] && addr=$MX2
     launch_postfix "$1" "$addr"
+    ;;
+parent-ds)
+    [[ $# -eq 2 ]] || usage
+    set_addresses
+    parent_set_ds "$1" "$(realpath "$2")"
     ;;
 dovecot-use)
     [[ $# -eq 2 || $# -eq 4 ]] || usage

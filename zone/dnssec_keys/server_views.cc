@@ -112,6 +112,20 @@ std::vector<ServerKeys> observe_dnskeys(const std::vector<HostPort>& servers,
     return out;
 }
 
+std::vector<ParentServerDs> parent_views(const ParentDsCheck& check) {
+    std::vector<ParentServerDs> out;
+    for (const auto& s : check.servers) {
+        ParentServerDs view;
+        view.server = s.server.to_string();
+        view.answered = s.validated;
+        if (!s.validated) view.problem = view.server + ": DS not validated: " + s.problem;
+        if (s.validated) view.ds = s.ds_wire;
+        view.ttl = s.ttl;
+        out.push_back(std::move(view));
+    }
+    return out;
+}
+
 std::vector<ParentServerDs> observe_parent_ds(const std::vector<HostPort>& parent_servers,
                                               const std::string& zone,
                                               const TransportOptions& transport) {

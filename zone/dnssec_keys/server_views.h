@@ -13,6 +13,7 @@
 #include "base/ldns_handles.h"
 #include "zone/dns_transport.h"
 #include "zone/dnssec_keys/observations.h"
+#include "zone/parent_ds.h"
 
 namespace dk::zone::dnssec_keys {
 
@@ -25,6 +26,10 @@ std::vector<ServerKeys> observe_dnskeys(const std::vector<HostPort>& servers,
 std::vector<ParentServerDs> observe_parent_ds(const std::vector<HostPort>& parent_servers,
                                               const std::string& zone,
                                               const TransportOptions& transport);
+
+// The same from a validated look (zone/parent_ds.h): a server whose DS RRset (or its absence)
+// does not validate from the parent's anchor counts as unanswered, with the reason.
+std::vector<ParentServerDs> parent_views(const ParentDsCheck& check);
 
 // The pure halves, for tests: what one reply says. `zone` is absolute.
 ParentServerDs parse_ds_reply(const std::string& server, const std::string& zone,

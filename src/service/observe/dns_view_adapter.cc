@@ -98,7 +98,11 @@ Status DnsViewAdapter::await_propagation(const std::vector<std::string>& owners,
         for (const auto& owner : owners) {
             const auto servers = view_.observe(owner, clock_.now());
             auto view = summarise(owner, servers);
-            if (view.ok() && view->propagated && view->validated) continue;
+            // With a broken chain of trust nothing may validate: served everywhere is enough
+            // here (the next observation and its alert decide).
+            const bool validated_or_cannot =
+                view.ok() && (view->validated || !trust_problems_.empty());
+            if (view.ok() && view->propagated && validated_or_cannot) continue;
             everywhere = false;
             for (const auto& l : lagging_servers(servers)) lagging += " [" + l + "]";
         }

@@ -13,6 +13,11 @@ class DnsViewAdapter final : public engine::DnsView {
     DnsViewAdapter(zone::TlsaView& view, const Clock& clock) : view_(view), clock_(clock) {}
     Result<std::vector<engine::OwnerView>> observe(const std::vector<std::string>& owners) override;
     Status await_propagation(const std::vector<std::string>& owners, Seconds deadline) override;
+    std::vector<std::string> trust_problems() override { return trust_problems_; }
+    // What keeps every record from validating (service::parent_trust_problems), for this run.
+    void set_trust_problems(std::vector<std::string> problems) {
+        trust_problems_ = std::move(problems);
+    }
 
     // One owner as the engine sees it, from what each server said (first = primary).
     static Result<engine::OwnerView> summarise(const std::string& owner,
@@ -24,6 +29,7 @@ class DnsViewAdapter final : public engine::DnsView {
   private:
     zone::TlsaView& view_;
     const Clock& clock_;
+    std::vector<std::string> trust_problems_;
 };
 
 // The TTLs one server showed, for the engine's TTLmax (engine::owner_ttl_max).

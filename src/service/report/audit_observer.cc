@@ -10,6 +10,7 @@
 #include "service/observe/check_observer.h"
 #include "service/observe/dns_view_adapter.h"
 #include "service/signing/managed_keys.h"
+#include "service/signing/parent_anchor.h"
 #include "zone/resolver/resolver.h"
 
 namespace dk::service {
@@ -110,6 +111,38 @@ std::vector<std::string> anchor_ds(const config::Config& config) {
     return ds.ok() ? *ds : std::vector<std::string>{};
 }
 
+// The DS of every zone anchored at its parent, as evidence: the records every parent server
+// serves validated, from which anchor, and which KSK each matches; whatever does not hold (a
+// server without it, a DS that does not validate or matches no KSK) is an error finding.
+void add_parent_ds(Runtime& rt, TimePoint now, AuditObservations& obs) {
+    for (const auto& z : rt.config.zones) {
+        const std::vector<HostPort> servers =
+            z.authoritative.empty() ? std::vector<HostPort>{z.primary} : z.authoritative;
+        auto check = check_parent_of(rt.config, z, now, servers);
+        if (!check.ok()) {
+            obs.problems.push_back(
+                {"parent-ds", ops::Severity::error, z.name, check.error().message});
+            continue;
+        }
+        if (!*check) continue;
+        const auto& p = **check;
+        std::string at;
+        for (const auto& s : p.servers) {
+            if (s.validated && !s.ds.empty()) at += (at.empty() ? "" : ", ") + s.server.to_string();
+        }
+        for (std::size_t i = 0; i < p.validated_ds.size(); ++i) {
+            const auto& m = i < p.matches.size() ? p.matches[i] : zone::DsMatch{};
+            obs.policy.trust_anchor_ds.push_back(
+                p.validated_ds[i] + " (at the parent " + p.parent_zone + ": " + at +
+                "; validated from " + p.anchor_source + "; " +
+                (m.ksk ? "KSK " + std::to_string(*m.ksk) : std::string("matches no served KSK")) +
+                ")");
+        }
+        for (const auto& f : p.findings)
+            obs.problems.push_back({"parent-ds", ops::Severity::error, z.name, f});
+    }
+}
+
 // Each zone's MX hosts and whether a validated TLSA RRset stands at _25._tcp.HOST.
 std::vector<ops::MxFacts> mx_facts(const config::Config& config,
                                    std::vector<ops::Finding>& problems) {
@@ -180,6 +213,7 @@ Result<AuditObservations> observe_for_audit(Runtime& rt, TimePoint now) {
                                                      " (managed KSK, DS at every parent server)");
         }
     }
+    add_parent_ds(rt, now, obs);
     obs.policy.certified_ca_spki_sha256 = {rt.config.audit.certified_ca_spki_sha256.begin(),
                                            rt.config.audit.certified_ca_spki_sha256.end()};
     obs.slots = offline_slot_facts(rt.config, &rt.states);

@@ -5,6 +5,7 @@
 #include "base/privileges.h"
 #include "service/keys/issuer_certificates.h"
 #include "service/signing/managed_keys.h"
+#include "service/signing/parent_anchor.h"
 #include "service/signing/signed_file_publisher.h"
 #include "zone/resolver/authoritative.h"
 
@@ -91,6 +92,9 @@ Result<std::unique_ptr<SlotRuntime>> SlotRuntime::build(Runtime& runtime,
     std::stable_partition(view.servers.begin(), view.servers.end(), [&](const HostPort& s) {
         return s.host == zone->primary.host && s.port == zone->primary.port;
     });
+    // Anchored at the parent: its validated DS, read again at every run (an unreadable anchor
+    // file stops the slot).
+    DK_TRY(const auto parent, anchor_at_parent(view, runtime.config, *zone, runtime.clock.now()));
     if (slot.certificates == "acme" && runtime.config.acme) {
         r->acme_ = std::make_unique<AcmeIssuer>(
             *runtime.config.acme, runtime.config.state_dir, *r->zone_publisher_, zone->name,
@@ -102,6 +106,7 @@ Result<std::unique_ptr<SlotRuntime>> SlotRuntime::build(Runtime& runtime,
     r->view_ = std::make_unique<zone::TlsaView>(std::move(tlsa_view));
     if (slot.tlsa_owner) DK_TRY_STATUS(r->share_tlsa_owner(*zone, slot));
     r->dns_ = std::make_unique<DnsViewAdapter>(*r->view_, runtime.clock);
+    if (parent) r->dns_->set_trust_problems(parent_trust_problems(*parent));
     r->book_ = std::make_unique<AddressBook>(slot.addresses, runtime.config.resolver);
     std::vector<SlotChains> chains;
     for (const auto& s : runtime.config.slots) chains.push_back({s.algorithm, s.endpoints});

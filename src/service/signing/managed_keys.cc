@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "service/signing/dnssec_key_rows.h"
+#include "service/signing/parent_anchor.h"
 #include "service/signing/signed_file_publisher.h"
 #include "zone/dnssec_keys/ds.h"
 #include "zone/dnssec_keys/runner.h"
@@ -29,23 +30,41 @@ std::uint32_t soa_minimum(const std::string& rdata) {
     return rdata.size() >= 4 ? sign::get32(rdata, rdata.size() - 4) : 0;
 }
 
-// Every authoritative server of the zone, and every configured parent server, asked directly.
+// Every authoritative server of the zone, and every configured parent server, asked directly;
+// with [dns] parent_anchor_file, a parent server's DS counts only when it validates from it.
 class ZoneServersObserver final : public dks::KeyObserver {
   public:
-    explicit ZoneServersObserver(const config::ZoneConfig& zone) : zone_(zone) {}
+    ZoneServersObserver(const config::Config& config, const config::ZoneConfig& zone)
+        : config_(config), zone_(zone) {}
     dks::KeyObservations observe(TimePoint now) override {
         dks::KeyObservations obs;
         obs.now = now;
         const zone::TransportOptions transport;
         obs.servers = dks::observe_dnskeys(zone_.authoritative, zone_.name, transport);
-        const auto& parents = zone_.signed_file->keys.parent_servers;
-        obs.parent_observed = !parents.empty();
-        if (obs.parent_observed)
-            obs.parent = dks::observe_parent_ds(parents, zone_.name, transport);
+        const auto& parents = zone_.parent_servers;
+        obs.parent_observed = !parents.empty() || parent_anchored(config_, zone_);
+        if (obs.parent_observed) obs.parent = parent_ds(transport, now);
         return obs;
     }
 
   private:
+    std::vector<dks::ParentServerDs> parent_ds(const zone::TransportOptions& transport,
+                                               TimePoint now) const {
+        if (!parent_anchored(config_, zone_))
+            return dks::observe_parent_ds(zone_.parent_servers, zone_.name, transport);
+        auto check = check_parent_of(config_, zone_, now);
+        if (!check.ok()) {
+            // An unreadable anchor proves nothing at any server: every one is unanswered.
+            std::vector<dks::ParentServerDs> out;
+            for (const auto& s : zone_.parent_servers)
+                out.push_back({s.to_string(), false, check.error().message, {}, 0});
+            if (out.empty())  // none configured: the parent's servers were not even found
+                out.push_back({"the parent's servers", false, check.error().message, {}, 0});
+            return out;
+        }
+        return dks::parent_views(**check);
+    }
+    const config::Config& config_;
     const config::ZoneConfig& zone_;
 };
 
@@ -187,7 +206,7 @@ Result<SigningInput> ManagedKeys::signing_input(const dks::ZoneKeys& keys,
 }
 
 dks::KeyObservations ManagedKeys::observe(TimePoint now) const {
-    return ZoneServersObserver(*zone_).observe(now);
+    return ZoneServersObserver(*config_, *zone_).observe(now);
 }
 
 dks::Plan ManagedKeys::plan(const dks::KeyObservations& obs) const {
@@ -204,7 +223,7 @@ Result<bool> ManagedKeys::request_rollover(dks::Role role, TimePoint now) {
 }
 
 Result<dks::Plan> ManagedKeys::advance(const Clock& clock) {
-    ZoneServersObserver observer(*zone_);
+    ZoneServersObserver observer(*config_, *zone_);
     SqlKeyStateStore rows(*db_, zone_->name);
     SignedFileSigner signer(*this, *config_, *zone_, clock);
     KeyFileMaker maker(key_store_);

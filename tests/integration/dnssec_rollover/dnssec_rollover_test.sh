@@ -4,8 +4,10 @@
 # by ldns-signzone) whose DS RRset a small CDS scanner here keeps equal to the child's CDS (RFC
 # 7344 / 8078, as a registry would), and Unbound validates from the parent's trust anchor. The
 # danekeeper daemon runs both rollovers with short TTLs while a prober asks Unbound every 0.2 s:
-# every answer must carry the AD bit, from the first signing to the end. danekeeper's own
-# validation (dns-status), anchored at the first KSK's DS, goes on after the KSK rollover.
+# every answer must carry the AD bit, from the first signing to the end. danekeeper is anchored at
+# the parent too ([dns] parent_anchor_file): the key planner counts a DS only where it validates
+# from there, and its own validation (dns-status) follows the parent's DS through the KSK
+# rollover, while the first KSK's DS alone no longer validates the zone afterwards.
 #
 #   dnssec_rollover_test.sh DANEKEEPER [NET]     (root: binds port 53 on NET.9.1-3; KEEP=1
 #                                                keeps the directory for a look afterwards)
@@ -185,6 +187,8 @@ start unbound /usr/sbin/unbound -d -c "$DIR/unbound.conf"
 
 cat >"$DIR/dk.toml" <<CONF
 state_dir = "$DIR/state"
+[dns]
+parent_anchor_file = "$DIR/anchor.ds"
 [[zone]]
 name = "$ZONE"
 publisher = "signed-file"
@@ -212,17 +216,17 @@ touch "$DIR/scanner.run"
 scan_cds >"$DIR/logs/scanner.log" 2>&1 &
 PIDS+=("$!")
 
-# danekeeper's own validation: anchored at the first KSK's DS (as an operator would configure
-# it); after the KSK rollover the managed KSK whose DS the parent serves anchors it too.
+# The first KSK's DS, as an operator would have configured it the other way (trust_anchor_file).
 "$DK" --config "$DIR/dk.toml" dnssec ds "$ZONE" >"$DIR/child-anchor.ds"
 grep -q ' IN DS ' "$DIR/child-anchor.ds" || fail "dnssec ds printed no DS"
-sed -i "1a [dns]\ntrust_anchor_file = \"$DIR/child-anchor.ds\"" "$DIR/dk.toml"
 own_view() { "$DK" dns-status --zone "$ZONE" --server "$CHILD_ADDR:53" --owner _25._tcp.mx1 "$@"; }
 start daemon "$DK" --config "$DIR/dk.toml" daemon
 secure() { dig @"$RESOLVER_ADDR" "mx1.$ZONE" A +dnssec +time=2 +tries=1 | grep -q 'flags:.* ad[ ;]'; }
 wait_for "the resolver to validate $ZONE (DS at the parent)" 60 secure
 say "validated through the parent's DS; rolling keys now"
 own_view --config "$DIR/dk.toml" >"$DIR/own-before.txt" || { cat "$DIR/own-before.txt"; fail "danekeeper's own validation before the rollovers"; }
+grep -q "DS of $ZONE. at the parent test., validated from $DIR/anchor.ds" "$DIR/own-before.txt" &&
+    grep -q ": KSK [0-9]*\$" "$DIR/own-before.txt" || { cat "$DIR/own-before.txt"; fail "no validated parent DS matching the KSK"; }
 
 # The prober: every 0.2 s a fresh name (so the answer is validated, not just cached) and the
 # apex DNSKEY (cached as long as its TTL allows, like any resolver's key cache).
@@ -267,15 +271,19 @@ ksk_done() { [[ $(removed_count) -ge 2 ]]; }
 wait_for "the KSK rollover" 180 ksk_done
 say "KSK rolled"
 "$DK" --config "$DIR/dk.toml" dnssec status "$ZONE"
-# The first KSK's DS alone no longer validates the zone; with the configuration, the new KSK
-# (its DS at every parent server) does.
+# The first KSK's DS alone no longer validates the zone; with the configuration, the parent's
+# DS (now the new KSK's, validated from the parent's anchor) does.
 if own_view --trust-anchor "$DIR/child-anchor.ds" >"$DIR/own-file-only.txt"; then
     cat "$DIR/own-file-only.txt"
     fail "the old KSK's DS still validates: the KSK did not roll"
 fi
 grep -q "NOT validated" "$DIR/own-file-only.txt" || { cat "$DIR/own-file-only.txt"; fail "expected NOT validated with the old anchor"; }
 own_view --config "$DIR/dk.toml" >"$DIR/own-after.txt" || { cat "$DIR/own-after.txt"; fail "danekeeper's own validation after the KSK rollover"; }
-say "danekeeper's own validation: $(tail -n 1 "$DIR/own-after.txt")"
+grep -q "finding:" "$DIR/own-after.txt" && { cat "$DIR/own-after.txt"; fail "findings about the parent's DS after the KSK rollover"; }
+new_ksk=$(grep -o ": KSK [0-9]*$" "$DIR/own-after.txt" | awk '{print $3}')
+old_ksk=$(grep -o ": KSK [0-9]*$" "$DIR/own-before.txt" | awk '{print $3}')
+[[ -n $new_ksk && $new_ksk != "$old_ksk" ]] || { cat "$DIR/own-after.txt"; fail "the parent's DS is not the new KSK's"; }
+say "danekeeper's own validation: $(tail -n 1 "$DIR/own-after.txt"), from the parent's DS of KSK $new_ksk (was $old_ksk)"
 
 sleep 3  # the last step's caches expire while the prober keeps asking
 rm -f "$DIR/prober.run"

@@ -28,6 +28,7 @@ server:
     val-log-level: 2
 $(unbound_signed_zone_server_lines)
 $(unbound_extra_zone_server_lines)
+$(unbound_parent_zone_server_lines)
 stub-zone:
     name: "example.test."
     stub-addr: $PRIMARY
@@ -35,6 +36,7 @@ stub-zone:
     stub-prime: no
 $(unbound_signed_zone_stub_lines)
 $(unbound_extra_zone_stub_lines)
+$(unbound_parent_zone_stub_lines)
 remote-control:
     control-enable: yes
     control-interface: $RESOLVER

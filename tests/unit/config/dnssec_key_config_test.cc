@@ -26,7 +26,7 @@ TEST(DnssecKeyConfig, DefaultsAreProductionTimings) {
     auto c = parse_config(zone_head + slot, "dk.toml");
     ASSERT_TRUE(c.ok()) << c.error().message;
     const auto& k = c->zones.at(0).signed_file->keys;
-    EXPECT_TRUE(k.parent_servers.empty());
+    EXPECT_TRUE(c->zones.at(0).parent_servers.empty());
     EXPECT_EQ(k.zsk_lifetime_days, 90);
     EXPECT_EQ(k.ksk_lifetime_days, 0);
     EXPECT_EQ(k.publish_safety_seconds, 3600);
@@ -44,8 +44,8 @@ TEST(DnssecKeyConfig, TakesEveryKey) {
                           "dk.toml");
     ASSERT_TRUE(c.ok()) << c.error().message;
     const auto& k = c->zones.at(0).signed_file->keys;
-    ASSERT_EQ(k.parent_servers.size(), 2U);
-    EXPECT_EQ(k.parent_servers[1].port, 5353);
+    ASSERT_EQ(c->zones.at(0).parent_servers.size(), 2U);
+    EXPECT_EQ(c->zones.at(0).parent_servers[1].port, 5353);
     EXPECT_EQ(k.zsk_lifetime_days, 30);
     EXPECT_EQ(k.ksk_lifetime_days, 365);
     EXPECT_EQ(k.publish_safety_seconds, 5);
@@ -79,6 +79,25 @@ zsk_lifetime_days = 3
     EXPECT_NE(rfc2136.error().message.find("zsk_lifetime_days: only for publisher"),
               std::string::npos)
         << rfc2136.error().message;
+}
+
+// The parent's DS is read for any zone: parent_servers on an RFC 2136 zone, and the parent's
+// anchor in [dns].
+TEST(DnssecKeyConfig, AnyZoneMayBeAnchoredAtItsParent) {
+    auto c = parse_config(R"(state_dir = "/var/lib/dk"
+[dns]
+parent_anchor_file = "/etc/dk/net.ds"
+[[zone]]
+name = "example.net"
+primary = "192.0.2.53:53"
+tsig_key_file = "/etc/dk/tsig.key"
+parent_servers = ["192.0.2.1", "192.0.2.2:5353"]
+)" + slot,
+                          "dk.toml");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->parent_anchor_file, "/etc/dk/net.ds");
+    ASSERT_EQ(c->zones.at(0).parent_servers.size(), 2U);
+    EXPECT_EQ(c->zones.at(0).parent_servers[0].port, 53);
 }
 
 }  // namespace

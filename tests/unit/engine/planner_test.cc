@@ -112,6 +112,37 @@ TEST_F(PlannerTest, APropagationWaitNamesTheServersItWaitsFor) {
               "[::1]:53 (IPv6, NS ns1.provider.test.): timeout");
 }
 
+// The parent's DS does not validate: the wait for validation becomes an alert that says why.
+TEST_F(PlannerTest, BrokenChainOfTrustTurnsTheWaitIntoAnAlertNamingIt) {
+    state.next = nxt;
+    publish_records({record_for(cur), record_for(nxt)}, /*propagated=*/false);
+    serve(cur);
+    obs.trust_problems = {"the parent's DS matches no KSK; fix: put the KSK's DS at the parent"};
+    const Action a = plan();
+    ASSERT_EQ(a.kind, ActionKind::alert);
+    EXPECT_NE(a.reason.find("nothing validates: the parent's DS matches no KSK; fix: put"),
+              std::string::npos)
+        << a.reason;
+    EXPECT_NE(a.reason.find("(meanwhile: waiting until every authoritative server"),
+              std::string::npos)
+        << a.reason;
+    EXPECT_EQ(a.at, obs.now + policy.retry);
+}
+
+// The steady state alerts too (the records validated once, not any more), and a step that needs
+// no validation (a publish) still goes ahead.
+TEST_F(PlannerTest, BrokenChainOfTrustAlertsInTheSteadyStateButLetsAPublishThrough) {
+    state.next = nxt;
+    state.next->published_at = epoch;
+    state.switch_not_before = epoch + Seconds{1020};
+    publish_records({record_for(cur), record_for(nxt)});
+    serve(cur);
+    obs.trust_problems = {"a parent server does not answer"};
+    EXPECT_EQ(plan().kind, ActionKind::alert);
+    publish_records({record_for(cur)});
+    EXPECT_EQ(plan().kind, ActionKind::publish);
+}
+
 TEST_F(PlannerTest, MarksT1ThenSetsSwitchTimeFromTtlAndMargin) {
     state.next = nxt;
     publish_records({record_for(cur), record_for(nxt)});

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include "zone/dnssec_keys/ds.h"
+#include "zone/dnssec_keys/planner.h"
+
 namespace dk::zone::dnssec_keys {
 namespace {
 
@@ -64,6 +67,43 @@ TEST(DnskeyReply, TakesTheZonesKeysOnly) {
     ASSERT_EQ(keys->first.size(), 1U);
     EXPECT_EQ(keys->first[0], std::string("\x01\x01\x03\x0d\x01\x02\x03", 7));
     EXPECT_EQ(keys->second, 300U);
+}
+
+}  // namespace
+}  // namespace dk::zone::dnssec_keys
+
+namespace dk::zone::dnssec_keys {
+namespace {
+
+// The planner's view of a validated parent look: a server whose DS does not validate from the
+// parent's anchor holds the KSK step like a server that did not answer, even when the DS it
+// serves is the new KSK's.
+TEST(ParentViews, AServerWhoseDsDoesNotValidateCountsAsUnanswered) {
+    KeyRecord ksk;
+    ksk.role = Role::ksk;
+    // A DNSKEY RDATA: flags 257, protocol 3, algorithm 13, a 64-byte public key.
+    ksk.dnskey_rdata = std::string("\x01\x01\x03\x0d", 4) + std::string(64, 'k');
+    const std::string owner = owner_wire("example.test.").value();
+    const std::string ds = ds_rdata(owner, ksk.dnskey_rdata).value();
+    ParentDsAtServer good;
+    good.server = {"192.0.2.1", 53};
+    good.answered = good.validated = true;
+    good.ds_wire = {ds};
+    good.ds = {"x"};
+    good.ttl = 60;
+    ParentDsAtServer bogus = good;
+    bogus.server = {"192.0.2.2", 53};
+    bogus.validated = false;
+    bogus.problem = "example.test. DS: RRSIG does not validate";
+    KeyObservations obs;
+    obs.parent_observed = true;
+    obs.parent = parent_views(summarize_parent_ds("example.test.", "test.", "a", {good, good}));
+    EXPECT_TRUE(ds_at_every_parent_server(ksk, obs, owner));
+    obs.parent = parent_views(summarize_parent_ds("example.test.", "test.", "a", {good, bogus}));
+    ASSERT_EQ(obs.parent.size(), 2U);
+    EXPECT_FALSE(obs.parent[1].answered);
+    EXPECT_NE(obs.parent[1].problem.find("RRSIG does not validate"), std::string::npos);
+    EXPECT_FALSE(ds_at_every_parent_server(ksk, obs, owner));
 }
 
 }  // namespace

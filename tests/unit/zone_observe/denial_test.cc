@@ -156,6 +156,19 @@ TEST_F(Denial, NsecBelowADelegationProvesNothing) {
     expect_refused("delegation");
 }
 
+TEST_F(Denial, NsecAtADelegationProvesTheDsAbsentThere) {
+    // The parent's NSEC at the cut: NS without DS or SOA. The DS is the parent's own record, so
+    // this is the proof of an insecure delegation (RFC 6840 section 4.4), for DS alone.
+    add("child.example.net. 300 IN NSEC www.example.net. NS RRSIG NSEC");
+    ldns::RdfPtr cut(ldns_dname_new_frm_str("child.example.net."));
+    ldns::RdfPtr zone(ldns_dname_new_frm_str(kZone.c_str()));
+    auto proof = verify_denial(*authority, *cut, LDNS_RR_TYPE_DS, *zone, *keys, *key_sigs,
+                               anchors.get(), during);
+    ASSERT_TRUE(proof.ok()) << proof.error().message;
+    EXPECT_EQ(*proof, DenialProof::nsec_nodata);
+    expect_refused("delegation", "child.example.net.");
+}
+
 TEST_F(Denial, Nsec3NodataAtTheOwner) {
     add(nsec3_hash(kOwner) + "." + kZone + " 300 IN NSEC3 1 0 0 aabb " + std::string(32, '0') +
         " TXT RRSIG");

@@ -27,10 +27,11 @@ struct Signer {
     ldns::KeyPtr key;
     ldns::RrPtr dnskey;
 
-    explicit Signer(TimePoint from = inception, TimePoint until = expiration) {
+    explicit Signer(TimePoint from = inception, TimePoint until = expiration,
+                    const char* owner = "example.net.") {
         key.reset(ldns_key_new_frm_algorithm(LDNS_SIGN_ECDSAP256SHA256, 256));
         ldns_key_set_flags(key.get(), LDNS_KEY_ZONE_KEY | LDNS_KEY_SEP_KEY);
-        ldns_key_set_pubkey_owner(key.get(), ldns_dname_new_frm_str("example.net."));
+        ldns_key_set_pubkey_owner(key.get(), ldns_dname_new_frm_str(owner));
         ldns_key_set_inception(key.get(), static_cast<uint32_t>(unix_seconds(from)));
         ldns_key_set_expiration(key.get(), static_cast<uint32_t>(unix_seconds(until)));
         dnskey.reset(ldns_key2rr(key.get()));
