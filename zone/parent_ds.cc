@@ -164,15 +164,26 @@ std::vector<DsMatch> match_ds_to_ksks(ParentDsCheck& check, const ldns_rr_list& 
                     match.ksk = static_cast<std::uint16_t>(ldns_calc_keytag(key));
             }
         }
-        if (!match.ksk) {
-            check.findings.push_back("DS " + match.ds + " matches no KSK " + check.zone +
-                                     " serves");
-            add_fix(check, "put the DS of a KSK " + check.zone +
-                               " serves at the parent and remove the others (danekeeper dnssec "
-                               "ds " +
-                               check.zone + " prints it for a signed-file zone)");
-        }
         out.push_back(std::move(match));
+    }
+    // A DS of no served KSK beside one that matches is what a KSK rollover looks like (the
+    // incoming KSK's DS published early, or the outgoing one's not yet withdrawn): the zone
+    // still validates, so it is worth knowing, not a problem. With no DS matching, nothing
+    // validates.
+    const bool one_matches =
+        std::any_of(out.begin(), out.end(), [](const DsMatch& m) { return m.ksk.has_value(); });
+    for (const auto& match : out) {
+        if (match.ksk) continue;
+        if (one_matches) {
+            check.notes.push_back("DS " + match.ds + " matches no KSK " + check.zone +
+                                  " serves (a KSK rollover's incoming or outgoing DS?); another "
+                                  "DS matches and validates the zone");
+            continue;
+        }
+        check.findings.push_back("DS " + match.ds + " matches no KSK " + check.zone + " serves");
+        add_fix(check, "put the DS of a KSK " + check.zone +
+                           " serves at the parent and remove the others (danekeeper dnssec ds " +
+                           check.zone + " prints it for a signed-file zone)");
     }
     check.matches = out;
     return out;

@@ -49,6 +49,7 @@ struct ParentDsCheck {
     std::vector<DsMatch> matches;       // match_ds_to_ksks: which KSK each validated DS is of
     std::vector<std::string> findings;  // one line each: what blocks or contradicts
     std::vector<std::string> fixes;     // what the operator does about them, one line each
+    std::vector<std::string> notes;     // worth knowing, nothing blocked (a rollover's extra DS)
     [[nodiscard]] bool proven() const { return !validated_ds.empty() && findings.empty(); }
 };
 

@@ -102,6 +102,7 @@ void print_parent(const zone::ParentDsCheck& p) {
     }
     for (const auto& f : p.findings) std::printf("  finding: %s\n", f.c_str());
     for (const auto& f : p.fixes) std::printf("  fix: %s\n", f.c_str());
+    for (const auto& n : p.notes) std::printf("  note: %s\n", n.c_str());
 }
 
 nlohmann::json parent_json(const zone::ParentDsCheck& p) {
@@ -125,6 +126,7 @@ nlohmann::json parent_json(const zone::ParentDsCheck& p) {
             {"matches", matches},
             {"findings", p.findings},
             {"fixes", p.fixes},
+            {"notes", p.notes},
             {"proven", p.proven()}};
 }
 

@@ -140,6 +140,8 @@ void add_parent_ds(Runtime& rt, TimePoint now, AuditObservations& obs) {
         }
         for (const auto& f : p.findings)
             obs.problems.push_back({"parent-ds", ops::Severity::error, z.name, f});
+        for (const auto& n : p.notes)
+            obs.problems.push_back({"parent-ds", ops::Severity::warning, z.name, n});
     }
 }
 

@@ -163,6 +163,24 @@ TEST_F(ParentDs, DsMatchingNoKskIsAFinding) {
     EXPECT_FALSE(check.proven());
 }
 
+TEST_F(ParentDs, AnIncomingKsksDsBesideTheServedOneIsANoteNotAFinding) {
+    // The double-DS KSK rollover: the new KSK's DS is at the parent before its DNSKEY is served.
+    // The zone validates through the other DS all along; an alert here would fire every 30 s.
+    Signer incoming{inception, expiration, child};
+    auto both = list_of({ds_of(ksk).get(), ds_of(incoming).get()});
+    auto reply = reply_of(*concat(*both, *parent_key.sign(*both)));
+    auto check = summarize_parent_ds(child, parent, "anchor.ds", {judge("192.0.2.1:53", *reply)});
+    ASSERT_EQ(check.validated_ds.size(), 2U);
+    auto child_keys = list_of({ksk.dnskey.get()});
+    auto matches = match_ds_to_ksks(check, *child_keys);
+    ASSERT_EQ(matches.size(), 2U);
+    EXPECT_TRUE(check.findings.empty()) << check.findings.front();
+    EXPECT_TRUE(check.fixes.empty());
+    ASSERT_EQ(check.notes.size(), 1U);
+    EXPECT_NE(check.notes[0].find("matches no KSK"), std::string::npos) << check.notes[0];
+    EXPECT_TRUE(check.proven());
+}
+
 TEST_F(ParentDs, AReferralIsNoAnswer) {
     auto ds = list_of({ds_of(ksk).get()});
     auto a = judge("192.0.2.1:53", *reply_of(*ds, true));
