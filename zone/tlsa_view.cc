@@ -34,6 +34,22 @@ void select_rrset(const ldns_rr_list* section, const ldns_rdf* name, ldns_rr_typ
     }
 }
 
+Status validate_cname_links(const std::vector<SignedRrset>& links, const ldns_rr_list& keys,
+                            const ldns_rr_list& key_sigs, const ldns_rr_list* anchors,
+                            TimePoint now) {
+    for (const auto& link : links) {
+        const ldns_rr* first = ldns_rr_list_rr(link.rrs.get(), 0);
+        ldns::CStringPtr owner(first ? ldns_rdf2str(ldns_rr_owner(first)) : nullptr);
+        const std::string name = owner ? owner.get() : "?";
+        if (ldns_rr_list_rr_count(link.sigs.get()) == 0)
+            return Error::check_failed("CNAME at " + name + " carries no RRSIG");
+        if (auto valid = validate_rrset(*link.rrs, *link.sigs, keys, key_sigs, anchors, now);
+            !valid.ok())
+            return valid.error().context("CNAME at " + name);
+    }
+    return Status{};
+}
+
 namespace {
 
 Result<ldns::PktPtr> query(const HostPort& server, const std::string& name, ldns_rr_type type,
@@ -252,9 +268,13 @@ ServerView TlsaView::ask(const HostPort& server, const std::string& owner, TimeP
     if (!ldns_pkt_aa(reply->get())) return fail("not authoritative for " + owner);
     ldns::RdfPtr name(ldns_dname_new_frm_str(owner.c_str()));
     // Follow CNAMEs in the answer (owner -> shared RRset); the TLSA sits at the last name.
+    std::vector<SignedRrset> links;  // each CNAME with its RRSIGs, validated below
     for (int hops = 0; hops < 8; ++hops) {
         const ldns_rr* cname = find_cname(ldns_pkt_answer(reply->get()), name.get());
         if (cname == nullptr) break;
+        auto& link = links.emplace_back();
+        select_rrset(ldns_pkt_answer(reply->get()), name.get(), LDNS_RR_TYPE_CNAME, link.rrs.get(),
+                     link.sigs.get());
         view.cname_ttl_max = std::max(view.cname_ttl_max, ldns_rr_ttl(cname));
         name.reset(ldns_rdf_clone(ldns_rr_rdf(cname, 0)));
         ldns::CStringPtr target(ldns_rdf2str(name.get()));
@@ -295,6 +315,9 @@ ServerView TlsaView::ask(const HostPort& server, const std::string& owner, TimeP
     ldns::RrListPtr key_sigs(ldns_rr_list_new());
     select_rrset(ldns_pkt_answer(keys_reply->get()), apex.get(), LDNS_RR_TYPE_DNSKEY, keys.get(),
                  key_sigs.get());
+    if (auto valid = validate_cname_links(links, *keys, *key_sigs, anchors_.get(), now);
+        !valid.ok())
+        return fail(valid.error().message);
     if (view.rdatas.empty()) {
         // Nothing published is "absent" only when the NSEC/NSEC3 records prove it.
         auto proof = verify_denial(*ldns_pkt_authority(reply->get()), *name, LDNS_RR_TYPE_TLSA,

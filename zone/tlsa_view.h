@@ -92,6 +92,19 @@ class TlsaView {
 Status validate_rrset(const ldns_rr_list& rrset, const ldns_rr_list& sigs, const ldns_rr_list& keys,
                       const ldns_rr_list& key_sigs, const ldns_rr_list* anchors, TimePoint now);
 
+// One RRset with its RRSIGs, as taken from a reply (select_rrset).
+struct SignedRrset {
+    ldns::RrListPtr rrs{ldns_rr_list_new()};
+    ldns::RrListPtr sigs{ldns_rr_list_new()};
+};
+
+// Each CNAME on the way from an endpoint's owner to the shared TLSA RRset validated like the
+// TLSA RRset itself: a CNAME the zone's keys do not sign could point the observer at records
+// the owner does not serve. check_failed names the CNAME's owner.
+Status validate_cname_links(const std::vector<SignedRrset>& links, const ldns_rr_list& keys,
+                            const ldns_rr_list& key_sigs, const ldns_rr_list* anchors,
+                            TimePoint now);
+
 // An RR's RDATA in presentation form, lower case ("3 1 1 0c01...").
 std::string rdata_of(const ldns_rr* rr);
 

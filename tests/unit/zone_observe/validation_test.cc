@@ -141,3 +141,55 @@ TEST(TrustAnchors, RefusesADsDigestOfTheWrongLength) {
 
 }  // namespace
 }  // namespace dk::zone
+
+namespace dk::zone {
+namespace {
+
+// The CNAMEs from an endpoint's owner to a shared TLSA owner are validated like the TLSA RRset:
+// an unsigned or wrongly signed CNAME could point the observer at records the owner lacks.
+class CnameLinks : public Validation {
+  protected:
+    SignedRrset link_signed_by(const testing::Signer* by) {
+        SignedRrset link;
+        ldns_rr_list_push_rr(link.rrs.get(),
+                             ldns_rr_clone(testing::rr("_25._tcp.mx1.example.net. 300 IN CNAME "
+                                                       "_dane.mx.example.net.")
+                                               .get()));
+        if (by != nullptr) {
+            auto sigs_of_link = by->sign(*link.rrs);
+            while (ldns_rr_list_rr_count(sigs_of_link.get()) > 0)
+                ldns_rr_list_push_rr(link.sigs.get(), ldns_rr_list_pop_rr(sigs_of_link.get()));
+        }
+        return link;
+    }
+};
+
+TEST_F(CnameLinks, ASignedCnameValidates) {
+    std::vector<SignedRrset> links;
+    links.push_back(link_signed_by(&signer));
+    auto s = validate_cname_links(links, *keys, *key_sigs, anchors.get(), testing::during);
+    EXPECT_TRUE(s.ok()) << s.error().message;
+}
+
+TEST_F(CnameLinks, AnUnsignedCnameIsRefusedNamingIt) {
+    std::vector<SignedRrset> links;
+    links.push_back(link_signed_by(nullptr));
+    auto s = validate_cname_links(links, *keys, *key_sigs, anchors.get(), testing::during);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.error().message.find("CNAME at _25._tcp.mx1.example.net. carries no RRSIG"),
+              std::string::npos)
+        << s.error().message;
+}
+
+TEST_F(CnameLinks, ACnameSignedByAnotherKeyIsRefused) {
+    testing::Signer impostor;
+    std::vector<SignedRrset> links;
+    links.push_back(link_signed_by(&impostor));
+    auto s = validate_cname_links(links, *keys, *key_sigs, anchors.get(), testing::during);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.error().message.find("CNAME at _25._tcp.mx1.example.net."), std::string::npos)
+        << s.error().message;
+}
+
+}  // namespace
+}  // namespace dk::zone
