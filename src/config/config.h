@@ -50,6 +50,11 @@ struct SignedFileConfig {
 struct ZoneConfig {
     std::string name;  // absolute, with the trailing dot
     std::string publisher{text_default("zone", "publisher")};
+
+    // The `danekeeper publish` command line for the zone's primary and TSIG key ("danekeeper
+    // publish
+    // --zone Z --server P --tsig-key F"), for fix lines; empty for a signed-file zone.
+    std::string publish_command(const ZoneConfig& zone);
     std::optional<SignedFileConfig> signed_file;  // publisher = "signed-file"
     HostPort primary;  // signed-file: the first server of the file (default: authoritative[0])
     std::string tsig_key_file;

@@ -33,6 +33,12 @@ const SlotConfig* Config::slot(std::string_view name) const {
     return nullptr;
 }
 
+std::string publish_command(const ZoneConfig& zone) {
+    if (zone.signed_file) return "";
+    return "danekeeper publish --zone " + zone.name + " --server " + zone.primary.to_string() +
+           " --tsig-key " + zone.tsig_key_file;
+}
+
 const ZoneConfig* Config::zone(std::string_view name) const {
     for (const auto& z : zones) {
         if (z.name == name) return &z;

@@ -147,7 +147,7 @@ std::optional<Action> wait_for_issuer_records_to_age(const SlotState& s, const S
 
 std::string unmatched_combination_fix(const Observations& obs, const std::string& owner,
                                       const std::vector<TlsaRecord>& matches,
-                                      const std::string& slot) {
+                                      const std::string& slot, const SlotPolicy& policy) {
     std::vector<TlsaRecord> stale;
     for (const auto& o : obs.owners) {
         if (o.owner != owner) continue;
@@ -165,19 +165,18 @@ std::string unmatched_combination_fix(const Observations& obs, const std::string
         text += (i == 0 ? "" : ", ") + short_text(stale[i]);
     const bool issuer =
         stale.front().usage == tlsa::usage_dane_ta || stale.front().usage == tlsa::usage_pkix_ta;
+    const std::string record = owner + " TLSA " + stale.front().rdata_text();
+    const std::string removal =
+        policy.publish_command.empty()
+            ? "remove the stale record from the zone's unsigned file: " + record
+            : "remove the stale record: " + policy.publish_command + " --remove \"" + record + "\"";
     if (issuer) {
         text +=
             "; fix: add the certificate of the CA that issued the chain to issuer_certificates "
             "of slot " +
-            slot +
-            ", or remove the stale record: danekeeper publish --zone ZONE --server "
-            "PRIMARY --tsig-key FILE --remove \"" +
-            owner + " TLSA " + stale.front().rdata_text() + "\"";
+            slot + ", or " + removal;
     } else {
-        text +=
-            "; fix: remove the stale record: danekeeper publish --zone ZONE --server PRIMARY "
-            "--tsig-key FILE --remove \"" +
-            owner + " TLSA " + stale.front().rdata_text() + "\"";
+        text += "; fix: " + removal;
     }
     return text;
 }

@@ -38,6 +38,6 @@ std::optional<Action> wait_for_issuer_records_to_age(const SlotState& state,
 // and what to change (issuer_certificates, or the stale records' removal), in one line.
 std::string unmatched_combination_fix(const Observations& obs, const std::string& owner,
                                       const std::vector<TlsaRecord>& chain_matches,
-                                      const std::string& slot);
+                                      const std::string& slot, const SlotPolicy& policy);
 
 }  // namespace dk::engine

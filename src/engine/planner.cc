@@ -192,7 +192,7 @@ std::optional<Action> roll_to_next(const SlotState& s, const SlotPolicy& p,
                 "rollover: the next chain would not match every published TLSA "
                 "combination at " +
                     *owner + " (RFC 7671 section 8)" +
-                    unmatched_combination_fix(obs, *owner, *obs.pending_chain_matches, s.slot));
+                    unmatched_combination_fix(obs, *owner, *obs.pending_chain_matches, s.slot, p));
         }
         return simple(ActionKind::deploy, "rollover: deploy the next key", true);
     }
@@ -243,7 +243,7 @@ std::optional<Action> renew_current(const SlotState& s, const SlotPolicy& p,
             "renewal: the renewed chain would not match every published TLSA "
             "combination at " +
                 *owner + " (RFC 7671 section 8)" +
-                unmatched_combination_fix(obs, *owner, *obs.pending_chain_matches, s.slot));
+                unmatched_combination_fix(obs, *owner, *obs.pending_chain_matches, s.slot, p));
     }
     return simple(ActionKind::deploy, "renewal: deploy the renewed certificate (same key)");
 }
@@ -260,7 +260,7 @@ Action steady_verification(const SlotState& s, const SlotPolicy& p, const Observ
                 obs, p,
                 "the served chain does not match every published TLSA combination at " + *owner +
                     " (RFC 7671 section 8)" +
-                    unmatched_combination_fix(obs, *owner, *obs.served_chain_matches, s.slot));
+                    unmatched_combination_fix(obs, *owner, *obs.served_chain_matches, s.slot, p));
         }
     }
     TimePoint wake = obs.now + p.recheck;

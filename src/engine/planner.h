@@ -24,6 +24,9 @@ struct SlotPolicy {
     bool certificates_delivered = false;
     // issuer_certificates: the CAs' SPKI SHA-256, published as 2 1 1 at every owner.
     std::vector<Bytes> issuer_spki_sha256;
+    // For fix lines: "danekeeper publish --zone Z --server P --tsig-key F" for the slot's zone
+    // (config::publish_command); empty for a signed-file zone (its unsigned file is edited).
+    std::string publish_command;
 };
 
 // How long after publishing a key the switch to it waits (RFC 7671 section 8.1: two TTLs +

@@ -99,8 +99,7 @@ void add_issuer_facts(const config::Config& config, const config::SlotConfig& sl
         facts.unsigned_file = zone->signed_file->unsigned_file;
         return;
     }
-    facts.publish_command = "danekeeper publish --zone " + zone->name + " --server " +
-                            zone->primary.to_string() + " --tsig-key " + zone->tsig_key_file;
+    facts.publish_command = config::publish_command(*zone);
 }
 
 std::vector<std::string> anchor_ds(const config::Config& config) {

@@ -56,6 +56,7 @@ Result<std::unique_ptr<SlotRuntime>> SlotRuntime::build(Runtime& runtime,
     std::unique_ptr<SlotRuntime> r(new SlotRuntime(runtime, slot));
     DK_TRY(auto issuers, load_issuer_certificates(slot));
     r->setup_.policy.issuer_spki_sha256 = issuer_digests(issuers);
+    r->setup_.policy.publish_command = config::publish_command(*zone);
     if (zone->signed_file) {
         DK_TRY(std::unique_ptr<SignedFilePublisher> signed_file,
                SignedFilePublisher::create(runtime.config, *zone, runtime.clock));

@@ -189,7 +189,7 @@ renewals=$(dk log 2>/dev/null | grep -c "renewal: deploy the renewed certificate
 dk run --once >"$work/run" 2>&1
 expect "the renewal is refused (alert)" 1 $?
 refusal=$(grep -o 'renewal: the renewed chain would not match.*' "$work/run" | head -1)
-[[ $refusal == *"fix: add the certificate of the CA that issued the chain to issuer_certificates of slot mx, or remove the stale record: danekeeper publish --zone ZONE --server PRIMARY --tsig-key FILE --remove \"_25._tcp.mx1.$TB_ZONE. TLSA $stale_rec\""* ]] &&
+[[ $refusal == *"fix: add the certificate of the CA that issued the chain to issuer_certificates of slot mx, or remove the stale record: danekeeper publish --zone $TB_ZONE. --server $TB_PRIMARY --tsig-key $TB_TSIG_KEY_FILE --remove \"_25._tcp.mx1.$TB_ZONE. TLSA $stale_rec\""* ]] &&
     ok "the refusal names the stale record and the fix" || bad "refusal: $(tail -5 "$work/run")"
 "$dk_bin" publish --zone "$TB_ZONE" --server "$TB_PRIMARY" --tsig-key "$TB_TSIG_KEY_FILE" \
     --remove "_25._tcp.mx1.$TB_ZONE. TLSA $stale_rec" >/dev/null 2>&1

@@ -198,12 +198,23 @@ TEST_F(IssuerRecordsTest, RefusedRenewalSaysHowToUnblock) {
     state.current_cert_not_after = obs.now + hours(24 * 10);
     state.renewal_cert_not_after = obs.now + hours(24 * 90);
     obs.pending_chain_matches = std::vector<TlsaRecord>{record_for(cur)};
+    // The fix line is a command to paste: the zone's own primary and key, no placeholders.
+    policy.publish_command =
+        "danekeeper publish --zone example.net. --server 192.0.2.53:53 --tsig-key /etc/dk/t.key";
     const Action a = plan();
     ASSERT_EQ(a.kind, ActionKind::alert);
     EXPECT_NE(a.reason.find("issuer_certificates of slot mx"), std::string::npos) << a.reason;
-    EXPECT_NE(a.reason.find("--remove \"" + mx1 + " TLSA " + stale.rdata_text() + "\""),
+    EXPECT_NE(a.reason.find("or remove the stale record: " + policy.publish_command +
+                            " --remove \"" + mx1 + " TLSA " + stale.rdata_text() + "\""),
               std::string::npos)
         << a.reason;
+    // A signed-file zone: the record goes from the unsigned file.
+    policy.publish_command.clear();
+    const Action b = plan();
+    EXPECT_NE(b.reason.find("remove the stale record from the zone's unsigned file: " + mx1 +
+                            " TLSA " + stale.rdata_text()),
+              std::string::npos)
+        << b.reason;
 }
 
 TEST_F(IssuerRecordsTest, RefusedDeployOfNextSaysHowToUnblock) {
