@@ -50,11 +50,6 @@ struct SignedFileConfig {
 struct ZoneConfig {
     std::string name;  // absolute, with the trailing dot
     std::string publisher{text_default("zone", "publisher")};
-
-    // The `danekeeper publish` command line for the zone's primary and TSIG key ("danekeeper
-    // publish
-    // --zone Z --server P --tsig-key F"), for fix lines; empty for a signed-file zone.
-    std::string publish_command(const ZoneConfig& zone);
     std::optional<SignedFileConfig> signed_file;  // publisher = "signed-file"
     HostPort primary;  // signed-file: the first server of the file (default: authoritative[0])
     std::string tsig_key_file;
@@ -64,6 +59,10 @@ struct ZoneConfig {
     std::vector<HostPort> parent_servers;
     std::uint32_t tlsa_ttl = integer_default("zone", "tlsa_ttl");
 };
+
+// The `danekeeper publish` command line for the zone's primary and TSIG key ("danekeeper publish
+// --zone Z --server P --tsig-key F"), for fix lines; empty for a signed-file zone.
+std::string publish_command(const ZoneConfig& zone);
 
 // [[host]]: an MX host on another machine, reached over SSH (service/keys/ssh_deploy.h). Every
 // word that reaches the remote shell (paths, owner, group, reload) is checked here to need no
