@@ -41,14 +41,16 @@ render_config "$1" "$work/state" "$work/served" |
 status() { dk dns-status --zone "$TB_ZONE" --server "$TB_PRIMARY" --owner mx1 "$@"; }
 
 start=$(date +%s%3N)
-status >"$work/good.txt" 2>&1
+# --wait: restore_testbed's changes may still be on their way to the secondaries.
+status --wait 20 >"$work/good.txt" 2>&1
 expect "dns-status anchored at the parent" 0 $?
 ksk=$(awk '/ DS /{for (i = 1; i <= NF; i++) if ($i == "DS") print $(i + 1)}' "$TB_TRUST_ANCHOR_DS" | head -1)
 grep -q "DS of $TB_ZONE. at the parent test., validated from $TB_PARENT_ANCHOR_DS" "$work/good.txt" &&
     grep -q "$TB_PARENT .*validated, 1 DS" "$work/good.txt" && grep -q ": KSK $ksk\$" "$work/good.txt"
 expect "the parent's DS, validated at $TB_PARENT, matches KSK $ksk" 0 $?
-grep -c "absent, validated" "$work/good.txt" | grep -qx 2
-expect "the zone's records validate from the parent's DS at both servers" 0 $?
+servers=$(grep -c " serial " "$work/good.txt")
+[[ $servers -ge 2 ]] && grep -c "absent, validated" "$work/good.txt" | grep -qx "$servers"
+expect "the zone's records validate from the parent's DS at every server ($servers)" 0 $?
 status --json >"$work/good.json" 2>/dev/null
 proven=$(python3 -c 'import json,sys; p=json.load(sys.stdin)["parent"]; print(p["proven"], len(p["validated_ds"]), p["matches"][0]["ksk"])' <"$work/good.json")
 expect "JSON: proven, one DS, its KSK" "True 1 $ksk" "$proven"
@@ -99,8 +101,8 @@ expect "the missing DS is a finding" 0 $?
 
 # Back to the zone's DS; a second "parent server" that does not serve test. is a finding.
 "$testbed" parent-ds "$TB_DIR" "$TB_ZONE" "$TB_TRUST_ANCHOR_DS"
-status >/dev/null 2>&1
-expect "dns-status with the DS restored" 0 $?
+status --wait 20 >"$work/restored.txt" 2>&1
+expect "dns-status with the DS restored" 0 $? || cat "$work/restored.txt"
 dk run --once >"$work/run-back.txt" 2>&1
 expect "run --once with the DS restored: the alert is over" 0 $?
 sed -i "s|^parent_servers = .*|parent_servers = [\"$TB_PARENT\", \"$TB_SECONDARY\"]|" "$work/dk.toml"
@@ -113,8 +115,8 @@ expect "that server is named in a finding" 0 $?
 # no anchor for test.: danekeeper validates the NS RRset and ns.test.'s A, and the absence of
 # its AAAA, with the parent's keys itself).
 sed -i "/^parent_servers = /d" "$work/dk.toml"
-status >"$work/found.txt" 2>&1
-expect "dns-status with the parent's servers found from its NS RRset" 0 $?
+status --wait 20 >"$work/found.txt" 2>&1
+expect "dns-status with the parent's servers found from its NS RRset" 0 $? || cat "$work/found.txt"
 grep -q "^  $TB_PARENT .*validated, 1 DS" "$work/found.txt" && grep -q ": KSK $ksk\$" "$work/found.txt"
 expect "the found parent server $TB_PARENT serves the DS, validated" 0 $?
 sed "/^resolver = /d" "$work/dk.toml" >"$work/no-resolver.toml"
@@ -124,9 +126,10 @@ grep -q "zone $TB_ZONE.: no parent_servers, and no dns.resolver to find the pare
 expect "config check names the zone and the missing resolver" 0 $?
 # A "resolver" that is no resolver (the zone's Knot secondary refuses test.): nothing is found,
 # and that is a finding with its fix, never an empty list of servers that proves nothing.
+# (--resolver: the zone's out-of-zone NS name is still resolved through the real resolver.)
 sed "s|^resolver = .*|resolver = \"$TB_SECONDARY\"|" "$work/dk.toml" >"$work/bad-resolver.toml"
 "$dk_bin" --config "$work/bad-resolver.toml" dns-status --zone "$TB_ZONE" --server "$TB_PRIMARY" \
-    --owner mx1 >"$work/bad-resolver.txt" 2>&1
+    --resolver "$TB_RESOLVER" --owner mx1 >"$work/bad-resolver.txt" 2>&1
 expect "dns-status when the parent's servers cannot be found" 1 $?
 grep -q "finding: test.: parent server not found: its DNSKEY RRset through the resolver $TB_SECONDARY: " "$work/bad-resolver.txt" &&
     grep -q "fix: make the resolver answer for test.'s NS RRset" "$work/bad-resolver.txt"
@@ -136,8 +139,8 @@ expect "the parent's servers not found is a finding with its fix" 0 $?
 # parent's Knot delegates test. with its DS), then test.'s servers found and asked as before.
 sed "s|^parent_anchor_file = .*|parent_anchor_file = \"$TB_ROOT_ANCHOR_DS\"|" "$work/dk.toml" >"$work/root.toml"
 "$dk_bin" --config "$work/root.toml" dns-status --zone "$TB_ZONE" --server "$TB_PRIMARY" \
-    --owner mx1 >"$work/root.txt" 2>&1
-expect "dns-status anchored at the root" 0 $?
+    --owner mx1 --wait 20 >"$work/root.txt" 2>&1
+expect "dns-status anchored at the root" 0 $? || cat "$work/root.txt"
 grep -q "DS of $TB_ZONE. at the parent test., validated from $TB_ROOT_ANCHOR_DS" "$work/root.txt" &&
     grep -q "^  $TB_PARENT .*validated, 1 DS" "$work/root.txt" && grep -q ": KSK $ksk\$" "$work/root.txt"
 expect "example.test.'s DS validated from the root's anchor through test." 0 $?
