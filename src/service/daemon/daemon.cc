@@ -167,10 +167,8 @@ ReloadDecision decide_reload(const config::Config& running, Result<config::Confi
     if (!loaded.ok()) return {std::nullopt, "daemon.reload_failed", loaded.error().message};
     if (auto checked = config::check_files(*loaded); !checked.ok())
         return {std::nullopt, "daemon.reload_failed", checked.error().message};
-    for (const auto& slot : loaded->slots) {
-        if (auto issuers = load_issuer_certificates(slot); !issuers.ok())
-            return {std::nullopt, "daemon.reload_failed", issuers.error().message};
-    }
+    if (auto issuers = check_issuer_certificates(*loaded); !issuers.ok())
+        return {std::nullopt, "daemon.reload_failed", issuers.error().message};
     if (loaded->state_dir != running.state_dir)
         return {std::nullopt, "daemon.reload_refused",
                 "state_dir changed from " + running.state_dir + " to " + loaded->state_dir +

@@ -17,6 +17,11 @@ Result<std::vector<cert::IssuerCa>> load_issuer_certificates(const config::SlotC
     return out;
 }
 
+Status check_issuer_certificates(const config::Config& config) {
+    for (const auto& slot : config.slots) DK_TRY_STATUS(load_issuer_certificates(slot));
+    return Status{};
+}
+
 std::vector<Bytes> issuer_digests(const std::vector<cert::IssuerCa>& issuers) {
     std::vector<Bytes> out;
     for (const auto& ca : issuers) {

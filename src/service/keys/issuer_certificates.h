@@ -14,6 +14,9 @@ namespace dk::service {
 // "key SLOT: issuer_certificates: FILE: reason". Two files of the same CA key are one record.
 Result<std::vector<cert::IssuerCa>> load_issuer_certificates(const config::SlotConfig& slot);
 
+// Every slot's issuer CAs load (the check a verb and a daemon reload make before acting).
+Status check_issuer_certificates(const config::Config& config);
+
 // Their SPKI SHA-256 digests (the data of their 2 1 1 records), without repeats.
 std::vector<Bytes> issuer_digests(const std::vector<cert::IssuerCa>& issuers);
 

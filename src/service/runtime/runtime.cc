@@ -28,7 +28,7 @@ Result<std::unique_ptr<Runtime>> open_runtime(const std::optional<std::string>& 
     // as root beside it (and reads the secrets that user owns, as the service does).
     DK_TRY_STATUS(privileges::act_as_owner_of(config.state_dir));
     DK_TRY_STATUS(config::check_files(config));
-    for (const auto& slot : config.slots) DK_TRY_STATUS(load_issuer_certificates(slot));
+    DK_TRY_STATUS(check_issuer_certificates(config));
     DK_TRY_STATUS(db::check_state_dir(config.state_dir));  // readers too: it holds our keys
     std::optional<db::StateLock> lock;
     if (locking == Locking::exclusive) {

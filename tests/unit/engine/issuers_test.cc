@@ -17,29 +17,15 @@ namespace {
 using namespace testing;
 using std::chrono::hours;
 
-const std::string mx1 = "_25._tcp.mx1.example.net.";
-const std::string mx2 = "_25._tcp.mx2.example.net.";
-
-class IssuerRecordsTest : public ::testing::Test {
+class IssuerRecordsTest : public PlannerFixture {
   protected:
     IssuerRecordsTest() {
-        policy.margin = Seconds{900};
-        policy.renew_before = hours(24 * 30);
-        policy.rollover_every = hours(24 * 365);
-        state.slot = "mx";
-        state.current = cur;
         state.next = nxt;
         state.next->published_at = epoch;
         state.switch_not_before = epoch + Seconds{1020};
-        state.current_cert_not_after = epoch + hours(24 * 80);
-        obs.now = epoch + hours(1);
-        obs.endpoints = {serving("mx1:25", cur), serving("mx2:25", cur)};
+        serve(cur);
     }
 
-    void publish_records(const std::vector<TlsaRecord>& rrset) {
-        obs.owners = {owner(mx1, rrset), owner(mx2, rrset)};
-    }
-    Action plan() { return plan_next_action(state, policy, obs); }
     // Carries out a publish on the observed world: every owner's RRset changes at once.
     void apply_publish(const Action& a) {
         const auto observed = obs.owners;
@@ -55,13 +41,8 @@ class IssuerRecordsTest : public ::testing::Test {
         state = apply_outcome(state, a, {});
     }
 
-    SlotKey cur = key(1);
-    SlotKey nxt = key(2);
     Bytes r10 = Bytes(32, 0x10);
     Bytes r11 = Bytes(32, 0x11);
-    SlotPolicy policy;
-    SlotState state;
-    Observations obs;
 };
 
 TEST(IssuerRecord, IsTwoOneOneOfTheSpkiDigest) {

@@ -12,33 +12,7 @@ namespace {
 using namespace testing;
 using std::chrono::hours;
 
-const std::string mx1 = "_25._tcp.mx1.example.net.";
-const std::string mx2 = "_25._tcp.mx2.example.net.";
-
-class PlannerTest : public ::testing::Test {
-  protected:
-    PlannerTest() {
-        policy.margin = Seconds{900};
-        policy.renew_before = hours(24 * 30);
-        policy.rollover_every = hours(24 * 365);
-        state.slot = "mx";
-        state.current = cur;
-        state.current_cert_not_after = epoch + hours(24 * 80);
-        obs.now = epoch + hours(1);
-    }
-
-    void publish_records(std::vector<TlsaRecord> rrset, bool propagated = true) {
-        obs.owners = {owner(mx1, rrset, propagated), owner(mx2, rrset, propagated)};
-    }
-    void serve(const SlotKey& k) { obs.endpoints = {serving("mx1:25", k), serving("mx2:25", k)}; }
-    Action plan() { return plan_next_action(state, policy, obs); }
-
-    SlotKey cur = key(1);
-    SlotKey nxt = key(2);
-    SlotPolicy policy;
-    SlotState state;
-    Observations obs;
-};
+using PlannerTest = PlannerFixture;
 
 TEST_F(PlannerTest, NoCurrentKeyIsAnAlert) {
     state.current.reset();

@@ -8,6 +8,7 @@
 #include <openssl/x509.h>
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "test_ca.h"
@@ -36,10 +37,7 @@ class IssuerCertificatesTest : public ::testing::Test {
         dir_ = ::mkdtemp(tmpl);
         slot_.name = "mx";
     }
-    ~IssuerCertificatesTest() override {
-        std::string cmd = "rm -rf " + dir_;
-        [[maybe_unused]] int rc = std::system(cmd.c_str());
-    }
+    ~IssuerCertificatesTest() override { std::filesystem::remove_all(dir_); }
     std::string write(const std::string& name, const std::string& text) {
         const std::string path = dir_ + "/" + name;
         std::ofstream(path) << text;
