@@ -44,35 +44,9 @@ ext_ns_zone_lines() {
 }
 
 write_knot_ext_config() {
-    local d=$DIR/knot-ext listen="$EXT_NS@53"
+    local listen="$EXT_NS@53"
     [[ $IPV6 == yes ]] && listen="[ $EXT_NS@53, $IPV6_ADDR@53 ]"
-    mkdir -p "$d/db" "$d/zones"
-    cat >"$d/knot.conf" <<CONF
-server:
-    rundir: "$d"
-    pidfile: "$d/knot.pid"
-    listen: $listen
-log:
-  - target: stderr
-    any: info
-database:
-    storage: "$d/db"
-remote:
-  - id: primary
-    address: $PRIMARY@53
-    via: $EXT_NS
-acl:
-  - id: notify_from_primary
-    address: $PRIMARY
-    action: notify
-template:
-  - id: default
-    storage: "$d/zones"
-zone:
-  - domain: example.test
-    master: primary
-    acl: notify_from_primary
-CONF
+    write_knot_secondary_config "$DIR/knot-ext" "$listen" "$EXT_NS"
 }
 
 start_knot_ext() {

@@ -1,14 +1,16 @@
 # Knot DNS secondary: follows the primary by NOTIFY + IXFR.
 
-start_knot() {
-    local d=$DIR/knot
-    check_port_free "$SECONDARY" 53
+# write_knot_secondary_config DIR LISTEN VIA: the configuration of a Knot secondary of
+# example.test in DIR (knot.conf, db/, zones/) listening on LISTEN ("ADDR@53" or "[ A@53, B@53 ]")
+# that transfers from the primary via VIA and takes its NOTIFY.
+write_knot_secondary_config() {
+    local d=$1 listen=$2 via=$3
     mkdir -p "$d/db" "$d/zones"
     cat >"$d/knot.conf" <<CONF
 server:
     rundir: "$d"
     pidfile: "$d/knot.pid"
-    listen: $SECONDARY@53
+    listen: $listen
 log:
   - target: stderr
     any: info
@@ -17,7 +19,7 @@ database:
 remote:
   - id: primary
     address: $PRIMARY@53
-    via: $SECONDARY
+    via: $via
 acl:
   - id: notify_from_primary
     address: $PRIMARY
@@ -30,6 +32,12 @@ zone:
     master: primary
     acl: notify_from_primary
 CONF
+}
+
+start_knot() {
+    local d=$DIR/knot
+    check_port_free "$SECONDARY" 53
+    write_knot_secondary_config "$d" "$SECONDARY@53" "$SECONDARY"
     start_daemon knotd /usr/sbin/knotd -c "$d/knot.conf"
     if ! wait_until "knotd to serve the primary's serial" 20 secondary_in_sync; then
         show_log_tail knotd
