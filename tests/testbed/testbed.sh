@@ -7,7 +7,8 @@
 # PowerDNS does the same for pdns.test (lib/pdns.sh). A fourth Knot serves the signed parent
 # zone test. with the delegations and DS of those zones (lib/parent_zone.sh).
 #
-#   testbed.sh up DIR [--net 127.NN]    start everything, write DIR/testbed.env
+#   testbed.sh up DIR [--net 127.NN] [--no-ipv6]   start everything, write DIR/testbed.env;
+#                                       --no-ipv6: never take the machine's one [::1]:53
 #   testbed.sh down DIR                 stop every recorded process by pid, then remove DIR;
 #                                       non-zero (and DIR kept for its logs) if any is left
 #   testbed.sh status DIR               each component and whether it runs
@@ -34,7 +35,7 @@ COMPONENTS=(sshd:/usr/sbin/sshd pebble:/usr/bin/pebble dovecot:/usr/sbin/dovecot
     unbound:/usr/sbin/unbound knotd-parent:/usr/sbin/knotd pdns:/usr/sbin/pdns_server knotd-primary:/usr/sbin/knotd knotd-signed:/usr/sbin/knotd knotd-ext:/usr/sbin/knotd knotd:/usr/sbin/knotd named:/usr/sbin/named
     ipv6-lock:/usr/bin/sleep)
 
-usage() { die "usage: testbed.sh up|down|status DIR [--net 127.NN] | parent-ds DIR ZONE FILE | mx-use DIR mx1|mx2 CHAIN | mx-use-pair DIR mx1|mx2 FILE1 FILE2 | mx-stop|mx-start DIR mx1|mx2 | remote-stop|remote-start DIR | ext-stop|ext-start DIR | dovecot-use DIR CHAIN KEY [ALT_CHAIN ALT_KEY]" 2; }
+usage() { die "usage: testbed.sh up|down|status DIR [--net 127.NN] [--no-ipv6] | parent-ds DIR ZONE FILE | mx-use DIR mx1|mx2 CHAIN | mx-use-pair DIR mx1|mx2 FILE1 FILE2 | mx-stop|mx-start DIR mx1|mx2 | remote-stop|remote-start DIR | ext-stop|ext-start DIR | dovecot-use DIR CHAIN KEY [ALT_CHAIN ALT_KEY]" 2; }
 
 set_addresses() {
     PRIMARY=$NET.1.1 SECONDARY=$NET.1.2 RESOLVER=$NET.1.3 SIGNER=$NET.1.4
@@ -275,6 +276,7 @@ up)
     while [[ $# -gt 0 ]]; do
         case $1 in
         --net) NET=$2; shift 2 ;;
+        --no-ipv6) IPV6_SKIP="brought up with --no-ipv6"; shift ;;
         *) usage ;;
         esac
     done

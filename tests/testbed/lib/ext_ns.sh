@@ -16,6 +16,10 @@ ipv6_lock_decided() { [[ -f $2 ]] || ! kill -0 "$1" 2>/dev/null; }
 take_ipv6_lock() {
     local held=$DIR/ipv6-lock.held pid
     rm -f "$held"
+    if [[ -n $IPV6_SKIP ]]; then
+        log "$IPV6_SKIP: no IPv6 listener"
+        return 0
+    fi
     if ! ip -6 addr show dev lo | grep -q "inet6 $IPV6_ADDR/128"; then
         IPV6_SKIP="no $IPV6_ADDR on lo"
         log "$IPV6_SKIP: no IPv6 listener"

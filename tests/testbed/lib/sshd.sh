@@ -14,8 +14,10 @@ sudoers_file() { echo "/etc/sudoers.d/danekeeper-testbed-${NET//./_}"; }
 # for it, '!' would lock it), home /, a POSIX shell for the deployment script.
 ensure_remote_user() {
     id -u "$REMOTE_USER" >/dev/null 2>&1 && return 0
+    # Two testbeds may come up side by side: the other one may have made it meanwhile.
     useradd --system --user-group --no-create-home --home-dir / --shell /bin/sh \
-        --password '*' "$REMOTE_USER" || die "cannot create user $REMOTE_USER" 3
+        --password '*' "$REMOTE_USER" || id -u "$REMOTE_USER" >/dev/null 2>&1 ||
+        die "cannot create user $REMOTE_USER" 3
 }
 
 start_sshd() {
