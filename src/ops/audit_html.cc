@@ -50,6 +50,7 @@ table{border-collapse:collapse;margin:.5em 0;width:100%}
 th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:top}
 th{background:#eee}
 td.ev{font-family:monospace;font-size:.85em;word-break:break-all}
+td.t{white-space:nowrap}
 .pass{background:#d7f0d7;color:#0b4d0b;font-weight:bold}
 .fail{background:#f6d3d3;color:#7a0c0c;font-weight:bold}
 .warning{background:#fbefc9}.error{background:#f6d3d3}
@@ -79,7 +80,7 @@ std::string where(const AuditItem& item) {
            (item.algorithm.empty() ? "" : " " + item.algorithm) + "]";
 }
 
-std::string requirements_section(const std::vector<AuditItem>& items) {
+std::string summary_section(const std::vector<AuditItem>& items) {
     std::string out =
         "<h2 id=\"requirements\">Requirements per endpoint, address and algorithm</h2>\n"
         "<table><tr><th>endpoint</th><th>address</th><th>algorithm</th><th>EMLREQ_2</th>"
@@ -90,7 +91,12 @@ std::string requirements_section(const std::vector<AuditItem>& items) {
                family_cell(item, "EMLREQ_4") + family_cell(item, "EMLREQ_6") +
                pass_cell(item.pass()) + "</tr>\n";
     }
-    out += "</table>\n";
+    return out +
+           "</table>\n<p>Each check with its evidence: <a href=\"#evidence\">below</a>.</p>\n";
+}
+
+std::string evidence_section(const std::vector<AuditItem>& items) {
+    std::string out = "<h2 id=\"evidence\">Evidence per endpoint, address and algorithm</h2>\n";
     for (const auto& item : items) {
         out += "<h3>" + html_escape(where(item)) + " &#8212; " + pass_text(item.pass()) + " at " +
                iso_time(item.at) +
@@ -164,7 +170,7 @@ std::string svg_axis(const Geometry& g) {
 
 std::string svg_span(const Geometry& g, const TimelineSpan& w) {
     const double x1 = g.x(w.from);
-    const double x2 = std::max(g.x(w.to), x1 + 2);
+    const double x2 = std::max(g.x(w.to), x1 + 4);  // a short range stays visible
     const bool waiting = w.kind == SpanKind::waiting;
     return "<rect x=\"" + number(x1) + "\" y=\"" + std::to_string(g.y(w.lane) - 9) + "\" width=\"" +
            number(x2 - x1) + "\" height=\"18\" fill=\"" + (waiting ? "#9cc3f0" : "#f0a0a0") +
@@ -237,8 +243,8 @@ std::string timeline_table(const Timeline& t) {
         "<table><tr><th>time (UTC)</th><th>lane</th><th>event</th><th>details</th>"
         "</tr>\n";
     for (const auto& r : rows) {
-        out += "<tr>" + cell(iso_time(r.at)) + cell(r.lane) + cell(r.what) + "<td class=\"ev\">" +
-               html_escape(r.detail) + "</td></tr>\n";
+        out += "<tr><td class=\"t\">" + iso_time(r.at) + "</td>" + cell(r.lane) + cell(r.what) +
+               "<td class=\"ev\">" + html_escape(r.detail) + "</td></tr>\n";
     }
     return out + "</table>\n";
 }
@@ -345,11 +351,12 @@ std::string render_audit_html(const AuditPage& page) {
     out +=
         "<p><a href=\"#requirements\">Requirements</a> &#183; <a href=\"#timeline\">Timeline"
         "</a> &#183; <a href=\"#lint\">Lint</a> &#183; <a href=\"#tlsrpt\">Senders' reports"
-        "</a></p>\n";
-    out += requirements_section(page.items);
+        "</a> &#183; <a href=\"#evidence\">Evidence</a></p>\n";
+    out += summary_section(page.items);
     out += timeline_section(page);
     out += lint_section(page.findings);
     out += senders_section(page.sender_lines);
+    out += evidence_section(page.items);
     out += "<hr>\n<p>Written by " + html_escape(page.generator) + " at " + iso_time(page.now) +
            ".</p>\n</body>\n</html>\n";
     return out;
