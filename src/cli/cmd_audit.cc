@@ -1,14 +1,19 @@
 // danekeeper audit: BSI TR-03108-1 EMLREQ_2/4/6 per endpoint and address with the evidence, plus
-// the pre-flight lint; exit 0 pass, 1 fail (--nagios: 0/1/2/3).
+// the pre-flight lint; exit 0 pass, 1 fail (--nagios: 0/1/2/3). --html FILE also writes the page
+// people read (ops/audit_html.h) with the timeline of the last --days.
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "base/files.h"
 #include "base/log.h"
+#include "base/version.h"
 #include "cli/handlers.h"
 #include "cli/verb_options.h"
+#include "ops/audit_html.h"
 #include "ops/audit_report.h"
 #include "ops/metrics.h"
+#include "service/report/audit_history.h"
 #include "service/report/audit_observer.h"
 #include "service/tlsrpt/standing.h"
 
@@ -72,6 +77,45 @@ void print_text(const std::vector<ops::AuditItem>& items, const std::vector<ops:
                 findings.size());
 }
 
+constexpr int max_html_days = 366;
+
+// --html FILE [--days N]: the page's file, checked before any work (bad input, exit 2).
+struct HtmlRequest {
+    std::string path;
+    int days = 30;
+};
+
+Result<std::optional<HtmlRequest>> html_request(const cxxopts::ParseResult& parsed) {
+    if (!parsed.count("html")) {
+        if (parsed.count("days")) return Error::bad_input("audit: --days needs --html FILE");
+        return std::optional<HtmlRequest>{};
+    }
+    if (parsed.count("nagios"))
+        return Error::bad_input("audit: --html and --nagios do not go together");
+    HtmlRequest request{parsed["html"].as<std::string>(), parsed["days"].as<int>()};
+    if (request.days < 1 || request.days > max_html_days)
+        return Error::bad_input("audit: --days must be 1.." + std::to_string(max_html_days));
+    DK_TRY_STATUS(check_output_path("--html", request.path));
+    return std::optional<HtmlRequest>{std::move(request)};
+}
+
+Status write_page(service::Runtime& rt, const service::AuditObservations& obs,
+                  const std::vector<ops::AuditItem>& items,
+                  const std::vector<ops::Finding>& findings,
+                  const std::optional<service::TlsrptStanding>& tlsrpt, const HtmlRequest& request,
+                  TimePoint now) {
+    DK_TRY(auto history, service::audit_history(rt, obs, now, request.days));
+    ops::AuditPage page{now,
+                        std::string("danekeeper ") + dk::version,
+                        items,
+                        findings,
+                        request.days,
+                        ops::build_timeline(history),
+                        tlsrpt ? service::standing_lines(*tlsrpt) : std::vector<std::string>{}};
+    return files::write_atomic(request.path, ops::render_audit_html(page), 0644,
+                               files::Overwrite::yes);
+}
+
 }  // namespace
 
 int run_audit(const Invocation& inv) {
@@ -79,9 +123,15 @@ int run_audit(const Invocation& inv) {
                         "BSI TR-03108-1 EMLREQ_2/4/6 evidence per endpoint and address, and "
                         "the pre-flight lint (exit 0 pass, 1 fail, 2 config, 3 environment)");
     options.json().nagios();
+    options.add()("html", "also write the audit as one self-contained HTML page to FILE",
+                  cxxopts::value<std::string>())(
+        "days", "the page's timeline covers the last N days (1..366)",
+        cxxopts::value<int>()->default_value("30"));
     if (auto stop = options.parse()) return *stop;
     const cxxopts::ParseResult& parsed = options.result();
     const bool nagios = parsed.count("nagios") > 0;
+    auto html = html_request(parsed);
+    if (!html.ok()) return fail(html.error());
     auto rt = service::open_runtime(inv.globals.config_path, service::Locking::read_only);
     if (!rt.ok()) return fail(rt.error());
     const auto started = std::chrono::steady_clock::now();
@@ -104,6 +154,10 @@ int run_audit(const Invocation& inv) {
         tlsrpt = std::move(*s);
     else
         log::warn("audit.tlsrpt_failed", {{"error", s.error().message}});
+    if (*html) {
+        if (auto s = write_page(**rt, *obs, items, findings, tlsrpt, **html, now); !s.ok())
+            return fail(s.error());
+    }
     if (parsed.count("json")) {
         nlohmann::json out = audit_json(items, findings, now);
         if (tlsrpt) out["tlsrpt"] = service::standing_json(*tlsrpt);

@@ -1,8 +1,6 @@
 // `danekeeper hook deliver SLOT CHAIN KEY` and `hook csr SLOT`: the bridge to the ACME client an
 // operator already runs (certbot, acme.sh, dehydrated; ready scripts in hooks/).
 
-#include <sys/stat.h>
-
 #include <cstdio>
 
 #include "base/files.h"
@@ -97,12 +95,7 @@ int deliver(const Invocation& inv, const std::string& slot_name, const std::stri
 
 int write_csr(const Invocation& inv, const std::string& slot_name, const HookArgs& args) {
     if (args.out) {  // a mistyped -o is the caller's, not the environment's
-        const auto slash = args.out->rfind('/');
-        const std::string dir = slash == std::string::npos ? "." : args.out->substr(0, slash + 1);
-        struct stat st {};
-        if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-            return fail(
-                Error::bad_input("--output " + *args.out + ": " + dir + " is not a directory"));
+        if (auto s = check_output_path("--output", *args.out); !s.ok()) return fail(s.error());
     }
     auto rt = service::open_runtime(inv.globals.config_path, service::Locking::read_only);
     if (!rt.ok()) return fail(rt.error());

@@ -1,5 +1,7 @@
 #include "cli/verb_options.h"
 
+#include <sys/stat.h>
+
 #include <cstdio>
 
 namespace dk::cli {
@@ -95,6 +97,17 @@ std::optional<int> VerbOptions::parse() {
 std::vector<std::string> VerbOptions::words() const {
     if (!has_positional_ || result_.count(positional_name) == 0) return {};
     return result_[positional_name].as<std::vector<std::string>>();
+}
+
+Status check_output_path(const std::string& option, const std::string& path) {
+    const auto slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        return Error::bad_input(option + " " + path + ": " + dir + " is not a directory");
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        return Error::bad_input(option + " " + path + ": is a directory");
+    return {};
 }
 
 }  // namespace dk::cli

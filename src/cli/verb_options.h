@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/result.h"
 #include "cli/command.h"
 
 namespace dk::cli {
@@ -46,5 +47,9 @@ class VerbOptions {
     cxxopts::ParseResult result_;
     bool has_positional_ = false;
 };
+
+// A file a verb will write (`--output`, `--html`): its directory must exist and the path must not
+// be a directory. A mistyped path is the caller's (bad input, exit 2), found before any work.
+Status check_output_path(const std::string& option, const std::string& path);
 
 }  // namespace dk::cli

@@ -199,6 +199,8 @@ Result<RunReport> run_slot(const SlotSetup& setup, Ports& ports, RunMode mode,
             details += ": " + describe_changes(action.changes) + " (" + outcome->published + ")";
         }
         if (!outcome->certificate.empty()) details += ": " + outcome->certificate;
+        // The log keeps the switch time so that each waiting window can be told afterwards.
+        if (action.kind == ActionKind::set_switch_time) details += ": " + iso_time(action.at);
         DK_TRY_STATUS(ports.store.save(next_state, std::string(to_string(action.kind)), details));
         saved = next_state;
         report.state = std::move(next_state);

@@ -745,6 +745,13 @@ ROWS += [
     R("check_bad_domain", None, ["check", "exa mple.net"], 2, r"exa mple"),
     R("check_bad_port", None, ["check", "example.net", "--port", "0"], 2, r"port"),
     R("audit_extra_word", None, ["audit", "now"], 2, r"audit"),
+    R("audit_html_dir_missing", None, ["audit", "--html", "{W}/nodir/a.html"], 2,
+      r"^danekeeper: --html .*/nodir/a\.html: .*/nodir/ is not a directory$"),
+    R("audit_html_is_directory", None, ["audit", "--html", "{W}/served"], 2,
+      r"^danekeeper: --html .*/served: is a directory$"),
+    R("audit_html_days_zero", None, ["audit", "--html", "{W}/a.html", "--days", "0"], 2,
+      r"--days must be 1\.\.366"),
+    R("audit_days_without_html", None, ["audit", "--days", "7"], 2, r"--days needs --html"),
     # ---- hook deliver / csr ----
     R("hook_no_sub", None, ["hook"], 2, r"hook"),
     R("hook_deliver_missing_key_arg", None, ["hook", "deliver", "mx", "{W}/served/chain.pem"], 2,

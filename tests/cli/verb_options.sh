@@ -20,7 +20,7 @@ declare -A own=(
     [dnssec]="--zsk --ksk --json"
     [hook]="--next --output"
     [check]="--resolver --port --timeout --json --nagios"
-    [audit]="--json --nagios"
+    [audit]="--json --nagios --html --days"
     [log]="--since --json"
     [tlsrpt]="--since --json --maildir"
 )

@@ -171,6 +171,17 @@ OwnerPreparation prepared(OwnerPreparation::Kind kind, std::string reason) {
     return p;
 }
 
+// The audit page draws each waiting window from the log: the event names the switch time.
+TEST_F(RunnerTest, TheSwitchTimeEventNamesTheTime) {
+    states.state->switch_not_before.reset();
+    run();
+    ASSERT_TRUE(states.state->switch_not_before);
+    const std::string named = "set_switch_time: earliest safe switch = t1 + 2 x TTLmax + margin: " +
+                              iso_time(*states.state->switch_not_before);
+    EXPECT_NE(std::find(states.events.begin(), states.events.end(), named), states.events.end())
+        << (states.events.empty() ? "no events" : states.events.front());
+}
+
 TEST_F(RunnerTest, EachSharedOwnerStepIsAnEventThenTheEnginePlans) {
     publisher.preparations = {
         prepared(OwnerPreparation::Kind::changed, "copy"),
