@@ -11,6 +11,7 @@
 #include "service/keys/issuer_certificates.h"
 #include "service/report/metrics_collector.h"
 #include "service/report/status_snapshot.h"
+#include "service/runtime/tlsrpt_records.h"
 #include "service/tlsrpt/maildir.h"
 
 namespace dk::service {
@@ -89,7 +90,10 @@ int run_pass(Runtime& rt, const std::vector<std::string>& slots, engine::RunMode
              MetricsServer* listener, TimePoint* wake) {
     const auto started = std::chrono::steady_clock::now();
     std::vector<PlannedStep> planned;
-    if (mode == engine::RunMode::apply && slots.empty()) take_in_reports(rt);
+    if (mode == engine::RunMode::apply && slots.empty()) {
+        take_in_reports(rt);
+        keep_tlsrpt_records(rt, true);  // failures are logged; they never stop the slots
+    }
     const int rc = run_slots(rt, slots, mode, hooks, wake, &planned);
     if (mode == engine::RunMode::apply) {
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
