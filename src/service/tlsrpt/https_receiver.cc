@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <vector>
 
 #include "base/log.h"
@@ -21,6 +22,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds kStopCheck{100};
+// After the answer: how long what the client still sends is read and dropped (a client still
+// sending the body of a refused request would otherwise get a reset instead of the answer).
+constexpr std::chrono::milliseconds kLinger{2000};
 
 TlsrptPostCheck refuse(int status, std::string why) {
     TlsrptPostCheck c;
@@ -127,7 +131,8 @@ struct TlsrptReceiver::Connection {
     std::string peer;
     Clock::time_point accepted;
     Clock::time_point last_progress;
-    enum class Phase { handshake, reading, writing } phase = Phase::handshake;
+    enum class Phase { handshake, reading, writing, lingering } phase = Phase::handshake;
+    Clock::time_point linger_until;
     bool head_read = false;
     TlsrptPostCheck check;
     std::string in;
@@ -160,6 +165,7 @@ void TlsrptReceiver::serve() {
     while (!stop_) {
         const auto now = Clock::now();
         std::erase_if(conns, [&](const Connection& c) {
+            if (c.phase == Connection::Phase::lingering) return c.done || now >= c.linger_until;
             return c.done || now >= c.accepted + options_.request_deadline ||
                    now >= c.last_progress + options_.idle_deadline ||
                    (!c.head_read && now >= c.accepted + options_.head_deadline);
@@ -254,7 +260,7 @@ void TlsrptReceiver::step(Connection& c) {
             }
             c.in.append(buf, static_cast<std::size_t>(r));
             consume(c);
-        } else {
+        } else if (c.phase == Connection::Phase::writing) {
             const int r = SSL_write(c.ssl.get(), c.out.data() + c.sent,
                                     static_cast<int>(c.out.size() - c.sent));
             if (r <= 0) {
@@ -270,7 +276,15 @@ void TlsrptReceiver::step(Connection& c) {
                 continue;
             }
             SSL_shutdown(c.ssl.get());  // our close_notify; the client's is not waited for
-            c.done = true;
+            ::shutdown(c.fd.get(), SHUT_WR);
+            c.phase = Connection::Phase::lingering;
+            c.want_write = false;
+            c.linger_until = Clock::now() + kLinger;
+        } else {
+            char drop[16384];
+            const ssize_t n = ::recv(c.fd.get(), drop, sizeof drop, 0);
+            if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+            if (n <= 0) c.done = true;
         }
         c.last_progress = Clock::now();
     }

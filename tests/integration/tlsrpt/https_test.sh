@@ -117,7 +117,11 @@ expect "GET" 405 "$(curl -sS -o /dev/null -w '%{http_code}' --cacert "$TB_CA_CER
     --resolve "$host:$port:$addr" "https://$host:$port/v1/tlsrpt")"
 expect "text/plain" 415 "$(post /v1/tlsrpt text/plain "$work/r1.json")"
 head -c 70000 /dev/urandom >"$work/big"
-expect "70000 bytes over a 65536 limit" 413 "$(post /v1/tlsrpt application/tlsrpt+gzip "$work/big")"
+# Answered while curl still sends: three times, as a reset instead of the answer was seen once in 4.
+for try in 1 2 3; do
+    expect "70000 bytes over a 65536 limit ($try)" 413 \
+        "$(post /v1/tlsrpt application/tlsrpt+gzip "$work/big")"
+done
 expect "another path" 404 "$(post /tlsrpt application/tlsrpt+gzip "$work/r1.json.gz")"
 expect "reports stored" 2 "$(reports)"
 
