@@ -5,7 +5,8 @@
 # a report without report-id (400), a body not of its type (400), GET (405), text/plain (415),
 # a body over https_max_body_bytes (413) and another path (404) store nothing; `tlsrpt list`
 # shows each stored report once with its https source. SIGHUP with another path: the new path
-# takes reports, the old one is 404. SIGTERM stops the daemon and the listener.
+# takes reports, the old one is 404. `status --nagios` is CRITICAL with the senders' DANE failures.
+# SIGTERM stops the daemon and the listener.
 # Usage: https_test.sh ENV_FILE DANEKEEPER_BIN
 set -euo pipefail
 dk_bin=$2 env_file=$1
@@ -47,12 +48,13 @@ dk config check
 # example, with a TLSA policy and DANE failures); FILE.gz is its gzip form.
 report() {
     python3 - "$1" "$2" "${3:-}" "$TB_ZONE" <<'PY'
-import gzip, json, sys
+import datetime, gzip, json, sys
 path, report_id, broken, zone = sys.argv[1:5]
+day = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1)).strftime("%Y-%m-%d")
 report = {
     "organization-name": "Company-X", "contact-info": "sts-reporting@company-x.example",
     "report-id": report_id,
-    "date-range": {"start-datetime": "2026-12-06T00:00:00Z", "end-datetime": "2026-12-06T23:59:59Z"},
+    "date-range": {"start-datetime": day + "T00:00:00Z", "end-datetime": day + "T23:59:59Z"},
     "policies": [{
         "policy": {"policy-type": "tlsa", "policy-string": ["3 1 1 00"], "policy-domain": zone,
                    "mx-host": ["mx1." + zone]},
@@ -107,6 +109,15 @@ for r in json.load(sys.stdin):
 ' && ok "source https:PEER, 303 DANE-failed sessions each" || bad "tlsrpt list --json"
 grep -q 'event=tlsrpt.dane_failures' "$work/daemon.log" && ok "the DANE failures raised the alert" ||
     bad "no tlsrpt.dane_failures alert"
+
+# status --nagios: yesterday's report with DANE failures is CRITICAL, naming count and sender.
+dk status --nagios >"$work/nagios" && rc=0 || rc=$?
+expect "status --nagios exit code" 2 "$rc"
+grep -q '^DANEKEEPER CRITICAL - .*senders reported 606 DANE-failed sessions (Company-X 606)' \
+    "$work/nagios" && ok "status --nagios names the count and the sender" ||
+    bad "status --nagios: $(head -1 "$work/nagios")"
+grep -q 'tlsrpt_dane_failed_sessions=606;0;;0' "$work/nagios" && ok "perfdata" ||
+    bad "no tlsrpt_dane_failed_sessions perfdata"
 
 echo "== refused: nothing stored"
 report "$work/bad.json" unused broken
