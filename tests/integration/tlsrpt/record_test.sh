@@ -5,7 +5,8 @@
 # foreign TXT record at the owner stays; a run adds the record from [tlsrpt] rua; the validating
 # resolver (Unbound) answers it with the AD bit; a changed rua replaces it (one TLSRPT record,
 # the foreign one still there); a second TLSRPT record added by hand is removed by the next run;
-# `tlsrpt record` reports served / not served (exit 0 / 1); a bad rua is refused (exit 2).
+# `tlsrpt record` reports served / not served (exit 0 / 1) and audit's lint has tlsrpt-record
+# until it is served; a bad rua is refused (exit 2).
 # Usage: record_test.sh ENV_FILE DANEKEEPER_BIN bind|knot|pdns|signed
 set -euo pipefail
 dk_bin=$2 primary=$3
@@ -94,6 +95,14 @@ dk config check
 if dk tlsrpt record >"$work/record.txt"; then bad "tlsrpt record exits 0 before the record is there"; fi
 grep -q 'not served; the primary serves no TLSRPT record' "$work/record.txt" &&
     ok "tlsrpt record: not served yet" || bad "tlsrpt record before: $(cat "$work/record.txt")"
+# audit's lint names it (tlsrpt-record) until a run publishes it.
+audit_rules() {
+    dk audit --json 2>/dev/null | python3 -c 'import json,sys
+print(" ".join(sorted(f["rule"] for f in json.load(sys.stdin)["lint"])))' || true
+}
+mkdir -p -m 0700 "$work/state"  # audit opens the state database; nothing has made it yet
+grep -qw tlsrpt-record <<<"$(audit_rules)" && ok "audit lint: tlsrpt-record" ||
+    bad "audit lint without tlsrpt-record: $(audit_rules)"
 dk run --once >"$work/run1.log" 2>&1 || true
 grep -q 'event=tlsrpt.record_published' "$work/run1.log" && ok "run published the record" ||
     bad "no tlsrpt.record_published: $(grep tlsrpt "$work/run1.log")"
@@ -102,6 +111,8 @@ wait_resolver "$want1"
 expect "tlsrpt record exit code" 0 "$(dk tlsrpt record >"$work/record.txt"; echo $?)"
 grep -q "^$owner. TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@$zone\": served" "$work/record.txt" &&
     ok "tlsrpt record: served" || bad "tlsrpt record: $(cat "$work/record.txt")"
+grep -qw tlsrpt-record <<<"$(audit_rules)" && bad "audit still lints tlsrpt-record" ||
+    ok "audit lint: no tlsrpt-record once served"
 
 echo "== a changed rua replaces it in one change; the foreign TXT stays"
 rua_config '["mailto:tls-reports@'"$zone"'", "https://tlsrpt.'"$zone"'/v1/report"]'
