@@ -213,6 +213,29 @@ Result<std::string> txt_character_string(std::string_view value) {
     return std::string(text.get());
 }
 
+Result<std::string> txt_rdata(const std::vector<std::string>& strings) {
+    std::string out;
+    for (const auto& s : strings) {
+        DK_TRY(std::string one, txt_character_string(s));
+        if (!out.empty()) out += ' ';
+        out += one;
+    }
+    return out;
+}
+
+Result<std::string> txt_joined(std::string_view rdata) {
+    DK_TRY(ldns::RrPtr rr, parse_rdata(LDNS_RR_TYPE_TXT, rdata));
+    std::string out;
+    for (std::size_t i = 0; i < ldns_rr_rd_count(rr.get()); ++i) {
+        const ldns_rdf* field = ldns_rr_rdf(rr.get(), i);
+        const std::size_t size = ldns_rdf_size(field);
+        if (ldns_rdf_get_type(field) != LDNS_RDF_TYPE_STR || size == 0) continue;
+        // Wire form: one length byte, then the string.
+        out.append(reinterpret_cast<const char*>(ldns_rdf_data(field)) + 1, size - 1);
+    }
+    return out;
+}
+
 Result<std::string> absolute_owner(std::string_view name, const std::string& zone) {
     std::string owner = lower(std::string(name));
     const std::string apex = lower(zone);

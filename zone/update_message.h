@@ -65,6 +65,13 @@ Result<std::string> canonical_rdata(ldns_rr_type type, std::string_view rdata);
 // escaped, so whatever the value holds it reads back as this one string and nothing else.
 Result<std::string> txt_character_string(std::string_view value);
 
+// A TXT record's data of several character-strings (each at most 255 bytes), in that form.
+Result<std::string> txt_rdata(const std::vector<std::string>& strings);
+
+// The bytes of a TXT record's character-strings joined without separators, as a TXT record's
+// reader (RFC 8460, RFC 7208) takes them; `rdata` in presentation form.
+Result<std::string> txt_joined(std::string_view rdata);
+
 // Makes `name` absolute: relative names are taken relative to `zone`; "@" is the apex.
 // Refuses names outside the zone.
 Result<std::string> absolute_owner(std::string_view name, const std::string& zone);

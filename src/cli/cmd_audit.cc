@@ -15,6 +15,7 @@
 #include "ops/metrics.h"
 #include "service/report/audit_history.h"
 #include "service/report/audit_observer.h"
+#include "service/runtime/tlsrpt_records.h"
 #include "service/tlsrpt/standing.h"
 
 namespace dk::cli {
@@ -116,6 +117,22 @@ Status write_page(service::Runtime& rt, const service::AuditObservations& obs,
                                files::Overwrite::yes);
 }
 
+// Each managed _smtp._tls record as configured and as its zone's primary serves it.
+std::vector<ops::TlsrptRecordFacts> tlsrpt_record_facts(const service::Runtime& rt) {
+    std::vector<ops::TlsrptRecordFacts> out;
+    for (const auto& r : service::keep_tlsrpt_records(rt, false)) {
+        ops::TlsrptRecordFacts f;
+        if (r.outcome.ok()) {
+            f = {r.outcome->owner, r.outcome->wanted, r.outcome->served, {}};
+        } else {
+            f.owner = service::tlsrpt_owner(r.zone);
+            f.unreadable = r.outcome.error().message;
+        }
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
 }  // namespace
 
 int run_audit(const Invocation& inv) {
@@ -142,6 +159,8 @@ int run_audit(const Invocation& inv) {
     auto findings =
         ops::lint(obs->slots, obs->mx, service::lint_policy_for((*rt)->config.audit), now);
     findings.insert(findings.end(), obs->problems.begin(), obs->problems.end());
+    const auto record_findings = ops::lint_tlsrpt_record(tlsrpt_record_facts(**rt));
+    findings.insert(findings.end(), record_findings.begin(), record_findings.end());
     const bool pass = ops::audit_pass(items, findings);
     if (nagios) {
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;

@@ -122,7 +122,8 @@ int status_from_snapshot(const std::string& path, const std::string& only_slot) 
     });
     if (!only_slot.empty() && snapshot->slots.empty())
         return fail(Error::bad_input("no key slot named '" + only_slot + "' in " + path));
-    const auto report = ops::status_nagios(snapshot->slots, snapshot->runs, SystemClock().now());
+    const auto report =
+        ops::status_nagios(snapshot->slots, snapshot->runs, SystemClock().now(), snapshot->tlsrpt);
     std::fputs(ops::format_nagios(report).c_str(), stdout);
     return static_cast<int>(report.state);
 }
@@ -132,7 +133,9 @@ int status_nagios(service::Runtime& rt, const std::string& only_slot) {
     if (!facts.ok()) return fail(facts.error());
     const auto runs = service::run_freshness(rt);
     if (!runs.ok()) return fail(runs.error());
-    const auto report = ops::status_nagios(*facts, *runs, rt.clock.now());
+    const auto reported = service::reported_dane_failures(rt);
+    if (!reported.ok()) return fail(reported.error());
+    const auto report = ops::status_nagios(*facts, *runs, rt.clock.now(), *reported);
     std::fputs(ops::format_nagios(report).c_str(), stdout);
     return static_cast<int>(report.state);
 }

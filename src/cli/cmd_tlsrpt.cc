@@ -1,5 +1,6 @@
-// danekeeper tlsrpt list|summary [--since T] [--json] | tlsrpt import FILE...: the SMTP TLS
-// reports (RFC 8460) senders filed about our MX: taken in from files, listed, summed up.
+// danekeeper tlsrpt list|summary [--since T] [--json] | tlsrpt import FILE... | tlsrpt record:
+// the SMTP TLS reports (RFC 8460) senders filed about our MX: taken in from files, listed, summed
+// up; and the _smtp._tls record that tells senders where to send them.
 #include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -9,6 +10,7 @@
 #include "cli/verb_options.h"
 #include "ops/since.h"
 #include "service/runtime/runtime.h"
+#include "service/runtime/tlsrpt_records.h"
 #include "service/tlsrpt/intake.h"
 #include "service/tlsrpt/maildir.h"
 #include "service/tlsrpt/summary.h"
@@ -27,8 +29,10 @@ struct TlsrptArgs {
 Result<TlsrptArgs> parse_args(const VerbOptions& options, TimePoint now) {
     const cxxopts::ParseResult& opts = options.result();
     auto words = options.words();
-    if (words.empty() || (words[0] != "list" && words[0] != "summary" && words[0] != "import"))
-        return Error::bad_input("tlsrpt: give list, summary or import FILE... (or --maildir)");
+    if (words.empty() || (words[0] != "list" && words[0] != "summary" && words[0] != "import" &&
+                          words[0] != "record"))
+        return Error::bad_input(
+            "tlsrpt: give list, summary, record or import FILE... (or --maildir)");
     TlsrptArgs args{words[0],
                     {words.begin() + 1, words.end()},
                     {},
@@ -46,6 +50,8 @@ Result<TlsrptArgs> parse_args(const VerbOptions& options, TimePoint now) {
     if (!args.files.empty())
         return Error::bad_input("tlsrpt " + args.sub + ": takes no argument (" +
                                 printable(args.files[0]) + ")");
+    if (args.sub == "record" && opts.count("since") != 0)
+        return Error::bad_input("tlsrpt record: --since belongs to list and summary");
     if (opts.count("since") != 0) {
         auto t = ops::parse_since(opts["since"].as<std::string>(), now);
         if (!t.ok()) return t.error();
@@ -139,12 +145,47 @@ void print_summary(const service::TlsrptSummary& s) {
     }
 }
 
+// One line per zone whose record is managed: in step, or what the primary serves instead. Exit 0
+// all in step, 1 a record differs, 3 a primary (or signed file) could not be read.
+int show_records(const service::Runtime& rt, bool json) {
+    int worst = 0;
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : service::keep_tlsrpt_records(rt, false)) {
+        if (!r.outcome.ok()) {
+            worst = std::max(worst, to_int(exit_code_for(r.outcome.error().kind)));
+            out.push_back({{"zone", r.zone}, {"error", r.outcome.error().message}});
+            if (!json)
+                std::printf("%s: cannot read: %s\n", r.zone.c_str(),
+                            printable(r.outcome.error().message).c_str());
+            continue;
+        }
+        const auto& o = *r.outcome;
+        if (!o.in_step) worst = std::max(worst, to_int(ExitCode::check_failed));
+        out.push_back({{"zone", r.zone},
+                       {"owner", o.owner},
+                       {"configured", o.wanted},
+                       {"served", o.served},
+                       {"in_step", o.in_step}});
+        if (json) continue;
+        std::string served;
+        for (const auto& text : o.served) served += " \"" + printable(text) + "\"";
+        std::printf("%s TXT \"%s\": %s%s\n", o.owner.c_str(), o.wanted.c_str(),
+                    o.in_step ? "served" : "not served; the primary serves",
+                    o.in_step ? "" : (served.empty() ? " no TLSRPT record" : served.c_str()));
+    }
+    if (json) std::printf("%s\n", out.dump(2).c_str());
+    if (!json && out.empty()) std::printf("no zone has TLSRPT report URIs (tlsrpt rua)\n");
+    return worst;
+}
+
 }  // namespace
 
 int run_tlsrpt(const Invocation& inv) {
     VerbOptions options(inv,
                         "SMTP TLS reports (RFC 8460): tlsrpt import FILE... (a .json or .json.gz "
-                        "report), tlsrpt list, tlsrpt summary (exit 0, 2 bad input, 3 store)");
+                        "report), tlsrpt list, tlsrpt summary, tlsrpt record (the _smtp._tls "
+                        "record served vs configured: exit 1 when it differs) (exit 0, 2 bad "
+                        "input, 3 store or DNS)");
     options.add()("since",
                   "list and summary: only reports whose date range ends at or after T: "
                   "2026-11-24T12:00:00Z, Unix seconds, or an age such as 7d",
@@ -152,7 +193,7 @@ int run_tlsrpt(const Invocation& inv) {
     options.add()("maildir",
                   "import: the messages in [tlsrpt] maildir's new/, as the daemon reads them");
     options.json();
-    options.positional("list|summary|import FILE...");
+    options.positional("list|summary|record|import FILE...");
     if (auto stop = options.parse()) return *stop;
     const TimePoint now = SystemClock{}.now();
     auto args = parse_args(options, now);
@@ -185,6 +226,7 @@ int run_tlsrpt(const Invocation& inv) {
     }
     auto rt = service::open_runtime(inv.globals.config_path, service::Locking::reader);
     if (!rt.ok()) return fail(rt.error());
+    if (args->sub == "record") return show_records(**rt, args->json);
     auto reports = (*rt)->store.tlsrpt_reports_since(args->since);
     if (!reports.ok()) return fail(reports.error());
     if (args->sub == "list") {

@@ -41,7 +41,8 @@ std::span<const Command> all_commands() {
                 ops::audit_nagios_service},
         Command{"log", "export the event log (--since T, --json)", run_log},
         Command{"tlsrpt",
-                "tlsrpt import FILE... | tlsrpt list|summary: the SMTP TLS reports senders filed",
+                "tlsrpt import FILE... | tlsrpt list|summary|record: the SMTP TLS reports senders "
+                "filed",
                 run_tlsrpt},
     };
     return commands;

@@ -58,6 +58,10 @@ struct ZoneConfig {
     // Where the zone's DS is read; none: not read, and managed KSKs do not roll.
     std::vector<HostPort> parent_servers;
     std::uint32_t tlsa_ttl = integer_default("zone", "tlsa_ttl");
+    // The URIs of the _smtp._tls TXT record kept in step (its own, else [tlsrpt] rua); empty:
+    // the record is not managed.
+    std::vector<std::string> tlsrpt_rua;
+    bool tlsrpt_rua_set = false;  // the zone's own list (parse_config fills in the default)
 };
 
 // The `danekeeper publish` command line for the zone's primary and TSIG key ("danekeeper publish
@@ -133,6 +137,14 @@ struct MetricsConfig {
 // [tlsrpt]: where SMTP TLS reports (RFC 8460) arrive.
 struct TlsrptConfig {
     std::optional<std::string> maildir;  // a Maildir: new/, cur/, tmp/
+    std::vector<std::string> rua;        // report URIs, checked (base/tlsrpt_record.h)
+    // HTTPS POST receiver (service/tlsrpt/https_receiver.h): listening when https_listen is set.
+    std::optional<HostPort> https_listen;
+    std::string https_cert_file;
+    std::string https_key_file;
+    std::string https_path{text_default("tlsrpt", "https_path")};
+    long long https_max_body_bytes = integer_default("tlsrpt", "https_max_body_bytes");
+    int https_max_connections = integer_default("tlsrpt", "https_max_connections");
 };
 
 // [acme]: danekeeper's own ACME client, for slots with certificates = "acme".

@@ -175,6 +175,12 @@ Status check_files(const Config& c) {
             }
         }
     }
+    if (c.tlsrpt.https_listen) {
+        if (auto s = files::check_secret_permissions(c.tlsrpt.https_key_file); !s.ok())
+            note("tlsrpt.https_key_file: " + s.error().message);
+        if (auto read = files::read_limited(c.tlsrpt.https_cert_file); !read.ok())
+            note("tlsrpt.https_cert_file: " + read.error().message);
+    }
     if (!c.hosts.empty() && ::access("/usr/bin/ssh", X_OK) != 0)
         note("host: /usr/bin/ssh is not executable (install openssh-client)");
     for (const auto& h : c.hosts) check_host_files(h, note);

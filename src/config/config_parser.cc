@@ -105,6 +105,8 @@ ZoneConfig parse_zone(Table& t) {
     z.authoritative = authoritative.value_or(std::vector<HostPort>{});
     z.tlsa_ttl = static_cast<std::uint32_t>(t.integer("tlsa_ttl"));
     z.parent_servers = host_ports(t, "parent_servers").value_or(std::vector<HostPort>{});
+    z.tlsrpt_rua_set = t.node("tlsrpt_rua") != nullptr;
+    z.tlsrpt_rua = parse_rua(t, "tlsrpt_rua");
     if (z.signed_file && !t.node("primary")) {
         if (authoritative && z.authoritative.empty())  // (a bad list is reported already)
             t.problem("authoritative", "signed-file needs the servers that serve signed_file");
@@ -162,6 +164,7 @@ Result<Config> parse_config(std::string_view text, const std::string& source) {
     parse_tlsrpt(top, c, p);
     std::vector<std::uint32_t> zone_lines;
     for (auto& [zone, line] : parse_tables<ZoneConfig>(top, "zone", p, parse_zone)) {
+        if (!zone.tlsrpt_rua_set) zone.tlsrpt_rua = c.tlsrpt.rua;
         c.zones.push_back(std::move(zone));
         zone_lines.push_back(line);
     }

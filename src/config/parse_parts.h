@@ -37,6 +37,8 @@ DnssecKeyConfig parse_dnssec_keys(Table& t);
 void parse_audit(Table& top, Config& c, Problems& p);
 void parse_metrics(Table& top, Config& c, Problems& p);
 void parse_tlsrpt(Table& top, Config& c, Problems& p);
+// A list of TLSRPT report URIs (tlsrpt_parser.cc): each checked, the record they make bounded.
+std::vector<std::string> parse_rua(Table& t, std::string_view key);
 // The optional [monitoring] and [log] tables (monitoring_parser.cc).
 void parse_monitoring(Table& top, Config& c, Problems& p);
 void parse_log(Table& top, Config& c, Problems& p);

@@ -88,6 +88,9 @@ inline constexpr Key keys[] = {
     {"zone", "authoritative", servers, "", "the NS RRset's addresses",
      "servers to prove publication on"},
     {"zone", "tlsa_ttl", integer, "3600", "", "TTL of the records danekeeper adds", 1, 86400},
+    {"zone", "tlsrpt_rua", strings, "", "`[tlsrpt] rua`",
+     "this zone's TLSRPT report URIs instead of `[tlsrpt] rua`; `[]`: its `_smtp._tls` record "
+     "is not managed"},
     {"zone", "unsigned_file", path, "", "required", "the operator's zone file, never written",
      0, 0, "", Only::signed_file},
     {"zone", "signed_file", path, "", "required",
@@ -188,6 +191,23 @@ inline constexpr Key keys[] = {
     {"audit", "max_tlsa_records", integer, "12", "",
      "lint: warn above this many records at an owner", 1, 100},
 
+    {"tlsrpt", "rua", strings, "", "none",
+     "report URIs (`mailto:` or `https:`) published at `_smtp._tls.ZONE` as `v=TLSRPTv1; rua=...` "
+     "in every `[[zone]]` and kept in step (other TXT records there are left alone); none: that "
+     "record is not managed"},
+    {"tlsrpt", "https_listen", server, "", "none",
+     "daemon: receive reports by HTTPS POST (RFC 8460 section 3) on this IP:PORT"},
+    {"tlsrpt", "https_cert_file", path, "", "required with `https_listen`",
+     "the HTTPS listener's certificate chain (PEM, leaf first): valid for the host of your "
+     "`https:` rua"},
+    {"tlsrpt", "https_key_file", path, "", "required with `https_listen`",
+     "the HTTPS listener's private key (PEM); must be 0600 (or 0400)"},
+    {"tlsrpt", "https_path", string, "/tlsrpt", "",
+     "the path of your `https:` rua that reports are POSTed to; any other path: 404"},
+    {"tlsrpt", "https_max_body_bytes", integer, "4194304", "",
+     "a report body larger than this is refused (413)", 1024, 16777216},
+    {"tlsrpt", "https_max_connections", integer, "16", "",
+     "connections served at once; more are closed unanswered", 1, 1024},
     {"tlsrpt", "maildir", path, "", "none",
      "a Maildir the mailbox of your TLSRPT `rua=mailto:` address delivers to; the daemon reads "
      "new/ each pass, moves each message to cur/ (a refused one to the .Refused folder)"},

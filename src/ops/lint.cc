@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/strings.h"
 #include "engine/planner.h"
 
 namespace dk::ops {
@@ -176,6 +177,27 @@ std::vector<Finding> lint_mx_without_tlsa(const std::vector<MxFacts>& mx) {
         out.push_back({"mx-without-tlsa", Severity::error, m.host,
                        "MX host of " + m.zone + " has no validated TLSA at _25._tcp." + m.host +
                            why + ": no DANE for mail to " + m.zone});
+    }
+    return out;
+}
+
+std::vector<Finding> lint_tlsrpt_record(const std::vector<TlsrptRecordFacts>& records) {
+    std::vector<Finding> out;
+    for (const auto& r : records) {
+        const std::string fix = " (the next run publishes \"" + r.configured + "\")";
+        std::string problem;
+        if (!r.unreadable.empty())
+            problem = "cannot read what the primary serves: " + r.unreadable;
+        else if (r.served.empty())
+            problem = "no TLSRPT record served: senders send no reports" + fix;
+        else if (r.served.size() > 1)
+            problem = std::to_string(r.served.size()) +
+                      " TLSRPT records served: senders use none of them" + fix;
+        else if (r.served.front() != r.configured)
+            problem =
+                "serves \"" + printable(r.served.front()) + "\", not the configured record" + fix;
+        if (!problem.empty())
+            out.push_back({"tlsrpt-record", Severity::warning, r.owner, std::move(problem)});
     }
     return out;
 }

@@ -85,6 +85,16 @@ std::vector<Finding> lint_ttl_too_long(const SlotFacts& slot);
 std::vector<Finding> lint_key_too_old(const SlotFacts& slot, TimePoint now);
 std::vector<Finding> lint_mx_without_tlsa(const std::vector<MxFacts>& mx);
 
+// One zone's _smtp._tls TLSRPT record: the one [tlsrpt] rua makes, and what the primary serves.
+struct TlsrptRecordFacts {
+    std::string owner;
+    std::string configured;
+    std::vector<std::string> served;  // every TLSRPT record served there, its strings joined
+    std::string unreadable;           // why the primary could not be read; empty when it was
+};
+// tlsrpt-record (warning): the configured record is not the one TLSRPT record served.
+std::vector<Finding> lint_tlsrpt_record(const std::vector<TlsrptRecordFacts>& records);
+
 std::vector<Finding> lint(const std::vector<SlotFacts>& slots, const std::vector<MxFacts>& mx,
                           const LintPolicy& policy, TimePoint now);
 

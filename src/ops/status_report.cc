@@ -48,10 +48,41 @@ void judge_freshness(const RunFreshness& runs, TimePoint now, NagiosReport& r,
     r.details.push_back("last run over every slot finished " + iso_time(*runs.last_run));
 }
 
+// What senders reported: a state, a note naming the sessions and organizations, a perf datum.
+void judge_reported(const std::vector<ReportedDaneFailures>& reported, TimePoint now,
+                    NagiosReport& r, std::vector<std::string>& notes) {
+    long long sessions = 0;
+    std::optional<TimePoint> latest;
+    std::string organizations;
+    for (const auto& f : reported) {
+        if (f.sessions <= 0) continue;
+        sessions += f.sessions;
+        if (!latest || f.latest_end > *latest) latest = f.latest_end;
+        organizations +=
+            (organizations.empty() ? "" : ", ") + f.organization + " " + std::to_string(f.sessions);
+        r.details.push_back(
+            "tlsrpt: " + f.organization + " reported " + std::to_string(f.sessions) +
+            " DANE-failed sessions, the latest in a report ending " + iso_time(f.latest_end));
+    }
+    if (!latest) return;  // nothing reported: the line reads as it always did
+    r.perf.push_back({"tlsrpt_dane_failed_sessions",
+                      static_cast<double>(sessions),
+                      "",
+                      ThresholdRange::zero_to(0),
+                      {},
+                      0,
+                      {}});
+    const bool recent = now - *latest <= tlsrpt_critical_age;
+    r.state = worse(r.state, recent ? NagiosState::critical : NagiosState::warning);
+    notes.push_back("senders reported " + std::to_string(sessions) + " DANE-failed sessions (" +
+                    organizations + ")" + (recent ? "" : ", none in reports of the last 2 days") +
+                    " (danekeeper tlsrpt summary)");
+}
+
 }  // namespace
 
 NagiosReport status_nagios(const std::vector<SlotStatusFacts>& slots, const RunFreshness& runs,
-                           TimePoint now) {
+                           TimePoint now, const std::vector<ReportedDaneFailures>& reported) {
     NagiosReport r;
     r.service = status_nagios_service;
     r.state = slots.empty() ? NagiosState::unknown : NagiosState::ok;
@@ -106,6 +137,7 @@ NagiosReport status_nagios(const std::vector<SlotStatusFacts>& slots, const RunF
                                           : ": no certificate recorded"));
     }
     judge_freshness(runs, now, r, notes);
+    judge_reported(reported, now, r, notes);
     r.summary = std::to_string(slots.size()) + " key slots";
     for (std::size_t i = 0; i < notes.size(); ++i) r.summary += (i ? ", " : ": ") + notes[i];
     return r;

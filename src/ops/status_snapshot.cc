@@ -86,6 +86,11 @@ std::string snapshot_json(const StatusSnapshot& s) {
                          {"failed_verifications", f.failed_verifications},
                          {"switch_not_before", optional_time(f.switch_not_before)}});
     }
+    json tlsrpt = json::array();
+    for (const auto& f : s.tlsrpt)
+        tlsrpt.push_back({{"organization", f.organization},
+                          {"sessions", f.sessions},
+                          {"latest_end", unix_seconds(f.latest_end)}});
     return json{{"format", format_name},
                 {"written_at", unix_seconds(s.written_at)},
                 {"last_run", optional_time(s.runs.last_run)},
@@ -93,7 +98,8 @@ std::string snapshot_json(const StatusSnapshot& s) {
                 {"run_interval_seconds", s.runs.interval.count()},
                 {"stale_warning_factor", s.runs.warning_factor},
                 {"stale_critical_factor", s.runs.critical_factor},
-                {"slots", slots}}
+                {"slots", slots},
+                {"tlsrpt_dane_failures", tlsrpt}}
                .dump(1) +
            "\n";
 }
@@ -143,6 +149,25 @@ Result<StatusSnapshot> parse_snapshot(std::string_view text, const std::string& 
         f.failed_verifications = static_cast<int>(r.integer("failed_verifications", 0, 1 << 30));
         f.switch_not_before = r.time("switch_not_before");
         s.slots.push_back(std::move(f));
+    }
+    const auto tlsrpt = root.find("tlsrpt_dane_failures");
+    if (problem.empty() && tlsrpt != root.end() &&
+        (!tlsrpt->is_array() || tlsrpt->size() > max_snapshot_organizations))
+        problem = "tlsrpt_dane_failures: must be an array of at most " +
+                  std::to_string(max_snapshot_organizations);
+    for (std::size_t i = 0; problem.empty() && tlsrpt != root.end() && i < tlsrpt->size(); ++i) {
+        const json& item = (*tlsrpt)[i];
+        const std::string prefix = "tlsrpt_dane_failures[" + std::to_string(i) + "].";
+        if (!item.is_object()) {
+            problem = prefix.substr(0, prefix.size() - 1) + ": must be an object";
+            break;
+        }
+        Reader r(item, prefix, problem);
+        ReportedDaneFailures f;
+        f.organization = r.text("organization");
+        f.sessions = r.integer("sessions", 1, 1LL << 53);
+        f.latest_end = r.time("latest_end").value_or(TimePoint{});
+        s.tlsrpt.push_back(std::move(f));
     }
     if (!problem.empty()) return Error::bad_input(source + ": " + problem);
     return s;

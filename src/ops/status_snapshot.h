@@ -16,6 +16,7 @@ struct StatusSnapshot {
     TimePoint written_at{};
     RunFreshness runs;
     std::vector<SlotStatusFacts> slots;
+    std::vector<ReportedDaneFailures> tlsrpt;  // absent in snapshots of older versions: none
 };
 
 std::string snapshot_json(const StatusSnapshot& snapshot);
@@ -26,5 +27,6 @@ Result<StatusSnapshot> parse_snapshot(std::string_view text, const std::string& 
 // Bounds of what a snapshot may hold.
 inline constexpr std::size_t max_snapshot_bytes = 1024 * 1024;
 inline constexpr std::size_t max_snapshot_slots = 10000;
+inline constexpr std::size_t max_snapshot_organizations = 1000;
 
 }  // namespace dk::ops

@@ -22,6 +22,13 @@ bool same(const dk::ops::StatusSnapshot& a, const dk::ops::StatusSnapshot& b) {
             x.switch_not_before != y.switch_not_before)
             return false;
     }
+    if (a.tlsrpt.size() != b.tlsrpt.size()) return false;
+    for (std::size_t i = 0; i < a.tlsrpt.size(); ++i) {
+        if (a.tlsrpt[i].organization != b.tlsrpt[i].organization ||
+            a.tlsrpt[i].sessions != b.tlsrpt[i].sessions ||
+            a.tlsrpt[i].latest_end != b.tlsrpt[i].latest_end)
+            return false;
+    }
     return true;
 }
 

@@ -60,7 +60,7 @@ restore_testbed() {
     "$testbed" dovecot-use "$TB_DIR" "$TB_DOVECOT_FULLCHAIN" "$TB_DOVECOT_KEY" >/dev/null 2>&1
     "$testbed" ext-start "$TB_DIR" >/dev/null 2>&1
     for owner in _25._tcp.mx1 _25._tcp.mx2 _465._tcp.mx1 _143._tcp.imap _993._tcp.imap _110._tcp.imap \
-        _995._tcp.imap _1143._tcp.imap _110._tcp.pop _dane.mx; do
+        _995._tcp.imap _1143._tcp.imap _110._tcp.pop _dane.mx _smtp._tls; do
         lines+="update delete $owner.$TB_ZONE TLSA"$'\n'"update delete $owner.$TB_ZONE TXT"$'\n'
         lines+="update delete $owner.$TB_ZONE CNAME"$'\n'  # shared TLSA owner links
     done

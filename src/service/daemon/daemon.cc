@@ -11,6 +11,8 @@
 #include "service/keys/issuer_certificates.h"
 #include "service/report/metrics_collector.h"
 #include "service/report/status_snapshot.h"
+#include "service/runtime/tlsrpt_records.h"
+#include "service/tlsrpt/https_receiver.h"
 #include "service/tlsrpt/maildir.h"
 
 namespace dk::service {
@@ -28,8 +30,45 @@ void notify(std::string_view state) {
         log::warn("daemon.notify_failed", {{"state", state}, {"error", s.error().message}});
 }
 
+TlsrptReceiverOptions receiver_options(const config::Config& c) {
+    TlsrptReceiverOptions o;
+    o.listen = *c.tlsrpt.https_listen;
+    o.cert_file = c.tlsrpt.https_cert_file;
+    o.key_file = c.tlsrpt.https_key_file;
+    o.path = c.tlsrpt.https_path;
+    o.max_body_bytes = static_cast<std::size_t>(c.tlsrpt.https_max_body_bytes);
+    o.max_connections = static_cast<std::size_t>(c.tlsrpt.https_max_connections);
+    o.state_db = c.state_dir + "/state.db";
+    return o;
+}
+
+// On every reload the receiver starts again from the configuration (a renewed certificate is
+// read); the old one is closed first (the same port). When the new one cannot start, the old
+// settings serve on if they can.
+std::unique_ptr<TlsrptReceiver> reload_tlsrpt_receiver(std::unique_ptr<TlsrptReceiver> current,
+                                                       const config::Config& c) {
+    std::optional<TlsrptReceiverOptions> old;
+    if (current) old = current->options();
+    current.reset();
+    if (!c.tlsrpt.https_listen) {
+        if (old) log::info("tlsrpt.https_stopped", {{"listen", old->listen.to_string()}});
+        return nullptr;
+    }
+    auto started = TlsrptReceiver::start(receiver_options(c));
+    if (started.ok()) return std::move(*started);
+    log::error("tlsrpt.https_listen_failed", {{"error", started.error().message}});
+    if (!old) return nullptr;
+    auto again = TlsrptReceiver::start(*old);
+    if (!again.ok()) {
+        log::error("tlsrpt.https_listen_failed", {{"error", again.error().message}});
+        return nullptr;
+    }
+    return std::move(*again);
+}
+
 // Takes the configuration now in the file, or keeps the running one and says why.
-void reload(Runtime& rt, const DaemonOptions& options, std::unique_ptr<MetricsServer>& metrics) {
+void reload(Runtime& rt, const DaemonOptions& options, std::unique_ptr<MetricsServer>& metrics,
+            std::unique_ptr<TlsrptReceiver>& receiver) {
     log::info("daemon.reloading", {});
     ReloadDecision decision = decide_reload(
         rt.config, config::load_config(options.config_path.value_or(config::default_config_path)));
@@ -41,6 +80,7 @@ void reload(Runtime& rt, const DaemonOptions& options, std::unique_ptr<MetricsSe
     const std::optional<HostPort> listen = decision.config->metrics.listen;
     rt.config = std::move(*decision.config);
     metrics = reload_metrics_listener(std::move(metrics), listen);
+    receiver = reload_tlsrpt_receiver(std::move(receiver), rt.config);
 }
 
 db::EventRetention retention_of(const config::LogConfig& log) {
@@ -89,7 +129,10 @@ int run_pass(Runtime& rt, const std::vector<std::string>& slots, engine::RunMode
              MetricsServer* listener, TimePoint* wake) {
     const auto started = std::chrono::steady_clock::now();
     std::vector<PlannedStep> planned;
-    if (mode == engine::RunMode::apply && slots.empty()) take_in_reports(rt);
+    if (mode == engine::RunMode::apply && slots.empty()) {
+        take_in_reports(rt);
+        keep_tlsrpt_records(rt, true);  // failures are logged; they never stop the slots
+    }
     const int rc = run_slots(rt, slots, mode, hooks, wake, &planned);
     if (mode == engine::RunMode::apply) {
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
@@ -136,6 +179,12 @@ int run_daemon(const DaemonOptions& options) {
         if (!started.ok()) return fail(started.error());
         metrics = std::move(*started);
     }
+    std::unique_ptr<TlsrptReceiver> receiver;
+    if ((*rt)->config.tlsrpt.https_listen) {
+        auto started = TlsrptReceiver::start(receiver_options((*rt)->config));
+        if (!started.ok()) return fail(started.error());
+        receiver = std::move(*started);
+    }
     log::info("daemon.started", {{"config", (*rt)->config.source},
                                  {"slots", static_cast<long long>((*rt)->config.slots.size())}});
     std::optional<Watchdog> watchdog;
@@ -159,7 +208,7 @@ int run_daemon(const DaemonOptions& options) {
             notify("STOPPING=1");
             return 0;
         }
-        if (sig == SIGHUP) reload(**rt, options, metrics);
+        if (sig == SIGHUP) reload(**rt, options, metrics, receiver);
     }
 }
 

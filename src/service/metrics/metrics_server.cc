@@ -10,36 +10,10 @@
 #include <cstring>
 #include <vector>
 
+#include "service/metrics/http.h"
+
 namespace dk::service {
 namespace {
-
-Result<UniqueFd> listening_socket(const HostPort& listen) {
-    sockaddr_storage addr{};
-    socklen_t len = 0;
-    auto* v4 = reinterpret_cast<sockaddr_in*>(&addr);
-    auto* v6 = reinterpret_cast<sockaddr_in6*>(&addr);
-    if (::inet_pton(AF_INET, listen.host.c_str(), &v4->sin_addr) == 1) {
-        v4->sin_family = AF_INET;
-        v4->sin_port = htons(listen.port);
-        len = sizeof *v4;
-    } else if (::inet_pton(AF_INET6, listen.host.c_str(), &v6->sin6_addr) == 1) {
-        v6->sin6_family = AF_INET6;
-        v6->sin6_port = htons(listen.port);
-        len = sizeof *v6;
-    } else {
-        return Error::bad_input("metrics listen address " + listen.host + " is not an IP");
-    }
-    UniqueFd fd(::socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (fd.get() < 0) return Error::environment(std::string("socket: ") + std::strerror(errno));
-    const int on = 1;
-    ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
-        ::listen(fd.get(), 16) != 0) {
-        return Error::environment("metrics listener " + listen.to_string() + ": " +
-                                  std::strerror(errno));
-    }
-    return fd;
-}
 
 using Clock = std::chrono::steady_clock;
 
@@ -49,20 +23,17 @@ constexpr std::chrono::milliseconds kStopCheck{100};
 }  // namespace
 
 bool metrics_request_complete(std::string_view received) {
-    return received.find("\r\n\r\n") != std::string_view::npos ||
-           received.size() >= metrics_max_request;
+    return http_head_end(received).has_value() || received.size() >= metrics_max_request;
 }
 
 std::string metrics_response(std::string_view request, std::string_view metrics_text) {
     const bool wanted = request.starts_with("GET /metrics ");
-    const std::string_view body = wanted ? metrics_text : "not found\n";
-    return std::string(wanted ? "HTTP/1.1 200 OK\r\n" : "HTTP/1.1 404 Not Found\r\n") +
-           "Content-Type: text/plain; version=0.0.4\r\nContent-Length: " +
-           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + std::string(body);
+    return http_response(wanted ? 200 : 404, "text/plain; version=0.0.4",
+                         wanted ? metrics_text : "not found\n");
 }
 
 Result<std::unique_ptr<MetricsServer>> MetricsServer::start(const HostPort& listen) {
-    DK_TRY(UniqueFd fd, listening_socket(listen));
+    DK_TRY(UniqueFd fd, listening_socket(listen, "metrics"));
     std::unique_ptr<MetricsServer> server(new MetricsServer(std::move(fd), listen));
     server->thread_ = std::thread([s = server.get()] { s->serve(); });
     return server;

@@ -1,7 +1,11 @@
 #include "service/report/status_snapshot.h"
 
+#include <map>
+
 #include "base/files.h"
 #include "base/log.h"
+#include "ops/metrics.h"
+#include "service/tlsrpt/summary.h"
 
 namespace dk::service {
 
@@ -21,6 +25,23 @@ Result<std::vector<ops::SlotStatusFacts>> collect_slot_status(Runtime& rt,
         facts.push_back(std::move(f));
     }
     return facts;
+}
+
+Result<std::vector<ops::ReportedDaneFailures>> reported_dane_failures(Runtime& rt) {
+    DK_TRY(const auto reports,
+           rt.store.tlsrpt_reports_since(rt.clock.now() - ops::tlsrpt_metrics_window));
+    std::map<std::string, ops::ReportedDaneFailures> by_organization;
+    for (const auto& r : reports) {
+        const std::int64_t sessions = dane_failed_sessions(r);
+        if (sessions <= 0) continue;
+        auto& f = by_organization[r.organization];
+        f.organization = r.organization;
+        f.sessions += sessions;
+        f.latest_end = std::max(f.latest_end, r.end);
+    }
+    std::vector<ops::ReportedDaneFailures> out;
+    for (auto& [organization, f] : by_organization) out.push_back(std::move(f));
+    return out;
 }
 
 Result<ops::RunFreshness> run_freshness(Runtime& rt) {
@@ -46,7 +67,10 @@ void write_status_snapshot(Runtime& rt) {
         group = files::group_id(*m.status_file_group);
         if (!group) return failed("no group named '" + *m.status_file_group + "'");
     }
-    const ops::StatusSnapshot snapshot{rt.clock.now(), *runs, std::move(*slots)};
+    auto reported = reported_dane_failures(rt);
+    if (!reported.ok()) return failed(reported.error().message);
+    const ops::StatusSnapshot snapshot{rt.clock.now(), *runs, std::move(*slots),
+                                       std::move(*reported)};
     if (auto s = files::write_atomic_for_group(*m.status_file, ops::snapshot_json(snapshot), 0640,
                                                group);
         !s.ok())

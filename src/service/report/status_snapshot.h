@@ -18,6 +18,10 @@ Result<std::vector<ops::SlotStatusFacts>> collect_slot_status(Runtime& rt,
 // The last run over every slot (from the store) and the configured expectations.
 Result<ops::RunFreshness> run_freshness(Runtime& rt);
 
+// The DANE failures senders reported (TLSRPT) in the reports whose date range ended in the last
+// ops::tlsrpt_metrics_window, per organization.
+Result<std::vector<ops::ReportedDaneFailures>> reported_dane_failures(Runtime& rt);
+
 // Writes the snapshot atomically, mode 0640, group [monitoring] status_file_group, when
 // status_file is set. Failures are logged, never fatal: monitoring must not stop the engine.
 void write_status_snapshot(Runtime& rt);

@@ -245,5 +245,31 @@ TEST(Lint, LintRunsEveryRuleAndAnyErrorDecides) {
     EXPECT_FALSE(any_error(lint_key_too_old(s, now)));
 }
 
+TEST(Lint, TlsrptRecordNotTheOneServed) {
+    const std::string want = "v=TLSRPTv1; rua=mailto:tlsrpt@example.net";
+    const std::string owner = "_smtp._tls.example.net.";
+    EXPECT_TRUE(lint_tlsrpt_record({{owner, want, {want}, ""}}).empty());
+    const struct {
+        TlsrptRecordFacts facts;
+        std::string says;
+    } cases[] = {
+        {{owner, want, {}, ""}, "no TLSRPT record served: senders send no reports"},
+        {{owner, want, {want, "v=TLSRPTv1; rua=mailto:x@y.example"}, ""},
+         "2 TLSRPT records served: senders use none of them"},
+        {{owner, want, {"v=TLSRPTv1; rua=mailto:old@example.net"}, ""},
+         "serves \"v=TLSRPTv1; rua=mailto:old@example.net\", not the configured record"},
+        {{owner, want, {}, "192.0.2.53:53: timeout"},
+         "cannot read what the primary serves: 192.0.2.53:53: timeout"},
+    };
+    for (const auto& c : cases) {
+        const auto f = lint_tlsrpt_record({c.facts});
+        ASSERT_EQ(f.size(), 1u) << c.says;
+        EXPECT_EQ(f[0].rule, "tlsrpt-record");
+        EXPECT_EQ(f[0].severity, Severity::warning);
+        EXPECT_EQ(f[0].where, owner);
+        EXPECT_EQ(f[0].message.rfind(c.says, 0), 0u) << f[0].message;
+    }
+}
+
 }  // namespace
 }  // namespace dk::ops

@@ -124,5 +124,38 @@ TEST(StatusReport, ALastRunThatFailedIsAWarning) {
     EXPECT_EQ(status_nagios({healthy()}, failed, now).state, NagiosState::ok);
 }
 
+// Senders' DANE failures (TLSRPT): CRITICAL while the latest report with them ended within two
+// days, WARNING for the rest of the week; the count and each organization named.
+TEST(StatusReport, ReportedDaneFailuresAreCriticalWhileRecentThenWarn) {
+    const std::vector<ReportedDaneFailures> recent{{"Company-X", 200, now - Seconds{86400}},
+                                                   {"Sender B", 7, now - Seconds{5 * 86400}}};
+    const auto r = status_nagios({healthy()}, fresh, now, recent);
+    EXPECT_EQ(r.state, NagiosState::critical);
+    const std::string text = format_nagios(r);
+    EXPECT_NE(text.find("DANEKEEPER CRITICAL - 1 key slots: senders reported 207 DANE-failed "
+                        "sessions (Company-X 200, Sender B 7) (danekeeper tlsrpt summary)"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find(" tlsrpt_dane_failed_sessions=207;0;;0"), std::string::npos) << text;
+    EXPECT_NE(text.find("\ntlsrpt: Sender B reported 7 DANE-failed sessions, the latest in a "
+                        "report ending "),
+              std::string::npos)
+        << text;
+
+    const std::vector<ReportedDaneFailures> older{{"Sender B", 7, now - Seconds{3 * 86400}}};
+    const auto w = status_nagios({healthy()}, fresh, now, older);
+    EXPECT_EQ(w.state, NagiosState::warning);
+    EXPECT_NE(format_nagios(w).find("none in reports of the last 2 days"), std::string::npos);
+    // Exactly two days old still counts as recent.
+    const std::vector<ReportedDaneFailures> edge{{"Sender B", 1, now - tlsrpt_critical_age}};
+    EXPECT_EQ(status_nagios({healthy()}, fresh, now, edge).state, NagiosState::critical);
+}
+
+TEST(StatusReport, NothingReportedLeavesTheLineAsItWas) {
+    EXPECT_EQ(format_nagios(status_nagios({healthy()}, fresh, now, {})),
+              format_nagios(status_nagios({healthy()}, fresh, now)));
+    EXPECT_EQ(status_nagios({healthy()}, fresh, now, {}).state, NagiosState::ok);
+}
+
 }  // namespace
 }  // namespace dk::ops

@@ -15,6 +15,7 @@ StatusSnapshot sample() {
     s.runs = {now - Seconds{30}, 3, Seconds{300}, 3, 9};
     s.slots.push_back({"mx", true, now + Seconds{40 * 86400}, 30, 2, now + Seconds{600}});
     s.slots.push_back({"new", false, std::nullopt, 14, 0, std::nullopt});
+    s.tlsrpt.push_back({"Company-X", 303, now - Seconds{3600}});
     return s;
 }
 
@@ -28,8 +29,12 @@ std::string with(const std::string& from, const std::string& to) {
 TEST(StatusSnapshot, ReadsBackWhatWasWritten) {
     const auto back = parse_snapshot(snapshot_json(sample()), "status.json");
     ASSERT_TRUE(back.ok()) << back.error().message;
-    const auto want = format_nagios(status_nagios(sample().slots, sample().runs, now));
-    EXPECT_EQ(format_nagios(status_nagios(back->slots, back->runs, now)), want);
+    const auto want =
+        format_nagios(status_nagios(sample().slots, sample().runs, now, sample().tlsrpt));
+    EXPECT_EQ(format_nagios(status_nagios(back->slots, back->runs, now, back->tlsrpt)), want);
+    ASSERT_EQ(back->tlsrpt.size(), 1u);
+    EXPECT_EQ(back->tlsrpt[0].sessions, 303);
+    EXPECT_EQ(back->tlsrpt[0].latest_end, now - Seconds{3600});
     EXPECT_EQ(back->runs.interval, Seconds{300});
     EXPECT_EQ(back->runs.critical_factor, 9);
     EXPECT_EQ(back->slots.at(0).switch_not_before, now + Seconds{600});
@@ -61,6 +66,11 @@ TEST(StatusSnapshot, EachBadFieldIsOneLineNamingIt) {
         {with("\"slots\": [", "\"slot\": ["),
          "status.json: slots: must be an array of at most 10000"},
         {with("\"slot\": \"mx\",", ""), "status.json: slots[0].slot: missing"},
+        {with("\"sessions\": 303", "\"sessions\": 0"),
+         "status.json: tlsrpt_dane_failures[0].sessions: must be an integer in "
+         "1..9007199254740992"},
+        {with("\"tlsrpt_dane_failures\": [", "\"tlsrpt_dane_failures\": 7, \"x\": ["),
+         "status.json: tlsrpt_dane_failures: must be an array of at most 1000"},
         {"{\"a\":[[[[[[[[[[[[1]]]]]]]]]]]]}", "status.json: nested deeper than a status snapshot"},
     };
     for (const auto& c : cases) {
@@ -69,6 +79,16 @@ TEST(StatusSnapshot, EachBadFieldIsOneLineNamingIt) {
         EXPECT_EQ(r.error().message, c.message) << c.text;
         EXPECT_EQ(r.error().kind, ErrorKind::bad_input);
     }
+}
+
+TEST(StatusSnapshot, ASnapshotWithoutTlsrptReadsAsNoneReported) {
+    std::string text = snapshot_json(sample());
+    const auto at = text.find(",\n \"tlsrpt_dane_failures\"");
+    ASSERT_NE(at, std::string::npos) << text;
+    text.erase(at, text.rfind(']') + 1 - at);
+    const auto back = parse_snapshot(text, "status.json");
+    ASSERT_TRUE(back.ok()) << back.error().message << "\n" << text;
+    EXPECT_TRUE(back->tlsrpt.empty());
 }
 
 TEST(StatusSnapshot, DeepNestingAndSizeAreBounded) {
