@@ -43,6 +43,10 @@ std::span<const Command> all_commands() {
         Command{"tlsrpt",
                 "tlsrpt import FILE... | tlsrpt list|summary: the SMTP TLS reports senders filed",
                 run_tlsrpt},
+        Command{"mta-sts",
+                "mta-sts sync | mta-sts check: the MTA-STS policy file and TXT id kept in step "
+                "with the MX, and what senders check",
+                run_mta_sts},
     };
     return commands;
 }

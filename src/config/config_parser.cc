@@ -105,6 +105,7 @@ ZoneConfig parse_zone(Table& t) {
     z.authoritative = authoritative.value_or(std::vector<HostPort>{});
     z.tlsa_ttl = static_cast<std::uint32_t>(t.integer("tlsa_ttl"));
     z.parent_servers = host_ports(t, "parent_servers").value_or(std::vector<HostPort>{});
+    z.mta_sts = parse_mta_sts(t);
     if (z.signed_file && !t.node("primary")) {
         if (authoritative && z.authoritative.empty())  // (a bad list is reported already)
             t.problem("authoritative", "signed-file needs the servers that serve signed_file");
@@ -162,6 +163,9 @@ Result<Config> parse_config(std::string_view text, const std::string& source) {
     parse_tlsrpt(top, c, p);
     std::vector<std::uint32_t> zone_lines;
     for (auto& [zone, line] : parse_tables<ZoneConfig>(top, "zone", p, parse_zone)) {
+        if (zone.mta_sts && !c.resolver)  // the policy's patterns are the MX RRset senders see
+            p.add_at(line, "zone[" + std::to_string(c.zones.size()) + "].mta_sts_mode",
+                     "needs [dns] resolver (the validated MX RRset)");
         c.zones.push_back(std::move(zone));
         zone_lines.push_back(line);
     }
