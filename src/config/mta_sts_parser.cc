@@ -5,9 +5,10 @@ namespace dk::config {
 
 std::optional<MtaStsConfig> parse_mta_sts(Table& t) {
     if (t.node("mta_sts_mode") == nullptr) {
-        for (const char* key :
-             {"mta_sts_max_age", "mta_sts_policy_file", "mta_sts_addresses", "mta_sts_ca_bundle"}) {
-            if (t.node(key) != nullptr) t.problem(key, "only with mta_sts_mode");
+        for (const auto& key : schema::keys) {
+            if (key.section == "zone" && key.only == schema::Only::mta_sts &&
+                t.node(key.name) != nullptr)
+                t.problem(key.name, "only with mta_sts_mode");
         }
         return std::nullopt;
     }

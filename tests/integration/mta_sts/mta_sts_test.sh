@@ -26,6 +26,7 @@ source "$env_file"
 failures=0
 started=$(date +%s)
 cleanup() {
+    mx_ttl=10 set_mx "10 mx1" "20 mx2"  # as the testbed made it
     restore_testbed || true
     rm -f "$TB_MTA_STS_POLICY_FILE"
     rm -rf "$work"
@@ -60,11 +61,15 @@ served_id() {
 }
 serves_id() { [[ -n $1 && $(served_id) == "$1" ]]; }
 file_id() { python3 -c 'import hashlib,sys; print(hashlib.sha256(open(sys.argv[1],"rb").read()).hexdigest()[:32])' "$TB_MTA_STS_POLICY_FILE" 2>/dev/null || true; }
-set_mx() {  # set_mx "10 mx1" ["20 mx2"]: the zone's MX RRset at the primary, TTL 2
+set_mx() {  # set_mx "10 mx1" ["20 mx2"]: the zone's MX RRset at the primary, TTL $mx_ttl
     local lines="update delete $TB_ZONE MX"$'\n' mx
-    for mx in "$@"; do lines+="update add $TB_ZONE 2 MX ${mx% *} ${mx#* }.$TB_ZONE"$'\n'; done
+    for mx in "$@"; do lines+="update add $TB_ZONE $mx_ttl MX ${mx% *} ${mx#* }.$TB_ZONE"$'\n'; done
     printf 'server %s\nzone %s\n%ssend\n' "$TB_PRIMARY_ADDR" "$TB_ZONE" "$lines" | nsupdate -k "$TB_TSIG_KEY_FILE"
 }
+
+# The same MX RRset with a TTL of 2 s, so the change below reaches the resolver within seconds.
+mx_ttl=2
+set_mx "10 mx1" "20 mx2"
 
 render_config "$env_file" "$work/state" "$work/served" >"$work/dk.toml"
 # MTA-STS for example.test: the [[zone]] keys after its tlsa_ttl line.
@@ -110,6 +115,7 @@ echo "mta-sts-query: $query"
 dk mta-sts sync | grep -q "policy unchanged.*TXT unchanged" && ok "a second sync changes nothing" ||
     bad "a second sync changed something"
 
+echo "part 1 done at $(($(date +%s) - started)) s"
 echo "== 2. the MX RRset changes on the primary: a pass keeps the policy in step"
 set_mx "10 mx1"
 mx_seen() { dk run --once >>"$work/run.log" 2>&1; grep -q "^mx: mx1.example.test.$" "$TB_MTA_STS_POLICY_FILE" && ! grep -q mx2 "$TB_MTA_STS_POLICY_FILE"; }
@@ -125,6 +131,7 @@ set_mx "10 mx1" "20 mx2"
 poll_for 30 bash -c "'$dk_bin' --config '$work/dk.toml' mta-sts sync >/dev/null 2>&1; grep -q mx2 '$TB_MTA_STS_POLICY_FILE'" ||
     bad "the policy did not take mx2 back"
 
+echo "part 2 done at $(($(date +%s) - started)) s"
 echo "== 3. a private-CA chain while enforce: refused at deploy; in testing: deployed after max_age"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 -days 30 \
     -subj "/CN=private DANE-only CA" -addext "basicConstraints=critical,CA:TRUE" \
@@ -147,6 +154,9 @@ expect "the next key is not deployed" False "$(status_field "['next_deployed']" 
 dk mta-sts check >"$work/check3.txt" && bad "mta-sts check passes with a refused pending chain" || true
 grep -q "^example.test FAIL pending-chain mx: the rollover refuses to deploy it: mx1.example.test:25" "$work/check3.txt" &&
     ok "mta-sts check fails on the pending chain" || bad "no pending-chain line: $(cat "$work/check3.txt")"
+dk config check >"$work/lint3.txt" 2>&1 && bad "config check passes with a refused pending chain" || true
+grep -q "lint error mta-sts-webpki mx: the next key's chain: mx1.example.test:25: example.test's MTA-STS policy is enforce" "$work/lint3.txt" &&
+    ok "the lint names the next chain as an error" || bad "no lint error: $(cat "$work/lint3.txt")"
 
 sed -i 's/^mta_sts_mode = "enforce"/mta_sts_mode = "testing"/' "$work/dk.toml"
 dk mta-sts sync >/dev/null
@@ -164,6 +174,9 @@ dk mta-sts check >"$work/check4.txt" && ok "mta-sts check passes in testing mode
 grep "mx-certificate" "$work/check4.txt"
 expect "lint: each MX certificate warned" 2 "$(grep -c "^example.test warn mx-certificate .*MTA-STS senders refuse it .*in testing mode they deliver and report" "$work/check4.txt")"
 grep -q '^mta-sts: warn$' "$work/check4.txt" && ok "the verdict is warn" || bad "verdict: $(tail -n 1 "$work/check4.txt")"
+dk config check >"$work/lint4.txt" 2>&1 && ok "config check passes in testing mode" || bad "config check fails: $(cat "$work/lint4.txt")"
+grep -q "lint warning mta-sts-webpki mx: the served chain: mx1.example.test:25: example.test's MTA-STS policy is testing" "$work/lint4.txt" &&
+    ok "the lint warns about the served private-CA chain" || bad "no lint warning: $(cat "$work/lint4.txt")"
 
 echo "took $(($(date +%s) - started)) s"
 exit $((failures > 0))
