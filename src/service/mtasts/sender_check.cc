@@ -119,7 +119,9 @@ void check_mx_certificates(const config::ZoneConfig& zone, const HostPort& resol
                 host + "@" + p.address + (p.key_family.empty() ? "" : " (" + p.key_family + ")");
             if (p.failed_at != probe::Stage::done && p.failed_at != probe::Stage::verify) {
                 r.findings.push_back({"mx-certificate", where,
-                                      p.environment_failure ? unknown : failure,
+                                      p.environment_failure ? unknown
+                                      : enforce             ? failure
+                                                            : warning,
                                       "no TLS: " + p.problem});
                 continue;
             }
