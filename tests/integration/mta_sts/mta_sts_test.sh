@@ -11,6 +11,8 @@
 #    the policy is enforce (the alert names the endpoints and the fix; `mta-sts check` fails on the
 #    pending chain); switched to testing it stays refused until max_age has passed, then deploys,
 #    and `mta-sts check` warns (the lint line) on each MX certificate.
+# 4. A signed-file zone (signed.test, served by the testbed's second Knot): the TXT id is added to
+#    the records danekeeper signs into the file; the resolver serves it validated.
 # Usage: mta_sts_test.sh ENV_FILE DANEKEEPER_BIN
 set -euo pipefail
 dk_bin=$2
@@ -25,8 +27,11 @@ env_file=$1
 source "$env_file"
 failures=0
 started=$(date +%s)
+cp "$TB_SIGNED_FILE" "$work/signed-before"
 cleanup() {
     mx_ttl=10 set_mx "10 mx1" "20 mx2"  # as the testbed made it
+    { cp "$work/signed-before" "$TB_SIGNED_FILE" &&
+        knotc -c "$TB_SIGNED_KNOT_CONF" -b zone-reload "$TB_SIGNED_ZONE" >/dev/null; } || true
     restore_testbed || true
     rm -f "$TB_MTA_STS_POLICY_FILE"
     rm -rf "$work"
@@ -177,6 +182,28 @@ grep -q '^mta-sts: warn$' "$work/check4.txt" && ok "the verdict is warn" || bad 
 dk config check >"$work/lint4.txt" 2>&1 && ok "config check passes in testing mode" || bad "config check fails: $(cat "$work/lint4.txt")"
 grep -q "lint warning mta-sts-webpki mx: the served chain: mx1.example.test:25: example.test's MTA-STS policy is testing" "$work/lint4.txt" &&
     ok "the lint warns about the served private-CA chain" || bad "no lint warning: $(cat "$work/lint4.txt")"
+
+echo "part 3 done at $(($(date +%s) - started)) s"
+echo "== 4. a signed-file zone: the TXT id goes into the file danekeeper signs"
+signed_conf=$work/signed.toml
+args=(-e "s|@STATE_DIR@|$work/signed-state|g" -e "s|@SERVED_DIR@|$work/served|g" -e "s|@REPO@|$repo|g")
+while IFS='=' read -r key value; do
+    [[ $key == TB_* ]] && args+=(-e "s|@${key}@|${value}|g")
+done <"$env_file"
+sed "${args[@]}" "$repo/tests/integration/signed_file/signed.toml.in" >"$signed_conf"
+sed -i "/^tlsa_ttl = /a mta_sts_mode = \"testing\"\nmta_sts_policy_file = \"$work/signed-mta-sts.txt\"" "$signed_conf"
+mkdir -p -m 700 "$work/signed-state"
+"$dk_bin" --config "$signed_conf" mta-sts sync >"$work/signed-sync.txt" 2>&1 ||
+    bad "mta-sts sync on the signed-file zone: $(cat "$work/signed-sync.txt")"
+expect "the signed-file zone's policy" "$(printf 'version: STSv1\r\nmode: testing\r\nmx: mx1.%s\r\nmx: mx2.%s\r\nmax_age: 604800\r\n' "$TB_SIGNED_ZONE" "$TB_SIGNED_ZONE")" \
+    "$(cat "$work/signed-mta-sts.txt" 2>/dev/null)"
+signed_id=$(python3 -c 'import hashlib,sys; print(hashlib.sha256(open(sys.argv[1],"rb").read()).hexdigest()[:32])' "$work/signed-mta-sts.txt" 2>/dev/null || true)
+signed_served() {
+    dig @"$TB_RESOLVER_ADDR" "_mta-sts.$TB_SIGNED_ZONE" TXT +dnssec +time=2 +tries=1 |
+        grep -q "flags:.* ad.*" && dig @"$TB_RESOLVER_ADDR" "_mta-sts.$TB_SIGNED_ZONE" TXT +short | grep -qx "\"v=STSv1; id=$signed_id\""
+}
+[[ -n $signed_id ]] && poll_for 20 signed_served && ok "the resolver serves the signed-file zone's id $signed_id validated" ||
+    bad "the resolver does not serve _mta-sts.$TB_SIGNED_ZONE id $signed_id"
 
 echo "took $(($(date +%s) - started)) s"
 exit $((failures > 0))
