@@ -1,6 +1,7 @@
 #!/bin/bash
 # The loopback testbed: BIND signing primary, Knot secondary, Unbound validating resolver,
-# two Postfix MX instances, a Dovecot IMAP/POP3 server and Pebble, every one from its Debian
+# two Postfix MX instances, a Dovecot IMAP/POP3 server, Pebble and nginx (the MTA-STS policy
+# host, lib/nginx.sh), every one from its Debian
 # package, under one directory.
 # A second Knot serves signed.test from a signed zone file (danekeeper's signed-file publisher);
 # a third signs knot-primary.test itself and takes RFC 2136 updates (lib/knot_primary.sh), and
