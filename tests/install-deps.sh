@@ -9,7 +9,7 @@ BUILD_PACKAGES=(cmake ninja-build g++ clang libclang-rt-14-dev clang-format pkg-
 TESTBED_PACKAGES=(bind9 bind9-utils bind9-dnsutils knot knot-dnsutils pdns-server pdns-backend-sqlite3 pdns-tools unbound postfix dovecot-imapd dovecot-pop3d pebble libfaketime
     ldnsutils openssl hash-slinger gnutls-bin certbot python3-certbot-dns-rfc2136 curl iproute2 procps python3
     time dpkg-dev groff-base man-db systemd lintian faketime openssh-client openssh-server sudo
-    systemd-container debootstrap chromium-headless-shell)  # time: benchmarks; dpkg-dev..lintian: the package test (cpack DEB, man pages, units, lintian); faketime: clock jumps; openssh-*, sudo: the remote MX host (SSH deployment); systemd-container, debootstrap: the units in a booted container; chromium-headless-shell: renders the audit page
+    systemd-container debootstrap chromium-headless-shell nginx postfix-mta-sts-resolver)  # time: benchmarks; dpkg-dev..lintian: the package test (cpack DEB, man pages, units, lintian); faketime: clock jumps; openssh-*, sudo: the remote MX host (SSH deployment); systemd-container, debootstrap: the units in a booted container; chromium-headless-shell: renders the audit page; nginx, postfix-mta-sts-resolver: the MTA-STS policy host and an independent MTA-STS client
 
 missing=()
 for pkg in "${BUILD_PACKAGES[@]}" "${TESTBED_PACKAGES[@]}"; do

@@ -1,6 +1,7 @@
 #include "cert/chain.h"
 
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include <algorithm>
 #include <ctime>
@@ -52,9 +53,13 @@ Result<std::string> chain_pem(const Chain& chain) {
     return std::string(data, static_cast<std::size_t>(len));
 }
 
-Status verify_chain_to_roots(const std::string& chain_pem,
-                             const std::optional<std::string>& ca_file) {
-    DK_TRY(Chain chain, parse_chain_pem(chain_pem, "chain"));
+namespace {
+
+// The chain (leaf first) to the roots in ca_file (the system's when unset), for a TLS server, and
+// for `host` when given (a DNS name, matched against the leaf's names as RFC 6125 says).
+Status verify_to_roots(const Chain& chain, const std::optional<std::string>& ca_file,
+                       const std::optional<std::string>& host) {
+    if (chain.empty()) return Error::bad_input("chain verification: no certificate");
     const std::string roots = ca_file ? *ca_file : std::string("the system CA store");
     ossl::X509StorePtr store(X509_STORE_new());
     const bool loaded = store && (ca_file ? X509_STORE_load_file(store.get(), ca_file->c_str()) == 1
@@ -74,12 +79,43 @@ Status verify_chain_to_roots(const std::string& chain_pem,
         X509_STORE_CTX_init(ctx.get(), store.get(), chain.front().get(), untrusted.get()) != 1)
         return ossl::error_from_queue(ErrorKind::environment, "chain verification");
     X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_SERVER);
+    if (host) {
+        X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
+        X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+        if (X509_VERIFY_PARAM_set1_host(param, host->c_str(), host->size()) != 1)
+            return ossl::error_from_queue(ErrorKind::bad_input, "chain verification: host name");
+    }
     if (X509_verify_cert(ctx.get()) != 1) {
         return Error::check_failed(
-            "the chain does not verify to " + roots + ": " +
-            X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get())));
+            "the chain does not verify to " + roots + (host ? " for " + *host : std::string()) +
+            ": " + X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get())));
     }
     return {};
+}
+
+}  // namespace
+
+Status verify_chain_to_roots(const std::string& chain_pem,
+                             const std::optional<std::string>& ca_file) {
+    DK_TRY(Chain chain, parse_chain_pem(chain_pem, "chain"));
+    return verify_to_roots(chain, ca_file, std::nullopt);
+}
+
+Status verify_for_host(const Chain& chain, const std::string& host,
+                       const std::optional<std::string>& ca_file) {
+    return verify_to_roots(chain, ca_file, host);
+}
+
+std::vector<std::string> webpki_refusals(const Chain& chain,
+                                         const std::vector<WebPkiDemand>& demands) {
+    std::vector<std::string> refusals;
+    for (const auto& d : demands) {
+        auto verified = verify_for_host(chain, d.host, d.ca_bundle);
+        if (verified.ok()) continue;
+        refusals.push_back(d.endpoint + ": " + d.why + " and senders would refuse this chain (" +
+                           verified.error().message + "); fix: " + d.fix);
+    }
+    return refusals;
 }
 
 std::vector<const X509*> borrow(const Chain& chain) {

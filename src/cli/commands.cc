@@ -44,6 +44,10 @@ std::span<const Command> all_commands() {
                 "tlsrpt import FILE... | tlsrpt list|summary|record: the SMTP TLS reports senders "
                 "filed",
                 run_tlsrpt},
+        Command{"mta-sts",
+                "mta-sts sync | mta-sts check: the MTA-STS policy file and TXT id kept in step "
+                "with the MX, and what senders check",
+                run_mta_sts},
     };
     return commands;
 }

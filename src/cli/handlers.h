@@ -23,5 +23,6 @@ int run_check(const Invocation& invocation);
 int run_log(const Invocation& invocation);
 int run_audit(const Invocation& invocation);
 int run_tlsrpt(const Invocation& invocation);
+int run_mta_sts(const Invocation& invocation);
 
 }  // namespace dk::cli

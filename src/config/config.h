@@ -47,6 +47,16 @@ struct SignedFileConfig {
     DnssecKeyConfig keys;  // used when keys_dir is not set
 };
 
+// MTA-STS (RFC 8461) for the mail domain named like the zone: the policy file danekeeper writes
+// for the web server, the `_mta-sts` TXT it keeps in step, what `mta-sts check` fetches.
+struct MtaStsConfig {
+    std::string mode;  // none, testing, enforce
+    int max_age = integer_default("zone", "mta_sts_max_age");
+    std::string policy_file;
+    std::vector<std::string> addresses;    // of mta-sts.ZONE; empty: A/AAAA through the resolver
+    std::optional<std::string> ca_bundle;  // WebPKI roots; none: the system store
+};
+
 struct ZoneConfig {
     std::string name;  // absolute, with the trailing dot
     std::string publisher{text_default("zone", "publisher")};
@@ -62,6 +72,7 @@ struct ZoneConfig {
     // the record is not managed.
     std::vector<std::string> tlsrpt_rua;
     bool tlsrpt_rua_set = false;  // the zone's own list (parse_config fills in the default)
+    std::optional<MtaStsConfig> mta_sts;  // mta_sts_mode set
 };
 
 // The `danekeeper publish` command line for the zone's primary and TSIG key ("danekeeper publish

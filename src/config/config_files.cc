@@ -119,6 +119,20 @@ void check_status_file(const MonitoringConfig& m, Note note) {
         note("monitoring.status_file_group: no group named '" + *m.status_file_group + "'");
 }
 
+// The policy file is written by rename in its directory; the CA bundle must be readable.
+template <typename Note>
+void check_mta_sts(const MtaStsConfig& m, const std::string& prefix, Note note) {
+    const std::string dir =
+        m.policy_file.substr(0, std::max<std::size_t>(m.policy_file.rfind('/'), 1));
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        note(prefix + "mta_sts_policy_file: " + dir + " is not a directory");
+    if (m.ca_bundle) {
+        if (auto read = files::read_limited(*m.ca_bundle); !read.ok())
+            note(prefix + "mta_sts_ca_bundle: " + read.error().message);
+    }
+}
+
 }  // namespace
 
 Status check_files(const Config& c) {
@@ -127,6 +141,7 @@ Status check_files(const Config& c) {
         problems += (problems.empty() ? "" : "\n") + c.source + ": " + what;
     };
     for (const auto& z : c.zones) {
+        if (z.mta_sts) check_mta_sts(*z.mta_sts, "zone " + z.name + ": ", note);
         if (z.signed_file) {
             check_signed_file(*z.signed_file, "zone " + z.name + ": ", note);
             continue;

@@ -107,6 +107,7 @@ ZoneConfig parse_zone(Table& t) {
     z.parent_servers = host_ports(t, "parent_servers").value_or(std::vector<HostPort>{});
     z.tlsrpt_rua_set = t.node("tlsrpt_rua") != nullptr;
     z.tlsrpt_rua = parse_rua(t, "tlsrpt_rua");
+    z.mta_sts = parse_mta_sts(t);
     if (z.signed_file && !t.node("primary")) {
         if (authoritative && z.authoritative.empty())  // (a bad list is reported already)
             t.problem("authoritative", "signed-file needs the servers that serve signed_file");
@@ -165,6 +166,9 @@ Result<Config> parse_config(std::string_view text, const std::string& source) {
     std::vector<std::uint32_t> zone_lines;
     for (auto& [zone, line] : parse_tables<ZoneConfig>(top, "zone", p, parse_zone)) {
         if (!zone.tlsrpt_rua_set) zone.tlsrpt_rua = c.tlsrpt.rua;
+        if (zone.mta_sts && !c.resolver)  // the policy's patterns are the MX RRset senders see
+            p.add_at(line, "zone[" + std::to_string(c.zones.size()) + "].mta_sts_mode",
+                     "needs [dns] resolver (the validated MX RRset)");
         c.zones.push_back(std::move(zone));
         zone_lines.push_back(line);
     }

@@ -29,6 +29,8 @@ RemoteHostConfig parse_host(Table& t);  // host_parser.cc
 // The signed-file keys of a [[zone]] (publisher = "signed-file"); elsewhere they are refused.
 SignedFileConfig parse_signed_file(Table& t);
 void refuse_signed_file_keys(Table& t);
+// The mta_sts_* keys of a [[zone]] (mta_sts_parser.cc); nullopt without mta_sts_mode.
+std::optional<MtaStsConfig> parse_mta_sts(Table& t);
 
 // The key-management keys of a signed-file [[zone]] (schema Only::managed_keys;
 // dnssec_key_parser.cc).

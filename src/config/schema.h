@@ -27,6 +27,7 @@ enum class Only {
     anywhere,
     signed_file,   // a [[zone]] with publisher = "signed-file"
     managed_keys,  // the same, and danekeeper manages its DNSSEC keys (no keys_dir)
+    mta_sts,       // a [[zone]] with mta_sts_mode
 };
 
 struct Key {
@@ -117,6 +118,23 @@ inline constexpr Key keys[] = {
      0, 24 * 364, "", Only::signed_file},
     {"zone", "serial", string, "unixtime", "", "always higher than the served serial",
      0, 0, "unixtime increment", Only::signed_file},
+    {"zone", "mta_sts_mode", string, "", "none (no MTA-STS)",
+     "MTA-STS (RFC 8461) for the mail domain named like the zone: the policy's mode; danekeeper "
+     "writes `mta_sts_policy_file` from the zone's validated MX RRset and keeps "
+     "`_mta-sts.ZONE` TXT `v=STSv1; id=...` (TTL `tlsa_ttl`) in step with it",
+     0, 0, "none testing enforce"},
+    {"zone", "mta_sts_max_age", integer, "604800", "",
+     "the policy's max_age: how long senders hold it (RFC 8461 suggests weeks; a switch from `enforce` counts only after it)", 1, 31557600, "", Only::mta_sts},
+    {"zone", "mta_sts_policy_file", path, "", "required with `mta_sts_mode`",
+     "written atomically (0644): the file your web server serves as "
+     "`https://mta-sts.ZONE/.well-known/mta-sts.txt` (Content-Type `text/plain`)", 0, 0, "",
+     Only::mta_sts},
+    {"zone", "mta_sts_addresses", strings, "", "A/AAAA of `mta-sts.ZONE` through `[dns] resolver`",
+     "IP addresses of the policy host that `mta-sts check` fetches the policy from (port 443)",
+     0, 0, "", Only::mta_sts},
+    {"zone", "mta_sts_ca_bundle", path, "", "the system store",
+     "the WebPKI roots `mta-sts check`, the lint and the rollover judge the policy host's and the "
+     "MX's certificates by, as MTA-STS senders do", 0, 0, "", Only::mta_sts},
     {"zone", "parent_servers", servers, "", "none",
      "the parent zone's servers, where the zone's DS is read (validated with "
      "`parent_anchor_file`) and checked during a KSK rollover; none: found from the parent's NS "

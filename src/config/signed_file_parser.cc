@@ -10,8 +10,9 @@ namespace dk::config {
 
 void refuse_signed_file_keys(Table& t) {
     for (const auto& key : schema::keys) {
-        if (key.section == "zone" && key.only != schema::Only::anywhere &&
-            t.node(key.name) != nullptr)
+        const bool signed_file_only =
+            key.only == schema::Only::signed_file || key.only == schema::Only::managed_keys;
+        if (key.section == "zone" && signed_file_only && t.node(key.name) != nullptr)
             t.problem(key.name, "only for publisher = \"signed-file\"");
     }
 }

@@ -42,6 +42,9 @@ struct Observations {
     // The records a chain ready for deployment (for next, or a renewal) would match, for every
     // usage/selector/mtype combination published at the owners (RFC 7671 section 8).
     std::optional<std::vector<TlsaRecord>> pending_chain_matches;
+    // Why senders applying an enforced policy besides DANE (MTA-STS) would refuse the chain ready
+    // for deployment (KeyVault::sender_refusals); while any is present it is not deployed.
+    std::vector<std::string> pending_chain_refusals;
     // The same for the chain that is served now.
     std::optional<std::vector<TlsaRecord>> served_chain_matches;
     // When the CA wants the current certificate renewed (ACME renewal information, RFC 9773);

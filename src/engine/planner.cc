@@ -194,6 +194,11 @@ std::optional<Action> roll_to_next(const SlotState& s, const SlotPolicy& p,
                     *owner + " (RFC 7671 section 8)" +
                     unmatched_combination_fix(obs, *owner, *obs.pending_chain_matches, s.slot, p));
         }
+        if (!obs.pending_chain_refusals.empty()) {
+            return alert(obs, p,
+                         "rollover: refusing to deploy the next chain: " +
+                             join(obs.pending_chain_refusals, "; "));
+        }
         return simple(ActionKind::deploy, "rollover: deploy the next key", true);
     }
     const auto missing = endpoints_not_presenting(obs, *s.next);
@@ -244,6 +249,11 @@ std::optional<Action> renew_current(const SlotState& s, const SlotPolicy& p,
             "combination at " +
                 *owner + " (RFC 7671 section 8)" +
                 unmatched_combination_fix(obs, *owner, *obs.pending_chain_matches, s.slot, p));
+    }
+    if (!obs.pending_chain_refusals.empty()) {
+        return alert(obs, p,
+                     "renewal: refusing to deploy the renewed chain: " +
+                         join(obs.pending_chain_refusals, "; "));
     }
     return simple(ActionKind::deploy, "renewal: deploy the renewed certificate (same key)");
 }

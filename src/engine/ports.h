@@ -87,6 +87,13 @@ class KeyVault {
         const std::string& slot, const SlotKey& key, const std::vector<TlsaRecord>& published) = 0;
     // Writes the stored chain and key to the served paths atomically and runs the reloads.
     virtual Status deploy(const std::string& slot, const SlotKey& key) = 0;
+    // Why senders that apply a published policy other than DANE would refuse this key's stored
+    // chain at an endpoint (MTA-STS in enforce mode: a chain not valid under the WebPKI roots,
+    // RFC 8461 section 4.2); one line each naming the endpoint and the fix; none: no such policy.
+    virtual std::vector<std::string> sender_refusals(const std::string& /*slot*/,
+                                                     const SlotKey& /*key*/) {
+        return {};
+    }
     // When the certificate source wants this key's certificate renewed (ACME's renewalInfo);
     // nullopt: it has no opinion and renew_before decides.
     virtual std::optional<TimePoint> renewal_time(const std::string& /*slot*/,

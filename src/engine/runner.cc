@@ -125,6 +125,7 @@ Result<Observations> observe_slot(const SlotSetup& setup, Ports& ports, const Sl
     if (pending != nullptr) {
         auto matches = ports.vault.chain_matches(setup.slot, *pending, published);
         if (matches.ok()) obs.pending_chain_matches = std::move(*matches);
+        obs.pending_chain_refusals = ports.vault.sender_refusals(setup.slot, *pending);
     }
     if (state.current) {
         auto matches = ports.vault.chain_matches(setup.slot, *state.current, published);

@@ -202,6 +202,15 @@ std::vector<Finding> lint_tlsrpt_record(const std::vector<TlsrptRecordFacts>& re
     return out;
 }
 
+std::vector<Finding> lint_mta_sts_webpki(const SlotFacts& slot) {
+    std::vector<Finding> out;
+    for (const auto& line : slot.mta_sts_refused_enforce)
+        out.push_back({"mta-sts-webpki", Severity::error, slot.slot, line});
+    for (const auto& line : slot.mta_sts_refused_testing)
+        out.push_back({"mta-sts-webpki", Severity::warning, slot.slot, line});
+    return out;
+}
+
 std::vector<Finding> lint(const std::vector<SlotFacts>& slots, const std::vector<MxFacts>& mx,
                           const LintPolicy& policy, TimePoint now) {
     std::vector<Finding> out;
@@ -217,6 +226,7 @@ std::vector<Finding> lint(const std::vector<SlotFacts>& slots, const std::vector
         add(lint_rrsig_expiring(s, policy, now));
         add(lint_ttl_too_long(s));
         add(lint_key_too_old(s, now));
+        add(lint_mta_sts_webpki(s));
     }
     add(lint_mx_without_tlsa(mx));
     return out;

@@ -59,6 +59,11 @@ struct SlotFacts {
     // (RFC 2136 zones); empty: by editing the zone (signed-file zones: their unsigned_file).
     std::string publish_command;
     std::string unsigned_file;
+    // MTA-STS (RFC 8461): why senders applying a domain's policy would refuse the served chain or
+    // the one waiting for deployment at an SMTP endpoint (not valid for its name under the WebPKI
+    // roots); one line each. Enforce (or held as enforce within max_age): they do not deliver.
+    std::vector<std::string> mta_sts_refused_enforce;
+    std::vector<std::string> mta_sts_refused_testing;  // they deliver and report
 };
 
 struct MxFacts {
@@ -84,6 +89,7 @@ std::vector<Finding> lint_rrsig_expiring(const SlotFacts& slot, const LintPolicy
 std::vector<Finding> lint_ttl_too_long(const SlotFacts& slot);
 std::vector<Finding> lint_key_too_old(const SlotFacts& slot, TimePoint now);
 std::vector<Finding> lint_mx_without_tlsa(const std::vector<MxFacts>& mx);
+std::vector<Finding> lint_mta_sts_webpki(const SlotFacts& slot);
 
 // One zone's _smtp._tls TLSRPT record: the one [tlsrpt] rua makes, and what the primary serves.
 struct TlsrptRecordFacts {

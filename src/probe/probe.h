@@ -55,6 +55,9 @@ struct ProbeResult {
     std::string issuer;
     std::optional<Bytes> issuer_spki_sha256;  // the presented certificate that issued the leaf
     std::string not_after;                    // ISO 8601
+    // The certificates the server sent, leaf first, in PEM (at most 16): for the checks of
+    // senders that authenticate by WebPKI instead of DANE (MTA-STS, cert::verify_for_host).
+    std::string presented_chain_pem;
     bool dane_ok = false;
     std::optional<TlsaRecord> matched;  // the record OpenSSL's DANE verifier matched
     // Every given record the chain the server sent matches: usage 3/1 its leaf, usage 2/0 a

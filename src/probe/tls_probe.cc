@@ -126,6 +126,13 @@ void describe_session(SSL* ssl, ProbeResult& result) {
         break;
     }
     result.not_after = iso_time(cert::not_after(*leaf));
+    cert::Chain sent;
+    for (int i = 0; chain != nullptr && i < sk_X509_num(chain) && i < 16; ++i) {
+        X509* c = sk_X509_value(chain, i);
+        if (X509_up_ref(c) != 1) return;
+        sent.emplace_back(c);
+    }
+    if (auto pem = cert::chain_pem(sent); pem.ok()) result.presented_chain_pem = std::move(*pem);
 }
 
 std::vector<TlsaRecord> sent_chain_matches(SSL* ssl, const std::vector<TlsaRecord>& records) {

@@ -592,6 +592,28 @@ ROWS += [
     R("log_since_garbage", None, ["log", "--since", "yesterday"], 2, r"--since.*yesterday"),
     R("log_since_negative", None, ["log", "--since", "-5d"], 2, r"--since"),
     R("log_extra_word", None, ["log", "extra"], 2, r"log"),
+    # ---- mta-sts: the verb's words and options, the zone's mta_sts_* keys ----
+    R("mta_sts_no_sub", None, ["mta-sts"], 2, r"mta-sts: give sync or check"),
+    R("mta_sts_bad_sub", None, ["mta-sts", "show"], 2, r"mta-sts: give sync or check"),
+    R("mta_sts_not_enabled", None, ["mta-sts", "check"], 2, rf"{C}: no \[\[zone\]\] sets mta_sts_mode"),
+    R("mta_sts_unknown_zone",
+      append_to_zone(f'mta_sts_mode = "testing"\nmta_sts_policy_file = "{W}/served/mta-sts.txt"\n'),
+      ["mta-sts", "sync", "--zone", "other.net"], 2, rf"{C}: zone other\.net\. has no mta_sts_mode"),
+    R("mta_sts_mode_unknown",
+      append_to_zone(f'mta_sts_mode = "strict"\nmta_sts_policy_file = "{W}/served/mta-sts.txt"\n'),
+      CHECK, 2, rf"{C}:\d+: zone\[0\]\.mta_sts_mode"),
+    R("mta_sts_max_age_too_big",
+      append_to_zone(f'mta_sts_mode = "enforce"\nmta_sts_policy_file = "{W}/served/mta-sts.txt"\n'
+                     "mta_sts_max_age = 31557601\n"),
+      CHECK, 2, rf"{C}:\d+: zone\[0\]\.mta_sts_max_age: must be between 1 and 31557600"),
+    R("mta_sts_address_not_ip",
+      append_to_zone(f'mta_sts_mode = "enforce"\nmta_sts_policy_file = "{W}/served/mta-sts.txt"\n'
+                     'mta_sts_addresses = ["mta-sts.example.net"]\n'),
+      CHECK, 2, rf"{C}:\d+: zone\[0\]\.mta_sts_addresses: 'mta-sts\.example\.net' is not an IP"),
+    R("mta_sts_key_without_mode", append_to_zone("mta_sts_max_age = 86400\n"), CHECK, 2,
+      rf"{C}:\d+: zone\[0\]\.mta_sts_max_age: only with mta_sts_mode"),
+    R("mta_sts_policy_file_relative", append_to_zone('mta_sts_mode = "none"\nmta_sts_policy_file = "p.txt"\n'),
+      CHECK, 2, rf"{C}:\d+: zone\[0\]\.mta_sts_policy_file"),
     # ---- tlsrpt: a report file refused whole, nothing stored ----
     R("tlsrpt_no_sub", None, ["tlsrpt"], 2, r"tlsrpt: give list, summary or import"),
     R("tlsrpt_bad_sub", None, ["tlsrpt", "show"], 2, r"tlsrpt: give list"),

@@ -23,6 +23,7 @@ declare -A own=(
     [audit]="--json --nagios --html --days"
     [log]="--since --json"
     [tlsrpt]="--since --json --maildir"
+    [mta-sts]="--zone --json"
 )
 failed() { echo "FAIL: $*"; failures=$((failures + 1)); }
 sorted() { tr ' ' '\n' | sed '/^$/d' | sort | tr '\n' ' '; }

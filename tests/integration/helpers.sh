@@ -60,10 +60,15 @@ restore_testbed() {
     "$testbed" dovecot-use "$TB_DIR" "$TB_DOVECOT_FULLCHAIN" "$TB_DOVECOT_KEY" >/dev/null 2>&1
     "$testbed" ext-start "$TB_DIR" >/dev/null 2>&1
     for owner in _25._tcp.mx1 _25._tcp.mx2 _465._tcp.mx1 _143._tcp.imap _993._tcp.imap _110._tcp.imap \
-        _995._tcp.imap _1143._tcp.imap _110._tcp.pop _dane.mx _smtp._tls; do
+        _995._tcp.imap _1143._tcp.imap _110._tcp.pop _dane.mx _smtp._tls _mta-sts; do
         lines+="update delete $owner.$TB_ZONE TLSA"$'\n'"update delete $owner.$TB_ZONE TXT"$'\n'
         lines+="update delete $owner.$TB_ZONE CNAME"$'\n'  # shared TLSA owner links
     done
+    # The zone's MX RRset as the testbed made it (the MTA-STS test changes it), only if it differs.
+    if [[ $TB_ZONE == example.test && $(dig @"$TB_PRIMARY_ADDR" "$TB_ZONE" MX +short +norec | sort | tr '\n' ' ') != "10 mx1.$TB_ZONE. 20 mx2.$TB_ZONE. " ]]; then
+        lines+="update delete $TB_ZONE MX"$'\n'"update add $TB_ZONE 10 MX 10 mx1.$TB_ZONE"$'\n'
+        lines+="update add $TB_ZONE 10 MX 20 mx2.$TB_ZONE"$'\n'
+    fi
     printf 'server %s\nzone %s\n%ssend\n' "$TB_PRIMARY_ADDR" "$TB_ZONE" "$lines" | nsupdate -k "$TB_TSIG_KEY_FILE"
 }
 

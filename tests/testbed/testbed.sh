@@ -1,6 +1,7 @@
 #!/bin/bash
 # The loopback testbed: BIND signing primary, Knot secondary, Unbound validating resolver,
-# two Postfix MX instances, a Dovecot IMAP/POP3 server and Pebble, every one from its Debian
+# two Postfix MX instances, a Dovecot IMAP/POP3 server, Pebble and nginx (the MTA-STS policy
+# host, lib/nginx.sh), every one from its Debian
 # package, under one directory.
 # A second Knot serves signed.test from a signed zone file (danekeeper's signed-file publisher);
 # a third signs knot-primary.test itself and takes RFC 2136 updates (lib/knot_primary.sh), and
@@ -25,13 +26,13 @@
 # The remote MX host (lib/sshd.sh): an sshd on $NET.4.1:2222 with its own user and directory.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-for lib in common ca named knot ext_ns knot_primary pdns signed_zone parent_zone unbound postfix dovecot pebble sshd; do
+for lib in common ca named knot ext_ns knot_primary pdns signed_zone parent_zone unbound postfix dovecot pebble sshd nginx; do
     # shellcheck source=/dev/null
     source "$here/lib/$lib.sh"
 done
 
 # name:binary of every process, in the order they are stopped.
-COMPONENTS=(sshd:/usr/sbin/sshd pebble:/usr/bin/pebble dovecot:/usr/sbin/dovecot mx2:postfix mx1:postfix
+COMPONENTS=(nginx:/usr/sbin/nginx sshd:/usr/sbin/sshd pebble:/usr/bin/pebble dovecot:/usr/sbin/dovecot mx2:postfix mx1:postfix
     unbound:/usr/sbin/unbound knotd-parent:/usr/sbin/knotd pdns:/usr/sbin/pdns_server knotd-primary:/usr/sbin/knotd knotd-signed:/usr/sbin/knotd knotd-ext:/usr/sbin/knotd knotd:/usr/sbin/knotd named:/usr/sbin/named
     ipv6-lock:/usr/bin/sleep)
 
@@ -47,6 +48,7 @@ set_addresses() {
     # DOVECOT serves imap.example.test; pop.example.test's A record is MAIL_LB, a "load balancer"
     # address nothing listens on: only a probe address (endpoint@DOVECOT:1110) reaches it.
     DOVECOT=$NET.4.2 MAIL_LB=$NET.4.9
+    MTA_STS=$NET.4.4  # nginx: the MTA-STS policy host mta-sts.example.test (lib/nginx.sh)
 }
 
 stop_all() {
@@ -182,6 +184,9 @@ TB_DOVECOT_ALT_FULLCHAIN=$DIR/dovecot/alt.chain.pem
 TB_DOVECOT_LB_HOST=pop.example.test
 TB_DOVECOT_LB_ADDR=$MAIL_LB
 TB_DOVECOT_LB_POP3_PORT=1110
+TB_MTA_STS_HOST=mta-sts.example.test
+TB_MTA_STS_ADDR=$MTA_STS
+TB_MTA_STS_POLICY_FILE=$DIR/nginx/www/.well-known/mta-sts.txt
 ENV
 }
 
@@ -199,7 +204,7 @@ cmd_up() {
         stop_all || die "could not stop the earlier run's processes" 3
     fi
     remove_addresses
-    rm -rf "${DIR:?}"/{ca,keys,named,knot,knot-ext,knot-signed,knot-primary,pdns,signed,parent,unbound,mx1,mx2,dovecot,pebble,remote,pids,logs}
+    rm -rf "${DIR:?}"/{ca,keys,named,knot,knot-ext,knot-signed,knot-primary,pdns,signed,parent,unbound,mx1,mx2,dovecot,pebble,remote,nginx,pids,logs}
     rm -f "${DIR:?}"/{signed,knot-primary,pdns,parent,root}-anchor.{ds,dnskey}
     mkdir -p "$DIR/pids" "$DIR/logs"
     if grep -qsE '(named|unbound|dovecot).*\(enforce\)' /sys/kernel/security/apparmor/profiles; then
@@ -209,7 +214,7 @@ cmd_up() {
     start=$(now_ms)
     trap 'log "bringing the testbed up failed; tearing down"; stop_all || true; remove_addresses' EXIT
     make_ca
-    for addr in "$PRIMARY" "$SECONDARY" "$RESOLVER" "$SIGNER" "$KNOT_PRIMARY" "$PDNS_PRIMARY" "$EXT_NS" "$PARENT" "$MX1" "$MX2" "$DOVECOT" "$PEBBLE" "$REMOTE_ADDR"; do
+    for addr in "$PRIMARY" "$SECONDARY" "$RESOLVER" "$SIGNER" "$KNOT_PRIMARY" "$PDNS_PRIMARY" "$EXT_NS" "$PARENT" "$MX1" "$MX2" "$DOVECOT" "$PEBBLE" "$REMOTE_ADDR" "$MTA_STS"; do
         ensure_address "$addr"
     done
     take_ipv6_lock
@@ -227,6 +232,7 @@ cmd_up() {
     timed dovecot start_dovecot "$DOVECOT"
     timed pebble start_pebble
     timed sshd start_sshd "$REMOTE_ADDR"
+    timed nginx start_nginx "$MTA_STS"
     write_env
     trap - EXIT
     log "all up in $(($(now_ms) - start)) ms; env: $DIR/testbed.env"

@@ -16,6 +16,8 @@ ldns_rr_type rr_type_of(QueryType type) {
             return LDNS_RR_TYPE_MX;
         case QueryType::tlsa:
             return LDNS_RR_TYPE_TLSA;
+        case QueryType::txt:
+            return LDNS_RR_TYPE_TXT;
     }
     return LDNS_RR_TYPE_A;
 }
@@ -38,6 +40,16 @@ void take(const ldns_rr* rr, QueryType type, ResolverReply& out) {
         if (ldns_rr_rd_count(rr) != 2) return;
         ldns::CStringPtr host(ldns_rdf2str(ldns_rr_rdf(rr, 1)));
         if (host) out.mx.push_back({ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)), host.get()});
+    } else if (type == QueryType::txt) {
+        // One record's character-strings joined (RFC 8461 section 3.1, RFC 7208 section 3.3).
+        std::string text;
+        for (std::size_t i = 0; i < ldns_rr_rd_count(rr); ++i) {
+            const ldns_rdf* piece = ldns_rr_rdf(rr, i);
+            if (ldns_rdf_size(piece) < 1) continue;
+            text.append(reinterpret_cast<const char*>(ldns_rdf_data(piece)) + 1,
+                        ldns_rdf_size(piece) - 1);
+        }
+        out.txt.push_back(std::move(text));
     } else {
         ldns::CStringPtr text(ldns_rdf2str(ldns_rr_rdf(rr, 0)));
         if (text) out.addresses.emplace_back(text.get());
@@ -56,7 +68,8 @@ ResolverReply read_reply(const ldns_pkt& reply, QueryType type) {
             if (target) out.cnames.emplace_back(target.get());
         }
     }
-    const bool has_records = !out.tlsa.empty() || !out.mx.empty() || !out.addresses.empty();
+    const bool has_records =
+        !out.tlsa.empty() || !out.mx.empty() || !out.addresses.empty() || !out.txt.empty();
     out.verdict = classify_reply(out.rcode, ldns_pkt_ad(&reply), has_records);
     return out;
 }

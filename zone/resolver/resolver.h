@@ -13,7 +13,7 @@
 
 namespace dk::zone {
 
-enum class QueryType { a, aaaa, mx, tlsa };
+enum class QueryType { a, aaaa, mx, tlsa, txt };
 
 // What the resolver's reply proves. A resolver that does not answer at all is an Error instead.
 enum class ResolverVerdict {
@@ -38,6 +38,7 @@ struct ResolverReply {
     std::vector<TlsaRecord> tlsa;
     std::vector<MxRecord> mx;
     std::vector<std::string> addresses;  // A or AAAA, presentation form
+    std::vector<std::string> txt;        // each TXT record's strings joined, bytes as sent
     std::vector<std::string> cnames;     // CNAME targets in the answer, in order (RFC 7671 7.4)
 };
 

@@ -9,6 +9,7 @@
 #include "base/sd_notify.h"
 #include "service/daemon/watchdog.h"
 #include "service/keys/issuer_certificates.h"
+#include "service/mtasts/policy_keeper.h"
 #include "service/report/metrics_collector.h"
 #include "service/report/status_snapshot.h"
 #include "service/runtime/tlsrpt_records.h"
@@ -122,6 +123,22 @@ void take_in_reports(Runtime& rt) {
                                           {"deferred", pass->deferred}});
 }
 
+// MTA-STS kept in step with the validated MX RRset before the slots run (their deployments are
+// judged by the policy senders may hold); a failure is logged and never stops the engine.
+void keep_mta_sts_zones(Runtime& rt) {
+    if (!rt.config.resolver) return;
+    for (const auto& zone : rt.config.zones) {
+        if (!zone.mta_sts) continue;
+        auto publisher = open_zone_publisher(rt, zone);
+        auto kept = publisher.ok() ? keep_mta_sts(zone, *rt.config.resolver, publisher->get(),
+                                                  rt.config.state_dir, rt.clock.now())
+                                   : Result<MtaStsKept>(publisher.error());
+        if (!kept.ok())
+            log::warn("mta_sts.sync_failed",
+                      {{"zone", zone.name}, {"error", kept.error().message}});
+    }
+}
+
 }  // namespace
 
 int run_pass(Runtime& rt, const std::vector<std::string>& slots, engine::RunMode mode,
@@ -132,6 +149,7 @@ int run_pass(Runtime& rt, const std::vector<std::string>& slots, engine::RunMode
     if (mode == engine::RunMode::apply && slots.empty()) {
         take_in_reports(rt);
         keep_tlsrpt_records(rt, true);  // failures are logged; they never stop the slots
+        keep_mta_sts_zones(rt);
     }
     const int rc = run_slots(rt, slots, mode, hooks, wake, &planned);
     if (mode == engine::RunMode::apply) {

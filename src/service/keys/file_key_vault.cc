@@ -286,6 +286,16 @@ Result<std::vector<TlsaRecord>> FileKeyVault::chain_matches(
     return cert::chain_matches(cert::borrow(chain), published);
 }
 
+std::vector<std::string> FileKeyVault::sender_refusals(const std::string& /*slot*/,
+                                                       const engine::SlotKey& key) {
+    if (webpki_.empty()) return {};
+    auto text = files::read_limited(chain_path(key.id));
+    if (!text.ok()) return {webpki_.front().endpoint + ": " + text.error().message};
+    auto chain = cert::parse_chain_pem(*text, chain_path(key.id));
+    if (!chain.ok()) return {webpki_.front().endpoint + ": " + chain.error().message};
+    return cert::webpki_refusals(*chain, webpki_);
+}
+
 Status FileKeyVault::deploy(const std::string& /*slot*/, const engine::SlotKey& key) {
     DK_TRY(std::string key_pem, files::read_limited(key_path(key.id)));
     DK_TRY(std::string chain_text, files::read_limited(chain_path(key.id)));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "base/clock.h"
+#include "cert/chain.h"
 #include "config/config.h"
 #include "engine/ports.h"
 
@@ -32,6 +33,11 @@ class FileKeyVault final : public engine::KeyVault {
 
     // certificates = "acme": the client that obtain_certificate runs (not owned).
     void use_acme(AcmeIssuer* issuer) { acme_ = issuer; }
+    // The endpoints whose senders authenticate by WebPKI (MTA-STS enforce): a pending chain that
+    // fails one of them is refused (sender_refusals).
+    void demand_webpki(std::vector<cert::WebPkiDemand> demands) { webpki_ = std::move(demands); }
+    std::vector<std::string> sender_refusals(const std::string& slot,
+                                             const engine::SlotKey& key) override;
 
     // Takes over what is served now (adoption): the key file and chain become the current key.
     Result<engine::SlotKey> import_served(TimePoint now);
@@ -60,6 +66,7 @@ class FileKeyVault final : public engine::KeyVault {
     std::string state_dir_;
     const config::SlotConfig& slot_;
     AcmeIssuer* acme_ = nullptr;
+    std::vector<cert::WebPkiDemand> webpki_;
 };
 
 }  // namespace dk::service

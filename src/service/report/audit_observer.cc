@@ -7,6 +7,7 @@
 #include "cert/chain_matches.h"
 #include "cert/issuer_ca.h"
 #include "probe/probe.h"
+#include "service/mtasts/policy_keeper.h"
 #include "service/observe/check_observer.h"
 #include "service/observe/dns_view_adapter.h"
 #include "service/signing/managed_keys.h"
@@ -183,6 +184,41 @@ ops::LintPolicy lint_policy_for(const config::AuditConfig& audit) {
     return policy;
 }
 
+namespace {
+
+// The slot's served chain and the one waiting for deployment, judged as MTA-STS senders judge
+// them (service/mtasts/policy_keeper.h webpki_demands): refused under an enforce policy, or
+// under a testing one only.
+void add_mta_sts_refusals(const config::Config& config, const config::SlotConfig& slot,
+                          const std::optional<engine::SlotState>& state, ops::SlotFacts& f) {
+    const TimePoint now = SystemClock{}.now();
+    const auto enforced = webpki_demands(config, slot, now);
+    const auto all = webpki_demands(config, slot, now, MtaStsScope::testing_too);
+    if (all.empty()) return;
+    std::vector<std::pair<std::string, std::string>> chains{{"the served chain", slot.cert_file}};
+    if (state) {
+        const FileKeyVault vault(config.state_dir, slot);
+        if (state->next && state->next_cert_not_after && !state->next_deployed)
+            chains.emplace_back("the next key's chain", vault.chain_path(state->next->id));
+        else if (state->current && state->renewal_cert_not_after)
+            chains.emplace_back("the renewed chain", vault.chain_path(state->current->id));
+    }
+    for (const auto& [what, path] : chains) {
+        auto text = files::read_limited(path);
+        if (!text.ok()) continue;  // no chain yet: nothing senders could see
+        auto chain = cert::parse_chain_pem(*text, path);
+        if (!chain.ok()) continue;
+        const auto refused = cert::webpki_refusals(*chain, enforced);
+        for (const auto& line : refused) f.mta_sts_refused_enforce.push_back(what + ": " + line);
+        for (const auto& line : cert::webpki_refusals(*chain, all)) {
+            if (std::find(refused.begin(), refused.end(), line) == refused.end())
+                f.mta_sts_refused_testing.push_back(what + ": " + line);
+        }
+    }
+}
+
+}  // namespace
+
 std::vector<ops::SlotFacts> offline_slot_facts(const config::Config& config,
                                                engine::StateStore* states) {
     std::vector<ops::SlotFacts> out;
@@ -193,11 +229,13 @@ std::vector<ops::SlotFacts> offline_slot_facts(const config::Config& config,
         f.renew_before_days = slot.renew_before_days;
         f.rollover_every_days = slot.rollover_every_days;
         f.margin_seconds = slot.margin_seconds;
+        std::optional<engine::SlotState> loaded;
         if (states != nullptr) {
             auto state = states->load(slot.name);
-            if (state.ok() && *state && (*state)->current)
-                f.current_key_created = (*state)->current->created_at;
+            if (state.ok() && *state) loaded = std::move(**state);
+            if (loaded && loaded->current) f.current_key_created = loaded->current->created_at;
         }
+        add_mta_sts_refusals(config, slot, loaded, f);
         out.push_back(std::move(f));
     }
     return out;

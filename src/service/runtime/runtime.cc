@@ -4,6 +4,7 @@
 
 #include "base/privileges.h"
 #include "service/keys/issuer_certificates.h"
+#include "service/mtasts/policy_keeper.h"
 #include "service/signing/managed_keys.h"
 #include "service/signing/parent_anchor.h"
 #include "service/signing/signed_file_publisher.h"
@@ -57,6 +58,8 @@ Result<std::unique_ptr<SlotRuntime>> SlotRuntime::build(Runtime& runtime,
     DK_TRY(auto issuers, load_issuer_certificates(slot));
     r->setup_.policy.issuer_spki_sha256 = issuer_digests(issuers);
     r->setup_.policy.publish_command = config::publish_command(*zone);
+    // MTA-STS senders in enforce mode authenticate these endpoints by WebPKI, not DANE.
+    r->vault_.demand_webpki(webpki_demands(runtime.config, slot, runtime.clock.now()));
     if (zone->signed_file) {
         DK_TRY(std::unique_ptr<SignedFilePublisher> signed_file,
                SignedFilePublisher::create(runtime.config, *zone, runtime.clock));
@@ -130,6 +133,17 @@ Status SlotRuntime::share_tlsa_owner(const config::ZoneConfig& zone,
     shared_link_ = std::make_unique<SharedOwnerLink>(*publisher_, *view_, std::move(options));
     static_cast<DnsPublisherAdapter&>(*publisher_adapter_).share_through(*shared_link_);
     return {};
+}
+
+Result<ZonePublisher> open_zone_publisher(Runtime& runtime, const config::ZoneConfig& zone) {
+    ZonePublisher p;
+    if (zone.signed_file) {
+        DK_TRY(p.signed_file, SignedFilePublisher::create(runtime.config, zone, runtime.clock));
+        return p;
+    }
+    DK_TRY(zone::TsigKey key, zone::load_tsig_key(zone.tsig_key_file, zone.tsig_key_name));
+    p.rfc2136 = std::make_unique<zone::Rfc2136Publisher>(zone::Rfc2136Options{zone.primary, key});
+    return p;
 }
 
 engine::Ports SlotRuntime::ports() {

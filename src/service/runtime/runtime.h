@@ -16,6 +16,7 @@
 #include "service/observe/dns_view_adapter.h"
 #include "service/observe/prober_adapter.h"
 #include "service/publish/dns_publisher_adapter.h"
+#include "service/signing/signed_file_publisher.h"
 #include "service/state/sql_state_store.h"
 #include "zone/publisher.h"
 #include "zone/tlsa_view.h"
@@ -75,5 +76,16 @@ class SlotRuntime {
 };
 
 engine::SlotPolicy policy_for(const config::SlotConfig& slot);
+
+// The zone's record publisher for records outside the rollover (the MTA-STS TXT): RFC 2136 at
+// the primary, or the signed-file publisher's zone file.
+struct ZonePublisher {
+    std::unique_ptr<zone::Rfc2136Publisher> rfc2136;
+    std::unique_ptr<SignedFilePublisher> signed_file;
+    zone::Publisher& get() {
+        return rfc2136 ? static_cast<zone::Publisher&>(*rfc2136) : signed_file->files();
+    }
+};
+Result<ZonePublisher> open_zone_publisher(Runtime& runtime, const config::ZoneConfig& zone);
 
 }  // namespace dk::service

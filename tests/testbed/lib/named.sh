@@ -27,10 +27,11 @@ mx1  A   $MX1
 mx2  A   $MX2
 imap A   $DOVECOT
 pop  A   $MAIL_LB
+mta-sts A $MTA_STS
 ZONE
     local grants=""
     for key in dk-sha256 dk-sha512 dk-sha1; do
-        grants+="grant $key zonesub TLSA TXT CNAME A; "
+        grants+="grant $key zonesub TLSA TXT CNAME A MX; "
     done
     cat >"$d/named.conf" <<CONF
 options {

@@ -59,6 +59,8 @@ std::string meaning_text(const Key& key) {
             return std::string(key.meaning);
         case schema::Only::signed_file:
             return "`signed-file` only: " + std::string(key.meaning);
+        case schema::Only::mta_sts:
+            return "with `mta_sts_mode` only: " + std::string(key.meaning);
         case schema::Only::managed_keys:
             return "`signed-file` without `keys_dir` only: " + std::string(key.meaning);
     }

@@ -86,7 +86,25 @@ struct Placed {
     std::uint32_t line;  // of the placed key
 };
 
+// The RFC 2136 base with MTA-STS on: what the mta_sts_* keys need beside them.
+const std::string mta_sts_base = R"([dns]
+resolver = "127.0.0.1:53"
+[[zone]]
+name = "example.net"
+primary = "192.0.2.53:53"
+tsig_key_file = "/etc/dk/example.net.key"
+mta_sts_mode = "testing"
+mta_sts_policy_file = "/var/www/mta-sts/.well-known/mta-sts.txt"
+[[key]]
+name = "mx"
+endpoints = ["mx1.example.net:25"]
+cert_file = "/etc/postfix/chain.pem"
+key_file = "/etc/postfix/key.pem"
+issue_command = ["/usr/local/sbin/sign", "{csr}", "{chain}"]
+)";
+
 const std::string& base_for(const Key& key) {
+    if (key.only == schema::Only::mta_sts) return mta_sts_base;
     return key.only == schema::Only::anywhere ? rfc2136_base : signed_file_base;
 }
 
@@ -158,7 +176,7 @@ TEST(ConfigSchema, EveryDefaultLiesInItsRange) {
         if (key.type == Type::boolean) {
             EXPECT_TRUE(key.fallback == "true" || key.fallback == "false");
         }
-        if (!key.choices.empty()) {
+        if (!key.choices.empty() && !key.fallback.empty()) {  // none: absence has a meaning
             const auto choices = schema::choices_of(key);
             EXPECT_NE(std::find(choices.begin(), choices.end(), key.fallback), choices.end());
         }
@@ -204,6 +222,8 @@ const std::map<std::string, std::function<std::string(const Config&)>>& parsed_v
          }},
         {"zone[0].ds_ttl",
          [](const Config& c) { return std::to_string(c.zones.at(0).signed_file->keys.ds_ttl); }},
+        {"zone[0].mta_sts_max_age",
+         [](const Config& c) { return std::to_string(c.zones.at(0).mta_sts->max_age); }},
         {"key[0].algorithm", [](const Config& c) { return c.slots.at(0).algorithm; }},
         {"key[0].key_mode", [](const Config& c) { return c.slots.at(0).key_mode; }},
         {"key[0].certificates", [](const Config& c) { return c.slots.at(0).certificates; }},

@@ -282,6 +282,46 @@ TEST_F(PlannerTest, UnknownServedKeyBlocksEveryChange) {
     EXPECT_EQ(plan().kind, ActionKind::alert);
 }
 
+// MTA-STS in enforce mode (RFC 8461 section 4.2): a chain senders would refuse is never
+// deployed; the alert names the endpoint and the fix, and the wait goes on at the retry time.
+TEST_F(RollingTest, RefusesDeployWhileSendersWouldRefuseTheChain) {
+    state.next_cert_not_after = epoch + hours(24 * 90);
+    obs.pending_chain_matches = std::vector<TlsaRecord>{record_for(nxt)};
+    obs.pending_chain_refusals = {
+        "mx1.example.net:25: example.net's MTA-STS policy is enforce and the chain does not "
+        "verify to the WebPKI roots; fix: a WebPKI certificate, or mta_sts_mode = \"testing\""};
+    const Action refused = plan();
+    ASSERT_EQ(refused.kind, ActionKind::alert);
+    EXPECT_EQ(refused.at, obs.now + policy.retry);
+    EXPECT_NE(refused.reason.find("refusing to deploy the next chain: mx1.example.net:25"),
+              std::string::npos)
+        << refused.reason;
+    EXPECT_EQ(refused.reason.find('\n'), std::string::npos);
+    obs.now += hours(1);  // still refused later: nothing ages a refusal away
+    EXPECT_EQ(plan().kind, ActionKind::alert);
+    obs.pending_chain_refusals.clear();  // mode testing, or a WebPKI chain
+    const Action deploy = plan();
+    EXPECT_EQ(deploy.kind, ActionKind::deploy);
+    EXPECT_TRUE(deploy.for_next);
+}
+
+TEST_F(PlannerTest, RenewalIsRefusedWhileSendersWouldRefuseTheChain) {
+    state.next = nxt;
+    state.next->published_at = epoch;
+    state.switch_not_before = epoch + Seconds{1020};
+    state.current_cert_not_after = obs.now + hours(24 * 10);
+    state.renewal_cert_not_after = obs.now + hours(24 * 90);
+    publish_records({record_for(cur), record_for(nxt)});
+    serve(cur);
+    obs.pending_chain_matches = std::vector<TlsaRecord>{record_for(cur)};
+    obs.pending_chain_refusals = {"mx1.example.net:25: not WebPKI-valid"};
+    const Action a = plan();
+    ASSERT_EQ(a.kind, ActionKind::alert);
+    EXPECT_NE(a.reason.find("renewal: refusing to deploy"), std::string::npos) << a.reason;
+    obs.pending_chain_refusals.clear();
+    EXPECT_EQ(plan().kind, ActionKind::deploy);
+}
+
 TEST_F(PlannerTest, RenewalKeepsTheKeyAndChangesNoDns) {
     state.next = nxt;
     state.next->published_at = epoch;

@@ -79,7 +79,15 @@ class MatchingVault final : public KeyVault {
         const std::string&, const SlotKey&, const std::vector<TlsaRecord>& published) override {
         return published;
     }
-    Status deploy(const std::string&, const SlotKey&) override { return {}; }
+    Status deploy(const std::string&, const SlotKey&) override {
+        ++deploys;
+        return {};
+    }
+    std::vector<std::string> sender_refusals(const std::string&, const SlotKey&) override {
+        return refusals;
+    }
+    int deploys = 0;
+    std::vector<std::string> refusals;  // what MTA-STS senders in enforce mode would refuse
 };
 
 class MemoryStates final : public StateStore {
@@ -155,6 +163,34 @@ TEST_F(RunnerTest, EveryAlertCountsAFailedVerificationUntilARunPassesAgain) {
     const auto events = states.events.size();
     run();
     EXPECT_EQ(states.events.size(), events);
+}
+
+// The vault says MTA-STS senders (enforce) would refuse the next chain: the run stops at an
+// alert naming the endpoint, nothing is deployed, an hour later still nothing; once the vault no
+// longer refuses (mode testing, or a WebPKI chain) the plan is the deployment.
+TEST_F(RunnerTest, AChainSendersWouldRefuseIsNeverDeployed) {
+    states.state->phase = Phase::rolling;
+    states.state->next->published_at = epoch;
+    states.state->next_cert_not_after = epoch + hours(24 * 90);
+    vault.refusals = {"mx1.example.test:25: example.test's MTA-STS policy is enforce"};
+    EXPECT_EQ(run().final_action.kind, ActionKind::wait);  // the switch wait, counted from here
+    clock.advance(hours(2));
+    const RunReport refused = run();
+    EXPECT_EQ(refused.final_action.kind, ActionKind::alert);
+    EXPECT_NE(refused.final_action.reason.find(
+                  "refusing to deploy the next chain: mx1.example.test:25: example.test's MTA-STS"),
+              std::string::npos)
+        << refused.final_action.reason;
+    EXPECT_EQ(vault.deploys, 0);
+    EXPECT_FALSE(states.state->next_deployed);
+    ASSERT_FALSE(states.events.empty());
+    EXPECT_TRUE(states.events.back().starts_with("alert: rollover: refusing to deploy"))
+        << states.events.back();
+    clock.advance(hours(1));
+    EXPECT_EQ(run().final_action.kind, ActionKind::alert);
+    EXPECT_EQ(vault.deploys, 0);
+    vault.refusals.clear();
+    EXPECT_EQ(run(RunMode::dry_run).final_action.kind, ActionKind::deploy);
 }
 
 TEST_F(RunnerTest, ADryRunCountsNothing) {

@@ -52,6 +52,22 @@ TEST(Lint, AHealthySlotHasNoFindings) {
         lint({healthy()}, {{"example.test.", "mx1.example.test", true}}, policy(), now).empty());
 }
 
+// A DANE-only (private CA) chain: MTA-STS senders in enforce mode do not deliver (error); in
+// testing mode they deliver and report (warning).
+TEST(Lint, ChainMtaStsSendersRefuseIsAnErrorWhileEnforceAWarningInTesting) {
+    auto s = healthy();
+    s.mta_sts_refused_enforce = {"the next key's chain: mx1.example.test:25: enforce"};
+    s.mta_sts_refused_testing = {"the served chain: mx1.example.test:25: testing"};
+    const auto findings = lint({s}, {}, policy(), now);
+    ASSERT_EQ(findings.size(), 2u);
+    EXPECT_EQ(findings[0].rule, "mta-sts-webpki");
+    EXPECT_EQ(findings[0].severity, Severity::error);
+    EXPECT_EQ(findings[0].where, "mx");
+    EXPECT_EQ(findings[0].message, "the next key's chain: mx1.example.test:25: enforce");
+    EXPECT_EQ(findings[1].severity, Severity::warning);
+    EXPECT_TRUE(lint_mta_sts_webpki(healthy()).empty());
+}
+
 TEST(Lint, ThreeZeroWithAcmeIsAnError) {
     auto s = healthy();
     s.owners[0].records.push_back(rec(3, 0, 1));
