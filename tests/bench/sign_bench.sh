@@ -4,7 +4,10 @@
 # (ECDSAP256SHA256, made by dnssec-keygen), each run ROUNDS times and the best kept; report wall
 # time, RRsets signed per second and peak RSS (/usr/bin/time -v) as ratios. Then change one TLSA
 # record and re-sign incrementally (danekeeper sign --incremental): signatures made and time
-# against the full signing. danekeeper's output is checked with ldns-verify-zone. In the same run,
+# against the full signing; and the same change through the signed-file publisher as the daemon
+# makes it (file_publisher_bench.cc, compiled here against the release build's libraries: a
+# fresh publisher reads the RRset, then applies the change). danekeeper's output is checked with
+# ldns-verify-zone. In the same run,
 # the machine's signing floor: signatures / (cores x `openssl speed` ECDSA P-256 signatures per
 # second of one core), the time no signer of this zone can beat with OpenSSL on every core.
 # Usage: sign_bench.sh [OWNERS (100000)] [ROUNDS (3)]     DANEKEEPER_BIN overrides the binary.
@@ -113,4 +116,32 @@ print(f"incremental: {j['signatures_made']} signatures made, {j['signatures_kept
 PY
 ldns-verify-zone "$work/dk.signed" >/dev/null 2>&1 && echo "ldns-verify-zone: the incremental output verified" ||
     { echo "ldns-verify-zone FAILED on the incremental output"; exit 1; }
+
+echo "== the same kind of change through the signed-file publisher (the daemon's path: read the RRset, apply one TLSA record), best of $rounds"
+build=${dk%/src/cli/danekeeper}
+g++ -std=c++20 -O2 -I"$repo/src" -I"$repo" -I"$build/src/generated" "$repo/tests/bench/file_publisher_bench.cc" \
+    "$build/zone/libdk_zone.a" "$build/src/libdk_base.a" -lldns -lssl -lcrypto -lpthread -o "$work/file_publisher_bench"
+pub_wall=
+for ((round = 0; round < rounds; round++)); do
+    cp "$work/dk.full" "$work/dk.signed"
+    rm -f "$work/managed.zone"
+    /usr/bin/time -v -o "$work/time.pub" "$work/file_publisher_bench" "$zone." "$work/$zone.zone" "$work/keys" \
+        "$work/dk.signed" "$work/managed.zone" "_25._tcp.h777.$zone." "3 1 1 $(printf '1%.0s' {1..64})" \
+        >"$work/pub.round" 2>"$work/pub.err" || { echo "sign_bench: the publisher failed: $(tail -n 1 "$work/pub.err")"; exit 1; }
+    w=$(seconds "$work/time.pub")
+    if [[ -z $pub_wall ]] || awk -v a="$w" -v b="$pub_wall" 'BEGIN {exit !(a < b)}'; then
+        pub_wall=$w pub_rss=$(peak_kb "$work/time.pub") pub_cpu=$(cpu_seconds "$work/time.pub")
+        cp "$work/pub.round" "$work/pub.json"
+    fi
+done
+python3 - "$work/pub.json" "$pub_wall" "${wall[danekeeper]}" "$pub_rss" "$pub_cpu" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+pub, full, rss, cpu = float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+print(f"publisher: read_rrset {j['read_ms']} ms, apply (save, sign, write) {j['apply_ms']} ms; "
+      f"{pub:.2f} s vs {full:.2f} s full ({pub / full:.3f}x the time; {cpu} s CPU), "
+      f"peak RSS {rss / 1024:.0f} MB")
+PY
+ldns-verify-zone "$work/dk.signed" >/dev/null 2>&1 && echo "ldns-verify-zone: the publisher's output verified" ||
+    { echo "ldns-verify-zone FAILED on the publisher's output"; exit 1; }
 echo "machine load (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
