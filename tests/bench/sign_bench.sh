@@ -77,7 +77,7 @@ done
 echo "(speed: the tool's wall time over danekeeper's; RSS: its peak RSS over danekeeper's; $sigs RRSIGs by danekeeper)"
 awk -v w="${wall[danekeeper]}" -v f="$floor" -v r="$sign_rate" -v c="$cores" -v s="$sigs" -v l="${wall[ldns-signzone]}" \
     -v dc="${cpu[danekeeper]}" -v lc="${cpu[ldns-signzone]}" \
-    'BEGIN {printf "signing floor: %d signatures / (%d cores x %.0f signatures/s by openssl speed) = %.2f s; danekeeper %.2fx the floor (wall), its CPU time %.2f s = %.2fx the CPU the signatures take in openssl speed; ldns-signzone %.2fx the floor (%.2f s CPU); 5x ldns-signzone'"'"'s throughput would be %.2f s = %.2fx the floor\n", s, c, r, f, w / f, dc, dc / (s / r), l / f, lc, l / 5, l / 5 / f}'
+    'BEGIN {printf "signing floor: %d signatures / (%d cores x %.0f signatures/s by openssl speed) = %.2f s; danekeeper %.2fx the floor (wall), its CPU time %.2f s = %.2fx the CPU the signatures take in openssl speed; ldns-signzone %.2fx the floor (%.2f s CPU on one core); 5x its throughput (a fifth of its CPU time, as on an idle machine) would be %.2f s = %.2fx the floor\n", s, c, r, f, w / f, dc, dc / (s / r), l / f, lc, lc / 5, lc / 5 / f}'
 echo "machine load (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if ldns-verify-zone "$work/dk.signed" >"$work/verify.out" 2>&1; then
