@@ -4,7 +4,12 @@
 # (ECDSAP256SHA256, made by dnssec-keygen), each run ROUNDS times and the best kept; report wall
 # time, RRsets signed per second and peak RSS (/usr/bin/time -v) as ratios. Then change one TLSA
 # record and re-sign incrementally (danekeeper sign --incremental): signatures made and time
-# against the full signing. danekeeper's output is checked with ldns-verify-zone.
+# against the full signing; and the same change through the signed-file publisher as the daemon
+# makes it (file_publisher_bench.cc, compiled here against the release build's libraries: a
+# fresh publisher reads the RRset, then applies the change). danekeeper's output is checked with
+# ldns-verify-zone. In the same run,
+# the machine's signing floor: signatures / (cores x `openssl speed` ECDSA P-256 signatures per
+# second of one core), the time no signer of this zone can beat with OpenSSL on every core.
 # Usage: sign_bench.sh [OWNERS (100000)] [ROUNDS (3)]     DANEKEEPER_BIN overrides the binary.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -12,7 +17,7 @@ owners=${1:-100000}
 rounds=${2:-3}
 dk=${DANEKEEPER_BIN:-$repo/build/release/src/cli/danekeeper}
 [[ -x $dk ]] || { cmake --preset release >/dev/null && cmake --build "$repo/build/release" >/dev/null; }
-for tool in ldns-signzone dnssec-signzone dnssec-keygen ldns-verify-zone /usr/bin/time; do
+for tool in ldns-signzone dnssec-signzone dnssec-keygen ldns-verify-zone openssl /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "sign_bench: $tool is missing (tests/install-deps.sh)" >&2; exit 3; }
 done
 work=$(mktemp -d /tmp/dk-sign-bench-XXXXXX)
@@ -36,7 +41,9 @@ seconds() { awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; 
 peak_kb() { awk -F': ' '/Maximum resident set size/ {print $2}' "$1"; }
 
 # run NAME COMMAND...: one timed run; keeps the best wall time (and that run's peak RSS).
-declare -A wall rss
+cpu_seconds() { awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {printf "%.2f", u + s}' "$1"; }
+
+declare -A wall rss cpu
 run() {
     local name=$1 w
     shift
@@ -44,7 +51,7 @@ run() {
         { echo "sign_bench: $name failed:"; tail -n 5 "$work/out.$name"; exit 1; }
     w=$(seconds "$work/time.$name")
     if [[ -z ${wall[$name]:-} ]] || awk -v a="$w" -v b="${wall[$name]}" 'BEGIN {exit !(a < b)}'; then
-        wall[$name]=$w rss[$name]=$(peak_kb "$work/time.$name")
+        wall[$name]=$w rss[$name]=$(peak_kb "$work/time.$name") cpu[$name]=$(cpu_seconds "$work/time.$name")
     fi
 }
 rrsets=$((2 * owners + 3))  # A and TLSA owners, the apex SOA, NS and ns1's A
@@ -57,6 +64,10 @@ for ((round = 0; round < rounds; round++)); do
     run dnssec-signzone dnssec-signzone -S -K "$work/keys" -d "$work" -o "$zone" -f "$work/bind.signed" "$work/$zone.zone"
 done
 sigs=$(grep -c $'\tRRSIG\t' "$work/dk.signed")
+# openssl speed counts one core's CPU time, so the rate holds on a busy machine too.
+sign_rate=$(openssl speed -seconds 3 ecdsap256 2>/dev/null | awk '/nistp256/ {print $(NF - 1)}')
+cores=$(nproc)
+floor=$(awk -v s="$sigs" -v r="$sign_rate" -v c="$cores" 'BEGIN {printf "%.2f", s / (c * r)}')
 
 printf '%-16s %9s %12s %12s %10s %10s\n' tool "wall s" "RRsets/s" "peak RSS" "speed" "RSS"
 for name in danekeeper ldns-signzone dnssec-signzone; do
@@ -64,6 +75,10 @@ for name in danekeeper ldns-signzone dnssec-signzone; do
         'BEGIN {printf "%-16s %9.2f %12.0f %9.0f MB %9.2fx %9.2fx\n", n, w, s / w, r / 1024, w / dw, r / dr}'
 done
 echo "(speed: the tool's wall time over danekeeper's; RSS: its peak RSS over danekeeper's; $sigs RRSIGs by danekeeper)"
+awk -v w="${wall[danekeeper]}" -v f="$floor" -v r="$sign_rate" -v c="$cores" -v s="$sigs" -v l="${wall[ldns-signzone]}" \
+    -v dc="${cpu[danekeeper]}" -v lc="${cpu[ldns-signzone]}" \
+    'BEGIN {printf "signing floor: %d signatures / (%d cores x %.0f signatures/s by openssl speed) = %.2f s; danekeeper %.2fx the floor (wall), its CPU time %.2f s = %.2fx the CPU the signatures take in openssl speed; ldns-signzone %.2fx the floor (%.2f s CPU on one core); 5x its throughput (a fifth of its CPU time, as on an idle machine) would be %.2f s = %.2fx the floor\n", s, c, r, f, w / f, dc, dc / (s / r), l / f, lc, lc / 5, lc / 5 / f}'
+echo "machine load (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if ldns-verify-zone "$work/dk.signed" >"$work/verify.out" 2>&1; then
     echo "ldns-verify-zone: danekeeper's output verified"
@@ -85,17 +100,48 @@ for ((round = 0; round < rounds; round++)); do
     w=$(seconds "$work/time.inc")
     if [[ -z $inc_wall ]] || awk -v a="$w" -v b="$inc_wall" 'BEGIN {exit !(a < b)}'; then
         inc_wall=$w inc_rss=$(peak_kb "$work/time.inc")
+        inc_cpu=$(cpu_seconds "$work/time.inc")
         cp "$work/inc.round" "$work/inc.json"
     fi
 done
-python3 - "$work/inc.json" "$inc_wall" "${wall[danekeeper]}" "$inc_rss" <<'PY'
+python3 - "$work/inc.json" "$inc_wall" "${wall[danekeeper]}" "$inc_rss" "$inc_cpu" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
-inc, full, rss = float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+inc, full, rss, cpu = float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 print(f"incremental: {j['signatures_made']} signatures made, {j['signatures_kept']} kept, "
       f"{j['rrsets_resigned']} RRsets re-signed ({j['denial_resigned']} NSEC); "
       f"{inc:.2f} s vs {full:.2f} s full ({inc / full:.3f}x the time; reading the previous "
-      f"output {j['read_ms']} ms), peak RSS {rss / 1024:.0f} MB")
+      f"output {j['read_ms']} ms, signing and writing {j['sign_and_write_ms']} ms; {cpu} s CPU), "
+      f"peak RSS {rss / 1024:.0f} MB")
 PY
 ldns-verify-zone "$work/dk.signed" >/dev/null 2>&1 && echo "ldns-verify-zone: the incremental output verified" ||
     { echo "ldns-verify-zone FAILED on the incremental output"; exit 1; }
+
+echo "== the same kind of change through the signed-file publisher (the daemon's path: read the RRset, apply one TLSA record), best of $rounds"
+build=${dk%/src/cli/danekeeper}
+g++ -std=c++20 -O2 -I"$repo/src" -I"$repo" -I"$build/src/generated" "$repo/tests/bench/file_publisher_bench.cc" \
+    "$build/zone/libdk_zone.a" "$build/src/libdk_base.a" -lldns -lssl -lcrypto -lpthread -o "$work/file_publisher_bench"
+pub_wall=
+for ((round = 0; round < rounds; round++)); do
+    cp "$work/dk.full" "$work/dk.signed"
+    rm -f "$work/managed.zone"
+    /usr/bin/time -v -o "$work/time.pub" "$work/file_publisher_bench" "$zone." "$work/$zone.zone" "$work/keys" \
+        "$work/dk.signed" "$work/managed.zone" "_25._tcp.h777.$zone." "3 1 1 $(printf '1%.0s' {1..64})" \
+        >"$work/pub.round" 2>"$work/pub.err" || { echo "sign_bench: the publisher failed: $(tail -n 1 "$work/pub.err")"; exit 1; }
+    w=$(seconds "$work/time.pub")
+    if [[ -z $pub_wall ]] || awk -v a="$w" -v b="$pub_wall" 'BEGIN {exit !(a < b)}'; then
+        pub_wall=$w pub_rss=$(peak_kb "$work/time.pub") pub_cpu=$(cpu_seconds "$work/time.pub")
+        cp "$work/pub.round" "$work/pub.json"
+    fi
+done
+python3 - "$work/pub.json" "$pub_wall" "${wall[danekeeper]}" "$pub_rss" "$pub_cpu" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+pub, full, rss, cpu = float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+print(f"publisher: read_rrset {j['read_ms']} ms, apply (save, sign, write) {j['apply_ms']} ms; "
+      f"{pub:.2f} s vs {full:.2f} s full ({pub / full:.3f}x the time; {cpu} s CPU), "
+      f"peak RSS {rss / 1024:.0f} MB")
+PY
+ldns-verify-zone "$work/dk.signed" >/dev/null 2>&1 && echo "ldns-verify-zone: the publisher's output verified" ||
+    { echo "ldns-verify-zone FAILED on the publisher's output"; exit 1; }
+echo "machine load (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -7,6 +7,7 @@
 #include "base/files.h"
 #include "base/log.h"
 #include "base/process.h"
+#include "zone/sign/parallel.h"
 #include "zone/sign/record_text.h"
 #include "zone/sign/sign_job.h"
 #include "zone/sign/zone_reader.h"
@@ -81,17 +82,24 @@ Status save_managed(const std::string& path, const std::vector<Record>& records)
     return files::write_atomic(path, text, 0640, files::Overwrite::yes);
 }
 
-Result<std::vector<Record>> FilePublisher::unsigned_records() const {
+Result<const std::vector<Record>*> FilePublisher::unsigned_records() {
+    DK_TRY(std::string text, files::read_limited(options_.unsigned_file, max_zone_file_bytes));
+    if (unsigned_zone_ && unsigned_zone_->text == text) return &unsigned_zone_->records;
+    unsigned_zone_.reset();
     ReadOptions read;
     read.origin = options_.zone;
-    return read_zone_file(options_.unsigned_file, read);
+    read.source = options_.unsigned_file;
+    read.threads = worker_count(options_.sign.threads);
+    DK_TRY(std::vector<Record> records, read_zone_text(text, read));
+    unsigned_zone_ = ParsedFile{std::move(text), std::move(records)};
+    return &unsigned_zone_->records;
 }
 
 Result<dk::zone::Rrset> FilePublisher::read_rrset(const std::string& owner, ldns_rr_type type) {
-    DK_TRY(const std::vector<Record> operators, unsigned_records());
+    DK_TRY(const std::vector<Record>* operators, unsigned_records());
     DK_TRY(const std::vector<Record> managed, load_managed(options_.managed_file, options_.zone));
     DK_TRY(const std::vector<Record> records,
-           records_at(operators, managed, owner, static_cast<std::uint16_t>(type)));
+           records_at(*operators, managed, owner, static_cast<std::uint16_t>(type)));
     dk::zone::Rrset out;
     out.owner = owner;
     out.type = type;
@@ -106,7 +114,8 @@ Result<dk::zone::Rrset> FilePublisher::read_rrset(const std::string& owner, ldns
 
 Result<UpdateResult> FilePublisher::apply(const ZoneChange& change) {
     for (const auto& c : change.changes) DK_TRY_STATUS(check_record_change(options_.zone, c));
-    DK_TRY(const std::vector<Record> operators, unsigned_records());
+    DK_TRY(const std::vector<Record>* operators_read, unsigned_records());
+    const std::vector<Record>& operators = *operators_read;
     DK_TRY(std::vector<Record> managed, load_managed(options_.managed_file, options_.zone));
     const std::vector<Record> before = managed;
     for (const auto& expected : change.expected) {
@@ -166,6 +175,7 @@ Result<FilePublisher::Published> FilePublisher::sign_and_reload(const std::vecto
                                                                 bool force) {
     SignJob job;
     job.unsigned_file = options_.unsigned_file;
+    DK_TRY(job.unsigned_records, unsigned_records());
     job.origin = options_.zone;
     job.signed_file = options_.signed_file;
     job.managed = managed;

@@ -54,7 +54,15 @@ class FilePublisher final : public Publisher {
     Result<std::uint32_t> sign_now();
 
   private:
-    Result<std::vector<Record>> unsigned_records() const;
+    // The operator's records: the unsigned file read whole each time, parsed again only when
+    // its text differs from the last parsed (a slot run reads RRsets several times, then signs;
+    // a big zone would otherwise be parsed at each step).
+    Result<const std::vector<Record>*> unsigned_records();
+    struct ParsedFile {
+        std::string text;
+        std::vector<Record> records;
+    };
+    std::optional<ParsedFile> unsigned_zone_;
     struct Published {
         std::uint32_t serial = 0;
         bool written = false;

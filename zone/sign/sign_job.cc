@@ -27,10 +27,16 @@ bool exists(const std::string& path) {
 }
 
 Result<Zone> read_unsigned(const SignJob& job, unsigned threads) {
-    ReadOptions read;
-    read.origin = job.origin;
-    read.threads = threads;
-    DK_TRY(std::vector<Record> records, read_zone_file(job.unsigned_file, read));
+    std::vector<Record> records;
+    if (job.unsigned_records != nullptr) {
+        records.reserve(job.unsigned_records->size() + job.managed.size());
+        records.assign(job.unsigned_records->begin(), job.unsigned_records->end());
+    } else {
+        ReadOptions read;
+        read.origin = job.origin;
+        read.threads = threads;
+        DK_TRY(records, read_zone_file(job.unsigned_file, read));
+    }
     for (const auto& r : job.managed) records.push_back(r);
     DK_TRY(WireName origin, wire_origin(job.origin));
     return build_zone(std::move(origin), std::move(records));
@@ -49,7 +55,7 @@ Previous read_previous(const SignJob& job, unsigned threads) {
     Previous p;
     if (!job.reuse_previous || !exists(job.signed_file)) return p;
     auto origin = wire_origin(job.origin);
-    auto text = files::MappedFile::open(job.signed_file, std::size_t{1} << 30);
+    auto text = files::MappedFile::open(job.signed_file, max_zone_file_bytes);
     if (origin.ok() && text.ok()) {
         p.text = index_previous_text(std::move(*text), *origin);
         if (p.text) return p;

@@ -18,6 +18,9 @@ namespace dk::zone::sign {
 
 struct SignJob {
     std::string unsigned_file;
+    // unsigned_file's records when the caller has read and parsed it already (copied; the file
+    // is then not read again).
+    const std::vector<Record>* unsigned_records = nullptr;
     std::string origin;           // the zone, absolute or not
     std::string signed_file;      // written atomically
     std::vector<Record> managed;  // added to the file's records (TLSA, ACME TXT, CDS ...)

@@ -266,7 +266,7 @@ Result<std::vector<Record>> read_zone_text(std::string_view text, const ReadOpti
 }
 
 Result<std::vector<Record>> read_zone_file(const std::string& path, const ReadOptions& options) {
-    DK_TRY(const std::string text, files::read_limited(path, std::size_t{1} << 30));
+    DK_TRY(const std::string text, files::read_limited(path, max_zone_file_bytes));
     ReadOptions o = options;
     if (o.source.empty()) o.source = path;
     return read_zone_text(text, o);

@@ -23,7 +23,10 @@ struct ReadOptions {
 // parse, $INCLUDE, a class other than IN, an owner outside the origin.
 Result<std::vector<Record>> read_zone_text(std::string_view text, const ReadOptions& options);
 
-// Reads a file (up to 1 GiB) and parses it.
+// The largest zone file read (1 GiB).
+inline constexpr std::size_t max_zone_file_bytes = std::size_t{1} << 30;
+
+// Reads a file (up to max_zone_file_bytes) and parses it.
 Result<std::vector<Record>> read_zone_file(const std::string& path, const ReadOptions& options);
 
 // The origin in wire form, or bad_input.

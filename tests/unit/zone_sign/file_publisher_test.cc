@@ -174,6 +174,35 @@ TEST_F(FilePublisherTest, RefreshWritesOnlyWhenSomethingIsDue) {
     expect_valid_file();
 }
 
+// The publisher keeps the operator's file parsed between calls; an edit that keeps the size, or
+// one that breaks the file, is still what the next call goes by.
+TEST_F(FilePublisherTest, AnEditOfTheOperatorsFileIsReadAgainByTheSamePublisher) {
+    ASSERT_TRUE(publisher->apply(add(tlsa1, {})).ok());
+    std::string text = slurp(dir + "/zone.db");
+    const std::size_t size = text.size();
+    text.replace(text.find("192.0.2.2"), 9, "192.0.2.9");
+    std::ofstream(dir + "/zone.db") << text;
+    ASSERT_EQ(slurp(dir + "/zone.db").size(), size);
+    clock.advance(std::chrono::seconds(10));
+    auto r = publisher->apply(add(tlsa2, {tlsa1}));
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->outcome, UpdateOutcome::applied);
+    const std::string signed_text = slurp(dir + "/zone.db.signed");
+    EXPECT_NE(signed_text.find("mx1.example.test.\t300\tIN\tA\t192.0.2.9"), std::string::npos);
+    EXPECT_EQ(signed_text.find("192.0.2.2"), std::string::npos);
+    expect_valid_file();
+
+    std::ofstream(dir + "/zone.db", std::ios::app) << "www A 192.0.2.999\n";
+    auto broken = publisher->read_rrset(owner, LDNS_RR_TYPE_TLSA);
+    ASSERT_FALSE(broken.ok());
+    EXPECT_EQ(broken.error().kind, ErrorKind::bad_input);
+    EXPECT_NE(broken.error().message.find("zone.db:7"), std::string::npos)
+        << broken.error().message;
+    clock.advance(std::chrono::seconds(10));
+    EXPECT_FALSE(publisher->apply(add(tlsa1, {tlsa1, tlsa2})).ok());
+    EXPECT_EQ(slurp(dir + "/zone.db.signed"), signed_text);
+}
+
 TEST(FilePublisherReload, AFailingReloadIsAnEnvironmentError) {
     char templ[] = "/tmp/dk-filepub-XXXXXX";
     ASSERT_NE(mkdtemp(templ), nullptr);

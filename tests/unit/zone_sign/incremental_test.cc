@@ -5,6 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <random>
+#include <set>
+#include <sstream>
 
 #include "zone/sign/sign_job.h"
 #include "zone/sign/signed_zone.h"
@@ -197,6 +200,116 @@ TEST(SignJob, RereadsItsSignedFileAndBumpsTheSerial) {
     EXPECT_EQ(testing::verify_with_ldns(*written, t0 + Seconds{120}, &checked),
               std::vector<std::string>{});
     EXPECT_EQ(checked, changed->stats.signatures_made + changed->stats.signatures_kept);
+    std::filesystem::remove_all(dir);
+}
+
+// A signed file as comparable text: every line but the RRSIGs (whose signatures differ at each
+// signing) and the SOA (whose serial does), and of the RRSIGs, owner, covered type and key tag.
+std::multiset<std::string> comparable_lines(const std::string& path) {
+    std::ifstream in(path);
+    std::multiset<std::string> out;
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream fields(line);
+        std::string owner, ttl, klass, type, covered, algorithm, labels, original_ttl, expiration,
+            inception, tag;
+        fields >> owner >> ttl >> klass >> type;
+        if (type == "SOA") continue;
+        if (type != "RRSIG") {
+            out.insert(line);
+            continue;
+        }
+        fields >> covered >> algorithm >> labels >> original_ttl >> expiration >> inception >> tag;
+        out.insert(owner + " RRSIG " + covered + " " + tag);
+    }
+    return out;
+}
+
+// Seeded random edits of the unsigned file (a TLSA changed or removed, an owner added, a TTL
+// changed), each signed incrementally from the last output, with the records already parsed
+// every other time (as the signed-file publisher does), and from scratch: the same zone.
+TEST(SignJob, RandomChangesSignedIncrementallyEqualASigningFromScratch) {
+    char templ[] = "/tmp/dk-signjob-XXXXXX";
+    ASSERT_NE(mkdtemp(templ), nullptr);
+    const std::string dir = templ;
+    std::vector<std::string> lines = {"$TTL 300", "@ SOA ns1 hostmaster 1 7200 3600 1209600 60",
+                                      "  NS ns1", "ns1 A 192.0.2.1"};
+    std::mt19937 random(19);
+    const auto hex = [&] {
+        static const char digits[] = "0123456789abcdef";
+        std::string h;
+        for (int i = 0; i < 64; ++i) h.push_back(digits[random() % 16]);
+        return h;
+    };
+    int next_owner = 0;
+    const auto add_owner = [&] {
+        const std::string n = "h" + std::to_string(next_owner++);
+        lines.push_back(n + " A 10.0.0." + std::to_string(next_owner % 250));
+        lines.push_back("_25._tcp." + n + " TLSA 3 1 1 " + hex());
+    };
+    for (int i = 0; i < 40; ++i) add_owner();
+    SignJob inc;
+    inc.unsigned_file = dir + "/zone.db";
+    inc.signed_file = dir + "/inc.signed";
+    inc.origin = "example.test";
+    inc.keys = testing::two_keys(Algorithm::ecdsap256sha256);
+    inc.serial_policy = SerialPolicy::increment;
+    SignJob full = inc;
+    full.signed_file = dir + "/full.signed";
+    full.reuse_previous = false;
+    const TimePoint t0 = testing::test_now();
+    for (int round = 0; round < 12; ++round) {
+        SCOPED_TRACE("round " + std::to_string(round));
+        if (round > 0) {
+            for (int edit = 0; edit < 3; ++edit) {
+                const std::size_t at = 4 + random() % (lines.size() - 4);
+                switch (random() % 4) {
+                    case 0:  // a TLSA changed (or an A, where the line is one)
+                        if (lines[at].find(" TLSA ") != std::string::npos)
+                            lines[at] = lines[at].substr(0, lines[at].find(" TLSA ")) +
+                                        " TLSA 3 1 1 " + hex();
+                        else
+                            lines[at] += "\n" + lines[at].substr(0, lines[at].find(' ')) +
+                                         " A 192.0.2." + std::to_string(10 + round);
+                        break;
+                    case 1:
+                        lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(at));
+                        break;
+                    case 2:
+                        add_owner();
+                        break;
+                    default:  // a TTL of its own
+                        lines[at] = lines[at].substr(0, lines[at].find(' ')) + " 120" +
+                                    lines[at].substr(lines[at].find(' '));
+                        break;
+                }
+            }
+        }
+        std::ofstream out(dir + "/zone.db");
+        for (const auto& l : lines) out << l << "\n";
+        out.close();
+        ReadOptions read;
+        read.origin = "example.test";
+        auto parsed = read_zone_file(dir + "/zone.db", read);
+        ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+        inc.unsigned_records = round % 2 == 1 ? &*parsed : nullptr;
+        const TimePoint now = t0 + Seconds{60 * round};
+        auto a = run_sign_job(inc, now);
+        ASSERT_TRUE(a.ok()) << a.error().message;
+        auto b = run_sign_job(full, now);
+        ASSERT_TRUE(b.ok()) << b.error().message;
+        EXPECT_EQ(a->stats.signatures_made + a->stats.signatures_kept, b->stats.signatures_made);
+        if (round > 0) {
+            EXPECT_GT(a->stats.signatures_kept, 0u);
+            EXPECT_LT(a->stats.signatures_made, b->stats.signatures_made);
+        }
+        EXPECT_EQ(comparable_lines(inc.signed_file), comparable_lines(full.signed_file));
+        auto written = read_signed_zone_file(inc.signed_file, read);
+        ASSERT_TRUE(written.ok());
+        std::size_t checked = 0;
+        EXPECT_EQ(testing::verify_with_ldns(*written, now, &checked), std::vector<std::string>{});
+        EXPECT_EQ(checked, b->stats.signatures_made);
+    }
     std::filesystem::remove_all(dir);
 }
 
