@@ -1,7 +1,11 @@
 #include "service/daemon/slot_runs.h"
 
 #include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
 
+#include "base/bounded_parallel.h"
 #include "base/log.h"
 #include "engine/planner.h"
 #include "service/daemon/requests.h"
@@ -64,6 +68,10 @@ TimePoint retry_time(const Error& error, TimePoint now) {
     return error.retry_not_before ? std::max(*error.retry_not_before, retry) : retry;
 }
 
+// Keys, certificate requests and deployments of several slots at once: enough to overlap their
+// waits (the CA, the reloads), few enough for the machine and the servers reloaded.
+constexpr std::size_t max_steps_side_by_side = 8;
+
 int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMode mode,
               const SlotRunHooks& hooks, TimePoint* wake, std::vector<PlannedStep>* planned) {
     // A failed step (a reload, a full disk, a refused update) is usually over in seconds: the
@@ -85,6 +93,32 @@ int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMod
     if (mode == engine::RunMode::apply) fragile = advance_managed_zones(rt, wake);
     // Signed-file zones: signatures due for refresh, or an edited unsigned file.
     if (mode == engine::RunMode::apply) refresh_signed_zones(rt.config, rt.clock);
+    // A slot run stopped at a publish step, to be sent with the other slots' (one UPDATE for
+    // many slots instead of one each, and one wait for propagation).
+    struct Deferred {
+        const config::SlotConfig* slot;
+        std::unique_ptr<SlotRuntime> runtime;
+        engine::RunReport report;
+    };
+    std::vector<Deferred> deferred;
+    // A run's end: its wait, alert or error; or its next step, deferred.
+    const auto finish = [&](const config::SlotConfig& slot, std::unique_ptr<SlotRuntime>& runtime,
+                            Result<engine::RunReport>& report) {
+        if (!report.ok()) {
+            worst = std::max(worst, fail(report.error().context("slot " + slot.name)));
+            return;
+        }
+        if (report->deferred) {
+            deferred.push_back({&slot, std::move(runtime), std::move(*report)});
+            return;
+        }
+        if (report->final_action.kind == engine::ActionKind::alert) worst = std::max(worst, 1);
+        if (wake != nullptr) *wake = std::min(*wake, report->final_action.at);
+        if (planned != nullptr)
+            planned->push_back({slot.name,
+                                std::string(engine::to_string(report->final_action.kind)),
+                                report->final_action.at});
+    };
     for (const auto* slot : slots) {
         if (std::find(fragile.begin(), fragile.end(), slot->zone) != fragile.end()) {
             log::info("engine.waiting_for_dnssec_key_step",
@@ -102,17 +136,71 @@ int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMod
         if (auto s = take_delivery(rt.config, rt.states, (*runtime)->vault(), slot->name); !s.ok())
             worst = std::max(worst, fail(s.error()));
         auto ports = (*runtime)->ports();
-        auto report = engine::run_slot((*runtime)->setup(), ports, mode, hooks.on_step);
-        if (!report.ok()) {
-            worst = std::max(worst, fail(report.error().context("slot " + slot->name)));
-            continue;
+        auto report = engine::run_slot((*runtime)->setup(), ports, mode, hooks.on_step,
+                                       engine::default_max_steps, true);
+        finish(*slot, *runtime, report);
+    }
+    // The deferred steps, together: the publish steps in as few UPDATEs as fit, the others (keys,
+    // certificates, deployments) side by side; each slot then runs on to its next step. Every
+    // round takes at least one step; the bound ends runs that never settle, like the engine's.
+    for (int round = 0; !deferred.empty(); ++round) {
+        auto taken = std::move(deferred);
+        deferred.clear();
+        if (round >= engine::default_max_steps) {
+            for (auto& d : taken) {
+                Result<engine::RunReport> stuck = Error::environment(
+                    "no steady state after " + std::to_string(round) + " rounds of steps");
+                finish(*d.slot, d.runtime, stuck);
+            }
+            break;
         }
-        if (report->final_action.kind == engine::ActionKind::alert) worst = std::max(worst, 1);
-        if (wake != nullptr) *wake = std::min(*wake, report->final_action.at);
-        if (planned != nullptr)
-            planned->push_back({slot->name,
-                                std::string(engine::to_string(report->final_action.kind)),
-                                report->final_action.at});
+        std::vector<SlotPublish> publishes;
+        std::vector<std::size_t> publishing;  // into taken
+        std::vector<std::size_t> acting;      // into taken: the other steps
+        for (std::size_t i = 0; i < taken.size(); ++i) {
+            if (taken[i].report.final_action.kind == engine::ActionKind::publish) {
+                publishes.push_back(
+                    {taken[i].runtime.get(), &taken[i].report.final_action.changes});
+                publishing.push_back(i);
+            } else {
+                acting.push_back(i);
+            }
+        }
+        std::vector<Result<engine::Outcome>> outcomes(acting.size(),
+                                                      Error::environment("not carried out"));
+        const auto act = [&](std::size_t k) {
+            auto& d = taken[acting[k]];
+            auto ports = d.runtime->ports();
+            outcomes[k] = engine::execute_step(d.runtime->setup(), ports, d.report.final_action,
+                                               d.report.state);
+        };
+        // danekeeper's own ACME client keeps one account and its nonces: its slots one by one.
+        std::vector<std::size_t> alone;
+        std::vector<std::size_t> together;
+        for (std::size_t k = 0; k < acting.size(); ++k)
+            (taken[acting[k]].slot->certificates == "acme" ? alone : together).push_back(k);
+        for (const std::size_t k : alone) act(k);
+        for_each_bounded(together.size(), max_steps_side_by_side,
+                         [&](std::size_t j) { act(together[j]); });
+        for (std::size_t k = 0; k < acting.size(); ++k) {
+            auto& d = taken[acting[k]];
+            auto ports = d.runtime->ports();
+            auto report = engine::finish_step(d.runtime->setup(), ports, std::move(d.report),
+                                              outcomes[k], hooks.on_step);
+            finish(*d.slot, d.runtime, report);
+        }
+        const auto answers = publish_together(publishes);
+        for (std::size_t k = 0; k < publishing.size(); ++k) {
+            auto& d = taken[publishing[k]];
+            auto ports = d.runtime->ports();
+            // Not sent (another slot's step touched its RRset first): it looks and plans again.
+            auto report =
+                answers[k] ? engine::finish_publish(d.runtime->setup(), ports, std::move(d.report),
+                                                    *answers[k], hooks.on_step)
+                           : engine::run_slot(d.runtime->setup(), ports, mode, hooks.on_step,
+                                              engine::default_max_steps, true);
+            finish(*d.slot, d.runtime, report);
+        }
     }
     return worst;
 }

@@ -26,7 +26,9 @@ struct SlotRunHooks {
 TimePoint retry_time(const Error& error, TimePoint now);
 
 // Runs every selected slot (all when `names` is empty) until it waits; returns the exit code of
-// the worst result. `wake`, if given, is lowered to the earliest next due step; `planned`, if
+// the worst result. Each slot plans on its own; the steps they take are carried out together, in
+// rounds: the publish steps of a zone in as few UPDATEs as fit (publish_together), keys,
+// certificates and deployments side by side (up to 8 at a time). `wake`, if given, is lowered to the earliest next due step; `planned`, if
 // given, gets each slot's next step.
 int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMode mode,
               const SlotRunHooks& hooks, TimePoint* wake,
