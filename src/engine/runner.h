@@ -62,9 +62,9 @@ Result<Observations> observe_slot(const SlotSetup& setup, Ports& ports, const Sl
 // Steps a run takes at most: every rollover needs fewer; more means the world does not settle.
 inline constexpr int default_max_steps = 64;
 
-// Runs until the plan is to wait (or alert). With defer_steps (apply mode), a step that acts
-// (a key, a certificate, a deployment, a publish) stops the run instead, as report.deferred, for
-// the caller to carry out with other slots' steps.
+// Runs until the plan is to wait (or alert). With defer_steps (apply mode), a step that acts on
+// the world (a key, a publish, a certificate, a deployment) stops the run instead, as
+// report.deferred, for the caller to carry out with other slots' steps.
 Result<RunReport> run_slot(const SlotSetup& setup, Ports& ports, RunMode mode,
                            const StepListener& listener = {}, int max_steps = default_max_steps,
                            bool defer_steps = false);
