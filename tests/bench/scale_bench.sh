@@ -8,7 +8,8 @@
 #     margin, as rollover_bench.sh), and the UPDATE messages the primary received for it;
 #   steady state: `run --once` (nothing to change) against the same 800 handshakes by
 #     `danekeeper probe` (the machine's handshake ceiling), and run --once's peak RSS.
-# Run as root: tests/bench/scale_bench.sh [NET] [SLOTS] (KEEP=1 keeps the logs in /tmp/dk-scale-*)
+# Run as root: tests/bench/scale_bench.sh [NET] [SLOTS] (KEEP=1 keeps the logs in /tmp/dk-scale-*;
+# PERF=1 also records a profile of run --once there)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 net=${1:-127.80}
@@ -20,6 +21,7 @@ work=$(mktemp -d /tmp/dk-scale-XXXXXX)
 chmod 755 "$work"
 daemon_pid="" farm_pid=""
 cleanup() {
+    set +e  # every step, whatever failed before
     [[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null
     [[ -n $farm_pid ]] && kill "$farm_pid" 2>/dev/null
     wait 2>/dev/null
@@ -143,6 +145,9 @@ for ((i = 0; i < slots; i++)); do
     done
 done
 best_run="" best_probe="" rss=""
+if [[ -n ${PERF:-} ]]; then  # where run --once spends its time: perf report -i WORK/perf.data
+    perf record -F 499 -g -o "$work/perf.data" "$dk_bin" --config "$work/dk.toml" run --once >/dev/null 2>&1 || true
+fi
 for round in 1 2 3; do
     /usr/bin/time -f "%e %M" -o "$work/time.txt" "$dk_bin" --config "$work/dk.toml" run --once >"$work/run.out" 2>"$work/run.log" || {
         tail -5 "$work/run.log"
