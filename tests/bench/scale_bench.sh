@@ -148,7 +148,7 @@ best_run="" best_probe="" rss=""
 if [[ -n ${PERF:-} ]]; then  # where run --once spends its time: perf report -i WORK/perf.data
     perf record -F 499 -g -o "$work/perf.data" "$dk_bin" --config "$work/dk.toml" run --once >/dev/null 2>&1 || true
 fi
-for round in 1 2 3; do
+for _ in 1 2 3; do
     /usr/bin/time -f "%e %M" -o "$work/time.txt" "$dk_bin" --config "$work/dk.toml" run --once >"$work/run.out" 2>"$work/run.log" || {
         tail -5 "$work/run.log"
         exit 1
