@@ -45,7 +45,7 @@ class Rfc2136Publisher final : public Publisher {
 
   private:
     [[nodiscard]] TransportOptions transport() const;
-    UpdateResult send_with_retries(const ldns_pkt& update);
+    UpdateResult send_with_retries(const ldns_pkt& update, Protocol protocol);
     void confirm(const ZoneChange& delta, UpdateResult& result);
     Rfc2136Options options_;
 };

@@ -40,7 +40,9 @@ Result<UpdateResult> Rfc2136Publisher::apply(const ZoneChange& change) {
         return result;
     }
     DK_TRY(ldns::PktPtr update, build_update(delta));
-    UpdateResult result = send_with_retries(*update);
+    DK_TRY(const std::size_t size, wire_size(*update));
+    UpdateResult result = send_with_retries(
+        *update, size > max_udp_update_bytes ? Protocol::tcp_only : Protocol::udp_then_tcp);
     log::info("publish.update", {{"zone", delta.zone},
                                  {"server", server},
                                  {"outcome", std::string(to_string(result.outcome))},
@@ -50,12 +52,14 @@ Result<UpdateResult> Rfc2136Publisher::apply(const ZoneChange& change) {
     return result;
 }
 
-UpdateResult Rfc2136Publisher::send_with_retries(const ldns_pkt& update) {
+UpdateResult Rfc2136Publisher::send_with_retries(const ldns_pkt& update, Protocol protocol) {
     const std::string server = options_.server.to_string();
+    TransportOptions over = transport();
+    over.protocol = protocol;
     auto pause = options_.backoff;
     UpdateResult result;
     for (int attempt = 1;; ++attempt) {
-        ExchangeOutcome out = exchange_detailed(options_.server, update, transport());
+        ExchangeOutcome out = exchange_detailed(options_.server, update, over);
         result = out.ok() ? classify_update_reply(server, *out.reply)
                           : classify_exchange_error(*out.error);
         result.attempts = attempt;

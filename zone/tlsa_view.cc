@@ -4,6 +4,7 @@
 #include <cctype>
 #include <sstream>
 
+#include "base/bounded_parallel.h"
 #include "base/files.h"
 #include "base/strings.h"
 #include "zone/publisher.h"
@@ -234,12 +235,25 @@ Result<TlsaView> TlsaView::create(TlsaViewOptions options) {
 }
 
 std::vector<ServerView> TlsaView::observe(const std::string& owner, TimePoint now) {
-    std::vector<ServerView> out;
-    for (const auto& server : options_.servers) {
-        out.push_back(ask(server, owner, now));
+    return std::move(observe_all({owner}, now).front());
+}
+
+std::vector<std::vector<ServerView>> TlsaView::observe_all(const std::vector<std::string>& owners,
+                                                           TimePoint now, std::size_t concurrency) {
+    const std::size_t servers = options_.servers.size();
+    std::vector<std::vector<ServerView>> out(owners.size(), std::vector<ServerView>(servers));
+    for_each_bounded(owners.size() * servers, concurrency, [&](std::size_t i) {
+        const HostPort& server = options_.servers[i % servers];
+        ServerView& view = out[i / servers][i % servers];
+        view = ask(server, owners[i / servers], now);
         if (auto it = options_.ns_names.find(server.to_string()); it != options_.ns_names.end())
-            out.back().ns_name = it->second;
-    }
+            view.ns_name = it->second;
+    });
+    for (auto& views : out) add_unresolved(views);
+    return out;
+}
+
+void TlsaView::add_unresolved(std::vector<ServerView>& out) const {
     for (const auto& name : options_.unresolved) {
         ServerView view;
         view.server = HostPort{name.ns_name, 53};
@@ -247,7 +261,6 @@ std::vector<ServerView> TlsaView::observe(const std::string& owner, TimePoint no
         view.problem = "NS " + name.ns_name + " cannot be resolved: " + name.problem;
         out.push_back(std::move(view));
     }
-    return out;
 }
 
 ServerView TlsaView::ask(const HostPort& server, const std::string& owner, TimePoint now) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -77,12 +78,21 @@ class TlsaView {
 
     // Asks every server directly (RD=0, DO=1) about `owner`.
     std::vector<ServerView> observe(const std::string& owner, TimePoint now);
+    // observe() for every owner, the servers' answers in order; at most `concurrency` questions
+    // (owner, server) in flight at a time, so 400 owners on 3 servers take about 1,200 / 32
+    // round trips instead of 1,200.
+    std::vector<std::vector<ServerView>> observe_all(const std::vector<std::string>& owners,
+                                                     TimePoint now,
+                                                     std::size_t concurrency = max_in_flight);
+    static constexpr std::size_t max_in_flight = 32;
     [[nodiscard]] const TlsaViewOptions& options() const { return options_; }
 
   private:
     TlsaView(TlsaViewOptions options, ldns::RrListPtr anchors)
         : options_(std::move(options)), anchors_(std::move(anchors)) {}
     ServerView ask(const HostPort& server, const std::string& owner, TimePoint now);
+    // The NS names that gave no address, each as a server that did not answer.
+    void add_unresolved(std::vector<ServerView>& views) const;
     TlsaViewOptions options_;
     ldns::RrListPtr anchors_;  // DS or DNSKEY RRs; null without a trust anchor
 };

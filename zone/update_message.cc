@@ -301,4 +301,13 @@ Result<ldns::PktPtr> build_update(const ZoneChange& change) {
     return pkt;
 }
 
+Result<std::size_t> wire_size(const ldns_pkt& pkt) {
+    std::uint8_t* data = nullptr;
+    std::size_t size = 0;
+    const ldns_status status = ldns_pkt2wire(&data, &pkt, &size);
+    LDNS_FREE(data);
+    if (status != LDNS_STATUS_OK) return Error::bad_input("cannot encode the DNS message");
+    return size;
+}
+
 }  // namespace dk::zone

@@ -87,4 +87,10 @@ Result<ZoneChange> minimal_delta(const ZoneChange& change);
 // the zone and every touched RRset has its expected state.
 Result<ldns::PktPtr> build_update(const ZoneChange& change);
 
+// The size of a built message on the wire, unsigned (TSIG adds its RR to it).
+Result<std::size_t> wire_size(const ldns_pkt& pkt);
+
+// Larger UPDATE messages go over TCP (RFC 1035 4.2.1: 512 bytes over UDP without EDNS).
+inline constexpr std::size_t max_udp_update_bytes = 512;
+
 }  // namespace dk::zone

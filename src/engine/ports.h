@@ -42,7 +42,8 @@ struct OwnerPreparation {
     std::optional<TimePoint> removals_not_before;
 };
 
-// Sends prerequisite-guarded updates (one per owner, all changes of that owner together).
+// Sends prerequisite-guarded updates (all of a slot's changes in one; the daemon's runs send
+// several slots' together, service::publish_together).
 class DnsPublisher {
   public:
     virtual ~DnsPublisher() = default;

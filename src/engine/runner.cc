@@ -26,8 +26,25 @@ std::string describe_changes(const std::vector<TlsaChange>& changes) {
     return out;
 }
 
-Result<Outcome> execute(const SlotSetup& setup, Ports& ports, const Action& action,
-                        const SlotState& state) {
+// A publish step's outcome once the primary answered: waiting for propagation here is an
+// optimisation (the next observation decides, so a lagging server only delays the plan, it never
+// makes it unsafe).
+Result<Outcome> published_outcome(const SlotSetup& setup, Ports& ports,
+                                  const Result<std::string>& published) {
+    if (!published.ok()) return published.error();
+    Outcome outcome;
+    outcome.published = *published;
+    auto waited =
+        ports.dns.await_propagation(tlsa_owners(setup.endpoints), setup.propagation_deadline);
+    if (!waited.ok())
+        log::warn("dns.propagation_slow", {{"slot", setup.slot}, {"why", waited.error().message}});
+    return outcome;
+}
+
+}  // namespace
+
+Result<Outcome> execute_step(const SlotSetup& setup, Ports& ports, const Action& action,
+                             const SlotState& state) {
     Outcome outcome;
     switch (action.kind) {
         case ActionKind::generate_next_key: {
@@ -35,17 +52,8 @@ Result<Outcome> execute(const SlotSetup& setup, Ports& ports, const Action& acti
             outcome.new_key = std::move(key);
             return outcome;
         }
-        case ActionKind::publish: {
-            DK_TRY(outcome.published, ports.publisher.publish(action.changes));
-            // Waiting here is an optimisation: the next observation decides, so a lagging server
-            // only delays the plan, it never makes it unsafe.
-            auto waited = ports.dns.await_propagation(tlsa_owners(setup.endpoints),
-                                                      setup.propagation_deadline);
-            if (!waited.ok())
-                log::warn("dns.propagation_slow",
-                          {{"slot", setup.slot}, {"why", waited.error().message}});
-            return outcome;
-        }
+        case ActionKind::publish:
+            return published_outcome(setup, ports, ports.publisher.publish(action.changes));
         case ActionKind::request_certificate: {
             const SlotKey& key = action.for_next ? *state.next : *state.current;
             DK_TRY(ObtainedCertificate got, ports.vault.obtain_certificate(setup.slot, key));
@@ -63,10 +71,18 @@ Result<Outcome> execute(const SlotSetup& setup, Ports& ports, const Action& acti
     }
 }
 
+namespace {
+
 // The run stops at a wait or an alert: an alert is logged and counts as a failed verification,
 // a wait after alerts clears the count. Both go through the transitions, like every other step.
 // `saved`: the state as stored; report.state may hold a monotonic count not stored yet, which is
 // stored here ("wait_progress") so that a restart resumes from it.
+// The steps a caller may carry out together with other slots' (the others only record).
+bool acts_on_the_world(ActionKind kind) {
+    return kind == ActionKind::generate_next_key || kind == ActionKind::publish ||
+           kind == ActionKind::request_certificate || kind == ActionKind::deploy;
+}
+
 Status record_stop(const SlotSetup& setup, Ports& ports, const Action& action,
                    const SlotState& saved, RunReport& report) {
     const bool alert = action.kind == ActionKind::alert;
@@ -135,15 +151,47 @@ Result<Observations> observe_slot(const SlotSetup& setup, Ports& ports, const Sl
     return obs;
 }
 
-Result<RunReport> run_slot(const SlotSetup& setup, Ports& ports, RunMode mode,
-                           const StepListener& listener, int max_steps) {
-    DK_TRY(auto loaded, ports.store.load(setup.slot));
-    if (!loaded)
-        return Error::bad_input("slot " + setup.slot + " has no state: run `danekeeper adopt " +
-                                setup.slot + "` first");
-    RunReport report;
-    SlotState saved = std::move(*loaded);
-    report.state = saved;
+namespace {
+
+// Stores an executed step, or takes a refused publish as a reason to re-read and re-plan (while
+// steps are left), or records the failure and returns it.
+Status record_step(const SlotSetup& setup, Ports& ports, Action action,
+                   const Result<Outcome>& outcome, bool steps_left, SlotState& saved,
+                   RunReport& report) {
+    if (!outcome.ok() && action.kind == ActionKind::publish &&
+        outcome.error().kind == ErrorKind::check_failed && steps_left) {
+        // A prerequisite failed: someone else changed an RRset. Re-read and re-plan.
+        log::warn("engine.replan", {{"slot", setup.slot}, {"why", outcome.error().message}});
+        DK_TRY_STATUS(
+            ports.store.record_event(setup.slot, "publish_conflict", outcome.error().message));
+        return {};
+    }
+    if (!outcome.ok()) {
+        log::error("engine.action_failed", {{"slot", setup.slot},
+                                            {"action", to_string(action.kind)},
+                                            {"error", outcome.error().message}});
+        (void)ports.store.record_event(setup.slot, std::string(to_string(action.kind)) + "_failed",
+                                       outcome.error().message);
+        return outcome.error();
+    }
+    SlotState next_state = apply_outcome(report.state, action, *outcome);
+    std::string details = action.reason;
+    if (!action.changes.empty()) {
+        details += ": " + describe_changes(action.changes) + " (" + outcome->published + ")";
+    }
+    if (!outcome->certificate.empty()) details += ": " + outcome->certificate;
+    // The log keeps the switch time so that each waiting window can be told afterwards.
+    if (action.kind == ActionKind::set_switch_time) details += ": " + iso_time(action.at);
+    DK_TRY_STATUS(ports.store.save(next_state, std::string(to_string(action.kind)), details));
+    saved = next_state;
+    report.state = std::move(next_state);
+    report.executed.push_back(std::move(action));
+    return {};
+}
+
+Result<RunReport> run_steps(const SlotSetup& setup, Ports& ports, RunMode mode,
+                            const StepListener& listener, int max_steps, bool defer_steps,
+                            SlotState saved, RunReport report) {
     for (int step = 0; step < max_steps; ++step) {
         DK_TRY(const OwnerPreparation prepared,
                ports.publisher.prepare_owners(tlsa_owners(setup.endpoints), ports.clock.now(),
@@ -176,39 +224,50 @@ Result<RunReport> run_slot(const SlotSetup& setup, Ports& ports, RunMode mode,
         log::info(
             "engine.action",
             {{"slot", setup.slot}, {"action", to_string(action.kind)}, {"reason", action.reason}});
-        auto outcome = execute(setup, ports, action, report.state);
-        if (!outcome.ok() && action.kind == ActionKind::publish &&
-            outcome.error().kind == ErrorKind::check_failed && step + 1 < max_steps) {
-            // A prerequisite failed: someone else changed an RRset. Re-read and re-plan.
-            log::warn("engine.replan", {{"slot", setup.slot}, {"why", outcome.error().message}});
-            DK_TRY_STATUS(
-                ports.store.record_event(setup.slot, "publish_conflict", outcome.error().message));
-            continue;
+        if (defer_steps && acts_on_the_world(action.kind)) {
+            report.deferred = DeferredStep{action, saved, max_steps - step - 1};
+            report.final_action = std::move(action);
+            return report;
         }
-        if (!outcome.ok()) {
-            log::error("engine.action_failed", {{"slot", setup.slot},
-                                                {"action", to_string(action.kind)},
-                                                {"error", outcome.error().message}});
-            (void)ports.store.record_event(setup.slot,
-                                           std::string(to_string(action.kind)) + "_failed",
-                                           outcome.error().message);
-            return outcome.error();
-        }
-        SlotState next_state = apply_outcome(report.state, action, *outcome);
-        std::string details = action.reason;
-        if (!action.changes.empty()) {
-            details += ": " + describe_changes(action.changes) + " (" + outcome->published + ")";
-        }
-        if (!outcome->certificate.empty()) details += ": " + outcome->certificate;
-        // The log keeps the switch time so that each waiting window can be told afterwards.
-        if (action.kind == ActionKind::set_switch_time) details += ": " + iso_time(action.at);
-        DK_TRY_STATUS(ports.store.save(next_state, std::string(to_string(action.kind)), details));
-        saved = next_state;
-        report.state = std::move(next_state);
-        report.executed.push_back(std::move(action));
+        auto outcome = execute_step(setup, ports, action, report.state);
+        DK_TRY_STATUS(record_step(setup, ports, std::move(action), outcome, step + 1 < max_steps,
+                                  saved, report));
     }
     return Error::environment("slot " + setup.slot + ": no steady state after " +
                               std::to_string(max_steps) + " steps");
+}
+
+}  // namespace
+
+Result<RunReport> run_slot(const SlotSetup& setup, Ports& ports, RunMode mode,
+                           const StepListener& listener, int max_steps, bool defer_steps) {
+    DK_TRY(auto loaded, ports.store.load(setup.slot));
+    if (!loaded)
+        return Error::bad_input("slot " + setup.slot + " has no state: run `danekeeper adopt " +
+                                setup.slot + "` first");
+    RunReport report;
+    report.state = *loaded;
+    return run_steps(setup, ports, mode, listener, max_steps, defer_steps && mode == RunMode::apply,
+                     std::move(*loaded), std::move(report));
+}
+
+Result<RunReport> finish_step(const SlotSetup& setup, Ports& ports, RunReport report,
+                              const Result<Outcome>& outcome, const StepListener& listener) {
+    if (!report.deferred) return Error::bad_input("slot " + setup.slot + ": no step deferred");
+    DeferredStep deferred = std::move(*report.deferred);
+    report.deferred.reset();
+    SlotState saved = std::move(deferred.stored);
+    DK_TRY_STATUS(record_step(setup, ports, std::move(deferred.action), outcome,
+                              deferred.steps_left > 0, saved, report));
+    return run_steps(setup, ports, RunMode::apply, listener, deferred.steps_left, true,
+                     std::move(saved), std::move(report));
+}
+
+Result<RunReport> finish_publish(const SlotSetup& setup, Ports& ports, RunReport report,
+                                 const Result<std::string>& published,
+                                 const StepListener& listener) {
+    const auto outcome = published_outcome(setup, ports, published);
+    return finish_step(setup, ports, std::move(report), outcome, listener);
 }
 
 }  // namespace dk::engine

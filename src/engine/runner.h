@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "base/endpoint.h"
 #include "engine/planner.h"
 #include "engine/ports.h"
+#include "engine/transitions.h"
 
 namespace dk::engine {
 
@@ -31,10 +33,22 @@ struct Ports {
 
 enum class RunMode { apply, dry_run };
 
+// A step the run stopped at for its caller to carry out together with other slots' steps (one
+// UPDATE for many slots' publish steps; keys, certificates and deployments side by side):
+// nothing of it has been done or stored.
+struct DeferredStep {
+    Action action;     // the step, as planned
+    SlotState stored;  // the state as stored before it
+    int steps_left = 0;
+};
+
 struct RunReport {
     std::vector<Action> executed;  // in order
     Action final_action;           // the wait or alert the run stopped at (or the dry-run plan)
     SlotState state;               // as stored at the end
+    // Set when the run stopped at a step that acts (run_slot's defer_steps): final_action is
+    // that step, state what the plan saw; finish_step or finish_publish record it and run on.
+    std::optional<DeferredStep> deferred;
 };
 
 // Reported for every planned action before it is carried out (or instead, in a dry run).
@@ -45,7 +59,32 @@ std::vector<std::string> tlsa_owners(const std::vector<Endpoint>& endpoints);
 
 Result<Observations> observe_slot(const SlotSetup& setup, Ports& ports, const SlotState& state);
 
+// Steps a run takes at most: every rollover needs fewer; more means the world does not settle.
+inline constexpr int default_max_steps = 64;
+
+// Runs until the plan is to wait (or alert). With defer_steps (apply mode), a step that acts on
+// the world (a key, a publish, a certificate, a deployment) stops the run instead, as
+// report.deferred, for the caller to carry out with other slots' steps.
 Result<RunReport> run_slot(const SlotSetup& setup, Ports& ports, RunMode mode,
-                           const StepListener& listener = {}, int max_steps = 64);
+                           const StepListener& listener = {}, int max_steps = default_max_steps,
+                           bool defer_steps = false);
+
+// What a step does, through the slot's own ports only (vault, publisher, DNS view): steps of
+// different slots may run on different threads at once. A publish step also waits for
+// propagation.
+Result<Outcome> execute_step(const SlotSetup& setup, Ports& ports, const Action& action,
+                             const SlotState& state);
+
+// Records a deferred step's outcome as run_slot would (a refused publish, check_failed: re-read
+// and re-plan; another failure: the run's error), then runs on as run_slot does, deferring the
+// next step.
+Result<RunReport> finish_step(const SlotSetup& setup, Ports& ports, RunReport report,
+                              const Result<Outcome>& outcome, const StepListener& listener = {});
+
+// finish_step for a deferred publish step the caller sent: `published` is the primary's answer
+// or why it failed; waits for propagation first.
+Result<RunReport> finish_publish(const SlotSetup& setup, Ports& ports, RunReport report,
+                                 const Result<std::string>& published,
+                                 const StepListener& listener = {});
 
 }  // namespace dk::engine

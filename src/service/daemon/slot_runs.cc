@@ -1,7 +1,14 @@
 #include "service/daemon/slot_runs.h"
 
 #include <algorithm>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
 
+#include "base/bounded_parallel.h"
 #include "base/log.h"
 #include "engine/planner.h"
 #include "service/daemon/requests.h"
@@ -64,6 +71,63 @@ TimePoint retry_time(const Error& error, TimePoint now) {
     return error.retry_not_before ? std::max(*error.retry_not_before, retry) : retry;
 }
 
+// Slots run side by side: their observations, probes, keys, certificate requests and
+// deployments overlap (mostly waits on servers, the CA, the reloads); the bound keeps the
+// handshakes in flight near the prober's own (8 slots x 8 addresses) and the machine's load sane.
+constexpr std::size_t max_slots_side_by_side = 8;
+
+namespace {
+
+// The state store shared by slot runs on several threads: one call at a time (one SQLite
+// connection; each save is its own transaction).
+class SerialStates final : public engine::StateStore {
+  public:
+    explicit SerialStates(engine::StateStore& inner) : inner_(inner) {}
+    Result<std::optional<engine::SlotState>> load(const std::string& slot) override {
+        std::lock_guard lock(mutex_);
+        return inner_.load(slot);
+    }
+    Status save(const engine::SlotState& state, const std::string& event_kind,
+                const std::string& details) override {
+        std::lock_guard lock(mutex_);
+        return inner_.save(state, event_kind, details);
+    }
+    Status record_event(const std::string& slot, const std::string& event_kind,
+                        const std::string& details) override {
+        std::lock_guard lock(mutex_);
+        return inner_.record_event(slot, event_kind, details);
+    }
+
+  private:
+    engine::StateStore& inner_;
+    std::mutex mutex_;
+};
+
+// One slot's run across the rounds of a pass.
+struct SlotRun {
+    const config::SlotConfig* slot = nullptr;
+    std::unique_ptr<SlotRuntime> runtime;
+    Result<engine::RunReport> report = Error::environment("not run");
+    [[nodiscard]] bool waiting_for_step() const { return report.ok() && report->deferred; }
+    // danekeeper's own ACME client keeps one account and its nonces: such slots run one by one.
+    [[nodiscard]] bool alone() const { return slot->certificates == "acme"; }
+};
+
+// work(run) for each of `runs`: ACME slots one by one, the others side by side.
+void for_each_run(std::vector<SlotRun*>& runs, const std::function<void(SlotRun&)>& work) {
+    std::vector<SlotRun*> together;
+    for (SlotRun* r : runs) {
+        if (r->alone())
+            work(*r);
+        else
+            together.push_back(r);
+    }
+    for_each_bounded(together.size(), max_slots_side_by_side,
+                     [&](std::size_t i) { work(*together[i]); });
+}
+
+}  // namespace
+
 int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMode mode,
               const SlotRunHooks& hooks, TimePoint* wake, std::vector<PlannedStep>* planned) {
     // A failed step (a reload, a full disk, a refused update) is usually over in seconds: the
@@ -85,6 +149,7 @@ int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMod
     if (mode == engine::RunMode::apply) fragile = advance_managed_zones(rt, wake);
     // Signed-file zones: signatures due for refresh, or an edited unsigned file.
     if (mode == engine::RunMode::apply) refresh_signed_zones(rt.config, rt.clock);
+    std::vector<SlotRun> runs;
     for (const auto* slot : slots) {
         if (std::find(fragile.begin(), fragile.end(), slot->zone) != fragile.end()) {
             log::info("engine.waiting_for_dnssec_key_step",
@@ -101,16 +166,83 @@ int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMod
         // A certificate an ACME client handed over (hook deliver) is taken under the lock.
         if (auto s = take_delivery(rt.config, rt.states, (*runtime)->vault(), slot->name); !s.ok())
             worst = std::max(worst, fail(s.error()));
-        auto ports = (*runtime)->ports();
-        auto report = engine::run_slot((*runtime)->setup(), ports, mode, hooks.on_step);
+        runs.push_back({slot, std::move(*runtime)});
+    }
+    SerialStates states(rt.states);
+    std::mutex printing;
+    const engine::StepListener on_step = [&](const engine::Action& a, const engine::SlotState& s) {
+        if (!hooks.on_step) return;
+        std::lock_guard lock(printing);
+        hooks.on_step(a, s);
+    };
+    const auto ports_of = [&](SlotRun& run) {
+        const engine::Ports own = run.runtime->ports();
+        return engine::Ports{own.dns, own.publisher, own.prober, own.vault, states, own.clock};
+    };
+    std::vector<SlotRun*> pending;
+    for (auto& r : runs) pending.push_back(&r);
+    for_each_run(pending, [&](SlotRun& run) {
+        auto ports = ports_of(run);
+        run.report = engine::run_slot(run.runtime->setup(), ports, mode, on_step,
+                                      engine::default_max_steps, true);
+    });
+    // The steps the runs stopped at, together, in rounds: the publish steps of a zone in as few
+    // UPDATEs as fit (publish_together), the others side by side; then each run goes on to its
+    // next step. Every round takes at least one step; the bound ends runs that never settle.
+    for (int round = 0;; ++round) {
+        pending.clear();
+        for (auto& r : runs) {
+            if (r.waiting_for_step()) pending.push_back(&r);
+        }
+        if (pending.empty()) break;
+        if (round >= engine::default_max_steps) {
+            for (SlotRun* r : pending)
+                r->report = Error::environment("no steady state after " + std::to_string(round) +
+                                               " rounds of steps");
+            break;
+        }
+        std::vector<SlotRun*> acting;
+        std::vector<SlotRun*> publishing;
+        std::vector<SlotPublish> publishes;
+        for (SlotRun* r : pending) {
+            if (r->report->final_action.kind == engine::ActionKind::publish) {
+                publishing.push_back(r);
+                publishes.push_back({r->runtime.get(), &r->report->final_action.changes});
+            } else {
+                acting.push_back(r);
+            }
+        }
+        const auto answers = publish_together(publishes);
+        std::map<SlotRun*, std::optional<Result<std::string>>> answer_of;
+        for (std::size_t k = 0; k < publishing.size(); ++k) answer_of[publishing[k]] = answers[k];
+        for_each_run(pending, [&](SlotRun& run) {
+            auto ports = ports_of(run);
+            const auto& setup = run.runtime->setup();
+            if (run.report->final_action.kind != engine::ActionKind::publish) {
+                const auto outcome =
+                    engine::execute_step(setup, ports, run.report->final_action, run.report->state);
+                run.report =
+                    engine::finish_step(setup, ports, std::move(*run.report), outcome, on_step);
+                return;
+            }
+            const auto& answer = answer_of.at(&run);
+            // Not sent (another slot's step touched its RRset first): it looks and plans again.
+            run.report = answer ? engine::finish_publish(setup, ports, std::move(*run.report),
+                                                         *answer, on_step)
+                                : engine::run_slot(setup, ports, mode, on_step,
+                                                   engine::default_max_steps, true);
+        });
+    }
+    for (auto& run : runs) {
+        const auto& report = run.report;
         if (!report.ok()) {
-            worst = std::max(worst, fail(report.error().context("slot " + slot->name)));
+            worst = std::max(worst, fail(report.error().context("slot " + run.slot->name)));
             continue;
         }
         if (report->final_action.kind == engine::ActionKind::alert) worst = std::max(worst, 1);
         if (wake != nullptr) *wake = std::min(*wake, report->final_action.at);
         if (planned != nullptr)
-            planned->push_back({slot->name,
+            planned->push_back({run.slot->name,
                                 std::string(engine::to_string(report->final_action.kind)),
                                 report->final_action.at});
     }

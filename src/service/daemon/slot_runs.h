@@ -26,8 +26,11 @@ struct SlotRunHooks {
 TimePoint retry_time(const Error& error, TimePoint now);
 
 // Runs every selected slot (all when `names` is empty) until it waits; returns the exit code of
-// the worst result. `wake`, if given, is lowered to the earliest next due step; `planned`, if
-// given, gets each slot's next step.
+// the worst result. Slots run side by side (up to 8 at a time; those with danekeeper's ACME client
+// one by one), each planning on its own; the steps that act are carried out together, in rounds:
+// the publish steps of a zone in as few UPDATEs as fit (publish_together), keys, certificates
+// and deployments side by side. `wake`, if given, is lowered to the earliest next due step;
+// `planned`, if given, gets each slot's next step.
 int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMode mode,
               const SlotRunHooks& hooks, TimePoint* wake,
               std::vector<PlannedStep>* planned = nullptr);

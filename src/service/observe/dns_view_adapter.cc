@@ -67,8 +67,11 @@ engine::ServedTtls served_ttls(const zone::ServerView& server) {
 Result<std::vector<engine::OwnerView>> DnsViewAdapter::observe(
     const std::vector<std::string>& owners) {
     std::vector<engine::OwnerView> out;
-    for (const auto& owner : owners) {
-        const auto servers = view_.observe(owner, clock_.now());
+    // Every owner on every server at once (bounded): the round trips overlap.
+    const auto all = view_.observe_all(owners, clock_.now());
+    for (std::size_t i = 0; i < owners.size(); ++i) {
+        const std::string& owner = owners[i];
+        const auto& servers = all[i];
         for (const auto& s : servers) {
             // A server that cannot be asked blocks every step that needs "served everywhere".
             if (!s.answered) {
@@ -95,9 +98,10 @@ Status DnsViewAdapter::await_propagation(const std::vector<std::string>& owners,
     while (true) {
         lagging.clear();
         bool everywhere = true;
-        for (const auto& owner : owners) {
-            const auto servers = view_.observe(owner, clock_.now());
-            auto view = summarise(owner, servers);
+        const auto all = view_.observe_all(owners, clock_.now());
+        for (std::size_t i = 0; i < owners.size(); ++i) {
+            const auto& servers = all[i];
+            auto view = summarise(owners[i], servers);
             // With a broken chain of trust nothing may validate: served everywhere is enough
             // here (the next observation and its alert decide).
             const bool validated_or_cannot =

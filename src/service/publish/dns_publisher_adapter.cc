@@ -57,6 +57,13 @@ Result<engine::OwnerPreparation> DnsPublisherAdapter::prepare_owners(
 // One UPDATE for every owner: all prerequisites hold together or nothing changes, and the
 // secondaries see a single serial step (a burst of serials makes IXFR followers lag).
 Result<std::string> DnsPublisherAdapter::publish(const std::vector<engine::TlsaChange>& requested) {
+    DK_TRY(const zone::ZoneChange change, change_for(requested));
+    DK_TRY(const zone::UpdateResult result, publisher_.apply(change));
+    return answer(change, result);
+}
+
+Result<zone::ZoneChange> DnsPublisherAdapter::change_for(
+    const std::vector<engine::TlsaChange>& requested) const {
     std::vector<engine::TlsaChange> changes = requested;
     if (link_ != nullptr) {
         DK_TRY(changes, at_shared_owner(requested, link_->shared()));
@@ -73,14 +80,18 @@ Result<std::string> DnsPublisherAdapter::publish(const std::vector<engine::TlsaC
                                       owner, LDNS_RR_TYPE_TLSA, ttl_, c->record.rdata_text()});
         }
     }
-    DK_TRY(zone::UpdateResult result, publisher_.apply(change));
+    return change;
+}
+
+Result<std::string> DnsPublisherAdapter::answer(const zone::ZoneChange& change,
+                                                const zone::UpdateResult& result) const {
     if (result.outcome != zone::UpdateOutcome::applied &&
         result.outcome != zone::UpdateOutcome::unchanged) {
         return error_for(result);
     }
     log::info("dns.updated", {{"zone", zone_},
-                              {"owners", static_cast<long long>(by_owner.size())},
-                              {"changes", static_cast<long long>(changes.size())},
+                              {"owners", static_cast<long long>(change.expected.size())},
+                              {"changes", static_cast<long long>(change.changes.size())},
                               {"serial", result.serial ? std::to_string(*result.serial) : "?"}});
     const std::string where = link_ != nullptr ? " at " + link_->shared() : "";
     return std::string(zone::to_string(result.outcome)) + where + " by " + result.rcode +

@@ -21,6 +21,13 @@ class DnsPublisherAdapter final : public engine::DnsPublisher {
     void share_through(SharedOwnerLink& link) { link_ = &link; }
 
     Result<std::string> publish(const std::vector<engine::TlsaChange>& changes) override;
+    // publish() in two halves, for sending several slots' changes in one UPDATE
+    // (apply_batched): the guarded change, then what the primary's answer means for the engine.
+    Result<zone::ZoneChange> change_for(const std::vector<engine::TlsaChange>& changes) const;
+    Result<std::string> answer(const zone::ZoneChange& change,
+                               const zone::UpdateResult& result) const;
+    [[nodiscard]] const std::string& zone() const { return zone_; }
+    [[nodiscard]] zone::Publisher& publisher() const { return publisher_; }
     Result<engine::OwnerPreparation> prepare_owners(const std::vector<std::string>& owners,
                                                     TimePoint now, bool apply) override;
 

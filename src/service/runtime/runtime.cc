@@ -1,10 +1,12 @@
 #include "service/runtime/runtime.h"
 
 #include <algorithm>
+#include <map>
 
 #include "base/privileges.h"
 #include "service/keys/issuer_certificates.h"
 #include "service/mtasts/policy_keeper.h"
+#include "service/publish/batched_updates.h"
 #include "service/signing/managed_keys.h"
 #include "service/signing/parent_anchor.h"
 #include "service/signing/signed_file_publisher.h"
@@ -70,8 +72,10 @@ Result<std::unique_ptr<SlotRuntime>> SlotRuntime::build(Runtime& runtime,
         r->publisher_ =
             std::make_unique<zone::Rfc2136Publisher>(zone::Rfc2136Options{zone->primary, key});
         r->zone_publisher_ = r->publisher_.get();
-        r->publisher_adapter_ =
+        auto updates =
             std::make_unique<DnsPublisherAdapter>(*r->publisher_, zone->name, zone->tlsa_ttl);
+        r->updates_ = updates.get();
+        r->publisher_adapter_ = std::move(updates);
     }
     zone::TlsaViewOptions view;
     view.zone = zone->name;
@@ -149,6 +153,41 @@ Result<ZonePublisher> open_zone_publisher(Runtime& runtime, const config::ZoneCo
 engine::Ports SlotRuntime::ports() {
     return engine::Ports{*dns_,  *publisher_adapter_, *prober_,
                          vault_, runtime_.states,     runtime_.clock};
+}
+
+std::vector<std::optional<Result<std::string>>> publish_together(
+    const std::vector<SlotPublish>& steps) {
+    std::vector<std::optional<Result<std::string>>> answers(steps.size());
+    std::map<std::string, std::vector<std::size_t>> by_zone;  // RFC 2136 steps
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        if (DnsPublisherAdapter* updates = steps[i].slot->updates())
+            by_zone[updates->zone()].push_back(i);
+        else
+            answers[i] = steps[i].slot->ports().publisher.publish(*steps[i].changes);
+    }
+    for (const auto& [zone, indexes] : by_zone) {
+        std::vector<zone::ZoneChange> changes;
+        std::vector<std::size_t> sent;
+        for (const std::size_t i : indexes) {
+            auto change = steps[i].slot->updates()->change_for(*steps[i].changes);
+            if (!change) {
+                answers[i] = change.error();
+                continue;
+            }
+            changes.push_back(std::move(*change));
+            sent.push_back(i);
+        }
+        if (sent.empty()) continue;
+        // Every slot of the zone updates the same primary with the same key: any one sends.
+        auto results = apply_batched(steps[sent.front()].slot->updates()->publisher(), changes);
+        for (std::size_t k = 0; k < sent.size(); ++k) {
+            const DnsPublisherAdapter& updates = *steps[sent[k]].slot->updates();
+            if (!results[k]) continue;
+            answers[sent[k]] = *results[k] ? updates.answer(changes[k], **results[k])
+                                           : Result<std::string>(results[k]->error());
+        }
+    }
+    return answers;
 }
 
 }  // namespace dk::service

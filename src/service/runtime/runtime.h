@@ -56,6 +56,8 @@ class SlotRuntime {
     ProberAdapter& prober() { return *prober_; }
     zone::TlsaView& view() { return *view_; }
     AddressBook& addresses() { return *book_; }
+    // The RFC 2136 publisher of the slot's records; null for a signed-file zone.
+    DnsPublisherAdapter* updates() { return updates_; }
 
   private:
     SlotRuntime(Runtime& runtime, const config::SlotConfig& slot);
@@ -65,6 +67,7 @@ class SlotRuntime {
     FileKeyVault vault_;
     std::unique_ptr<zone::Rfc2136Publisher> publisher_;
     std::unique_ptr<engine::DnsPublisher> publisher_adapter_;  // RFC 2136 or signed-file
+    DnsPublisherAdapter* updates_ = nullptr;                   // publisher_adapter_, if RFC 2136
     // What dns-01 changes: publisher_, or the signed-file publisher's zone file.
     zone::Publisher* zone_publisher_ = nullptr;
     std::unique_ptr<zone::TlsaView> view_;
@@ -87,5 +90,18 @@ struct ZonePublisher {
     }
 };
 Result<ZonePublisher> open_zone_publisher(Runtime& runtime, const config::ZoneConfig& zone);
+
+// One slot's publish step, deferred by its run (engine::RunReport::deferred).
+struct SlotPublish {
+    SlotRuntime* slot = nullptr;
+    const std::vector<engine::TlsaChange>* changes = nullptr;
+};
+
+// Sends several slots' publish steps: the changes of slots in RFC 2136 zones together, per zone,
+// in as few UPDATE messages as fit (apply_batched); a signed-file slot's through its publisher.
+// Returns each step's answer for engine::finish_publish, in order; nullopt for a step not sent
+// because an earlier slot's step touches the same RRset (apply_batched): that slot plans again.
+std::vector<std::optional<Result<std::string>>> publish_together(
+    const std::vector<SlotPublish>& steps);
 
 }  // namespace dk::service

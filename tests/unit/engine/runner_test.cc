@@ -350,5 +350,130 @@ TEST_F(SwitchWaitTest, AStateStoredBeforeCountsExistedStartsItsCountNow) {
     EXPECT_EQ(planned(), ActionKind::deploy);
 }
 
+// The primary's RRset at every owner, changed by what is published (the fake publisher) or, for a
+// deferred publish step, by the test playing the caller who sent it with other slots' steps.
+class ChangingRecords final : public DnsView {
+  public:
+    Result<std::vector<OwnerView>> observe(const std::vector<std::string>& owners) override {
+        std::vector<OwnerView> views;
+        for (const auto& o : owners) views.push_back(owner(o, served));
+        return views;
+    }
+    Status await_propagation(const std::vector<std::string>&, Seconds) override {
+        ++waits;
+        return {};
+    }
+    void apply(const std::vector<TlsaChange>& changes) {
+        for (const auto& c : changes) {
+            if (c.op == ChangeOp::add) served.push_back(c.record);
+            if (c.op == ChangeOp::remove) std::erase(served, c.record);
+        }
+    }
+    std::vector<TlsaRecord> served;
+    int waits = 0;
+};
+
+class CountingPublisher final : public DnsPublisher {
+  public:
+    explicit CountingPublisher(ChangingRecords& dns) : dns_(dns) {}
+    Result<std::string> publish(const std::vector<TlsaChange>& changes) override {
+        ++sent;
+        dns_.apply(changes);
+        return std::string("applied");
+    }
+    int sent = 0;
+
+  private:
+    ChangingRecords& dns_;
+};
+
+// The next key's record is missing: the plan is to publish it.
+class DeferredPublishTest : public RunnerTest {
+  protected:
+    DeferredPublishTest() { records.served = {record_for(current_key())}; }
+    Result<RunReport> run_deferring() {
+        Ports ports{records, counting, prober, vault, states, clock};
+        return run_slot(setup, ports, RunMode::apply, {}, default_max_steps, true);
+    }
+    Result<RunReport> finish(RunReport report, const Result<std::string>& published) {
+        Ports ports{records, counting, prober, vault, states, clock};
+        return finish_publish(setup, ports, std::move(report), published);
+    }
+    ChangingRecords records;
+    CountingPublisher counting{records};
+};
+
+TEST_F(DeferredPublishTest, APublishStepStopsTheRunUnsentAndUnstored) {
+    const SlotState before = *states.state;
+    auto report = run_deferring();
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    ASSERT_TRUE(report->deferred);
+    EXPECT_EQ(report->final_action.kind, ActionKind::publish);
+    ASSERT_EQ(report->final_action.changes.size(), 1U);
+    EXPECT_EQ(report->final_action.changes[0].record, record_for(next_key()));
+    EXPECT_EQ(counting.sent, 0);
+    EXPECT_EQ(records.waits, 0);
+    EXPECT_TRUE(states.events.empty());
+    EXPECT_EQ(*states.state, before);
+}
+
+TEST_F(DeferredPublishTest, TheCallersAnswerIsStoredAndTheRunGoesOnToItsWait) {
+    auto report = run_deferring();
+    ASSERT_TRUE(report.ok() && report->deferred);
+    records.apply(report->final_action.changes);  // what the caller's UPDATE did
+    auto finished = finish(std::move(*report), std::string("applied by NOERROR, serial 7"));
+    ASSERT_TRUE(finished.ok()) << finished.error().message;
+    // Then each step it plans is deferred in turn (here: recording t1 and the switch time).
+    for (int step = 0; step < 8 && finished.ok() && finished->deferred; ++step) {
+        Ports ports{records, counting, prober, vault, states, clock};
+        const auto outcome = execute_step(setup, ports, finished->final_action, finished->state);
+        finished = finish_step(setup, ports, std::move(*finished), outcome);
+    }
+    ASSERT_TRUE(finished.ok()) << finished.error().message;
+    EXPECT_FALSE(finished->deferred);
+    EXPECT_EQ(finished->final_action.kind, ActionKind::wait);
+    ASSERT_GE(finished->executed.size(), 1U);
+    EXPECT_EQ(finished->executed[0].kind, ActionKind::publish);
+    EXPECT_EQ(records.waits, 1);  // propagation awaited once the answer came
+    EXPECT_EQ(counting.sent, 0);  // the caller sent it, not the slot's publisher
+    ASSERT_FALSE(states.events.empty());
+    EXPECT_TRUE(states.events[0].starts_with("publish: ")) << states.events[0];
+    EXPECT_NE(states.events[0].find("applied by NOERROR, serial 7"), std::string::npos);
+}
+
+TEST_F(DeferredPublishTest, ARefusedPrerequisiteIsRecordedAndTheSlotPlansAgain) {
+    auto report = run_deferring();
+    ASSERT_TRUE(report.ok() && report->deferred);
+    const SlotState before = *states.state;
+    auto finished =
+        finish(std::move(*report), Error::check_failed("prerequisite failed (NXRRSET)"));
+    ASSERT_TRUE(finished.ok()) << finished.error().message;
+    ASSERT_TRUE(finished->deferred);  // the same step, planned again from a fresh observation
+    EXPECT_EQ(finished->final_action.kind, ActionKind::publish);
+    ASSERT_EQ(states.events.size(), 1U);
+    EXPECT_TRUE(states.events[0].starts_with("publish_conflict: ")) << states.events[0];
+    EXPECT_EQ(*states.state, before);
+}
+
+TEST_F(DeferredPublishTest, AFailedSendIsTheRunsErrorAndNothingIsStored) {
+    auto report = run_deferring();
+    ASSERT_TRUE(report.ok() && report->deferred);
+    const SlotState before = *states.state;
+    auto finished = finish(std::move(*report), Error::environment("no reply from 192.0.2.53"));
+    ASSERT_FALSE(finished.ok());
+    EXPECT_EQ(*states.state, before);
+    ASSERT_EQ(states.events.size(), 1U);
+    EXPECT_TRUE(states.events[0].starts_with("publish_failed: ")) << states.events[0];
+}
+
+TEST_F(DeferredPublishTest, WithoutDeferringTheSlotsPublisherSendsItAsBefore) {
+    Ports ports{records, counting, prober, vault, states, clock};
+    auto report = run_slot(setup, ports, RunMode::apply);
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    EXPECT_FALSE(report->deferred);
+    EXPECT_EQ(counting.sent, 1);
+    EXPECT_EQ(report->final_action.kind, ActionKind::wait);
+}
+
 }  // namespace
 }  // namespace dk::engine

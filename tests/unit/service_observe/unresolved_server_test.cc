@@ -37,5 +37,35 @@ TEST(UnresolvedServer, IsObservedAsUnansweredAndBlocksPropagation) {
     EXPECT_FALSE(both->propagated);
 }
 
+// Many owners on several servers are asked at once; each owner's views come back in the servers'
+// order, with the unresolved NS name after them, as observe() gives them one owner at a time.
+TEST(ObserveAll, EveryOwnerOnEveryServerInOrder) {
+    testing::FakeDnsServer first(std::nullopt);
+    testing::FakeDnsServer second(std::nullopt);
+    second.set({testing::FakeMode::answer, LDNS_RCODE_NOERROR, 16, 7});
+    TlsaViewOptions options;
+    options.zone = "example.net.";
+    options.servers = {first.address(), second.address()};
+    options.unresolved = {{"ns3.provider.test.", "no address"}};
+    auto view = TlsaView::create(options);
+    ASSERT_TRUE(view.ok()) << view.error().message;
+    std::vector<std::string> owners;
+    for (int i = 0; i < 40; ++i)
+        owners.push_back("_" + std::to_string(1000 + i) + "._tcp.mx.example.net.");
+    const auto all = view->observe_all(owners, SystemClock().now(), 8);
+    ASSERT_EQ(all.size(), owners.size());
+    for (const auto& servers : all) {
+        ASSERT_EQ(servers.size(), 3u);
+        EXPECT_EQ(servers[0].server.to_string(), first.address().to_string());
+        EXPECT_EQ(servers[0].serial, 42u);
+        EXPECT_EQ(servers[1].server.to_string(), second.address().to_string());
+        EXPECT_EQ(servers[1].serial, 7u);
+        EXPECT_EQ(servers[2].ns_name, "ns3.provider.test.");
+    }
+    const auto one = view->observe(owners[0], SystemClock().now());
+    ASSERT_EQ(one.size(), 3u);
+    EXPECT_EQ(one[1].serial, 7u);
+}
+
 }  // namespace
 }  // namespace dk::zone
