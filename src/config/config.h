@@ -71,7 +71,7 @@ struct ZoneConfig {
     // The URIs of the _smtp._tls TXT record kept in step (its own, else [tlsrpt] rua); empty:
     // the record is not managed.
     std::vector<std::string> tlsrpt_rua;
-    bool tlsrpt_rua_set = false;  // the zone's own list (parse_config fills in the default)
+    bool tlsrpt_rua_set = false;          // the zone's own list (parse_config fills in the default)
     std::optional<MtaStsConfig> mta_sts;  // mta_sts_mode set
 };
 
