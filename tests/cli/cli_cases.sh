@@ -102,6 +102,31 @@ expect 3 "^DANE-AUDIT UNKNOWN - .*/nonexistent" -- --config /nonexistent audit -
 expect 2 "^danekeeper: status: .*bogus" -- status --bogus
 expect 2 "^danekeeper: audit: unexpected argument 'extra'" -- audit extra
 
+# Read-only verbs change nothing: with a signed-file zone whose keys_dir holds no key yet,
+# `tlsrpt record` and `audit` say what is served and make no key and no directory.
+mkdir -m 700 "$work/ro" "$work/ro/keys" "$work/ro/state"
+printf '$TTL 300\n@ SOA ns1 hostmaster 1 7200 3600 1209600 300\n  NS ns1\nns1 A 192.0.2.1\n' >"$work/ro/unsigned.zone"
+cat >"$work/ro/dk.toml" <<EOF
+state_dir = "$work/ro/state"
+[tlsrpt]
+rua = ["mailto:tlsrpt@example.net"]
+[[zone]]
+name = "example.net"
+publisher = "signed-file"
+unsigned_file = "$work/ro/unsigned.zone"
+signed_file = "$work/ro/signed.zone"
+keys_dir = "$work/ro/keys"
+authoritative = ["127.0.0.1:53"]
+EOF
+chmod 644 "$work/ro/dk.toml"
+expect 3 "no signing key" -- --config "$work/ro/dk.toml" tlsrpt record
+expect 1 "tlsrpt-record.*no signing key" -- --config "$work/ro/dk.toml" audit
+leftover=$(find "$work/ro/keys" "$work/ro/state" -mindepth 1 ! -name 'state.db*')
+if [[ -n $leftover ]]; then
+    echo "FAIL: tlsrpt record or audit made files: $leftover"
+    failures=$((failures + 1))
+fi
+
 if [[ -e $work/state/state.db ]]; then
     echo "FAIL: status or log created $work/state/state.db"
     failures=$((failures + 1))

@@ -139,10 +139,12 @@ Status SlotRuntime::share_tlsa_owner(const config::ZoneConfig& zone,
     return {};
 }
 
-Result<ZonePublisher> open_zone_publisher(Runtime& runtime, const config::ZoneConfig& zone) {
+Result<ZonePublisher> open_zone_publisher(const Runtime& runtime, const config::ZoneConfig& zone,
+                                          SetUp set_up) {
     ZonePublisher p;
     if (zone.signed_file) {
-        DK_TRY(p.signed_file, SignedFilePublisher::create(runtime.config, zone, runtime.clock));
+        DK_TRY(p.signed_file,
+               SignedFilePublisher::create(runtime.config, zone, runtime.clock, set_up));
         return p;
     }
     DK_TRY(zone::TsigKey key, zone::load_tsig_key(zone.tsig_key_file, zone.tsig_key_name));

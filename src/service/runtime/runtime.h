@@ -89,7 +89,9 @@ struct ZonePublisher {
         return rfc2136 ? static_cast<zone::Publisher&>(*rfc2136) : signed_file->files();
     }
 };
-Result<ZonePublisher> open_zone_publisher(Runtime& runtime, const config::ZoneConfig& zone);
+// set_up refused: a read-only look that makes no directory and no key (SignedFilePublisher).
+Result<ZonePublisher> open_zone_publisher(const Runtime& runtime, const config::ZoneConfig& zone,
+                                          SetUp set_up = SetUp::allowed);
 
 // One slot's publish step, deferred by its run (engine::RunReport::deferred).
 struct SlotPublish {

@@ -1,22 +1,15 @@
 #include "service/runtime/tlsrpt_records.h"
 
 #include "base/log.h"
-#include "service/signing/signed_file_publisher.h"
 
 namespace dk::service {
 namespace {
 
 Result<TlsrptRecordOutcome> keep_one(const Runtime& runtime, const config::ZoneConfig& zone,
                                      bool apply) {
-    if (zone.signed_file) {
-        DK_TRY(std::unique_ptr<SignedFilePublisher> signed_file,
-               SignedFilePublisher::create(runtime.config, zone, runtime.clock));
-        return keep_tlsrpt_record(signed_file->files(), zone.name, zone.tlsrpt_rua, zone.tlsa_ttl,
-                                  apply);
-    }
-    DK_TRY(zone::TsigKey key, zone::load_tsig_key(zone.tsig_key_file, zone.tsig_key_name));
-    zone::Rfc2136Publisher publisher(zone::Rfc2136Options{zone.primary, key});
-    return keep_tlsrpt_record(publisher, zone.name, zone.tlsrpt_rua, zone.tlsa_ttl, apply);
+    DK_TRY(ZonePublisher publisher,
+           open_zone_publisher(runtime, zone, apply ? SetUp::allowed : SetUp::refused));
+    return keep_tlsrpt_record(publisher.get(), zone.name, zone.tlsrpt_rua, zone.tlsa_ttl, apply);
 }
 
 }  // namespace

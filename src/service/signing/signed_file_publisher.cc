@@ -43,8 +43,11 @@ std::string now_text(const Clock& clock) {
 }
 
 Result<zone::sign::KeySet> zone_keys(const std::string& dir, const config::ZoneConfig& zone,
-                                     const Clock& clock) {
+                                     const Clock& clock, SetUp set_up) {
     if (!zone::sign::has_key_files(dir, zone.name)) {
+        if (set_up == SetUp::refused)
+            return Error::environment("zone " + zone.name + ": no signing key in " + dir +
+                                      " yet (the first run makes it)");
         const auto algorithm = zone::sign::parse_algorithm(zone.signed_file->algorithm);
         DK_TRY(zone::sign::SigningKey key,
                zone::sign::SigningKey::generate(*algorithm,
@@ -71,12 +74,14 @@ zone::sign::SignOptions sign_options(const config::SignedFileConfig& s) {
 
 Result<std::unique_ptr<zone::sign::FilePublisher>> file_publisher(
     const config::Config& config, const config::ZoneConfig& zone, const Clock& clock,
-    const SigningInput* keys = nullptr) {
+    const SigningInput* keys = nullptr, SetUp set_up = SetUp::allowed) {
     const config::SignedFileConfig& s = *zone.signed_file;
     const std::string state = zone_state_dir(config, zone.name);
     const std::string keys_dir = s.keys_dir.value_or(state + "/keys");
-    DK_TRY_STATUS(make_private_dir(state));
-    if (!keys_managed(zone)) DK_TRY_STATUS(make_private_dir(keys_dir));
+    if (set_up == SetUp::allowed) {
+        DK_TRY_STATUS(make_private_dir(state));
+        if (!keys_managed(zone)) DK_TRY_STATUS(make_private_dir(keys_dir));
+    }
     zone::sign::FilePublisherOptions o;
     o.zone = zone.name;
     o.unsigned_file = s.unsigned_file;
@@ -91,7 +96,7 @@ Result<std::unique_ptr<zone::sign::FilePublisher>> file_publisher(
         o.keys = input.keys;
         o.extra = input.extra;
     } else {
-        DK_TRY(o.keys, zone_keys(keys_dir, zone, clock));
+        DK_TRY(o.keys, zone_keys(keys_dir, zone, clock, set_up));
     }
     o.sign = sign_options(s);
     o.serial = *zone::sign::parse_serial_policy(s.serial);
@@ -101,9 +106,10 @@ Result<std::unique_ptr<zone::sign::FilePublisher>> file_publisher(
 }  // namespace
 
 Result<std::unique_ptr<SignedFilePublisher>> SignedFilePublisher::create(
-    const config::Config& config, const config::ZoneConfig& zone, const Clock& clock) {
+    const config::Config& config, const config::ZoneConfig& zone, const Clock& clock,
+    SetUp set_up) {
     if (!zone.signed_file) return Error::bad_input("zone " + zone.name + " is not signed-file");
-    DK_TRY(auto files, file_publisher(config, zone, clock));
+    DK_TRY(auto files, file_publisher(config, zone, clock, nullptr, set_up));
     return std::unique_ptr<SignedFilePublisher>(
         new SignedFilePublisher(std::move(files), zone.name, zone.tlsa_ttl));
 }

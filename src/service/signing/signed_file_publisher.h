@@ -15,14 +15,20 @@
 
 namespace dk::service {
 
+// Whether opening a signed-file zone may make what it lacks: the state directory, keys_dir and,
+// with none there yet, the signing key. A read-only verb opens with `refused` and changes nothing.
+enum class SetUp { allowed, refused };
+
 class SignedFilePublisher final : public engine::DnsPublisher {
   public:
     // Loads the zone's DNSSEC keys: with keys_dir, the BIND files there (with none there yet, it
-    // makes a combined signing key, flags 257, and logs its DS); without, the keys danekeeper
-    // manages and rolls (service/signing/managed_keys.h) as last committed.
+    // makes a combined signing key, flags 257, and logs its DS, unless set_up is refused: then it
+    // is an error); without, the keys danekeeper manages and rolls
+    // (service/signing/managed_keys.h) as last committed.
     static Result<std::unique_ptr<SignedFilePublisher>> create(const config::Config& config,
                                                                const config::ZoneConfig& zone,
-                                                               const Clock& clock);
+                                                               const Clock& clock,
+                                                               SetUp set_up = SetUp::allowed);
 
     Result<std::string> publish(const std::vector<engine::TlsaChange>& changes) override {
         return adapter_.publish(changes);
