@@ -615,7 +615,7 @@ ROWS += [
     R("mta_sts_policy_file_relative", append_to_zone('mta_sts_mode = "none"\nmta_sts_policy_file = "p.txt"\n'),
       CHECK, 2, rf"{C}:\d+: zone\[0\]\.mta_sts_policy_file"),
     # ---- tlsrpt: a report file refused whole, nothing stored ----
-    R("tlsrpt_no_sub", None, ["tlsrpt"], 2, r"tlsrpt: give list, summary or import"),
+    R("tlsrpt_no_sub", None, ["tlsrpt"], 2, r"tlsrpt: give list, summary, record or import"),
     R("tlsrpt_bad_sub", None, ["tlsrpt", "show"], 2, r"tlsrpt: give list"),
     R("tlsrpt_import_no_file", None, ["tlsrpt", "import"], 2, r"tlsrpt import: give"),
     R("tlsrpt_import_json_flag", None, ["tlsrpt", "import", "--json", "{W}/in/r.json"], 2,
