@@ -38,7 +38,7 @@ start=$(ms)
 hundred_slots_up
 echo "set-up: $slots slots adopted and run once in $(($(ms) - start)) ms"
 
-"$driver" "$work/dk.toml" "$runs" "$step" "$sample" >"$work/samples" 2>"$work/driver.err" &
+"$driver" "$work/dk.toml" "$runs" "$step" "$sample" 2>"$work/driver.err" > >(tee "$work/samples") &
 driver_pid=$!
 pids+=("$driver_pid")
 scrapes=0
@@ -51,15 +51,14 @@ rc=0
 wait "$driver_pid" || rc=$?
 pids=()
 wall=$(($(ms) - start))
-cat "$work/samples"
 head -5 "$work/driver.err"
-echo "passes: $runs over $slots slots in $wall ms (driver exit $rc), $(((runs * step) / 86400)) days of injected time; $scrapes scrapes of the metrics listener"
+echo "passes: $runs over $slots slots in $wall ms (driver exit $rc), $(((runs * step) / 3600)) hours of injected time; $scrapes scrapes of the metrics listener"
 events=$(sqlite3 "$work/state/state.db" 'select count(*) from events' 2>/dev/null || echo '?')
 echo "event log rows at the end: $events"
 python3 - "$work/samples" <<'PY'
 import sys
 rows = [l.split() for l in open(sys.argv[1]).read().splitlines()[1:]]
-base = rows[min(10, len(rows) - 1)] if len(rows) > 2 else rows[0]
+base = rows[1] if len(rows) > 2 else rows[0]  # the first sample after the first pass
 last = rows[-1]
 peak = max(int(r[1]) for r in rows)
 print(f"growth from run {base[0]} to run {last[0]}: RSS {int(base[1])} -> {int(last[1])} kB "
@@ -79,15 +78,17 @@ switches() { cat /proc/"$daemon_pid"/task/*/status | awk '/^voluntary_ctxt_switc
 before=$(switches)
 sleep "$quiet"
 after=$(switches)
-echo "daemon, $slots slots, after its first pass: RSS $(awk '/VmRSS/ {print $2, $3}' /proc/$daemon_pid/status)," \
+echo "daemon, $slots slots, after its first pass: RSS $(awk '/VmRSS/ {print $2, $3}' /proc/$daemon_pid/status)" \
+    "($(awk '/RssAnon/ {print $2}' /proc/$daemon_pid/status) kB anonymous, $(awk '/RssFile/ {print $2}' /proc/$daemon_pid/status) kB file-backed)," \
     "peak $(awk '/VmHWM/ {print $2, $3}' /proc/$daemon_pid/status), $(ls /proc/$daemon_pid/fd | wc -l) descriptors," \
     "$(awk '/Threads/ {print $2}' /proc/$daemon_pid/status) threads"
 echo "daemon idle for $quiet s: $((after - before)) voluntary context switches over all threads"
 # strace's own attach interrupts the sleeping calls once; what else it sees is a wake-up.
 timeout 10 strace -f -c -p "$daemon_pid" -o "$work/strace" 2>/dev/null || true
-echo "strace -f -c over 10 s more: $(awk '/total/ {print $3}' "$work/strace") syscalls"
-grep -v '^\(% time\|-----\)' "$work/strace" | awk 'NF >= 5 && $NF != "total" {print "  " $NF ": " $4}'
-grep -o 'event=daemon.sleeping.*' "$work/daemon.log" | tail -1
+echo "strace -f -c over 10 s more (its attach interrupts each sleeping call once):"
+sed -n '/^% time/,$p' "$work/strace"
+echo "passes the daemon made: $(grep -c 'event=daemon.sleeping' "$work/daemon.log")"
+grep -o 'event=daemon.sleeping.*' "$work/daemon.log"
 kill -TERM "$daemon_pid"
 wait "$daemon_pid" || true
 pids=()
