@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154  # repo, net, slots and work come from the script sourcing it
 # Sourced by months_bench.sh and cli_bench.sh: a throwaway testbed on $net and $slots key slots,
 # slot bN with one endpoint bN.example.test:(first_port + N), served by slot_farm.py on 127.0.0.1
 # with its own ECDSA P-256 key and a chain from the testbed's CA. Every slot is adopted (its

@@ -29,7 +29,13 @@ driver=${DK_BUILD_DIR:-$repo/build/release}/tests/bench/months_driver
 }
 work=$(mktemp -d /tmp/dk-months-XXXXXX)
 pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; hundred_slots_down; rm -rf "$work"' EXIT
+cleanup() {
+    local pid
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+    hundred_slots_down
+    rm -rf "$work"
+}
+trap cleanup EXIT
 extra_config=$(printf '[log]\nretention_days = 1\n\n[metrics]\nlisten = "%s"\nfile = "%s"\n' "$listen" "$work/metrics.prom")
 # shellcheck source=tests/bench/hundred_slots.sh
 source "$repo/tests/bench/hundred_slots.sh"
