@@ -95,8 +95,10 @@ class Store {
     // Replaces the zone's key rows and appends `event`, in one transaction.
     Status save_dnssec_keys(const std::string& zone, const std::vector<DnssecKeyRow>& rows,
                             const Event& event);
-    // Every event at or after since, oldest first (the log and audit export).
-    Result<std::vector<Event>> events_since(TimePoint since);
+    // Every event at or after since, oldest first (the log and audit export); only those of
+    // `kind` when given (status's alerts, without reading the rest of the window).
+    Result<std::vector<Event>> events_since(TimePoint since,
+                                            const std::optional<std::string>& kind = std::nullopt);
     // Deletes the oldest events beyond `retention` as of `now`, in one transaction; returns how
     // many went. The schema refuses any other DELETE.
     Result<long long> prune_events(const EventRetention& retention, TimePoint now);

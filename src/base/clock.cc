@@ -79,6 +79,11 @@ std::string read_boot_id() {
 
 }  // namespace
 
+const Clock& system_clock() {
+    static const SystemClock clock;
+    return clock;
+}
+
 std::optional<MonotonicReading> SystemClock::monotonic() const {
     static const std::string boot_id = read_boot_id();
     timespec ts{};

@@ -33,6 +33,9 @@ class SystemClock final : public Clock {
     [[nodiscard]] std::optional<MonotonicReading> monotonic() const override;
 };
 
+// The one SystemClock of the process (it holds no state).
+const Clock& system_clock();
+
 // Time passing moves both clocks (advance); jump_wall moves the wall clock alone, as an operator
 // or a bad NTP server would; reboot starts a new boot whose monotonic clock starts again.
 class FakeClock final : public Clock {

@@ -3,6 +3,8 @@
 // follows it. `run` makes the same pass once.
 #pragma once
 
+#include <signal.h>
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,6 +44,10 @@ inline ClockReading read_clock(const Clock& clock) {
 // the size of the jump. At least 1 s.
 Seconds sleep_after_pass(TimePoint wake, const ClockReading& started, const ClockReading& ended,
                          Seconds idle);
+
+// Waits up to `timeout` for one of `signals` (blocked by the caller); returns it, or 0 when the
+// time is over.
+int wait_for_signal(const sigset_t& signals, Seconds timeout);
 
 struct DaemonOptions {
     std::optional<std::string> config_path;   // --config; the default path otherwise

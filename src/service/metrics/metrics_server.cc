@@ -3,10 +3,13 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -16,9 +19,6 @@ namespace dk::service {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// How often the serving loop looks at the stop flag when nothing happens.
-constexpr std::chrono::milliseconds kStopCheck{100};
 
 }  // namespace
 
@@ -34,13 +34,19 @@ std::string metrics_response(std::string_view request, std::string_view metrics_
 
 Result<std::unique_ptr<MetricsServer>> MetricsServer::start(const HostPort& listen) {
     DK_TRY(UniqueFd fd, listening_socket(listen, "metrics"));
-    std::unique_ptr<MetricsServer> server(new MetricsServer(std::move(fd), listen));
+    UniqueFd stop(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+    if (stop.get() < 0) return Error::environment(std::string("eventfd: ") + std::strerror(errno));
+    std::unique_ptr<MetricsServer> server(
+        new MetricsServer(std::move(fd), std::move(stop), listen));
     server->thread_ = std::thread([s = server.get()] { s->serve(); });
     return server;
 }
 
 MetricsServer::~MetricsServer() {
     stop_ = true;
+    const std::uint64_t one = 1;
+    // The serving thread sleeps in poll with no timeout while nobody is connected: wake it.
+    if (::write(stop_fd_.get(), &one, sizeof one) != sizeof one) std::abort();
     if (thread_.joinable()) thread_.join();
 }
 
@@ -59,27 +65,31 @@ struct MetricsServer::Client {
     bool done = false;
 };
 
-// One thread, every client in one poll: a slow client only spends its own deadline.
+// One thread, every client in one poll: a slow client only spends its own deadline. With nobody
+// connected it sleeps until a client or the stop comes: an idle daemon makes no wake-ups.
 void MetricsServer::serve() {
     std::vector<Client> clients;
     while (!stop_) {
         const auto now = Clock::now();
         std::erase_if(clients, [&](const Client& c) { return c.done || c.deadline <= now; });
-        auto wait = kStopCheck;
+        int timeout_ms = -1;
         for (const auto& c : clients) {
-            wait = std::min(wait, std::chrono::ceil<std::chrono::milliseconds>(c.deadline - now));
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(c.deadline - now);
+            const int ms = static_cast<int>(std::max(left.count(), 1L));
+            timeout_ms = timeout_ms < 0 ? ms : std::min(timeout_ms, ms);
         }
-        std::vector<pollfd> fds{{fd_.get(), POLLIN, 0}};
+        std::vector<pollfd> fds{{stop_fd_.get(), POLLIN, 0}, {fd_.get(), POLLIN, 0}};
         for (const auto& c : clients) {
             fds.push_back(
                 {c.fd.get(), static_cast<short>(c.response.empty() ? POLLIN : POLLOUT), 0});
         }
-        if (::poll(fds.data(), fds.size(), static_cast<int>(std::max(wait.count(), 1L))) <= 0)
-            continue;
+        const int ready = ::poll(fds.data(), fds.size(), timeout_ms);
+        ++wakeups_;
+        if (ready <= 0 || stop_) continue;
         for (std::size_t i = 0; i < clients.size(); ++i) {
-            if (fds[i + 1].revents != 0) step(clients[i]);
+            if (fds[i + 2].revents != 0) step(clients[i]);
         }
-        if (fds[0].revents & POLLIN) {
+        if (fds[1].revents & POLLIN) {
             UniqueFd client(::accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
             // Over the bound the connection is closed right here, unanswered.
             if (client.get() >= 0 && clients.size() < max_clients)

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -32,22 +33,26 @@ class MetricsServer {
     static constexpr std::size_t max_clients = 8;  // at once; more are closed when accepted
     static constexpr std::chrono::milliseconds request_deadline{2000};  // the whole exchange
     static Result<std::unique_ptr<MetricsServer>> start(const HostPort& listen);
-    ~MetricsServer();  // stops: returns within about 100 ms, whatever the clients do
+    ~MetricsServer();  // stops: returns at once, whatever the clients do
     MetricsServer(const MetricsServer&) = delete;
     MetricsServer& operator=(const MetricsServer&) = delete;
 
     void publish(std::string text);
     [[nodiscard]] const HostPort& address() const { return address_; }
+    // How often the serving thread has woken: a client, a deadline, the stop; never by itself.
+    [[nodiscard]] std::uint64_t wakeups() const { return wakeups_; }
 
   private:
-    MetricsServer(UniqueFd fd, HostPort address)
-        : fd_(std::move(fd)), address_(std::move(address)) {}
+    MetricsServer(UniqueFd fd, UniqueFd stop_fd, HostPort address)
+        : fd_(std::move(fd)), stop_fd_(std::move(stop_fd)), address_(std::move(address)) {}
     struct Client;
     void serve();
     void step(Client& client);
     UniqueFd fd_;
+    UniqueFd stop_fd_;  // an eventfd the destructor writes to wake the serving thread
     HostPort address_;
     std::atomic<bool> stop_{false};
+    std::atomic<std::uint64_t> wakeups_{0};
     std::mutex mutex_;
     std::string text_ = "# no run yet\n";
     std::thread thread_;

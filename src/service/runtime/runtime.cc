@@ -24,7 +24,7 @@ engine::SlotPolicy policy_for(const config::SlotConfig& slot) {
 }
 
 Result<std::unique_ptr<Runtime>> open_runtime(const std::optional<std::string>& config_path,
-                                              Locking locking) {
+                                              Locking locking, const Clock& clock) {
     DK_TRY(config::Config config,
            config::load_config(config_path.value_or(config::default_config_path)));
     // Before any secret is read or anything written: a verb runs as the owner of state_dir, never
@@ -41,7 +41,7 @@ Result<std::unique_ptr<Runtime>> open_runtime(const std::optional<std::string>& 
     const std::string db_path = config.state_dir + "/state.db";
     DK_TRY(db::Store store, locking == Locking::reader ? db::Store::open_read_only(db_path)
                                                        : db::Store::open(db_path));
-    return std::make_unique<Runtime>(std::move(config), std::move(lock), std::move(store));
+    return std::make_unique<Runtime>(std::move(config), std::move(lock), std::move(store), clock);
 }
 
 SlotRuntime::SlotRuntime(Runtime& runtime, const config::SlotConfig& slot)

@@ -25,13 +25,18 @@ namespace dk::service {
 
 struct Runtime {
     config::Config config;
-    SystemClock clock;
+    const Clock& clock;  // the system's; a bench passes its own (tests/bench/months_driver.cc)
     std::optional<db::StateLock> lock;  // held by the verbs that act (run, daemon, adopt)
     db::Store store;
     SqlStateStore states;
 
-    Runtime(config::Config c, std::optional<db::StateLock> l, db::Store s)
-        : config(std::move(c)), lock(std::move(l)), store(std::move(s)), states(store, clock) {}
+    Runtime(config::Config c, std::optional<db::StateLock> l, db::Store s,
+            const Clock& time = system_clock())
+        : config(std::move(c)),
+          clock(time),
+          lock(std::move(l)),
+          store(std::move(s)),
+          states(store, clock) {}
 };
 
 // exclusive: takes the state lock. read_only: no lock (the verb writes only what the lock holder
@@ -42,8 +47,10 @@ enum class Locking { exclusive, read_only, reader };
 // Loads the configuration; run as root while another user owns state_dir, becomes that user
 // (privileges::act_as_owner_of); checks the configuration's files, takes the state lock
 // (exclusive only), opens the store.
+// `clock` outlives the runtime.
 Result<std::unique_ptr<Runtime>> open_runtime(const std::optional<std::string>& config_path,
-                                              Locking locking = Locking::exclusive);
+                                              Locking locking = Locking::exclusive,
+                                              const Clock& clock = system_clock());
 
 class SlotRuntime {
   public:

@@ -9,10 +9,10 @@ Result<TlsrptStanding> tlsrpt_standing(db::Store& store, TimePoint now, Seconds 
     auto reports = store.tlsrpt_reports_since(now - window);
     if (!reports) return reports.error();
     s.summary = summarise(*reports);
-    auto events = store.events_since(now - window);
+    auto events = store.events_since(now - window, std::string("tlsrpt_dane_failures"));
     if (!events) return events.error();
     for (auto& e : *events) {
-        if (e.kind == "tlsrpt_dane_failures" && e.at <= now) s.alerts.push_back(std::move(e));
+        if (e.at <= now) s.alerts.push_back(std::move(e));
     }
     return s;
 }

@@ -118,6 +118,25 @@ TEST_F(StoreTest, SlotStateRoundTripsWithItsEvent) {
     EXPECT_EQ(store->events_since(t0 + Seconds{1}).value().size(), 1u);
 }
 
+// `status` reads the alerts of one kind in the TLSRPT window, not every event of the window.
+TEST_F(StoreTest, EventsSinceOfOneKind) {
+    auto store = Store::open(dir_ + "/state.db");
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE(store->append_event(t0, "mx", "tlsrpt_dane_failures", "too early").ok());
+    ASSERT_TRUE(store->append_event(t0 + Seconds{10}, "mx", "publish", "add next").ok());
+    ASSERT_TRUE(store->append_event(t0 + Seconds{20}, "mx", "tlsrpt_dane_failures", "first").ok());
+    ASSERT_TRUE(
+        store->append_event(t0 + Seconds{15}, "mx2", "tlsrpt_dane_failures", "second").ok());
+    auto alerts = store->events_since(t0 + Seconds{5}, "tlsrpt_dane_failures").value();
+    ASSERT_EQ(alerts.size(), 2u);
+    EXPECT_EQ(alerts[0].details, "first");  // oldest first means in the order written
+    EXPECT_EQ(alerts[1].details, "second");
+    EXPECT_EQ(alerts[1].slot, "mx2");
+    EXPECT_EQ(alerts[1].at, t0 + Seconds{15});
+    EXPECT_EQ(store->events_since(t0 + Seconds{5}).value().size(), 3u);
+    EXPECT_TRUE(store->events_since(t0, "retired").value().empty());
+}
+
 TEST_F(StoreTest, EventsAreAppendOnly) {
     auto store = Store::open(dir_ + "/state.db");
     ASSERT_TRUE(store->append_event(t0, "mx", "probe", "ok").ok());

@@ -149,6 +149,21 @@ TEST(MetricsServer, StopDoesNotWaitForAClient) {
     EXPECT_LT(Clock::now() - start, milliseconds(1000));
 }
 
+// An idle daemon never wakes while nothing is due: neither does its listener while nobody scrapes.
+TEST(MetricsServer, IdleListenerNeverWakes) {
+    auto server = started_server();
+    ASSERT_NE(server, nullptr);
+    std::this_thread::sleep_for(milliseconds(350));
+    EXPECT_EQ(server->wakeups(), 0U);
+    UniqueFd scrape = connect_to(server->address());
+    ASSERT_GE(scrape.get(), 0);
+    const std::string request = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+    ASSERT_EQ(::send(scrape.get(), request.data(), request.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(request.size()));
+    ASSERT_TRUE(read_to_close(scrape.get(), milliseconds(5000)).has_value());
+    EXPECT_GT(server->wakeups(), 0U);  // the counter counts
+}
+
 TEST(MetricsServer, ClientsBeyondTheBoundAreClosedAtOnce) {
     auto server = started_server();
     ASSERT_NE(server, nullptr);
