@@ -23,7 +23,7 @@ struct MtaStsArgs {
     bool json = false;
 };
 
-Result<MtaStsArgs> parse_args(const VerbOptions& options) {
+Result<MtaStsArgs> parse_mta_sts_args(const VerbOptions& options) {
     const auto words = options.words();
     if (words.size() != 1 || (words[0] != "sync" && words[0] != "check"))
         return Error::bad_input("mta-sts: give sync or check");
@@ -162,7 +162,7 @@ int run_mta_sts(const Invocation& inv) {
     options.json();
     options.positional("sync|check");
     if (auto stop = options.parse()) return *stop;
-    auto args = parse_args(options);
+    auto args = parse_mta_sts_args(options);
     if (!args.ok()) return fail(args.error());
     auto rt = service::open_runtime(inv.globals.config_path, args->sub == "sync"
                                                                  ? service::Locking::read_only

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -48,6 +49,12 @@ Result<HttpRequestHead> parse_request_line(std::string_view line) {
 }
 
 }  // namespace
+
+Result<UniqueFd> stop_eventfd() {
+    UniqueFd fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+    if (fd.get() < 0) return Error::environment(std::string("eventfd: ") + std::strerror(errno));
+    return fd;
+}
 
 Result<UniqueFd> listening_socket(const HostPort& listen, std::string_view what) {
     sockaddr_storage addr{};

@@ -19,6 +19,9 @@ namespace dk::service {
 // A TCP socket bound to `listen` (an IP literal) and listening; `what` names it in errors.
 Result<UniqueFd> listening_socket(const HostPort& listen, std::string_view what);
 
+// A non-blocking eventfd a listener's owner writes to wake its serving thread to stop.
+Result<UniqueFd> stop_eventfd();
+
 inline constexpr std::size_t http_max_head = 8192;  // request line and headers
 inline constexpr std::size_t http_max_headers = 64;
 

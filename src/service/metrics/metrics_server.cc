@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -34,8 +33,7 @@ std::string metrics_response(std::string_view request, std::string_view metrics_
 
 Result<std::unique_ptr<MetricsServer>> MetricsServer::start(const HostPort& listen) {
     DK_TRY(UniqueFd fd, listening_socket(listen, "metrics"));
-    UniqueFd stop(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-    if (stop.get() < 0) return Error::environment(std::string("eventfd: ") + std::strerror(errno));
+    DK_TRY(UniqueFd stop, stop_eventfd());
     std::unique_ptr<MetricsServer> server(
         new MetricsServer(std::move(fd), std::move(stop), listen));
     server->thread_ = std::thread([s = server.get()] { s->serve(); });

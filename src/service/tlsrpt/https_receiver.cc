@@ -6,14 +6,17 @@
 #include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <vector>
 
 #include "base/log.h"
 #include "base/openssl_error.h"
 #include "base/strings.h"
+#include "service/metrics/http.h"
 #include "service/tlsrpt/intake.h"
 #include "tlsrpt/gzip.h"
 
@@ -21,7 +24,6 @@ namespace dk::service {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr std::chrono::milliseconds kStopCheck{100};
 // After the answer: how long what the client still sends is read and dropped (a client still
 // sending the body of a refused request would otherwise get a reset instead of the answer).
 constexpr std::chrono::milliseconds kLinger{2000};
@@ -147,8 +149,9 @@ Result<std::unique_ptr<TlsrptReceiver>> TlsrptReceiver::start(TlsrptReceiverOpti
     DK_TRY(ossl::SslCtxPtr ctx, server_context(options));
     DK_TRY(db::Store store, db::Store::open(options.state_db));
     DK_TRY(UniqueFd fd, listening_socket(options.listen, "tlsrpt https"));
-    std::unique_ptr<TlsrptReceiver> r(
-        new TlsrptReceiver(std::move(options), std::move(fd), std::move(ctx), std::move(store)));
+    DK_TRY(UniqueFd stop, stop_eventfd());
+    std::unique_ptr<TlsrptReceiver> r(new TlsrptReceiver(
+        std::move(options), std::move(fd), std::move(stop), std::move(ctx), std::move(store)));
     r->thread_ = std::thread([p = r.get()] { p->serve(); });
     log::info("tlsrpt.https_listening",
               {{"listen", r->options_.listen.to_string()}, {"path", r->options_.path}});
@@ -157,26 +160,43 @@ Result<std::unique_ptr<TlsrptReceiver>> TlsrptReceiver::start(TlsrptReceiverOpti
 
 TlsrptReceiver::~TlsrptReceiver() {
     stop_ = true;
+    const std::uint64_t one = 1;
+    // The serving thread may sleep in poll with no timeout: wake it.
+    if (::write(stop_fd_.get(), &one, sizeof one) != sizeof one) std::abort();
     if (thread_.joinable()) thread_.join();
 }
 
+// When a connection is given up: its linger ends, or the first of its deadlines.
+Clock::time_point TlsrptReceiver::deadline_of(const Connection& c) const {
+    if (c.phase == Connection::Phase::lingering) return c.linger_until;
+    Clock::time_point at =
+        std::min(c.accepted + options_.request_deadline, c.last_progress + options_.idle_deadline);
+    if (!c.head_read) at = std::min(at, c.accepted + options_.head_deadline);
+    return at;
+}
+
+// One thread, every connection in one poll. With nobody connected it sleeps until a client or
+// the stop comes: an idle daemon makes no wake-ups.
 void TlsrptReceiver::serve() {
     std::vector<Connection> conns;
     while (!stop_) {
         const auto now = Clock::now();
-        std::erase_if(conns, [&](const Connection& c) {
-            if (c.phase == Connection::Phase::lingering) return c.done || now >= c.linger_until;
-            return c.done || now >= c.accepted + options_.request_deadline ||
-                   now >= c.last_progress + options_.idle_deadline ||
-                   (!c.head_read && now >= c.accepted + options_.head_deadline);
-        });
-        std::vector<pollfd> fds{{fd_.get(), POLLIN, 0}};
+        std::erase_if(conns, [&](const Connection& c) { return c.done || now >= deadline_of(c); });
+        int timeout_ms = -1;
+        for (const auto& c : conns) {
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline_of(c) - now);
+            const int ms = static_cast<int>(std::max(left.count(), 1L));
+            timeout_ms = timeout_ms < 0 ? ms : std::min(timeout_ms, ms);
+        }
+        std::vector<pollfd> fds{{stop_fd_.get(), POLLIN, 0}, {fd_.get(), POLLIN, 0}};
         for (const auto& c : conns)
             fds.push_back({c.fd.get(), static_cast<short>(c.want_write ? POLLOUT : POLLIN), 0});
-        if (::poll(fds.data(), fds.size(), static_cast<int>(kStopCheck.count())) <= 0) continue;
+        const int ready = ::poll(fds.data(), fds.size(), timeout_ms);
+        ++wakeups_;
+        if (ready <= 0 || stop_) continue;
         for (std::size_t i = 0; i < conns.size(); ++i)
-            if (fds[i + 1].revents != 0) step(conns[i]);
-        if ((fds[0].revents & POLLIN) == 0) continue;
+            if (fds[i + 2].revents != 0) step(conns[i]);
+        if ((fds[1].revents & POLLIN) == 0) continue;
         UniqueFd fd(::accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
         // Over the cap the connection is closed right here, unanswered.
         if (fd.get() < 0 || conns.size() >= options_.max_connections) continue;

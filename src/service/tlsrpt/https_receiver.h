@@ -59,27 +59,34 @@ class TlsrptReceiver {
   public:
     // Loads the certificate and key and binds: every failure here is the daemon's start failing.
     static Result<std::unique_ptr<TlsrptReceiver>> start(TlsrptReceiverOptions options);
-    ~TlsrptReceiver();  // stops within about 100 ms, whatever the clients do
+    ~TlsrptReceiver();  // stops: returns at once, whatever the clients do
     TlsrptReceiver(const TlsrptReceiver&) = delete;
     TlsrptReceiver& operator=(const TlsrptReceiver&) = delete;
     [[nodiscard]] const TlsrptReceiverOptions& options() const { return options_; }
+    // How often the serving thread has woken: a client, a deadline, the stop; never by itself.
+    [[nodiscard]] std::uint64_t wakeups() const { return wakeups_; }
 
   private:
-    TlsrptReceiver(TlsrptReceiverOptions options, UniqueFd fd, ossl::SslCtxPtr ctx, db::Store store)
+    TlsrptReceiver(TlsrptReceiverOptions options, UniqueFd fd, UniqueFd stop_fd,
+                   ossl::SslCtxPtr ctx, db::Store store)
         : options_(std::move(options)),
           fd_(std::move(fd)),
+          stop_fd_(std::move(stop_fd)),
           ctx_(std::move(ctx)),
           store_(std::move(store)) {}
     struct Connection;
     void serve();
+    [[nodiscard]] std::chrono::steady_clock::time_point deadline_of(const Connection& c) const;
     void step(Connection& c);
     void consume(Connection& c);
     void reply(Connection& c, std::string response);
     TlsrptReceiverOptions options_;
     UniqueFd fd_;
+    UniqueFd stop_fd_;  // an eventfd the destructor writes to wake the serving thread
     ossl::SslCtxPtr ctx_;
     db::Store store_;
     std::atomic<bool> stop_{false};
+    std::atomic<std::uint64_t> wakeups_{0};
     std::thread thread_;
 };
 

@@ -142,22 +142,40 @@ void write_file(const std::string& path, const std::string& text) {
     ::chmod(path.c_str(), 0600);
 }
 
-TEST_F(ReceiverTest, ASilentClientIsClosedAtTheHeadDeadlineAndConnectionsAreCapped) {
+// A self-signed certificate and its key in dir, and options to listen on a free port.
+TlsrptReceiverOptions receiver_options(const std::string& dir) {
     auto ca = testing::make_ca("tlsrpt receiver test");
-    write_file(dir_ + "/cert.pem", ca.pem);
+    write_file(dir + "/cert.pem", ca.pem);
     ossl::BioPtr bio(BIO_new(BIO_s_mem()));
-    ASSERT_EQ(
+    EXPECT_EQ(
         PEM_write_bio_PrivateKey(bio.get(), ca.key.get(), nullptr, nullptr, 0, nullptr, nullptr),
         1);
     char* data = nullptr;
     const long size = BIO_get_mem_data(bio.get(), &data);
-    write_file(dir_ + "/key.pem", std::string(data, static_cast<std::size_t>(size)));
+    write_file(dir + "/key.pem", std::string(data, static_cast<std::size_t>(size)));
     TlsrptReceiverOptions o;
-    const std::uint16_t port = free_port();
-    o.listen = HostPort{"127.0.0.1", port};
-    o.cert_file = dir_ + "/cert.pem";
-    o.key_file = dir_ + "/key.pem";
-    o.state_db = dir_ + "/state.db";
+    o.listen = HostPort{"127.0.0.1", free_port()};
+    o.cert_file = dir + "/cert.pem";
+    o.key_file = dir + "/key.pem";
+    o.state_db = dir + "/state.db";
+    return o;
+}
+
+TEST_F(ReceiverTest, AnIdleReceiverNeverWakes) {
+    auto receiver = TlsrptReceiver::start(receiver_options(dir_));
+    ASSERT_TRUE(receiver.ok()) << receiver.error().message;
+    std::this_thread::sleep_for(milliseconds(350));
+    EXPECT_EQ((*receiver)->wakeups(), 0U);
+    UniqueFd client = connect_to((*receiver)->options().listen.port);
+    client = UniqueFd();
+    for (int i = 0; i < 100 && (*receiver)->wakeups() == 0; ++i)
+        std::this_thread::sleep_for(milliseconds(10));
+    EXPECT_GT((*receiver)->wakeups(), 0U);  // the counter counts
+}
+
+TEST_F(ReceiverTest, ASilentClientIsClosedAtTheHeadDeadlineAndConnectionsAreCapped) {
+    TlsrptReceiverOptions o = receiver_options(dir_);
+    const std::uint16_t port = o.listen.port;
     o.max_connections = 2;
     o.head_deadline = milliseconds(400);
     auto receiver = TlsrptReceiver::start(o);
