@@ -160,6 +160,11 @@ Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
     }
     out.sign_time = since(start);
     out.written = true;
+    if (job.kept != nullptr) {
+        // The zone and the previous file's index are freed on a thread of their own: the caller
+        // (the publisher) reloads the name server meanwhile.
+        job.kept->release([zone = std::move(zone), previous = std::move(previous)] {});
+    }
     return out;
 }
 

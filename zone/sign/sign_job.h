@@ -8,6 +8,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/clock.h"
@@ -31,6 +32,24 @@ struct KeptSigning {
     };
     SignedBlocks blocks;
     std::optional<Stamp> written;
+
+    KeptSigning() = default;
+    KeptSigning(const KeptSigning&) = delete;
+    KeptSigning& operator=(const KeptSigning&) = delete;
+    ~KeptSigning() { wait_released(); }
+    // Destroys what `owner` holds (a lambda's captures) on a thread, after the last one.
+    template <typename Owner>
+    void release(Owner owner) {
+        wait_released();
+        releasing_ =
+            std::thread([gone = std::move(owner)]() mutable { auto dropped = std::move(gone); });
+    }
+    void wait_released() {
+        if (releasing_.joinable()) releasing_.join();
+    }
+
+  private:
+    std::thread releasing_;
 };
 
 struct SignJob {
