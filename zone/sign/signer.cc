@@ -355,7 +355,7 @@ Result<SignStats> sign_blocks(Zone& zone, const KeySet& keys, const SignOptions&
                 // depends only on them and the context (owners added or removed before it
                 // shift it, and it is compared as usual).
                 if (b < before.blocks.size()) {
-                    const SignedBlocks::Block& was = before.blocks[b];
+                    SignedBlocks::Block& was = before.blocks[b];  // this block's worker's alone
                     if (was.key == now_block.key && was.signed_at <= times.now &&
                         was.min_expiration > times.keep_until) {
                         // As the comparison would count it: every signature kept.
@@ -366,7 +366,7 @@ Result<SignStats> sign_blocks(Zone& zone, const KeySet& keys, const SignOptions&
                         now_block.stats = st;
                         now_block.min_expiration = was.min_expiration;
                         ++taken;
-                        return was.text;
+                        return std::move(was.text);
                     }
                 }
             }
@@ -406,7 +406,7 @@ Result<SignStats> sign_blocks(Zone& zone, const KeySet& keys, const SignOptions&
         },
         [&](std::string& text) {
             if (sink != nullptr && written.ok()) written = (*sink)(text);
-            if (keeping) after.blocks[consumed].text = text;
+            if (keeping) after.blocks[consumed].text = std::move(text);  // written already
             ++consumed;
             return written.ok();
         });
