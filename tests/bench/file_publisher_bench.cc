@@ -2,8 +2,11 @@
 // against the release build's libraries): one TLSA change through the signed-file publisher as
 // a daemon's slot run makes it, a fresh publisher that reads the RRset (the guard) and then
 // applies the change (our records saved, the zone signed from the last output and written).
+// Then a second change through the same publisher, as the next change within its lifetime: it
+// takes the blocks it wrote unchanged (zone/sign/sign_job.h KeptSigning). RDATA2 is added then.
 // Usage: file_publisher_bench ZONE UNSIGNED_FILE KEY_DIR SIGNED_FILE MANAGED_FILE OWNER RDATA
-// Prints one JSON line: read_ms, apply_ms and the outcome.
+//        RDATA2
+// Prints one JSON line: read_ms, apply_ms, read2_ms, apply2_ms and the serials.
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -14,8 +17,8 @@
 
 int main(int argc, char** argv) {
     using namespace dk::zone::sign;
-    if (argc != 8) {
-        std::fprintf(stderr, "usage: %s ZONE UNSIGNED KEY_DIR SIGNED MANAGED OWNER RDATA\n",
+    if (argc != 9) {
+        std::fprintf(stderr, "usage: %s ZONE UNSIGNED KEY_DIR SIGNED MANAGED OWNER RDATA RDATA2\n",
                      argv[0]);
         return 2;
     }
@@ -51,10 +54,28 @@ int main(int argc, char** argv) {
                      applied.ok() ? applied->message.c_str() : applied.error().message.c_str());
         return 1;
     }
+    auto again = publisher.read_rrset(owner, LDNS_RR_TYPE_TLSA);
+    if (!again.ok()) {
+        std::fprintf(stderr, "%s\n", again.error().message.c_str());
+        return 1;
+    }
+    const auto read2 = Steady::now();
+    const dk::zone::ZoneChange second{
+        zone, {{dk::zone::ChangeAction::add, owner, LDNS_RR_TYPE_TLSA, 3600, argv[8]}}, {*again}};
+    auto applied2 = publisher.apply(second);
+    const auto done2 = Steady::now();
+    if (!applied2.ok() || applied2->outcome != dk::zone::UpdateOutcome::applied) {
+        std::fprintf(stderr, "second change: %s\n",
+                     applied2.ok() ? applied2->message.c_str() : applied2.error().message.c_str());
+        return 1;
+    }
     const auto ms = [](Steady::duration d) {
         return std::chrono::duration<double, std::milli>(d).count();
     };
-    std::printf("{\"read_ms\": %.0f, \"apply_ms\": %.0f, \"serial\": %u}\n", ms(read - start),
-                ms(done - read), applied->serial);
+    std::printf(
+        "{\"read_ms\": %.0f, \"apply_ms\": %.0f, \"serial\": %u, \"read2_ms\": %.0f, "
+        "\"apply2_ms\": %.0f, \"serial2\": %u}\n",
+        ms(read - start), ms(done - read), applied->serial, ms(read2 - done), ms(done2 - read2),
+        applied2->serial);
     return 0;
 }

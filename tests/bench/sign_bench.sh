@@ -6,7 +6,8 @@
 # record and re-sign incrementally (danekeeper sign --incremental): signatures made and time
 # against the full signing; and the same change through the signed-file publisher as the daemon
 # makes it (file_publisher_bench.cc, compiled here against the release build's libraries: a
-# fresh publisher reads the RRset, then applies the change). danekeeper's output is checked with
+# fresh publisher reads the RRset, then applies the change; then a second change through the same
+# publisher, which takes the blocks it wrote unchanged). danekeeper's output is checked with
 # ldns-verify-zone. In the same run,
 # the machine's signing floor: signatures / (cores x `openssl speed` ECDSA P-256 signatures per
 # second of one core), the time no signer of this zone can beat with OpenSSL on every core.
@@ -121,27 +122,43 @@ echo "== the same kind of change through the signed-file publisher (the daemon's
 build=${dk%/src/cli/danekeeper}
 g++ -std=c++20 -O2 -I"$repo/src" -I"$repo" -I"$build/src/generated" "$repo/tests/bench/file_publisher_bench.cc" \
     "$build/zone/libdk_zone.a" "$build/src/libdk_base.a" -lldns -lssl -lcrypto -lpthread -o "$work/file_publisher_bench"
-pub_wall=
+pub_wall= second_best=
 for ((round = 0; round < rounds; round++)); do
     cp "$work/dk.full" "$work/dk.signed"
     rm -f "$work/managed.zone"
     /usr/bin/time -v -o "$work/time.pub" "$work/file_publisher_bench" "$zone." "$work/$zone.zone" "$work/keys" \
         "$work/dk.signed" "$work/managed.zone" "_25._tcp.h777.$zone." "3 1 1 $(printf '1%.0s' {1..64})" \
+        "3 1 1 $(printf '2%.0s' {1..64})" \
         >"$work/pub.round" 2>"$work/pub.err" || { echo "sign_bench: the publisher failed: $(tail -n 1 "$work/pub.err")"; exit 1; }
     w=$(seconds "$work/time.pub")
     if [[ -z $pub_wall ]] || awk -v a="$w" -v b="$pub_wall" 'BEGIN {exit !(a < b)}'; then
         pub_wall=$w pub_rss=$(peak_kb "$work/time.pub") pub_cpu=$(cpu_seconds "$work/time.pub")
         cp "$work/pub.round" "$work/pub.json"
     fi
+    second=$(python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); print(int(j["read2_ms"] + j["apply2_ms"]))' "$work/pub.round")
+    if [[ -z $second_best ]] || ((second < second_best)); then
+        second_best=$second
+        cp "$work/pub.round" "$work/pub2.json"
+    fi
 done
 python3 - "$work/pub.json" "$pub_wall" "${wall[danekeeper]}" "$pub_rss" "$pub_cpu" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
 pub, full, rss, cpu = float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+first = (j['read_ms'] + j['apply_ms']) / 1000
 print(f"publisher: read_rrset {j['read_ms']} ms, apply (save, sign, write) {j['apply_ms']} ms; "
-      f"{pub:.2f} s vs {full:.2f} s full ({pub / full:.3f}x the time; {cpu} s CPU), "
-      f"peak RSS {rss / 1024:.0f} MB")
+      f"{first:.2f} s vs {full:.2f} s full ({first / full:.3f}x the time); the process with "
+      f"both changes {pub:.2f} s ({pub / full:.3f}x; {cpu} s CPU), peak RSS {rss / 1024:.0f} MB")
 PY
-ldns-verify-zone "$work/dk.signed" >/dev/null 2>&1 && echo "ldns-verify-zone: the publisher's output verified" ||
+python3 - "$work/pub2.json" "${wall[danekeeper]}" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+full = float(sys.argv[2])
+second = (j['read2_ms'] + j['apply2_ms']) / 1000
+print(f"publisher, a second change through the same publisher (the blocks it wrote kept): "
+      f"read_rrset {j['read2_ms']} ms, apply {j['apply2_ms']} ms; {second:.2f} s vs {full:.2f} s "
+      f"full ({second / full:.3f}x the time)")
+PY
+ldns-verify-zone "$work/dk.signed" >/dev/null 2>&1 && echo "ldns-verify-zone: the publisher's output (after both changes) verified" ||
     { echo "ldns-verify-zone FAILED on the publisher's output"; exit 1; }
 echo "machine load (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -184,6 +184,7 @@ Result<FilePublisher::Published> FilePublisher::sign_and_reload(const std::vecto
     job.options = options_.sign;
     job.serial_policy = options_.serial;
     job.skip_when_current = !force;
+    job.kept = &kept_;
     DK_TRY(const SignOutcome out, run_sign_job(job, clock_.now()));
     if (!out.written) return Published{out.serial, false};
     log::info("zone.signed",

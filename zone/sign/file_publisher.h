@@ -14,6 +14,7 @@
 #include "zone/publisher.h"
 #include "zone/sign/key_set.h"
 #include "zone/sign/serial.h"
+#include "zone/sign/sign_job.h"
 #include "zone/sign/signer.h"
 #include "zone/sign/zone_model.h"
 
@@ -63,6 +64,9 @@ class FilePublisher final : public Publisher {
         std::vector<Record> records;
     };
     std::optional<ParsedFile> unsigned_zone_;
+    // The blocks of the signed file as this publisher last wrote it: a later change within its
+    // lifetime re-signs and compares only the blocks whose owners changed (sign_job.h).
+    KeptSigning kept_;
     struct Published {
         std::uint32_t serial = 0;
         bool written = false;

@@ -195,7 +195,7 @@ bool same_rrset_lines(const std::vector<PreviousLine>& lines, std::uint16_t type
 const PreviousLine* find_reusable_text(const std::vector<PreviousLine>& lines, std::uint16_t type,
                                        std::uint32_t ttl, std::string_view owner,
                                        const SigningKey& key, std::string_view signer_text,
-                                       const RrsigTimes& times) {
+                                       const RrsigTimes& times, std::uint32_t* expiration_out) {
     const unsigned labels = rrsig_label_count(owner);
     for (const auto& l : lines) {
         if (l.type != type_rrsig || l.covered != type) continue;
@@ -221,6 +221,7 @@ const PreviousLine* find_reusable_text(const std::vector<PreviousLine>& lines, s
             continue;
         // As find_reusable: begun by now, and not expiring within the refresh window.
         if (inception > times.now || expiration <= times.keep_until) continue;
+        if (expiration_out != nullptr) *expiration_out = expiration;
         return &l;
     }
     return nullptr;

@@ -69,6 +69,7 @@ bool same_rrset_lines(const std::vector<PreviousLine>& lines, std::uint16_t type
 const PreviousLine* find_reusable_text(const std::vector<PreviousLine>& lines, std::uint16_t type,
                                        std::uint32_t ttl, std::string_view owner,
                                        const SigningKey& key, std::string_view signer_text,
-                                       const RrsigTimes& times);
+                                       const RrsigTimes& times,
+                                       std::uint32_t* expiration_out = nullptr);
 
 }  // namespace dk::zone::sign

@@ -73,6 +73,21 @@ Previous read_previous(const SignJob& job, unsigned threads) {
     return p;
 }
 
+std::optional<KeptSigning::Stamp> stamp_of(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+    return KeptSigning::Stamp{st.st_dev, st.st_ino, st.st_size, st.st_mtim, st.st_ctim};
+}
+
+bool same_stamp(const std::optional<KeptSigning::Stamp>& a,
+                const std::optional<KeptSigning::Stamp>& b) {
+    const auto same_time = [](const timespec& x, const timespec& y) {
+        return x.tv_sec == y.tv_sec && x.tv_nsec == y.tv_nsec;
+    };
+    return a && b && a->device == b->device && a->inode == b->inode && a->size == b->size &&
+           same_time(a->modified, b->modified) && same_time(a->changed, b->changed);
+}
+
 }  // namespace
 
 Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
@@ -85,6 +100,11 @@ Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
          in.st_ino == out_file.st_ino))
         return Error::bad_input(job.signed_file + ": the output is the unsigned file itself");
     const unsigned threads = worker_count(job.options.threads);
+    // Kept blocks count only while the file is the one they were written to.
+    if (job.kept != nullptr && !same_stamp(job.kept->written, stamp_of(job.signed_file))) {
+        job.kept->blocks.clear();
+        job.kept->written.reset();
+    }
     SignOutcome out;
     auto start = Steady::now();
     // The previous signed file is read while the unsigned one is.
@@ -124,10 +144,27 @@ Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
     out.serial = next_serial(*soa_serial(zone), last, job.serial_policy, now);
     set_soa_serial(zone, out.serial);
     start = Steady::now();
-    DK_TRY(out.stats,
-           sign_to_file(zone, job.keys, job.options, before, now, job.signed_file, before_text));
+    SignedBlocks* blocks = nullptr;
+    if (job.kept != nullptr) {
+        job.kept->written.reset();
+        if (before_text != nullptr)
+            blocks = &job.kept->blocks;
+        else
+            job.kept->blocks.clear();
+    }
+    DK_TRY(out.stats, sign_to_file(zone, job.keys, job.options, before, now, job.signed_file,
+                                   before_text, blocks));
+    if (blocks != nullptr) {
+        out.blocks_taken = blocks->taken;
+        job.kept->written = stamp_of(job.signed_file);
+    }
     out.sign_time = since(start);
     out.written = true;
+    if (job.kept != nullptr) {
+        // The zone and the previous file's index are freed on a thread of their own: the caller
+        // (the publisher) reloads the name server meanwhile.
+        job.kept->release([zone = std::move(zone), previous = std::move(previous)] {});
+    }
     return out;
 }
 

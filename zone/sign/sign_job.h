@@ -3,9 +3,12 @@
 // signed file atomically. The caller reloads the name server.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/clock.h"
@@ -15,6 +18,39 @@
 #include "zone/sign/zone_model.h"
 
 namespace dk::zone::sign {
+
+// What a publisher keeps between its signings (signer.h SignedBlocks): the blocks it wrote, and
+// the signed file as it left it (device, inode, size, modification and change times). Another
+// file there, or none, and the blocks are dropped: the next signing compares with the file.
+struct KeptSigning {
+    struct Stamp {
+        dev_t device = 0;
+        ino_t inode = 0;
+        off_t size = 0;
+        timespec modified{};
+        timespec changed{};
+    };
+    SignedBlocks blocks;
+    std::optional<Stamp> written;
+
+    KeptSigning() = default;
+    KeptSigning(const KeptSigning&) = delete;
+    KeptSigning& operator=(const KeptSigning&) = delete;
+    ~KeptSigning() { wait_released(); }
+    // Destroys what `owner` holds (a lambda's captures) on a thread, after the last one.
+    template <typename Owner>
+    void release(Owner owner) {
+        wait_released();
+        releasing_ =
+            std::thread([gone = std::move(owner)]() mutable { auto dropped = std::move(gone); });
+    }
+    void wait_released() {
+        if (releasing_.joinable()) releasing_.join();
+    }
+
+  private:
+    std::thread releasing_;
+};
 
 struct SignJob {
     std::string unsigned_file;
@@ -30,6 +66,7 @@ struct SignJob {
     std::optional<std::uint32_t> last_serial;  // the last one published, when known elsewhere
     bool reuse_previous = true;                // keep valid signatures from signed_file as it is
     bool skip_when_current = false;            // nothing changed and nothing due: write nothing
+    KeptSigning* kept = nullptr;               // the caller's, across jobs on the same signed_file
 };
 
 struct SignOutcome {
@@ -37,6 +74,7 @@ struct SignOutcome {
     std::uint32_t serial = 0;
     SignStats stats;
     bool had_previous = false;
+    std::size_t blocks_taken = 0;            // blocks written as kept (KeptSigning), not compared
     std::chrono::milliseconds read_time{0};  // unsigned file, previous signed file, chain
     std::chrono::milliseconds sign_time{0};  // signing and writing, which overlap
 };

@@ -1,5 +1,7 @@
 #include "zone/sign/signer.h"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <atomic>
 #include <functional>
@@ -70,6 +72,7 @@ struct Worker {
     std::string ttl_text;
     std::vector<PreviousLine> lines;
     std::uint32_t hint = 0;
+    std::uint32_t min_expiration = 0xffffffff;  // of the signatures in `text`
 
     Worker(const Signers& s, const RrsigTimes& t, const std::string& origin, bool dry,
            std::uint64_t run)
@@ -132,14 +135,16 @@ void Worker::sign_rrset_text(const Node& node, Rrset& rrset, bool have_previous)
     bool made = false;
     ttl_text.clear();
     append_uint(ttl_text, rrset.ttl);
+    std::uint32_t expiration = 0;
     for (const SigningKey* key : keys) {
         const std::size_t k = index_of(signers, key);
         const PreviousLine* kept = nullptr;
         if (same && signers.reusable[k])
             kept = find_reusable_text(lines, rrset.type, rrset.ttl, node.name, *key, signer_text,
-                                      times);
+                                      times, &expiration);
         if (kept != nullptr) {
             ++stats.signatures_kept;
+            min_expiration = std::min(min_expiration, expiration);
             if (dry_run) continue;
             // The kept line as it was, unless its TTL field is not the RRset's (edited).
             if (kept->ttl == ttl_text) {
@@ -156,6 +161,8 @@ void Worker::sign_rrset_text(const Node& node, Rrset& rrset, bool have_previous)
         }
         made = true;
         ++stats.signatures_made;
+        // expiration_for spreads new signatures over [expiration - jitter, expiration].
+        min_expiration = std::min(min_expiration, times.expiration - times.jitter);
         if (dry_run || !new_signature(node, rrset, *key, k)) continue;
         sigs.push_back(rrsig);
         text += owner_text;
@@ -251,32 +258,118 @@ void add_stats(SignStats& total, const SignStats& part) {
     total.denial_resigned += part.denial_resigned;
 }
 
-constexpr std::size_t nodes_per_block = 1024;
+// The key of a block of owners in SignedBlocks: SHA-256 over everything that goes into its
+// text (names, flags, types, TTLs, RDATAs).
+void append_node_key(std::string& out, const Node& node) {
+    out.append(node.name.data(), node.name.size());
+    out.push_back(static_cast<char>(node.flags));
+    for (const auto& rrset : node.rrsets) {
+        const std::uint32_t fields[] = {rrset.type, rrset.ttl,
+                                        static_cast<std::uint32_t>(rrset.rdatas.bytes().size())};
+        out.append(reinterpret_cast<const char*>(fields), sizeof fields);
+        out += rrset.rdatas.bytes();
+    }
+    out.push_back('\0');
+}
+
+std::array<unsigned char, 32> block_key(const Zone& zone, std::size_t begin, std::size_t end) {
+    std::string bytes;
+    const std::size_t data = zone.nodes.size();
+    for (std::size_t i = begin; i < end; ++i)
+        append_node_key(bytes, i < data ? zone.nodes[i] : zone.nsec3_nodes[i - data]);
+    std::array<unsigned char, 32> key{};
+    unsigned int length = 0;
+    EVP_Digest(bytes.data(), bytes.size(), key.data(), &length, EVP_sha256(), nullptr);
+    return key;
+}
+
+// What decides the text of a block besides its owners: the signer, the options, the keys and
+// whether the previous file's signatures under each can be kept.
+std::string block_context(const Signers& signers, const std::string& signer_text,
+                          const SignOptions& options) {
+    std::string out = signer_text;
+    for (const std::int64_t v :
+         {std::int64_t{options.validity.count()}, std::int64_t{options.refresh.count()},
+          std::int64_t{options.jitter.count()}, std::int64_t{options.backdate.count()},
+          static_cast<std::int64_t>(options.block_nodes)})
+        out += "|" + std::to_string(v);
+    for (const auto* list : {&signers.zone, &signers.keys}) {
+        out += "|";
+        for (const SigningKey* key : *list) {
+            const Dnskey& d = key->dnskey();
+            out += std::to_string(d.flags) + " " + std::to_string(d.algorithm) + " " +
+                   std::to_string(key->tag()) + " ";
+            out += d.rdata();
+            out += signers.reusable[index_of(signers, key)] ? "+" : "-";
+        }
+    }
+    return out;
+}
 
 // Signs the zone block by block on every core; with `sink`, each block's zone-file text goes
 // to it in order while later blocks are still being signed.
 Result<SignStats> sign_blocks(Zone& zone, const KeySet& keys, const SignOptions& options,
                               const Zone* previous, const PreviousText* previous_text,
                               TimePoint now, bool dry_run,
-                              const std::function<Status(std::string_view)>* sink) {
+                              const std::function<Status(std::string_view)>* sink,
+                              SignedBlocks* kept = nullptr) {
     if (previous_text != nullptr) previous = &previous_text->head;
     const std::string signer_text = name_to_text(zone.origin);
     DK_TRY(const Signers signers, choose_signers(keys, previous));
     const RrsigTimes times = rrsig_times(now, options);
     const std::size_t data = zone.nodes.size();
     const std::size_t total = data + zone.nsec3_nodes.size();
+    const std::size_t nodes_per_block = std::max<std::size_t>(1, options.block_nodes);
     const std::size_t blocks = (total + nodes_per_block - 1) / nodes_per_block;
+    // Blocks are kept only along the text path, and taken only as laid out the last time.
+    SignedBlocks before;
+    SignedBlocks after;
+    const bool keeping = kept != nullptr && previous_text != nullptr && sink != nullptr && !dry_run;
+    if (keeping) {
+        before = std::move(*kept);
+        kept->clear();
+        after.context = block_context(signers, signer_text, options);
+        after.blocks.resize(blocks);
+        const bool every_key_reusable =
+            std::all_of(signers.reusable.begin(), signers.reusable.end(), [](bool r) { return r; });
+        if (!every_key_reusable || before.context != after.context) before.clear();
+    }
+    std::atomic<std::size_t> taken{0};
     std::vector<SignStats> block_stats(blocks);
     std::vector<std::optional<Error>> block_errors(blocks);
     const unsigned threads = worker_count(options.threads);
     const std::uint64_t run = ++run_counter;
     Status written;
+    std::size_t consumed = 0;
     ordered_pipeline(
         blocks, threads, 4 * threads,
         [&](std::size_t b) {
             Worker w(signers, times, zone.origin, dry_run, run);
             const std::size_t begin = b * nodes_per_block;
             const std::size_t end = std::min(total, begin + nodes_per_block);
+            if (keeping) {
+                SignedBlocks::Block& now_block = after.blocks[b];
+                now_block.key = block_key(zone, begin, end);
+                now_block.signed_at = times.now;
+                // The block at the same index, when it holds the same owners: a block's text
+                // depends only on them and the context (owners added or removed before it
+                // shift it, and it is compared as usual).
+                if (b < before.blocks.size()) {
+                    SignedBlocks::Block& was = before.blocks[b];  // this block's worker's alone
+                    if (was.key == now_block.key && was.signed_at <= times.now &&
+                        was.min_expiration > times.keep_until) {
+                        // As the comparison would count it: every signature kept.
+                        SignStats& st = block_stats[b];
+                        st.rrsets = was.stats.rrsets;
+                        st.denial_records = was.stats.denial_records;
+                        st.signatures_kept = was.stats.signatures_made + was.stats.signatures_kept;
+                        now_block.stats = st;
+                        now_block.min_expiration = was.min_expiration;
+                        ++taken;
+                        return std::move(was.text);
+                    }
+                }
+            }
             if (previous_text != nullptr) {
                 // Room for the block's text at once (about the previous file's bytes per name,
                 // with a margin), not grown by doubling and copying.
@@ -291,6 +384,10 @@ Result<SignStats> sign_blocks(Zone& zone, const KeySet& keys, const SignOptions&
                                   std::max(end, data) - data);
                 block_stats[b] = w.stats;
                 block_errors[b] = w.error;
+                if (keeping) {
+                    after.blocks[b].stats = w.stats;
+                    after.blocks[b].min_expiration = w.min_expiration;
+                }
                 return std::move(w.text);
             }
             w.sign_range(zone.nodes, previous ? &previous->nodes : nullptr, std::min(begin, data),
@@ -309,6 +406,8 @@ Result<SignStats> sign_blocks(Zone& zone, const KeySet& keys, const SignOptions&
         },
         [&](std::string& text) {
             if (sink != nullptr && written.ok()) written = (*sink)(text);
+            if (keeping) after.blocks[consumed].text = std::move(text);  // written already
+            ++consumed;
             return written.ok();
         });
     SignStats stats;
@@ -317,6 +416,10 @@ Result<SignStats> sign_blocks(Zone& zone, const KeySet& keys, const SignOptions&
         add_stats(stats, block_stats[b]);
     }
     if (!written.ok()) return written.error();
+    if (keeping) {
+        after.taken = taken;
+        *kept = std::move(after);
+    }
     return stats;
 }
 
@@ -334,15 +437,17 @@ Result<SignStats> count_against_text(Zone& zone, const KeySet& keys, const SignO
 
 Result<SignStats> sign_to_file(Zone& zone, const KeySet& keys, const SignOptions& options,
                                const Zone* previous, TimePoint now, const std::string& path,
-                               const PreviousText* previous_text) {
+                               const PreviousText* previous_text, SignedBlocks* kept) {
     Result<SignStats> result = SignStats{};
     auto status = files::write_atomic_pieces(
         path, 0644, files::Overwrite::yes, [&](const files::PieceWriter& write) -> Status {
             const std::function<Status(std::string_view)> sink = write;
-            result = sign_blocks(zone, keys, options, previous, previous_text, now, false, &sink);
+            result =
+                sign_blocks(zone, keys, options, previous, previous_text, now, false, &sink, kept);
             if (!result.ok()) return result.error();
             return {};
         });
+    if (!status.ok() && kept != nullptr) kept->clear();
     if (!status.ok()) return status.error();
     return result;
 }

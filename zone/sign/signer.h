@@ -5,6 +5,7 @@
 // is signed again on every core.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,6 +30,7 @@ struct SignOptions {
     Seconds backdate{3600};                   // inception before now, for skewed clocks
     std::optional<std::uint32_t> dnskey_ttl;  // default: the SOA's TTL
     unsigned threads = 0;                     // 0: every core
+    std::size_t block_nodes = 1024;           // owners per block signed and written at once
 };
 
 struct SignStats {
@@ -56,12 +58,36 @@ struct PreviousText;
 Result<SignStats> count_against_text(Zone& zone, const KeySet& keys, const SignOptions& options,
                                      const PreviousText& previous, TimePoint now);
 
+// What one publisher keeps of the file it last wrote, block by block, so that the next signing
+// takes unchanged blocks as they were written instead of comparing each owner with the file
+// again: a block is taken only when its owners and RRsets hash (SHA-256) to the same key, the
+// signing context (keys, signer, options) is the same, the previous file's signatures are
+// reusable under every key, and every signature in it still outlives the refresh window and
+// has begun. That is exactly when the comparison would keep every line of the block, so the
+// file written is the one the comparison would write. The caller makes sure the file on disk
+// is the one these blocks were written to (sign_job.h).
+struct SignedBlocks {
+    struct Block {
+        std::array<unsigned char, 32> key{};
+        std::string text;
+        SignStats stats;                   // as the signing that wrote it counted
+        std::uint32_t min_expiration = 0;  // of every signature in the block
+        std::uint32_t signed_at = 0;       // `now` of that signing
+    };
+    std::string context;
+    std::vector<Block> blocks;
+    std::size_t taken = 0;  // blocks the last signing took as they were
+    void clear() { *this = SignedBlocks{}; }
+};
+
 // The same, writing the signed zone file (atomically) while it signs: each block of owners goes
 // to the file as soon as it is signed. With `previous_text` (previous is then ignored) the
 // signatures are kept from that text, and kept RRSIG lines are copied from it to the file; the
-// zone's RRsets then hold only the new signatures.
+// zone's RRsets then hold only the new signatures. With `kept` (and previous_text) unchanged
+// blocks are taken from it, and it holds the blocks written afterwards (cleared on failure).
 Result<SignStats> sign_to_file(Zone& zone, const KeySet& keys, const SignOptions& options,
                                const Zone* previous, TimePoint now, const std::string& path,
-                               const PreviousText* previous_text = nullptr);
+                               const PreviousText* previous_text = nullptr,
+                               SignedBlocks* kept = nullptr);
 
 }  // namespace dk::zone::sign

@@ -225,9 +225,27 @@ std::multiset<std::string> comparable_lines(const std::string& path) {
     return out;
 }
 
+// A signed file as text with the signature field of each RRSIG taken out: two incremental
+// signings that keep and make the same signatures read the same.
+std::string without_signatures(const std::string& path) {
+    std::ifstream in(path);
+    std::string out;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.find("\tRRSIG\t") != std::string::npos) line = line.substr(0, line.rfind(' '));
+        out += line + "\n";
+    }
+    return out;
+}
+
 // Seeded random edits of the unsigned file (a TLSA changed or removed, an owner added, a TTL
 // changed), each signed incrementally from the last output, with the records already parsed
-// every other time (as the signed-file publisher does), and from scratch: the same zone.
+// every other time (as the signed-file publisher does), and from scratch: the same zone. A third
+// signing goes through the blocks a publisher keeps (KeptSigning, blocks of 8 owners): it must
+// keep and make exactly the signatures the comparison with the file makes, and take unchanged
+// blocks as they were. Round 6 replaces its file behind its back with one signed at another time
+// (the blocks are dropped; it then goes on as a comparison from that file does), round 9 jumps
+// into the refresh window (blocks with signatures due are signed again).
 TEST(SignJob, RandomChangesSignedIncrementallyEqualASigningFromScratch) {
     char templ[] = "/tmp/dk-signjob-XXXXXX";
     ASSERT_NE(mkdtemp(templ), nullptr);
@@ -254,9 +272,18 @@ TEST(SignJob, RandomChangesSignedIncrementallyEqualASigningFromScratch) {
     inc.origin = "example.test";
     inc.keys = testing::two_keys(Algorithm::ecdsap256sha256);
     inc.serial_policy = SerialPolicy::increment;
+    inc.options.block_nodes = 8;
     SignJob full = inc;
     full.signed_file = dir + "/full.signed";
     full.reuse_previous = false;
+    SignJob kept_job = inc;
+    kept_job.signed_file = dir + "/kept.signed";
+    KeptSigning kept;
+    kept_job.kept = &kept;
+    // From round 6, when the kept job's file is replaced, it goes on from there as `ref` does.
+    SignJob ref = inc;
+    ref.signed_file = dir + "/ref.signed";
+    std::size_t taken = 0;
     const TimePoint t0 = testing::test_now();
     for (int round = 0; round < 12; ++round) {
         SCOPED_TRACE("round " + std::to_string(round));
@@ -293,9 +320,35 @@ TEST(SignJob, RandomChangesSignedIncrementallyEqualASigningFromScratch) {
         auto parsed = read_zone_file(dir + "/zone.db", read);
         ASSERT_TRUE(parsed.ok()) << parsed.error().message;
         inc.unsigned_records = round % 2 == 1 ? &*parsed : nullptr;
-        const TimePoint now = t0 + Seconds{60 * round};
+        kept_job.unsigned_records = inc.unsigned_records;
+        const TimePoint now = t0 + Seconds{60 * round + (round >= 9 ? 8 * 86400 + 18 * 3600 : 0)};
+        if (round == 6) {
+            // Signed at another time than the kept blocks: their expirations differ.
+            for (const auto& to : {kept_job.signed_file, ref.signed_file})
+                std::filesystem::copy_file(full.signed_file, to,
+                                           std::filesystem::copy_options::overwrite_existing);
+        }
         auto a = run_sign_job(inc, now);
         ASSERT_TRUE(a.ok()) << a.error().message;
+        auto k = run_sign_job(kept_job, now);
+        ASSERT_TRUE(k.ok()) << k.error().message;
+        const SignJob& like = round < 6 ? inc : ref;
+        auto r = round < 6 ? a : run_sign_job(ref, now);
+        ASSERT_TRUE(r.ok()) << r.error().message;
+        EXPECT_EQ(k->stats.signatures_made, r->stats.signatures_made);
+        EXPECT_EQ(k->stats.signatures_kept, r->stats.signatures_kept);
+        EXPECT_EQ(k->stats.rrsets_resigned, r->stats.rrsets_resigned);
+        EXPECT_EQ(without_signatures(kept_job.signed_file), without_signatures(like.signed_file));
+        if (round == 0 || round == 6) {
+            EXPECT_EQ(k->blocks_taken, 0u);
+        }
+        taken += k->blocks_taken;
+        auto kept_written = read_signed_zone_file(kept_job.signed_file, read);
+        ASSERT_TRUE(kept_written.ok());
+        std::size_t kept_checked = 0;
+        EXPECT_EQ(testing::verify_with_ldns(*kept_written, now, &kept_checked),
+                  std::vector<std::string>{});
+        EXPECT_EQ(kept_checked, k->stats.signatures_made + k->stats.signatures_kept);
         auto b = run_sign_job(full, now);
         ASSERT_TRUE(b.ok()) << b.error().message;
         EXPECT_EQ(a->stats.signatures_made + a->stats.signatures_kept, b->stats.signatures_made);
@@ -310,6 +363,7 @@ TEST(SignJob, RandomChangesSignedIncrementallyEqualASigningFromScratch) {
         EXPECT_EQ(testing::verify_with_ldns(*written, now, &checked), std::vector<std::string>{});
         EXPECT_EQ(checked, b->stats.signatures_made);
     }
+    EXPECT_GT(taken, 0u);
     std::filesystem::remove_all(dir);
 }
 
