@@ -12,35 +12,13 @@
 #include <chrono>
 #include <thread>
 
+#include "loopback_client.h"
+
 namespace dk::service {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-// A port nothing listens on right now (bind to 0, read it back, let it go).
-std::uint16_t free_port() {
-    UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-        return 0;
-    return ntohs(addr.sin_port);
-}
-
-UniqueFd connect_to(const HostPort& where) {
-    UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(where.port);
-    ::inet_pton(AF_INET, where.host.c_str(), &addr.sin_addr);
-    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
-        return UniqueFd();
-    return fd;
-}
 
 // Reads until the server closes, for at most `limit`; nullopt when it never closed.
 std::optional<std::string> read_to_close(int fd, milliseconds limit) {

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "loopback_client.h"
 #include "rfc8460_example.h"
 #include "test_ca.h"
 #include "tlsrpt/gzip.h"
@@ -102,25 +103,10 @@ TEST_F(ReceiverTest, AGoodReportIsStoredOnceABadOneNot) {
     EXPECT_EQ(stored->size(), 1u);
 }
 
-std::uint16_t free_port() {
-    UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-        return 0;
-    return ntohs(addr.sin_port);
-}
-
-UniqueFd connect_to(std::uint16_t port) {
-    UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+// A connection to the receiver on loopback `port`; the test fails when it cannot connect.
+UniqueFd connected(std::uint16_t port) {
+    UniqueFd fd = connect_to(HostPort{"127.0.0.1", port});
+    EXPECT_GE(fd.get(), 0) << "connect to 127.0.0.1:" << port;
     return fd;
 }
 
@@ -166,7 +152,7 @@ TEST_F(ReceiverTest, AnIdleReceiverNeverWakes) {
     ASSERT_TRUE(receiver.ok()) << receiver.error().message;
     std::this_thread::sleep_for(milliseconds(350));
     EXPECT_EQ((*receiver)->wakeups(), 0U);
-    UniqueFd client = connect_to((*receiver)->options().listen.port);
+    UniqueFd client = connected((*receiver)->options().listen.port);
     client = UniqueFd();
     for (int i = 0; i < 100 && (*receiver)->wakeups() == 0; ++i)
         std::this_thread::sleep_for(milliseconds(10));
@@ -180,10 +166,10 @@ TEST_F(ReceiverTest, ASilentClientIsClosedAtTheHeadDeadlineAndConnectionsAreCapp
     o.head_deadline = milliseconds(400);
     auto receiver = TlsrptReceiver::start(o);
     ASSERT_TRUE(receiver.ok()) << receiver.error().message;
-    UniqueFd first = connect_to(port);
-    UniqueFd second = connect_to(port);
+    UniqueFd first = connected(port);
+    UniqueFd second = connected(port);
     std::this_thread::sleep_for(milliseconds(150));  // both accepted
-    UniqueFd third = connect_to(port);
+    UniqueFd third = connected(port);
     EXPECT_LT(closed_after(third.get(), milliseconds(3000)), milliseconds(350))
         << "the third connection is over the cap";
     const auto first_closed = closed_after(first.get(), milliseconds(3000));
