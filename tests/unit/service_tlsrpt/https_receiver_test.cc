@@ -16,6 +16,7 @@
 
 #include "loopback_client.h"
 #include "rfc8460_example.h"
+#include "store_fixture.h"
 #include "test_ca.h"
 #include "tlsrpt/gzip.h"
 
@@ -66,20 +67,7 @@ TEST(TlsrptPost, TheMediaTypeDecidesHowTheBodyIsRead) {
     EXPECT_EQ(check.body_bytes, 10u);
 }
 
-class ReceiverTest : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        char tmpl[] = "/tmp/dk-tlsrpt-https-XXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        dir_ = tmpl;
-        auto s = db::Store::open(dir_ + "/state.db");
-        ASSERT_TRUE(s.ok()) << s.error().message;
-        store_.emplace(std::move(*s));
-    }
-    void TearDown() override { std::filesystem::remove_all(dir_); }
-    std::string dir_;
-    std::optional<db::Store> store_;
-};
+using ReceiverTest = StoreFixture;
 
 int answered(const std::string& response) {
     return response.size() > 12 ? std::stoi(response.substr(9, 3)) : 0;

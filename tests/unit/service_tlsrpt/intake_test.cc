@@ -9,24 +9,14 @@
 
 #include "rfc8460_example.h"
 #include "service/tlsrpt/summary.h"
+#include "store_fixture.h"
 #include "tlsrpt/gzip.h"
 
 namespace dk::service {
 namespace {
 
-class IntakeTest : public ::testing::Test {
+class IntakeTest : public StoreFixture {
   protected:
-    void SetUp() override {
-        char tmpl[] = "/tmp/dk-tlsrpt-XXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        dir_ = tmpl;
-        auto s = db::Store::open(dir_ + "/state.db");
-        ASSERT_TRUE(s.ok()) << s.error().message;
-        store_.emplace(std::move(*s));
-    }
-    void TearDown() override { std::filesystem::remove_all(dir_); }
-    std::string dir_;
-    std::optional<db::Store> store_;
     const TimePoint now = from_unix_seconds(1'800'000'000);
 };
 
