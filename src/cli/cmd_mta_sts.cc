@@ -164,8 +164,10 @@ int run_mta_sts(const Invocation& inv) {
     if (auto stop = options.parse()) return *stop;
     auto args = parse_mta_sts_args(options);
     if (!args.ok()) return fail(args.error());
+    // sync writes the zone and the policy file: the state lock keeps it from writing beside a
+    // running daemon or run.
     auto rt = service::open_runtime(inv.globals.config_path, args->sub == "sync"
-                                                                 ? service::Locking::read_only
+                                                                 ? service::Locking::exclusive
                                                                  : service::Locking::reader);
     if (!rt.ok()) return fail(rt.error());
     if (!(*rt)->config.resolver)

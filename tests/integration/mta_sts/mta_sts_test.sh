@@ -119,6 +119,18 @@ echo "mta-sts-query: $query"
     ok "mta-sts-query fetches the same policy (id $id1)" || bad "mta-sts-query: $query"
 dk mta-sts sync | grep -q "policy unchanged.*TXT unchanged" && ok "a second sync changes nothing" ||
     bad "a second sync changed something"
+# sync writes the zone and the policy file: it takes the state lock as run does, so it never
+# writes beside a running daemon.
+(exec 9>>"$work/state/danekeeper.lock" && flock -x 9 && exec sleep 20) &
+holder=$!  # after the exec, the holder is the sleep that keeps fd 9: killing it frees the lock
+poll_for 5 bash -c "! flock -n '$work/state/danekeeper.lock' true" || bad "the lock holder did not start"
+rc=0
+dk mta-sts sync >"$work/locked.txt" 2>&1 || rc=$?
+kill "$holder" 2>/dev/null || true
+wait "$holder" 2>/dev/null || true
+[[ $rc == 3 ]] && grep -q "another danekeeper holds" "$work/locked.txt" &&
+    ok "sync refuses while another holds the state lock (exit 3)" ||
+    bad "sync beside a lock holder: rc=$rc $(cat "$work/locked.txt")"
 
 echo "part 1 done at $(($(date +%s) - started)) s"
 echo "== 2. the MX RRset changes on the primary: a pass keeps the policy in step"
