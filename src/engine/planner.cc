@@ -86,7 +86,7 @@ std::string naming_lagging(std::string reason, const Observations& obs) {
     return reason;
 }
 
-// After a switch the old key's record goes, in the same update that publishes a fresh next.
+// After a switch the old key's record goes; the fresh next key follows once it is gone.
 std::optional<Action> retire_previous(const SlotState& s, const SlotPolicy& p,
                                       const Observations& obs) {
     if (!s.previous) return std::nullopt;
@@ -96,17 +96,20 @@ std::optional<Action> retire_previous(const SlotState& s, const SlotPolicy& p,
                      "not retiring the previous key: still presented by (or unreachable) " +
                          join(maybe_serving, ", "));
     }
-    if (!s.next)
-        return simple(ActionKind::generate_next_key, "fresh next key to publish while retiring");
     if (obs.removals_not_before && obs.now < *obs.removals_not_before) {
         return wait_until(*obs.removals_not_before,
                           "not retiring the previous key yet: resolvers may still hold the TLSA "
                           "RRsets the shared owner's CNAMEs replaced");
     }
+    // The retirement does not wait for a fresh next key (a key generation per slot): that one
+    // is made and published once the previous key is cleared, or goes along if already made.
     const TlsaRecord old_record = record_for(*s.previous);
-    auto changes = owner_changes(obs, {record_for(*s.current), record_for(*s.next)}, old_record);
+    std::vector<TlsaRecord> keep{record_for(*s.current)};
+    if (s.next) keep.push_back(record_for(*s.next));
+    auto changes = owner_changes(obs, keep, old_record);
     if (!changes.empty()) {
-        Action a = simple(ActionKind::publish, "retire previous key and publish fresh next");
+        Action a = simple(ActionKind::publish,
+                          s.next ? "retire previous key and publish next" : "retire previous key");
         a.changes = std::move(changes);
         return a;
     }

@@ -127,13 +127,15 @@ std::vector<std::string> tlsa_owners(const std::vector<Endpoint>& endpoints) {
     return owners;
 }
 
-Result<Observations> observe_slot(const SlotSetup& setup, Ports& ports, const SlotState& state) {
-    Observations obs;
-    obs.now = ports.clock.now();
-    obs.monotonic = ports.clock.monotonic();
-    DK_TRY(obs.owners, ports.dns.observe(tlsa_owners(setup.endpoints)));
-    obs.trust_problems = ports.dns.trust_problems();
-    obs.endpoints = ports.prober.probe(setup.endpoints, obs.owners);
+namespace {
+
+// What the vault knows about the slot's keys, against the records published at the owners.
+void read_vault_views(const SlotSetup& setup, Ports& ports, const SlotState& state,
+                      Observations& obs) {
+    obs.pending_chain_matches.reset();
+    obs.pending_chain_refusals.clear();
+    obs.served_chain_matches.reset();
+    obs.renew_at.reset();
     const auto published = all_published(obs.owners);
     const SlotKey* pending = nullptr;
     if (state.next && state.next_cert_not_after) pending = &*state.next;
@@ -148,6 +150,47 @@ Result<Observations> observe_slot(const SlotSetup& setup, Ports& ports, const Sl
         if (matches.ok()) obs.served_chain_matches = std::move(*matches);
         obs.renew_at = ports.vault.renewal_time(setup.slot, *state.current);
     }
+}
+
+// The earlier observation brought up to now, or nothing when it is too old to stand for the
+// world (or the clock went back since).
+std::optional<Observations> seen_again(const SlotSetup& setup, Ports& ports, const SlotState& state,
+                                       const Observations& seen) {
+    const TimePoint now = ports.clock.now();
+    if (now < seen.now || now - seen.now > world_view_reuse_limit) return std::nullopt;
+    Observations obs = seen;
+    obs.now = now;
+    obs.monotonic = ports.clock.monotonic();
+    read_vault_views(setup, ports, state, obs);
+    return obs;
+}
+
+}  // namespace
+
+bool leaves_the_world_as_seen(ActionKind kind) {
+    switch (kind) {
+        case ActionKind::generate_next_key:
+        case ActionKind::request_certificate:
+        case ActionKind::mark_published:
+        case ActionKind::set_switch_time:
+        case ActionKind::complete_switch:
+        case ActionKind::clear_previous:
+        case ActionKind::issuers_published:
+        case ActionKind::forget_issuers:
+            return true;
+        default:  // publish and deploy change what is served; waits and alerts end the run
+            return false;
+    }
+}
+
+Result<Observations> observe_slot(const SlotSetup& setup, Ports& ports, const SlotState& state) {
+    Observations obs;
+    obs.now = ports.clock.now();
+    obs.monotonic = ports.clock.monotonic();
+    DK_TRY(obs.owners, ports.dns.observe(tlsa_owners(setup.endpoints)));
+    obs.trust_problems = ports.dns.trust_problems();
+    obs.endpoints = ports.prober.probe(setup.endpoints, obs.owners);
+    read_vault_views(setup, ports, state, obs);
     return obs;
 }
 
@@ -189,9 +232,10 @@ Status record_step(const SlotSetup& setup, Ports& ports, Action action,
     return {};
 }
 
+// `seen`: the observation the last step was planned on, when that step left the world as seen.
 Result<RunReport> run_steps(const SlotSetup& setup, Ports& ports, RunMode mode,
                             const StepListener& listener, int max_steps, bool defer_steps,
-                            SlotState saved, RunReport report) {
+                            SlotState saved, RunReport report, std::optional<Observations> seen) {
     for (int step = 0; step < max_steps; ++step) {
         DK_TRY(const OwnerPreparation prepared,
                ports.publisher.prepare_owners(tlsa_owners(setup.endpoints), ports.clock.now(),
@@ -199,6 +243,7 @@ Result<RunReport> run_steps(const SlotSetup& setup, Ports& ports, RunMode mode,
         if (prepared.kind == OwnerPreparation::Kind::changed && mode == RunMode::apply) {
             log::info("engine.owners_prepared", {{"slot", setup.slot}, {"step", prepared.reason}});
             DK_TRY_STATUS(ports.store.record_event(setup.slot, "shared_owner", prepared.reason));
+            seen.reset();
             continue;
         }
         if (prepared.kind != OwnerPreparation::Kind::ready) {
@@ -209,7 +254,15 @@ Result<RunReport> run_steps(const SlotSetup& setup, Ports& ports, RunMode mode,
             report.final_action = std::move(stop);
             return report;
         }
-        DK_TRY(Observations obs, observe_slot(setup, ports, report.state));
+        std::optional<Observations> again;
+        if (seen) again = seen_again(setup, ports, report.state, *seen);
+        seen.reset();
+        Observations obs;
+        if (again) {
+            obs = std::move(*again);
+        } else {
+            DK_TRY(obs, observe_slot(setup, ports, report.state));
+        }
         obs.removals_not_before = prepared.removals_not_before;
         report.state = count_monotonic(std::move(report.state), obs.monotonic);
         Action action = plan_next_action(report.state, setup.policy, obs);
@@ -225,13 +278,15 @@ Result<RunReport> run_steps(const SlotSetup& setup, Ports& ports, RunMode mode,
             "engine.action",
             {{"slot", setup.slot}, {"action", to_string(action.kind)}, {"reason", action.reason}});
         if (defer_steps && acts_on_the_world(action.kind)) {
-            report.deferred = DeferredStep{action, saved, max_steps - step - 1};
+            report.deferred = DeferredStep{action, saved, max_steps - step - 1, std::move(obs)};
             report.final_action = std::move(action);
             return report;
         }
         auto outcome = execute_step(setup, ports, action, report.state);
+        const bool world_as_seen = outcome.ok() && leaves_the_world_as_seen(action.kind);
         DK_TRY_STATUS(record_step(setup, ports, std::move(action), outcome, step + 1 < max_steps,
                                   saved, report));
+        if (world_as_seen) seen = std::move(obs);
     }
     return Error::environment("slot " + setup.slot + ": no steady state after " +
                               std::to_string(max_steps) + " steps");
@@ -248,7 +303,7 @@ Result<RunReport> run_slot(const SlotSetup& setup, Ports& ports, RunMode mode,
     RunReport report;
     report.state = *loaded;
     return run_steps(setup, ports, mode, listener, max_steps, defer_steps && mode == RunMode::apply,
-                     std::move(*loaded), std::move(report));
+                     std::move(*loaded), std::move(report), std::nullopt);
 }
 
 Result<RunReport> finish_step(const SlotSetup& setup, Ports& ports, RunReport report,
@@ -257,10 +312,13 @@ Result<RunReport> finish_step(const SlotSetup& setup, Ports& ports, RunReport re
     DeferredStep deferred = std::move(*report.deferred);
     report.deferred.reset();
     SlotState saved = std::move(deferred.stored);
+    std::optional<Observations> seen;
+    if (outcome.ok() && leaves_the_world_as_seen(deferred.action.kind))
+        seen = std::move(deferred.seen);
     DK_TRY_STATUS(record_step(setup, ports, std::move(deferred.action), outcome,
                               deferred.steps_left > 0, saved, report));
     return run_steps(setup, ports, RunMode::apply, listener, deferred.steps_left, true,
-                     std::move(saved), std::move(report));
+                     std::move(saved), std::move(report), std::move(seen));
 }
 
 Result<RunReport> finish_publish(const SlotSetup& setup, Ports& ports, RunReport report,

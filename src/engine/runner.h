@@ -40,6 +40,7 @@ struct DeferredStep {
     Action action;     // the step, as planned
     SlotState stored;  // the state as stored before it
     int steps_left = 0;
+    Observations seen;  // what the plan saw: the next plan may look at the world through it again
 };
 
 struct RunReport {
@@ -58,6 +59,15 @@ using StepListener = std::function<void(const Action&, const SlotState&)>;
 std::vector<std::string> tlsa_owners(const std::vector<Endpoint>& endpoints);
 
 Result<Observations> observe_slot(const SlotSetup& setup, Ports& ports, const SlotState& state);
+
+// After a step that changes neither DNS nor what the endpoints present (a key made, a
+// certificate obtained, a record-keeping step), the next plan looks at the world through the
+// observation taken before it, while that is at most this old: its DNS answers and handshakes
+// would be the same. The clock and what the vault knows (chains, their matches) are read again.
+inline constexpr Seconds world_view_reuse_limit{10};
+
+// The steps after which the world is as it was observed before them.
+bool leaves_the_world_as_seen(ActionKind kind);
 
 // Steps a run takes at most: every rollover needs fewer; more means the world does not settle.
 inline constexpr int default_max_steps = 64;

@@ -230,23 +230,51 @@ TEST_F(RollingTest, CompletesOnlyWhenEveryEndpointPresentsNext) {
     EXPECT_EQ(state.phase, Phase::steady);
 }
 
-TEST_F(RollingTest, RetiresPreviousInOneUpdateWithFreshNext) {
+// The old record leaves as soon as no endpoint presents the old key: the retirement does not
+// wait for a key generation; the fresh next key follows once the previous one is cleared.
+TEST_F(RollingTest, RetiresPreviousWithoutWaitingForAFreshNextKey) {
     state = apply_outcome(state, Action{ActionKind::complete_switch, "", false, {}, {}}, {});
     serve(nxt);
     Action a = plan();
-    ASSERT_EQ(a.kind, ActionKind::generate_next_key);
+    ASSERT_EQ(a.kind, ActionKind::publish) << a.reason;
+    ASSERT_EQ(a.changes.size(), 2u);  // per owner: remove the old current, nothing added
+    for (const auto& c : a.changes) {
+        EXPECT_EQ(c.op, ChangeOp::remove);
+        EXPECT_EQ(c.record, record_for(cur));
+    }
+    publish_records({record_for(nxt)});
+    a = plan();
+    ASSERT_EQ(a.kind, ActionKind::clear_previous) << a.reason;
+    state = apply_outcome(state, a, {});
+    a = plan();
+    ASSERT_EQ(a.kind, ActionKind::generate_next_key) << a.reason;
     const SlotKey fresh = key(3);
     state = apply_outcome(state, a, {.new_key = fresh, .cert_not_after = {}});
     a = plan();
-    ASSERT_EQ(a.kind, ActionKind::publish);
-    ASSERT_EQ(a.changes.size(), 4u);  // per owner: remove old current, add fresh next
+    ASSERT_EQ(a.kind, ActionKind::publish) << a.reason;
+    ASSERT_EQ(a.changes.size(), 2u);  // per owner: add the fresh next
+    for (const auto& c : a.changes) {
+        EXPECT_EQ(c.op, ChangeOp::add);
+        EXPECT_EQ(c.record, record_for(fresh));
+    }
+}
+
+// A next key made before the retirement (a run stopped after its generation) goes in the same
+// update as the retirement.
+TEST_F(RollingTest, RetiresPreviousAndPublishesANextKeyAlreadyMade) {
+    state = apply_outcome(state, Action{ActionKind::complete_switch, "", false, {}, {}}, {});
+    state.next = key(3);
+    serve(nxt);
+    const Action a = plan();
+    ASSERT_EQ(a.kind, ActionKind::publish) << a.reason;
+    ASSERT_EQ(a.changes.size(), 4u);  // per owner: remove old current, add next
     int removes = 0;
     for (const auto& c : a.changes) {
         if (c.op == ChangeOp::remove) {
             ++removes;
             EXPECT_EQ(c.record, record_for(cur));
         } else {
-            EXPECT_EQ(c.record, record_for(fresh));
+            EXPECT_EQ(c.record, record_for(key(3)));
         }
     }
     EXPECT_EQ(removes, 2);

@@ -1,0 +1,198 @@
+// The runner looks at the world again only when a step may have changed it (engine/runner.h
+// world_view_reuse_limit): a key made, a certificate obtained or a record-keeping step plan on
+// the observation taken before them, brought up to the clock and the vault, while it is young.
+#include <gtest/gtest.h>
+
+#include "engine/runner.h"
+#include "fixtures.h"
+
+namespace dk::engine {
+namespace {
+
+using namespace testing;
+using std::chrono::hours;
+
+// What the primary and every server serve; counts the observations.
+class ServedOwners final : public DnsView {
+  public:
+    Result<std::vector<OwnerView>> observe(const std::vector<std::string>& owners) override {
+        ++observations;
+        std::vector<OwnerView> views;
+        for (const auto& o : owners) views.push_back(owner(o, served));
+        return views;
+    }
+    Status await_propagation(const std::vector<std::string>&, Seconds) override { return {}; }
+    std::vector<TlsaRecord> served;
+    int observations = 0;
+};
+
+class ApplyingPublisher final : public DnsPublisher {
+  public:
+    explicit ApplyingPublisher(ServedOwners& dns) : dns_(dns) {}
+    Result<std::string> publish(const std::vector<TlsaChange>& changes) override {
+        for (const auto& c : changes) {
+            if (c.op == ChangeOp::add) dns_.served.push_back(c.record);
+            if (c.op == ChangeOp::remove) std::erase(dns_.served, c.record);
+        }
+        return std::string("applied");
+    }
+    Result<OwnerPreparation> prepare_owners(const std::vector<std::string>&, TimePoint,
+                                            bool) override {
+        return OwnerPreparation{};
+    }
+
+  private:
+    ServedOwners& dns_;
+};
+
+class CountingProber final : public EndpointProber {
+  public:
+    std::vector<EndpointView> probe(const std::vector<Endpoint>& endpoints,
+                                    const std::vector<OwnerView>&) override {
+        ++probes;
+        std::vector<EndpointView> views;
+        for (const auto& ep : endpoints) views.push_back(serving(ep.to_string(), key(1)));
+        return views;
+    }
+    int probes = 0;
+};
+
+// Makes key 2 in `keygen_takes` of the clock; counts what it is asked about the chains.
+class TimedVault final : public KeyVault {
+  public:
+    explicit TimedVault(FakeClock& clock) : clock_(clock) {}
+    Result<SlotKey> generate_key(const std::string&, TimePoint now) override {
+        clock_.advance(keygen_takes);
+        clock_.jump_wall(wall_jump);
+        return key(2, now);
+    }
+    Result<ObtainedCertificate> obtain_certificate(const std::string&, const SlotKey&) override {
+        return Error::environment("no certificate is to be issued in these tests");
+    }
+    Result<std::vector<TlsaRecord>> chain_matches(
+        const std::string&, const SlotKey&, const std::vector<TlsaRecord>& published) override {
+        ++chain_questions;
+        return published;
+    }
+    Status deploy(const std::string&, const SlotKey&) override { return {}; }
+    std::chrono::system_clock::duration keygen_takes = std::chrono::milliseconds(300);
+    std::chrono::system_clock::duration wall_jump{};
+    int chain_questions = 0;
+
+  private:
+    FakeClock& clock_;
+};
+
+class Store final : public StateStore {
+  public:
+    Result<std::optional<SlotState>> load(const std::string&) override { return state; }
+    Status save(const SlotState& saved, const std::string& kind, const std::string&) override {
+        state = saved;
+        kinds.push_back(kind);
+        return {};
+    }
+    Status record_event(const std::string&, const std::string& kind, const std::string&) override {
+        kinds.push_back(kind);
+        return {};
+    }
+    std::optional<SlotState> state;
+    std::vector<std::string> kinds;
+};
+
+// An adopted slot: a current key served and published, no next key yet.
+class ObservationReuseTest : public ::testing::Test {
+  protected:
+    ObservationReuseTest() {
+        SlotState s;
+        s.slot = "mx";
+        s.current = key(1, epoch - hours(24));
+        s.current_cert_not_after = epoch + hours(24 * 60);
+        store.state = s;
+        dns.served = {record_for(*s.current)};
+        setup.slot = "mx";
+        setup.endpoints = {Endpoint{"mx1.example.test", 25}};
+        setup.policy.margin = Seconds{900};
+        setup.policy.renew_before = hours(24 * 30);
+        setup.policy.rollover_every = hours(24 * 365);
+    }
+    Ports ports() { return Ports{dns, publisher, prober, vault, store, clock}; }
+    RunReport run() {
+        auto p = ports();
+        auto report = run_slot(setup, p, RunMode::apply);
+        EXPECT_TRUE(report.ok()) << report.error().message;
+        return report.ok() ? *report : RunReport{};
+    }
+
+    FakeClock clock{epoch};
+    ServedOwners dns;
+    ApplyingPublisher publisher{dns};
+    CountingProber prober;
+    TimedVault vault{clock};
+    Store store;
+    SlotSetup setup;
+};
+
+TEST_F(ObservationReuseTest, OnlyAPublishMakesTheRunLookAtTheWorldAgain) {
+    const RunReport report = run();
+    EXPECT_EQ(report.final_action.kind, ActionKind::wait) << report.final_action.reason;
+    const std::vector<std::string> steps{"generate_next_key", "publish", "mark_published",
+                                         "set_switch_time"};
+    EXPECT_EQ(store.kinds, steps);
+    // Once before the key generation, once after the publish; five times before this change.
+    EXPECT_EQ(dns.observations, 2);
+    EXPECT_EQ(prober.probes, 2);
+    // The vault is asked at every plan: the chains it knows change with the steps.
+    EXPECT_EQ(vault.chain_questions, 5);
+    // t1 is the time of the observation that saw the record everywhere, not an older one.
+    ASSERT_TRUE(store.state->next && store.state->next->published_at);
+    EXPECT_EQ(*store.state->next->published_at, clock.now());
+}
+
+TEST_F(ObservationReuseTest, AnObservationOlderThanTheLimitIsNotReused) {
+    vault.keygen_takes = world_view_reuse_limit + Seconds{1};
+    run();
+    EXPECT_EQ(dns.observations, 3);
+    EXPECT_EQ(prober.probes, 3);
+}
+
+TEST_F(ObservationReuseTest, AClockSetBackMakesTheRunLookAgain) {
+    vault.wall_jump = -Seconds{5};
+    run();
+    EXPECT_EQ(dns.observations, 3);
+}
+
+// A step deferred to the caller carries what its plan saw: the run goes on from it.
+TEST_F(ObservationReuseTest, ADeferredKeyGenerationPlansItsPublishWithoutLookingAgain) {
+    auto p = ports();
+    auto report = run_slot(setup, p, RunMode::apply, {}, default_max_steps, true);
+    ASSERT_TRUE(report.ok() && report->deferred);
+    EXPECT_EQ(report->final_action.kind, ActionKind::generate_next_key);
+    const auto outcome = execute_step(setup, p, report->final_action, report->state);
+    auto finished = finish_step(setup, p, std::move(*report), outcome);
+    ASSERT_TRUE(finished.ok() && finished->deferred) << finished.error().message;
+    EXPECT_EQ(finished->final_action.kind, ActionKind::publish);
+    EXPECT_EQ(dns.observations, 1);
+}
+
+TEST_F(ObservationReuseTest, ADeferredStepThatWaitedPastTheLimitLooksAgain) {
+    auto p = ports();
+    auto report = run_slot(setup, p, RunMode::apply, {}, default_max_steps, true);
+    ASSERT_TRUE(report.ok() && report->deferred);
+    clock.advance(world_view_reuse_limit + Seconds{1});  // the round's other slots took long
+    const auto outcome = execute_step(setup, p, report->final_action, report->state);
+    auto finished = finish_step(setup, p, std::move(*report), outcome);
+    ASSERT_TRUE(finished.ok() && finished->deferred) << finished.error().message;
+    EXPECT_EQ(dns.observations, 2);
+}
+
+TEST(LeavesTheWorldAsSeen, OnlyPublishAndDeployChangeWhatIsServed) {
+    for (int k = 0; k <= static_cast<int>(ActionKind::wait); ++k) {
+        const auto kind = static_cast<ActionKind>(k);
+        const bool changes_served = kind == ActionKind::publish || kind == ActionKind::deploy ||
+                                    kind == ActionKind::alert || kind == ActionKind::wait;
+        EXPECT_EQ(leaves_the_world_as_seen(kind), !changes_served) << to_string(kind);
+    }
+}
+
+}  // namespace
+}  // namespace dk::engine
