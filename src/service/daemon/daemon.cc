@@ -165,7 +165,8 @@ int run_pass(Runtime& rt, const std::vector<std::string>& slots, engine::RunMode
 
 Seconds sleep_after_pass(TimePoint wake, const ClockReading& started, const ClockReading& ended,
                          Seconds idle) {
-    const auto whole = [](auto d) { return std::chrono::duration_cast<Seconds>(d); };
+    // Rounded up: waking a fraction early would make a pass that finds the step not yet due.
+    const auto whole = [](auto d) { return std::chrono::ceil<Seconds>(d); };
     Seconds left = whole(wake - ended.wall);
     if (started.monotonic && ended.monotonic &&
         started.monotonic->boot_id == ended.monotonic->boot_id &&

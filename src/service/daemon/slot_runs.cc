@@ -71,6 +71,17 @@ TimePoint retry_time(const Error& error, TimePoint now) {
     return error.retry_not_before ? std::max(*error.retry_not_before, retry) : retry;
 }
 
+TimePoint wake_for_steps(std::vector<TimePoint> due, TimePoint none_due) {
+    if (due.empty()) return none_due;
+    std::sort(due.begin(), due.end());
+    const TimePoint last_together = due.front() + steps_due_together;
+    TimePoint wake = due.front();
+    for (const TimePoint at : due) {
+        if (at <= last_together) wake = at;
+    }
+    return wake;
+}
+
 // Slots run side by side: their observations, probes, keys, certificate requests and
 // deployments overlap (mostly waits on servers, the CA, the reloads); the bound keeps the
 // handshakes in flight near the prober's own (8 slots x 8 addresses) and the machine's load sane.
@@ -233,6 +244,7 @@ int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMod
                                                    engine::default_max_steps, true);
         });
     }
+    std::vector<TimePoint> due;
     for (auto& run : runs) {
         const auto& report = run.report;
         if (!report.ok()) {
@@ -240,12 +252,13 @@ int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMod
             continue;
         }
         if (report->final_action.kind == engine::ActionKind::alert) worst = std::max(worst, 1);
-        if (wake != nullptr) *wake = std::min(*wake, report->final_action.at);
+        due.push_back(report->final_action.at);
         if (planned != nullptr)
             planned->push_back({run.slot->name,
                                 std::string(engine::to_string(report->final_action.kind)),
                                 report->final_action.at});
     }
+    if (wake != nullptr) *wake = std::min(*wake, wake_for_steps(std::move(due), *wake));
     return worst;
 }
 

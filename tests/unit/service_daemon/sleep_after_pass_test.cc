@@ -20,6 +20,18 @@ TEST(SleepAfterPass, NoJumpSleepsUntilThePlannedWake) {
     EXPECT_EQ(sleep_after_pass(wake, started, read_clock(clock), idle), Seconds{5});
 }
 
+// Whole seconds, rounded up: rounded down, a step due in 1.6 s woke the daemon 0.6 s early, into
+// a pass that found nothing due and slept again.
+TEST(SleepAfterPass, NeverWakesBeforeTheStepIsDue) {
+    FakeClock clock(t0);
+    const auto started = read_clock(clock);
+    clock.advance(std::chrono::milliseconds(400));
+    const TimePoint wake = t0 + Seconds{2};
+    EXPECT_EQ(sleep_after_pass(wake, started, read_clock(clock), idle), Seconds{2});
+    clock.advance(std::chrono::milliseconds(1500));  // 100 ms to go
+    EXPECT_EQ(sleep_after_pass(wake, started, read_clock(clock), idle), Seconds{1});
+}
+
 TEST(SleepAfterPass, ClockSetBackAfterThePollWasPlannedDoesNotSleepTheJump) {
     FakeClock clock(t0);
     const auto started = read_clock(clock);
