@@ -77,12 +77,6 @@ namespace {
 // a wait after alerts clears the count. Both go through the transitions, like every other step.
 // `saved`: the state as stored; report.state may hold a monotonic count not stored yet, which is
 // stored here ("wait_progress") so that a restart resumes from it.
-// The steps a caller may carry out together with other slots' (the others only record).
-bool acts_on_the_world(ActionKind kind) {
-    return kind == ActionKind::generate_next_key || kind == ActionKind::publish ||
-           kind == ActionKind::request_certificate || kind == ActionKind::deploy;
-}
-
 Status record_stop(const SlotSetup& setup, Ports& ports, const Action& action,
                    const SlotState& saved, RunReport& report) {
     const bool alert = action.kind == ActionKind::alert;
@@ -166,6 +160,10 @@ std::optional<Observations> seen_again(const SlotSetup& setup, Ports& ports, con
 }
 
 }  // namespace
+
+bool left_to_the_caller(ActionKind kind) {
+    return kind == ActionKind::publish || kind == ActionKind::request_certificate;
+}
 
 bool leaves_the_world_as_seen(ActionKind kind) {
     switch (kind) {
@@ -277,7 +275,7 @@ Result<RunReport> run_steps(const SlotSetup& setup, Ports& ports, RunMode mode,
         log::info(
             "engine.action",
             {{"slot", setup.slot}, {"action", to_string(action.kind)}, {"reason", action.reason}});
-        if (defer_steps && acts_on_the_world(action.kind)) {
+        if (defer_steps && left_to_the_caller(action.kind)) {
             report.deferred = DeferredStep{action, saved, max_steps - step - 1, std::move(obs)};
             report.final_action = std::move(action);
             return report;

@@ -33,9 +33,8 @@ struct Ports {
 
 enum class RunMode { apply, dry_run };
 
-// A step the run stopped at for its caller to carry out together with other slots' steps (one
-// UPDATE for many slots' publish steps; keys, certificates and deployments side by side):
-// nothing of it has been done or stored.
+// A step the run stopped at for its caller to carry out together with other slots' steps:
+// nothing of it has been done or stored. See left_to_the_caller.
 struct DeferredStep {
     Action action;     // the step, as planned
     SlotState stored;  // the state as stored before it
@@ -47,8 +46,8 @@ struct RunReport {
     std::vector<Action> executed;  // in order
     Action final_action;           // the wait or alert the run stopped at (or the dry-run plan)
     SlotState state;               // as stored at the end
-    // Set when the run stopped at a step that acts (run_slot's defer_steps): final_action is
-    // that step, state what the plan saw; finish_step or finish_publish record it and run on.
+    // Set when the run stopped at a step left to the caller (run_slot's defer_steps): final_action
+    // is that step, state what the plan saw; finish_step or finish_publish record it and run on.
     std::optional<DeferredStep> deferred;
 };
 
@@ -69,12 +68,19 @@ inline constexpr Seconds world_view_reuse_limit{10};
 // The steps after which the world is as it was observed before them.
 bool leaves_the_world_as_seen(ActionKind kind);
 
+// The steps a run with defer_steps leaves to its caller: publishes, which it sends for many
+// slots in as few UPDATEs as fit; and certificate requests, which it takes once every slot has
+// planned, so that the time they take (CA round trips, the operator's command) delays no other
+// slot's observation, and with it no t1, while the records age. A key generation or a
+// deployment is on the rollover's path: the slot's run takes it at once.
+bool left_to_the_caller(ActionKind kind);
+
 // Steps a run takes at most: every rollover needs fewer; more means the world does not settle.
 inline constexpr int default_max_steps = 64;
 
-// Runs until the plan is to wait (or alert). With defer_steps (apply mode), a step that acts on
-// the world (a key, a publish, a certificate, a deployment) stops the run instead, as
-// report.deferred, for the caller to carry out with other slots' steps.
+// Runs until the plan is to wait (or alert). With defer_steps (apply mode), a step left to the
+// caller (left_to_the_caller) stops the run instead, as report.deferred, for the caller to carry
+// out with other slots' steps.
 Result<RunReport> run_slot(const SlotSetup& setup, Ports& ports, RunMode mode,
                            const StepListener& listener = {}, int max_steps = default_max_steps,
                            bool defer_steps = false);

@@ -5,7 +5,9 @@
 # testbed primary's zone. Reports, side by side:
 #   rollover: all 100 slots adopted and asked to roll at once, driven by the daemon from the
 #     request to every slot's retirement, against the safety floor (propagation + 2 x TTLmax +
-#     margin, as rollover_bench.sh), and the UPDATE messages the primary received for it;
+#     margin, as rollover_bench.sh) and against that floor plus the time the machine takes to
+#     make the 100 next keys (openssl genpkey, one process per core), with the UPDATE messages
+#     the primary received for it and a timeline of the steps (KEEP=1 keeps the stamped log);
 #   steady state: `run --once` (nothing to change) against the same 800 handshakes by
 #     `danekeeper probe` (the machine's handshake ceiling), and run --once's peak RSS.
 # Run as root: tests/bench/scale_bench.sh [NET] [SLOTS] (KEEP=1 keeps the logs in /tmp/dk-scale-*;
@@ -117,7 +119,11 @@ dk status --json | python3 -c "import json,sys; json.dump({s['slot']: s['current
 updates_before=$(updates_at_primary)
 start=$(ms)
 for ((i = 0; i < slots; i++)); do dk rollover start "s$i" >/dev/null; done
-"$dk_bin" --config "$work/dk.toml" daemon >"$work/daemon.log" 2>&1 &
+# Each log line gets the milliseconds since the request, for the timeline below.
+"$dk_bin" --config "$work/dk.toml" daemon > >(python3 -u -c "
+import sys, time
+for line in sys.stdin:
+    print(f'{int(time.time() * 1000) - $start:7d} {line}', end='', flush=True)" >"$work/daemon.log") 2>&1 &
 daemon_pid=$!
 until all_rolled; do
     kill -0 "$daemon_pid" || { tail -20 "$work/daemon.log"; exit 1; }
@@ -130,9 +136,25 @@ daemon_pid=""
 updates=$(($(updates_at_primary) - updates_before))
 sent=$(grep -c 'event=publish.update ' "$work/daemon.log" || true)
 propagation=$(grep -m1 -o 'event=dns.propagated owners=[0-9]* ms=[0-9]*' "$work/daemon.log" | sed 's/.*ms=//')
+# The timeline: when the first and the last slot took each step (ms after the request).
+timeline() {
+    awk '/event=engine.action / {match($0, /action=[a-z_]*/); a = substr($0, RSTART + 7, RLENGTH - 7)
+             if (!(a in first)) {first[a] = $1; order[++n] = a}; last[a] = $1; count[a]++}
+         /event=daemon.sleeping/ {passes++}
+         END {for (i = 1; i <= n; i++) printf "  %-20s x%-4d first %6d ms, last %6d ms\n", order[i], count[order[i]], first[order[i]], last[order[i]]
+              printf "  daemon passes: %d; observations of each slot (its 8 handshakes): %.1f\n", passes, probes / 8 / slots}
+         /event=probe.result/ {probes++}' slots="$slots" "$work/daemon.log"
+}
 ttl_max=5 margin=2
 floor=$((propagation + 2 * ttl_max * 1000 + margin * 1000))
 owners=$((4 * slots))
+# The CPU work no schedule avoids: the slots' next keys (half RSA-2048), made before any record
+# can age. Here by openssl genpkey, one process per core, in the same run.
+start=$(ms)
+for ((i = 0; i < slots; i++)); do
+    if ((i % 2)); then echo "-algorithm RSA -pkeyopt rsa_keygen_bits:2048"; else echo "-algorithm EC -pkeyopt ec_paramgen_curve:P-256"; fi
+done | xargs -P "$(nproc)" -L 1 sh -c 'openssl genpkey "$@" -out /dev/null 2>/dev/null' genpkey
+keygen=$(($(ms) - start))
 
 # 2. Steady state: run --once with nothing to change, against the same handshakes alone.
 : >"$work/tlsa.txt"
@@ -170,6 +192,10 @@ echo "scale: $slots slots, $owners endpoints and TLSA owners, $((2 * owners)) ad
 echo "rollover of all $slots slots: ${wall} ms from the request to the last retirement"
 echo "safety floor: propagation ${propagation} ms + 2 x TTLmax ${ttl_max} s + margin ${margin} s = ${floor} ms"
 python3 -c "print(f'ratio wall/floor: {$wall / $floor:.3f}')"
+echo "the slots' $slots next keys made by openssl genpkey on $(nproc) cores: ${keygen} ms"
+python3 -c "print(f'ratio wall/(floor + key generation): {$wall / ($floor + $keygen):.3f}')"
+echo "timeline of the rollover (ms after the request):"
+timeline
 echo "UPDATE messages: $sent sent by danekeeper, $updates received by the primary, for $owners owners (publish, switch and retire)"
 echo "steady run --once: best of 3 ${best_run} ms, peak RSS $((rss / 1024)) MB, $steady_updates UPDATEs"
 echo "probes alone (danekeeper probe, $((2 * owners)) handshakes, $matched DANE-matched): best of 3 ${best_probe} ms"

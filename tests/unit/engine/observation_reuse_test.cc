@@ -57,7 +57,8 @@ class CountingProber final : public EndpointProber {
     int probes = 0;
 };
 
-// Makes key 2 in `keygen_takes` of the clock; counts what it is asked about the chains.
+// Makes key 2 in `keygen_takes` of the clock, issues certificates at once; counts what it is
+// asked about the chains.
 class TimedVault final : public KeyVault {
   public:
     explicit TimedVault(FakeClock& clock) : clock_(clock) {}
@@ -67,7 +68,7 @@ class TimedVault final : public KeyVault {
         return key(2, now);
     }
     Result<ObtainedCertificate> obtain_certificate(const std::string&, const SlotKey&) override {
-        return Error::environment("no certificate is to be issued in these tests");
+        return ObtainedCertificate{epoch + hours(24 * 90), "CN=Test CA"};
     }
     Result<std::vector<TlsaRecord>> chain_matches(
         const std::string&, const SlotKey&, const std::vector<TlsaRecord>& published) override {
@@ -161,28 +162,63 @@ TEST_F(ObservationReuseTest, AClockSetBackMakesTheRunLookAgain) {
     EXPECT_EQ(dns.observations, 3);
 }
 
-// A step deferred to the caller carries what its plan saw: the run goes on from it.
-TEST_F(ObservationReuseTest, ADeferredKeyGenerationPlansItsPublishWithoutLookingAgain) {
+// A deferring run makes its key at once and stops at the publish, on the same observation.
+TEST_F(ObservationReuseTest, ADeferringRunMakesItsKeyAtOnceAndStopsAtThePublish) {
     auto p = ports();
     auto report = run_slot(setup, p, RunMode::apply, {}, default_max_steps, true);
     ASSERT_TRUE(report.ok() && report->deferred);
-    EXPECT_EQ(report->final_action.kind, ActionKind::generate_next_key);
-    const auto outcome = execute_step(setup, p, report->final_action, report->state);
-    auto finished = finish_step(setup, p, std::move(*report), outcome);
-    ASSERT_TRUE(finished.ok() && finished->deferred) << finished.error().message;
-    EXPECT_EQ(finished->final_action.kind, ActionKind::publish);
+    EXPECT_EQ(report->final_action.kind, ActionKind::publish);
+    ASSERT_TRUE(report->state.next.has_value());  // the key generation was not deferred
+    EXPECT_EQ(dns.observations, 1);
+    const std::vector<std::string> stored{"generate_next_key"};
+    EXPECT_EQ(store.kinds, stored);
+}
+
+// The next key aged for a minute of the hour it needs; its certificate is to be requested.
+class DeferredCertificateTest : public ObservationReuseTest {
+  protected:
+    DeferredCertificateTest() {
+        SlotKey next = key(2, epoch - hours(1));
+        next.published_at = epoch - Seconds{60};
+        store.state->next = next;
+        store.state->switch_not_before = epoch + hours(1);
+        store.state->phase = Phase::rolling;
+        dns.served = {record_for(*store.state->current), record_for(next)};
+    }
+    // Runs to the deferred certificate request, lets `round` pass, then finishes it.
+    Result<RunReport> request_after(std::chrono::system_clock::duration round) {
+        auto p = ports();
+        auto report = run_slot(setup, p, RunMode::apply, {}, default_max_steps, true);
+        if (!report.ok()) return report;
+        EXPECT_TRUE(report->deferred);
+        EXPECT_EQ(report->final_action.kind, ActionKind::request_certificate);
+        clock.advance(round);  // the round's other slots
+        const auto outcome = execute_step(setup, p, report->final_action, report->state);
+        return finish_step(setup, p, std::move(*report), outcome);
+    }
+};
+
+TEST_F(DeferredCertificateTest, TheRunGoesOnFromWhatItsPlanSaw) {
+    auto finished = request_after(Seconds{3});
+    ASSERT_TRUE(finished.ok()) << finished.error().message;
+    EXPECT_EQ(finished->final_action.kind, ActionKind::wait) << finished->final_action.reason;
     EXPECT_EQ(dns.observations, 1);
 }
 
-TEST_F(ObservationReuseTest, ADeferredStepThatWaitedPastTheLimitLooksAgain) {
-    auto p = ports();
-    auto report = run_slot(setup, p, RunMode::apply, {}, default_max_steps, true);
-    ASSERT_TRUE(report.ok() && report->deferred);
-    clock.advance(world_view_reuse_limit + Seconds{1});  // the round's other slots took long
-    const auto outcome = execute_step(setup, p, report->final_action, report->state);
-    auto finished = finish_step(setup, p, std::move(*report), outcome);
-    ASSERT_TRUE(finished.ok() && finished->deferred) << finished.error().message;
+TEST_F(DeferredCertificateTest, ARoundLongerThanTheLimitMakesTheRunLookAgain) {
+    auto finished = request_after(world_view_reuse_limit + Seconds{1});
+    ASSERT_TRUE(finished.ok()) << finished.error().message;
+    EXPECT_EQ(finished->final_action.kind, ActionKind::wait) << finished->final_action.reason;
     EXPECT_EQ(dns.observations, 2);
+}
+
+TEST(LeftToTheCaller, OnlyPublishesAndCertificateRequests) {
+    for (int k = 0; k <= static_cast<int>(ActionKind::wait); ++k) {
+        const auto kind = static_cast<ActionKind>(k);
+        EXPECT_EQ(left_to_the_caller(kind),
+                  kind == ActionKind::publish || kind == ActionKind::request_certificate)
+            << to_string(kind);
+    }
 }
 
 TEST(LeavesTheWorldAsSeen, OnlyPublishAndDeployChangeWhatIsServed) {
