@@ -112,13 +112,14 @@ Result<HttpResponse> CurlTransport::post(const std::string& url, const std::stri
 
 Result<HttpResponse> CurlTransport::perform(Method method, const std::string& url,
                                             const std::string* body, const std::string& accept) {
-    curl::EasyPtr easy(curl_easy_init());
+    DK_TRY(const curl::Functions* libcurl, curl::library());
+    curl::EasyPtr easy(libcurl->easy_init());
     if (!easy) return Error::environment("curl: cannot create a handle");
     HttpResponse response;
     Sink sink{&response, options_.max_body};
     curl::SlistPtr headers;
-    auto add_header = [&headers](const std::string& h) {
-        curl_slist* next = curl_slist_append(headers.get(), h.c_str());
+    auto add_header = [&headers, libcurl](const std::string& h) {
+        curl_slist* next = libcurl->slist_append(headers.get(), h.c_str());
         if (next != nullptr) {
             (void)headers.release();
             headers.reset(next);
@@ -127,32 +128,32 @@ Result<HttpResponse> CurlTransport::perform(Method method, const std::string& ur
     add_header("Accept: " + accept);
     if (method == Method::post) add_header("Content-Type: application/jose+json");
     CURL* h = easy.get();
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");  // every CA URL is https
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);      // ACME's Location headers are data
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, static_cast<long>(options_.timeout.count()));
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
+    libcurl->easy_setopt(h, CURLOPT_URL, url.c_str());
+    libcurl->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");  // every CA URL is https
+    libcurl->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);      // ACME's Location headers are data
+    libcurl->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    libcurl->easy_setopt(h, CURLOPT_TIMEOUT, static_cast<long>(options_.timeout.count()));
+    libcurl->easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
     const std::string agent = std::string("danekeeper/") + dk::version;
-    curl_easy_setopt(h, CURLOPT_USERAGENT, agent.c_str());
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &sink);
-    if (options_.ca_file) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file->c_str());
-    if (method == Method::head) curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    libcurl->easy_setopt(h, CURLOPT_USERAGENT, agent.c_str());
+    libcurl->easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+    libcurl->easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    libcurl->easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+    libcurl->easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    libcurl->easy_setopt(h, CURLOPT_HEADERDATA, &sink);
+    if (options_.ca_file) libcurl->easy_setopt(h, CURLOPT_CAINFO, options_.ca_file->c_str());
+    if (method == Method::head) libcurl->easy_setopt(h, CURLOPT_NOBODY, 1L);
     if (method == Method::post) {
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body->data());
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
+        libcurl->easy_setopt(h, CURLOPT_POSTFIELDS, body->data());
+        libcurl->easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
     }
-    const CURLcode rc = curl_easy_perform(h);
+    const CURLcode rc = libcurl->easy_perform(h);
     if (sink.too_big)
         return Error::environment(printable_text(url, 200) + ": answer over " +
                                   std::to_string(options_.max_body) + " bytes");
     if (rc != CURLE_OK)
-        return Error::environment(printable_text(url, 200) + ": " + curl_easy_strerror(rc));
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
+        return Error::environment(printable_text(url, 200) + ": " + libcurl->easy_strerror(rc));
+    libcurl->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
     return response;
 }
 

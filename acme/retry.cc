@@ -1,11 +1,10 @@
 #include "acme/retry.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <ctime>
 #include <string>
 
+#include "base/curl_library.h"
 #include "base/strings.h"
 
 namespace dk::acme {
@@ -27,7 +26,9 @@ std::optional<long long> number(std::string_view s) {
 // ("Sun, 06 Nov 1994 08:49:37 GMT", the RFC 850 and the asctime forms), read by libcurl; a
 // time before 1970 or after latest_plausible_year is no answer.
 std::optional<TimePoint> http_date(const std::string& text) {
-    const std::time_t t = curl_getdate(text.c_str(), nullptr);
+    const auto libcurl = curl::library();
+    if (!libcurl) return std::nullopt;  // the answer came over libcurl: not reached
+    const std::time_t t = (*libcurl)->getdate(text.c_str(), nullptr);
     const auto latest = std::chrono::sys_days{std::chrono::year{latest_plausible_year + 1} /
                                               std::chrono::January / 1} -
                         Seconds{1};

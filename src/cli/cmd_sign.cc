@@ -28,7 +28,7 @@ Result<int> positive(const cxxopts::ParseResult& opts, const char* name, int max
     return v;
 }
 
-void add_options(VerbOptions& options) {
+void add_sign_options(VerbOptions& options) {
     options.add()("origin", "the zone (default: the file name)", cxxopts::value<std::string>())(
         "keys", "directory with K<zone>+<alg>+<tag>.key/.private", cxxopts::value<std::string>())(
         "o,output", "signed file (default: ZONEFILE.signed)", cxxopts::value<std::string>())(
@@ -44,7 +44,7 @@ void add_options(VerbOptions& options) {
     options.json().positional("ZONEFILE");
 }
 
-Result<SignArgs> parse_args(const VerbOptions& options) {
+Result<SignArgs> parse_sign_args(const VerbOptions& options) {
     const cxxopts::ParseResult& opts = options.result();
     const auto files = options.words();
     if (files.size() != 1) return Error::bad_input("sign: give exactly one ZONEFILE");
@@ -113,9 +113,9 @@ void print(const SignArgs& args, const zone::sign::SignOutcome& out) {
 
 int run_sign(const Invocation& invocation) {
     VerbOptions options(invocation, "Sign a zone file with keys from a directory");
-    add_options(options);
+    add_sign_options(options);
     if (auto stop = options.parse()) return *stop;
-    auto args = parse_args(options);
+    auto args = parse_sign_args(options);
     if (!args.ok()) return fail(args.error());
     auto out = zone::sign::run_sign_job(args->job, SystemClock().now());
     if (!out.ok()) return fail(out.error());

@@ -6,7 +6,9 @@
 # floor: process start, dynamic linking, no work), `status`, `status --json`, `status --nagios`
 # and `rollover check b0` (its DNS observation on both servers and its probe included): the mean
 # wall time and CPU time (task-clock) over RUNS calls (perf stat), then where the time goes in
-# `status` (perf record over the same calls: the share of each shared object).
+# `status` (perf record over the same calls: the share of each shared object, the kernel's and
+# the dynamic loader's included). The floor: an empty program linked to the binary's shared
+# libraries (its NEEDED list), the least CPU time of 60 starts.
 # DK_COMPARE_BIN=OTHER_BINARY measures that one too, on the same state, and gives the ratios.
 # Run as root: tests/bench/cli_bench.sh [NET] [SLOTS] [HISTORY] [RUNS]
 set -euo pipefail
@@ -69,7 +71,26 @@ for label, (cpu, wall) in this.items():
     print(line)
 PY
 echo "load average while measured: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+floor() {  # BINARY: the least task-clock (ms) of 60 starts of an empty program with its libraries
+    local libs
+    libs=$(readelf -d "$1" | sed -n 's/.*Shared library: \[\(.*\)\]/-l:\1/p' | grep -vx -e '-l:libc.so.6')
+    echo 'int main() { return 0; }' >"$work/floor.cc"
+    # shellcheck disable=SC2086
+    g++ -O2 "$work/floor.cc" -o "$work/floor" -Wl,--no-as-needed $libs
+    for ((i = 0; i < 60; i++)); do
+        perf stat -x, -e task-clock "$work/floor" 2>&1 | awk -F, '$3 == "task-clock" {print $1}'
+    done | sort -n | head -1
+}
+echo "floor, an empty program linked to the same libraries: $(floor "$dk_bin") ms" \
+    "($(readelf -d "$dk_bin" | grep -c NEEDED) NEEDED, $(($(ldd "$dk_bin" | wc -l) - 2)) libraries loaded)"
+[[ -z ${DK_COMPARE_BIN:-} ]] || echo "floor of $DK_COMPARE_BIN: $(floor "$DK_COMPARE_BIN") ms" \
+    "($(readelf -d "$DK_COMPARE_BIN" | grep -c NEEDED) NEEDED, $(($(ldd "$DK_COMPARE_BIN" | wc -l) - 2)) libraries loaded)"
+
 perf record -q -o "$work/perf.data" -F 4999 -g -- bash -c \
     "for i in \$(seq $runs); do '$dk_bin' --config '$work/dk.toml' status >/dev/null; done" 2>/dev/null
-echo "status, where the CPU time goes (share of samples per object):"
-perf report -i "$work/perf.data" --comm danekeeper --sort dso --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -8
+echo "status, where the CPU time goes (share of its samples per object):"
+# perf report's --comm filter drops the kernel's and ld.so's samples: sort by comm instead.
+perf report -i "$work/perf.data" --no-children --sort comm,dso -g none --stdio 2>/dev/null |
+    awk '$2 == "danekeeper" {share[$3] = $1 + 0; total += $1} END {
+        for (dso in share) printf "  %5.1f%%  %s\n", 100 * share[dso] / total, dso }' | sort -rn | head -10

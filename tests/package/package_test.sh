@@ -24,6 +24,8 @@ expect "package name" "danekeeper" "$(dpkg-deb --field "$deb" Package)"
 expect "architecture" "$(dpkg --print-architecture)" "$(dpkg-deb --field "$deb" Architecture)"
 depends=$(dpkg-deb --field "$deb" Depends)
 [[ $depends == *libssl3* && $depends == *libldns3* ]] && ok "Depends from dpkg-shlibdeps: $depends" || bad "Depends: $depends"
+# libcurl is loaded when a request needs it, not linked: dpkg-shlibdeps cannot see it.
+[[ $depends == *"libcurl4 (>= 7.85.0)"* ]] && ok "Depends names libcurl4" || bad "Depends lacks libcurl4: $depends"
 dpkg-deb --ctrl-tarfile "$deb" | tar -t | grep -q '^./postinst$' && ok "postinst shipped" || bad "no postinst"
 dpkg-deb --contents "$deb" | awk '{print $6}' >"$work/files"
 for f in ./usr/bin/danekeeper ./usr/share/man/man1/danekeeper.1.gz ./usr/share/man/man5/danekeeper.toml.5.gz \

@@ -42,11 +42,12 @@ Result<FetchedPolicy> fetch_policy(const std::string& domain, const std::string&
     out.url = "https://" + host + "/.well-known/mta-sts.txt";
     out.address = address;
     const std::string where = out.url + " at " + address;
-    curl::EasyPtr easy(curl_easy_init());
+    DK_TRY(const curl::Functions* libcurl, curl::library());
+    curl::EasyPtr easy(libcurl->easy_init());
     if (!easy) return Error::environment("curl: out of memory");
     const std::string bracketed =
         address.find(':') != std::string::npos ? "[" + address + "]" : address;
-    curl::SlistPtr resolve(curl_slist_append(
+    curl::SlistPtr resolve(libcurl->slist_append(
         nullptr, (host + ":" + std::to_string(options.port) + ":" + bracketed).c_str()));
     if (!resolve) return Error::environment("curl: out of memory");
     const std::string url =
@@ -56,25 +57,25 @@ Result<FetchedPolicy> fetch_policy(const std::string& domain, const std::string&
     Sink sink;
     char error[CURL_ERROR_SIZE] = {0};
     CURL* c = easy.get();
-    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_RESOLVE, resolve.get());
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);  // section 3.3: never follow a redirect
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    libcurl->easy_setopt(c, CURLOPT_URL, url.c_str());
+    libcurl->easy_setopt(c, CURLOPT_RESOLVE, resolve.get());
+    libcurl->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+    libcurl->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);  // section 3.3: never follow a redirect
+    libcurl->easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+    libcurl->easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
     if (options.ca_bundle) {
-        curl_easy_setopt(c, CURLOPT_CAINFO, options.ca_bundle->c_str());
-        curl_easy_setopt(c, CURLOPT_CAPATH, nullptr);
+        libcurl->easy_setopt(c, CURLOPT_CAINFO, options.ca_bundle->c_str());
+        libcurl->easy_setopt(c, CURLOPT_CAPATH, nullptr);
     }
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.timeout.count()));
-    curl_easy_setopt(c, CURLOPT_MAXFILESIZE, static_cast<long>(mtasts::max_policy_bytes));
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "danekeeper mta-sts check");
-    const CURLcode code = curl_easy_perform(c);
+    libcurl->easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
+    libcurl->easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.timeout.count()));
+    libcurl->easy_setopt(c, CURLOPT_MAXFILESIZE, static_cast<long>(mtasts::max_policy_bytes));
+    libcurl->easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    libcurl->easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+    libcurl->easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+    libcurl->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    libcurl->easy_setopt(c, CURLOPT_USERAGENT, "danekeeper mta-sts check");
+    const CURLcode code = libcurl->easy_perform(c);
     if (sink.too_large || code == CURLE_FILESIZE_EXCEEDED)
         return Error::check_failed(where + ": the policy is larger than 64 KiB");
     if (certificate_error(code))
@@ -82,10 +83,10 @@ Result<FetchedPolicy> fetch_policy(const std::string& domain, const std::string&
                                    " under the WebPKI roots: " + printable(error));
     if (code != CURLE_OK)
         return Error::environment(where + ": " +
-                                  printable(error[0] ? error : curl_easy_strerror(code)));
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out.status);
+                                  printable(error[0] ? error : libcurl->easy_strerror(code)));
+    libcurl->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out.status);
     const char* type = nullptr;
-    curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &type);
+    libcurl->easy_getinfo(c, CURLINFO_CONTENT_TYPE, &type);
     out.content_type = type != nullptr ? printable(type) : "";
     if (out.status != 200)
         return Error::check_failed(where + ": HTTP " + std::to_string(out.status) +

@@ -5,6 +5,7 @@
 # 1. `mta-sts sync` writes the policy from the validated MX RRset and publishes the TXT id through
 #    BIND (RFC 2136); `mta-sts check` passes; postfix-mta-sts-resolver's mta-sts-query (its own
 #    DNS and HTTPS client, resolving through the testbed's Unbound) fetches the same policy.
+#    With a libcurl.so.4 that cannot be loaded, the check's policy fetch is one line naming it.
 # 2. The MX RRset changes on the primary: a pass of `run` writes the new policy and bumps the id;
 #    the resolver serves the new id validated; mta-sts-query sees the new policy.
 # 3. A rollover whose certificate comes from a private CA (DANE-only) is refused at deploy while
@@ -112,6 +113,16 @@ cat "$work/check1.txt"
 grep -q "^example.test ok policy-host $TB_MTA_STS_ADDR: https://mta-sts.example.test/.well-known/mta-sts.txt: mode enforce, 2 mx" "$work/check1.txt" &&
     ok "the policy host serves the policy over WebPKI-valid HTTPS" || bad "no ok policy-host line"
 expect "MX certificates valid under the WebPKI roots" 2 "$(grep -c '^example.test ok mx-certificate' "$work/check1.txt")"
+# libcurl is loaded by the first request: with a libcurl.so.4 that cannot be loaded, the policy
+# fetch is the one line naming it (environment: exit 3), and the rest of the check runs as before.
+mkdir -p "$work/nocurl" && echo "not a shared library" >"$work/nocurl/libcurl.so.4"
+rc=0
+LD_LIBRARY_PATH=$work/nocurl dk mta-sts check >"$work/nocurl.txt" 2>&1 || rc=$?
+[[ $rc == 3 ]] &&
+    grep -q "^example.test unknown policy-host $TB_MTA_STS_ADDR: cannot load libcurl (libcurl.so.4, package libcurl4), needed for HTTPS requests: .*libcurl.so.4: file too short$" "$work/nocurl.txt" &&
+    ok "without libcurl the policy fetch is one line naming it (exit 3)" ||
+    bad "mta-sts check without libcurl: rc=$rc $(cat "$work/nocurl.txt")"
+expect "MX certificates checked without libcurl" 2 "$(grep -c '^example.test ok mx-certificate' "$work/nocurl.txt")"
 query=$(mta_sts_query)
 echo "mta-sts-query: $query"
 [[ $query == *"STSFetchResult.VALID"* && $query == *"'$id1'"* && $query == *"'mode': 'enforce'"* &&

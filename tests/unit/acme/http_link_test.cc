@@ -87,5 +87,22 @@ TEST(CurlTransport, RefusesPlainHttpBeforeConnecting) {
     EXPECT_NE(r.error().message.find("protocol"), std::string::npos) << r.error().message;
 }
 
+// Requests go through libcurl loaded on first use; a failed one is one line naming the URL.
+TEST(CurlTransport, PlainHttpIsRefusedInOneLine) {
+    CurlTransport http(CurlOptions{.timeout = std::chrono::seconds{10}});
+    const auto reply = http.get("http://127.0.0.1:1/directory");
+    ASSERT_FALSE(reply);
+    EXPECT_EQ(reply.error().kind, ErrorKind::environment);
+    EXPECT_EQ(reply.error().message, "http://127.0.0.1:1/directory: Unsupported protocol");
+}
+
+TEST(CurlTransport, UnreachableServerIsOneLine) {
+    CurlTransport http(CurlOptions{.timeout = std::chrono::seconds{10}});
+    const auto reply = http.post("https://127.0.0.1:1/new-order", "{}", "application/json");
+    ASSERT_FALSE(reply);
+    EXPECT_EQ(reply.error().kind, ErrorKind::environment);
+    EXPECT_EQ(reply.error().message, "https://127.0.0.1:1/new-order: Couldn't connect to server");
+}
+
 }  // namespace
 }  // namespace dk::acme
