@@ -162,7 +162,8 @@ std::optional<Observations> seen_again(const SlotSetup& setup, Ports& ports, con
 }  // namespace
 
 bool left_to_the_caller(ActionKind kind) {
-    return kind == ActionKind::publish || kind == ActionKind::request_certificate;
+    return kind == ActionKind::publish || kind == ActionKind::request_certificate ||
+           kind == ActionKind::generate_next_key;
 }
 
 bool leaves_the_world_as_seen(ActionKind kind) {

@@ -200,8 +200,9 @@ int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMod
                                       engine::default_max_steps, true);
     });
     // The steps the runs stopped at, together, in rounds: the publish steps of a zone in as few
-    // UPDATEs as fit (publish_together), certificate requests side by side; then each run goes on
-    // to its next step. Every round takes at least one step; the bound ends runs that never settle.
+    // UPDATEs as fit (publish_together), keys and certificate requests side by side; then each run
+    // goes on to its next step. Every round takes at least one step; the bound ends runs that never
+    // settle.
     for (int round = 0;; ++round) {
         pending.clear();
         for (auto& r : runs) {

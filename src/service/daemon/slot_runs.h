@@ -36,10 +36,10 @@ TimePoint wake_for_steps(std::vector<TimePoint> due, TimePoint none_due);
 
 // Runs every selected slot (all when `names` is empty) until it waits; returns the exit code of
 // the worst result. Slots run side by side (up to 16 at a time; those with danekeeper's ACME client
-// one by one), each planning on its own and making its keys and deployments at once; the steps
-// left to the caller (engine::left_to_the_caller) are carried out together, in rounds: the
-// publish steps of a zone in as few UPDATEs as fit (publish_together), certificate requests side
-// by side. `wake`, if given, is lowered to wake_for_steps of the slots' next
+// one by one), each planning on its own and deploying at once; the steps left to the caller
+// (engine::left_to_the_caller) are carried out together, in rounds: the publish steps of a zone
+// in as few UPDATEs as fit (publish_together), key generations and certificate requests side by
+// side. `wake`, if given, is lowered to wake_for_steps of the slots' next
 // steps (and to the retry time of a failed one);
 // `planned`, if given, gets each slot's next step.
 int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMode mode,

@@ -162,16 +162,17 @@ TEST_F(ObservationReuseTest, AClockSetBackMakesTheRunLookAgain) {
     EXPECT_EQ(dns.observations, 3);
 }
 
-// A deferring run makes its key at once and stops at the publish, on the same observation.
-TEST_F(ObservationReuseTest, ADeferringRunMakesItsKeyAtOnceAndStopsAtThePublish) {
+// A key generation left to the caller carries what its plan saw: the run goes on from it.
+TEST_F(ObservationReuseTest, ADeferredKeyGenerationPlansItsPublishWithoutLookingAgain) {
     auto p = ports();
     auto report = run_slot(setup, p, RunMode::apply, {}, default_max_steps, true);
     ASSERT_TRUE(report.ok() && report->deferred);
-    EXPECT_EQ(report->final_action.kind, ActionKind::publish);
-    ASSERT_TRUE(report->state.next.has_value());  // the key generation was not deferred
+    EXPECT_EQ(report->final_action.kind, ActionKind::generate_next_key);
+    const auto outcome = execute_step(setup, p, report->final_action, report->state);
+    auto finished = finish_step(setup, p, std::move(*report), outcome);
+    ASSERT_TRUE(finished.ok() && finished->deferred) << finished.error().message;
+    EXPECT_EQ(finished->final_action.kind, ActionKind::publish);
     EXPECT_EQ(dns.observations, 1);
-    const std::vector<std::string> stored{"generate_next_key"};
-    EXPECT_EQ(store.kinds, stored);
 }
 
 // The next key aged for a minute of the hour it needs; its certificate is to be requested.
@@ -212,11 +213,12 @@ TEST_F(DeferredCertificateTest, ARoundLongerThanTheLimitMakesTheRunLookAgain) {
     EXPECT_EQ(dns.observations, 2);
 }
 
-TEST(LeftToTheCaller, OnlyPublishesAndCertificateRequests) {
+TEST(LeftToTheCaller, PublishesCertificateRequestsAndKeyGenerations) {
     for (int k = 0; k <= static_cast<int>(ActionKind::wait); ++k) {
         const auto kind = static_cast<ActionKind>(k);
-        EXPECT_EQ(left_to_the_caller(kind),
-                  kind == ActionKind::publish || kind == ActionKind::request_certificate)
+        EXPECT_EQ(left_to_the_caller(kind), kind == ActionKind::publish ||
+                                                kind == ActionKind::request_certificate ||
+                                                kind == ActionKind::generate_next_key)
             << to_string(kind);
     }
 }
