@@ -6,7 +6,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <semaphore>
 #include <string>
+#include <thread>
 
 #include "base/bounded_parallel.h"
 #include "base/log.h"
@@ -203,6 +205,11 @@ int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMod
     // UPDATEs as fit (publish_together), keys and certificate requests side by side; then each run
     // goes on to its next step. Every round takes at least one step; the bound ends runs that never
     // settle.
+    // Key generations are CPU work (an RSA-2048 key takes about 160 ms here): no more at once
+    // than the machine has cores, so that a rollover of many slots does not starve the name
+    // server, the MTA or an operator's `danekeeper status` on the same host.
+    std::counting_semaphore<> cpu_work(
+        static_cast<std::ptrdiff_t>(std::max(1U, std::thread::hardware_concurrency())));
     for (int round = 0;; ++round) {
         pending.clear();
         for (auto& r : runs) {
@@ -233,8 +240,12 @@ int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMod
             auto ports = ports_of(run);
             const auto& setup = run.runtime->setup();
             if (run.report->final_action.kind != engine::ActionKind::publish) {
+                const bool cpu_bound =
+                    run.report->final_action.kind == engine::ActionKind::generate_next_key;
+                if (cpu_bound) cpu_work.acquire();
                 const auto outcome =
                     engine::execute_step(setup, ports, run.report->final_action, run.report->state);
+                if (cpu_bound) cpu_work.release();
                 run.report =
                     engine::finish_step(setup, ports, std::move(*run.report), outcome, on_step);
                 return;
