@@ -92,7 +92,7 @@ echo "daemon idle for $quiet s: $((after - before)) voluntary context switches o
 # strace's own attach interrupts the sleeping calls once; what else it sees is a wake-up.
 timeout 10 strace -f -c -p "$daemon_pid" -o "$work/strace" 2>/dev/null || true
 echo "strace -f -c over 10 s more (its attach interrupts each sleeping call once):"
-sed -n '/^% time/,$p' "$work/strace"
+if grep -q '^% time' "$work/strace"; then sed -n '/^% time/,$p' "$work/strace"; else echo "  no system call (strace -c wrote no table)"; fi
 echo "passes the daemon made: $(grep -c 'event=daemon.sleeping' "$work/daemon.log")"
 grep -o 'event=daemon.sleeping.*' "$work/daemon.log"
 kill -TERM "$daemon_pid"
