@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <ctime>
 #include <thread>
 
 #include "base/files.h"
@@ -88,6 +89,33 @@ bool same_stamp(const std::optional<KeptSigning::Stamp>& a,
            same_time(a->modified, b->modified) && same_time(a->changed, b->changed);
 }
 
+std::int64_t nanoseconds(const timespec& t) {
+    return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
+// The stamp of a file just written, taken once the clock that stamps files has passed its
+// change time by a tick: a later write, even one of the same size right after ours, then shows
+// as a later change time. Within the tick of our write it could carry the same times, and the
+// blocks would be taken over a file they were not written to. The wait is at most a tick (4 ms
+// at 250 Hz) past the rename; a change time far ahead of the clock gives no stamp.
+std::optional<KeptSigning::Stamp> settled_stamp_of(const std::string& path) {
+    const auto first = stamp_of(path);
+    if (!first) return first;
+    timespec tick{};
+    ::clock_getres(CLOCK_REALTIME_COARSE, &tick);
+    const std::int64_t passed = nanoseconds(first->changed) + nanoseconds(tick);
+    for (int waited = 0;; ++waited) {
+        timespec now{};
+        ::clock_gettime(CLOCK_REALTIME, &now);
+        if (nanoseconds(now) > passed) break;
+        if (waited == 50) return std::nullopt;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    auto settled = stamp_of(path);
+    if (!same_stamp(first, settled)) return std::nullopt;
+    return settled;
+}
+
 }  // namespace
 
 Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
@@ -156,7 +184,7 @@ Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
                                    before_text, blocks));
     if (blocks != nullptr) {
         out.blocks_taken = blocks->taken;
-        job.kept->written = stamp_of(job.signed_file);
+        job.kept->written = settled_stamp_of(job.signed_file);
     }
     out.sign_time = since(start);
     out.written = true;
