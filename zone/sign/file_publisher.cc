@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 
 #include "base/files.h"
 #include "base/log.h"
@@ -141,6 +142,8 @@ Result<const std::vector<Record>*> FilePublisher::unsigned_records() {
     read.source = options_.unsigned_file;
     read.threads = worker_count(options_.sign.threads);
     DK_TRY(read_now.records, read_zone_text(text, read));
+    static std::atomic<std::uint64_t> parses{0};
+    read_now.generation = ++parses;
     held = std::move(read_now);
     return &held->records;
 }
@@ -228,6 +231,7 @@ Result<FilePublisher::Published> FilePublisher::sign_and_reload(const std::vecto
     SignJob job;
     job.unsigned_file = options_.unsigned_file;
     DK_TRY(job.unsigned_records, unsigned_records());
+    job.unsigned_generation = held_->unsigned_zone->generation;
     job.origin = options_.zone;
     job.signed_file = options_.signed_file;
     job.managed = managed;

@@ -49,6 +49,7 @@ struct HeldSigning {
     struct UnsignedFile {
         std::array<unsigned char, 32> digest{};
         std::vector<Record> records;
+        std::uint64_t generation = 0;  // SignJob::unsigned_generation: unique to each parse
     };
     std::optional<UnsignedFile> unsigned_zone;
     KeptSigning kept;
@@ -57,6 +58,7 @@ struct HeldSigning {
         unsigned_zone.reset();
         kept.blocks.clear();
         kept.written.reset();
+        kept.prepared.reset();
     }
 };
 

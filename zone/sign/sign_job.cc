@@ -2,7 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <ctime>
+#include <iterator>
 #include <thread>
 
 #include "base/files.h"
@@ -25,6 +27,81 @@ std::chrono::milliseconds since(Steady::time_point start) {
 bool exists(const std::string& path) {
     struct stat st {};
     return ::stat(path.c_str(), &st) == 0;
+}
+
+// What shapes a prepared zone besides its records: the DNSKEY RRset (keys, TTL) and the denial
+// chain (NSEC or NSEC3 and its parameters).
+std::string prepared_context(const KeySet& keys, const SignOptions& options) {
+    std::string out = options.denial == Denial::nsec3 ? "nsec3 " : "nsec ";
+    out += std::to_string(options.nsec3.iterations) + " " + options.nsec3.salt + " ";
+    out += options.dnskey_ttl ? std::to_string(*options.dnskey_ttl) : "-";
+    for (const auto& key : keys.publish) out += "|" + key.rdata();
+    for (const auto* list : {&keys.zone_signing, &keys.key_signing}) {
+        out += "|";
+        for (const auto& key : *list) out += key.dnskey().rdata() + ",";
+    }
+    return out;
+}
+
+bool record_less(const Record& a, const Record& b) {
+    if (const int c = compare_names(a.owner, b.owner); c != 0) return c < 0;
+    if (a.type != b.type) return a.type < b.type;
+    if (a.ttl != b.ttl) return a.ttl < b.ttl;
+    return a.rdata < b.rdata;
+}
+
+// Types the signer makes or shapes itself: a change to one prepares the zone again.
+bool shaped_by_signer(std::uint16_t type) {
+    return type == type_soa || type == type_dnskey || type == type_rrsig || type == type_nsec ||
+           type == type_nsec3 || type == type_nsec3param;
+}
+
+// Makes `held` the zone prepared from the same unsigned records and `managed`, changing in place
+// the RRsets of our records that differ. False when a change adds or removes an owner or a type
+// (the structure and the denial chain change): `held` is then partly changed and must be
+// dropped. Each RRset is grouped by build_zone, as a whole preparation would group it.
+bool update_in_place(KeptSigning::PreparedZone& held, const std::vector<Record>& unsigned_records,
+                     const std::vector<Record>& managed) {
+    constexpr std::size_t max_rrsets = 64;  // beyond this, preparing anew costs about as much
+    std::vector<Record> before = held.managed;
+    std::vector<Record> after = managed;
+    std::sort(before.begin(), before.end(), record_less);
+    std::sort(after.begin(), after.end(), record_less);
+    std::vector<Record> differ;
+    std::set_symmetric_difference(before.begin(), before.end(), after.begin(), after.end(),
+                                  std::back_inserter(differ), record_less);
+    std::vector<std::pair<WireName, std::uint16_t>> rrsets;
+    for (const auto& r : differ) {
+        if (!rrsets.empty() && rrsets.back().second == r.type &&
+            compare_names(rrsets.back().first, r.owner) == 0)
+            continue;
+        rrsets.emplace_back(r.owner, r.type);
+    }
+    if (rrsets.size() > max_rrsets) return false;
+    for (const auto& [owner, type] : rrsets) {
+        if (shaped_by_signer(type)) return false;
+        auto node = std::lower_bound(
+            held.zone.nodes.begin(), held.zone.nodes.end(), owner,
+            [](const Node& n, const WireName& name) { return compare_names(n.name, name) < 0; });
+        if (node == held.zone.nodes.end() || compare_names(node->name, owner) != 0) return false;
+        Rrset* rrset = node->find(type);
+        if (rrset == nullptr) return false;
+        std::vector<Record> records;
+        for (const auto* list : {&unsigned_records, &managed}) {
+            for (const auto& r : *list) {
+                if (r.type == type && compare_names(r.owner, owner) == 0) records.push_back(r);
+            }
+        }
+        if (records.empty()) return false;
+        Zone one = build_zone(held.zone.origin, std::move(records));
+        const Rrset* grouped = one.nodes.size() == 1 ? one.nodes.front().find(type) : nullptr;
+        if (grouped == nullptr) return false;
+        rrset->ttl = grouped->ttl;
+        rrset->rdatas = grouped->rdatas;
+        rrset->sigs = BlobList{};
+    }
+    held.managed = managed;
+    return true;
 }
 
 Result<Zone> read_unsigned(const SignJob& job, unsigned threads) {
@@ -138,13 +215,38 @@ Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
     // The previous signed file is read while the unsigned one is.
     Previous previous;
     std::thread reader([&] { previous = read_previous(job, threads); });
-    auto unsigned_zone = read_unsigned(job, threads);
+    // The zone prepared the last time, with our records' changes made in place, or read and
+    // prepared afresh.
+    const bool keep_zone = job.kept != nullptr && job.unsigned_generation != 0 &&
+                           job.unsigned_records != nullptr;
+    const std::string context = keep_zone ? prepared_context(job.keys, job.options) : "";
+    KeptSigning::PreparedZone* held = nullptr;
+    if (keep_zone && job.kept->prepared &&
+        job.kept->prepared->unsigned_generation == job.unsigned_generation &&
+        job.kept->prepared->context == context &&
+        update_in_place(*job.kept->prepared, *job.unsigned_records, job.managed)) {
+        held = &*job.kept->prepared;
+        set_soa_serial(held->zone, held->file_serial);
+    } else if (job.kept != nullptr) {
+        job.kept->prepared.reset();
+    }
+    Result<Zone> unsigned_zone = Zone{};
     Status prepared;
-    if (unsigned_zone.ok()) prepared = prepare_zone(*unsigned_zone, job.keys, job.options);
+    if (held == nullptr) {
+        unsigned_zone = read_unsigned(job, threads);
+        if (unsigned_zone.ok()) prepared = prepare_zone(*unsigned_zone, job.keys, job.options);
+    }
     reader.join();
     if (!unsigned_zone.ok()) return unsigned_zone.error();
     if (!prepared.ok()) return prepared.error().context(job.unsigned_file);
-    Zone& zone = *unsigned_zone;
+    if (held == nullptr && keep_zone) {
+        const std::uint32_t file_serial = *soa_serial(*unsigned_zone);
+        job.kept->prepared = KeptSigning::PreparedZone{std::move(*unsigned_zone),
+                                                       job.unsigned_generation, job.managed,
+                                                       context, file_serial};
+        held = &*job.kept->prepared;
+    }
+    Zone& zone = held != nullptr ? held->zone : *unsigned_zone;
     const Zone* before = previous.head();
     out.had_previous = before != nullptr;
     out.read_time = since(start);
@@ -188,10 +290,23 @@ Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
     }
     out.sign_time = since(start);
     out.written = true;
+    if (held != nullptr && before_text == nullptr) {
+        // Signed without the previous text: every signature is in the zone. The kept zone needs
+        // none of them (the next signing compares with the file).
+        for (auto& node : zone.nodes) {
+            for (auto& rrset : node.rrsets) rrset.sigs = BlobList{};
+        }
+        for (auto& node : zone.nsec3_nodes) {
+            for (auto& rrset : node.rrsets) rrset.sigs = BlobList{};
+        }
+    }
     if (job.kept != nullptr) {
-        // The zone and the previous file's index are freed on a thread of their own: the caller
-        // (the publisher) reloads the name server meanwhile.
-        job.kept->release([zone = std::move(zone), previous = std::move(previous)] {});
+        // What is not kept (the previous file's index, the zone when not kept) is freed on a
+        // thread of its own: the caller (the publisher) reloads the name server meanwhile.
+        if (held != nullptr)
+            job.kept->release([previous = std::move(previous)] {});
+        else
+            job.kept->release([zone = std::move(zone), previous = std::move(previous)] {});
     }
     return out;
 }
