@@ -55,7 +55,10 @@ Result<std::vector<Record>> records_at(const std::vector<Record>& operators,
     std::vector<Record> out;
     for (const auto* list : {&operators, &managed}) {
         for (const auto& r : *list) {
-            if (r.type == type && compare_names(r.owner, name) == 0) out.push_back(r);
+            // Equal names are as long (wire form): most owners are told apart without comparing.
+            if (r.type == type && r.owner.size() == name.size() &&
+                compare_names(r.owner, name) == 0)
+                out.push_back(r);
         }
     }
     return out;

@@ -89,7 +89,9 @@ bool update_in_place(KeptSigning::PreparedZone& held, const std::vector<Record>&
         std::vector<Record> records;
         for (const auto* list : {&unsigned_records, &managed}) {
             for (const auto& r : *list) {
-                if (r.type == type && compare_names(r.owner, owner) == 0) records.push_back(r);
+                if (r.type == type && r.owner.size() == owner.size() &&
+                    compare_names(r.owner, owner) == 0)
+                    records.push_back(r);
             }
         }
         if (records.empty()) return false;
@@ -126,7 +128,14 @@ Result<Zone> read_unsigned(const SignJob& job, unsigned threads) {
 struct Previous {
     std::optional<PreviousText> text;
     std::optional<Zone> zone;
+    // With kept blocks: the file mapped, text holding only the blocks that are signed again.
+    files::MappedFile file;
+    std::size_t blocks_differ = 0;
     [[nodiscard]] const Zone* head() const { return text ? &text->head : zone ? &*zone : nullptr; }
+    // The file the kept blocks lie in.
+    [[nodiscard]] std::string_view kept_file() const {
+        return !file.text().empty() ? file.text() : text ? text->text : std::string_view();
+    }
 };
 
 Previous read_previous(const SignJob& job, unsigned threads) {
@@ -148,6 +157,45 @@ Previous read_previous(const SignJob& job, unsigned threads) {
         return p;
     }
     if (!previous->nodes.empty()) p.zone = std::move(*previous);
+    return p;
+}
+
+// The previous file through the blocks kept of it (the file verified as written): mapped, and
+// indexed only where the zone's blocks differ from the kept ones (those blocks, their neighbours
+// and the apex's block), when a signing would take every other block as it is. nullopt: the
+// whole file is to be indexed (too many blocks differ, or they would not be taken).
+std::optional<Previous> previous_from_blocks(const SignJob& job, const Zone& zone,
+                                             const std::vector<BlockKey>& keys, TimePoint now) {
+    constexpr std::size_t max_blocks_differ = 32;
+    const SignedBlocks& kept = job.kept->blocks;
+    auto origin = wire_origin(job.origin);
+    auto file = files::MappedFile::open(job.signed_file, max_zone_file_bytes);
+    if (!origin.ok() || !file.ok() || keys.size() != kept.blocks.size() ||
+        static_cast<off_t>(file->text().size()) != job.kept->written->size)
+        return std::nullopt;
+    std::vector<char> wanted(keys.size(), 0);
+    wanted[0] = 1;
+    std::size_t differ = 0;
+    for (std::size_t b = 0; b < keys.size(); ++b) {
+        if (keys[b] == kept.blocks[b].key) continue;
+        if (++differ > max_blocks_differ) return std::nullopt;
+        for (std::size_t n = b == 0 ? 0 : b - 1; n <= b + 1 && n < keys.size(); ++n) wanted[n] = 1;
+    }
+    const std::string_view all = file->text();
+    std::string text;
+    for (std::size_t b = 0; b < keys.size(); ++b) {
+        const SignedBlocks::Block& block = kept.blocks[b];
+        if (block.offset > all.size() || block.length > all.size() - block.offset)
+            return std::nullopt;
+        if (wanted[b] != 0) text += all.substr(block.offset, block.length);
+    }
+    auto index = index_previous_text(std::move(text), *origin);
+    if (!index || !kept_blocks_current(zone, job.keys, job.options, index->head, kept, now))
+        return std::nullopt;
+    Previous p;
+    p.text = std::move(index);
+    p.file = std::move(*file);
+    p.blocks_differ = differ;
     return p;
 }
 
@@ -212,9 +260,13 @@ Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
     }
     SignOutcome out;
     auto start = Steady::now();
-    // The previous signed file is read while the unsigned one is.
+    // With blocks kept of the file as it is, the file need not be indexed whole (below);
+    // otherwise it is read while the unsigned one is.
+    const bool blocks_held = job.kept != nullptr && job.reuse_previous &&
+                             job.kept->written.has_value() && !job.kept->blocks.blocks.empty();
     Previous previous;
-    std::thread reader([&] { previous = read_previous(job, threads); });
+    std::thread reader;
+    if (!blocks_held) reader = std::thread([&] { previous = read_previous(job, threads); });
     // The zone prepared the last time, with our records' changes made in place, or read and
     // prepared afresh.
     const bool keep_zone = job.kept != nullptr && job.unsigned_generation != 0 &&
@@ -236,7 +288,7 @@ Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
         unsigned_zone = read_unsigned(job, threads);
         if (unsigned_zone.ok()) prepared = prepare_zone(*unsigned_zone, job.keys, job.options);
     }
-    reader.join();
+    if (reader.joinable()) reader.join();
     if (!unsigned_zone.ok()) return unsigned_zone.error();
     if (!prepared.ok()) return prepared.error().context(job.unsigned_file);
     if (held == nullptr && keep_zone) {
@@ -247,6 +299,44 @@ Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
         held = &*job.kept->prepared;
     }
     Zone& zone = held != nullptr ? held->zone : *unsigned_zone;
+    const std::uint32_t file_serial = *soa_serial(zone);
+    std::vector<BlockKey> keys;
+    std::uint32_t keyed_serial = 0;  // the serial `keys` were made with
+    // The blocks kept: the file as written holds their serial. Nothing due when every block is
+    // the same at that serial and would be taken.
+    if (blocks_held && job.skip_when_current &&
+        !serial_greater(file_serial, job.kept->serial)) {
+        set_soa_serial(zone, job.kept->serial);
+        keys = block_keys(zone, job.options);
+        auto same = previous_from_blocks(job, zone, keys, now);
+        if (same && same->blocks_differ == 0) {
+            out.serial = job.kept->serial;
+            out.had_previous = true;
+            for (const auto& b : job.kept->blocks.blocks) {
+                out.stats.rrsets += b.stats.rrsets;
+                out.stats.denial_records += b.stats.denial_records;
+                out.stats.signatures_kept += b.stats.signatures_made + b.stats.signatures_kept;
+            }
+            out.read_time = since(start);
+            return out;
+        }
+        set_soa_serial(zone, file_serial);
+        keys.clear();
+        previous = read_previous(job, threads);  // counted against the whole file below
+    } else if (blocks_held) {
+        std::optional<std::uint32_t> last = job.last_serial;
+        if (!last || serial_greater(job.kept->serial, *last)) last = job.kept->serial;
+        keyed_serial = next_serial(file_serial, last, job.serial_policy, now);
+        set_soa_serial(zone, keyed_serial);
+        keys = block_keys(zone, job.options);
+        if (auto partial = previous_from_blocks(job, zone, keys, now)) {
+            previous = std::move(*partial);
+        } else {
+            keys.clear();
+            previous = read_previous(job, threads);
+        }
+        set_soa_serial(zone, file_serial);
+    }
     const Zone* before = previous.head();
     out.had_previous = before != nullptr;
     out.read_time = since(start);
@@ -257,7 +347,6 @@ Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
     if (previous_serial && (!last || serial_greater(*previous_serial, *last)))
         last = previous_serial;
     if (job.skip_when_current && previous_serial) {
-        const std::uint32_t file_serial = *soa_serial(zone);
         if (!serial_greater(file_serial, *previous_serial)) {
             set_soa_serial(zone, *previous_serial);
             DK_TRY(const SignStats due,
@@ -271,8 +360,9 @@ Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
             }
         }
     }
-    out.serial = next_serial(*soa_serial(zone), last, job.serial_policy, now);
+    out.serial = next_serial(file_serial, last, job.serial_policy, now);
     set_soa_serial(zone, out.serial);
+    if (out.serial != keyed_serial) keys.clear();  // made for another SOA: keyed again
     start = Steady::now();
     SignedBlocks* blocks = nullptr;
     if (job.kept != nullptr) {
@@ -282,11 +372,13 @@ Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
         else
             job.kept->blocks.clear();
     }
-    DK_TRY(out.stats, sign_to_file(zone, job.keys, job.options, before, now, job.signed_file,
-                                   before_text, blocks));
+    DK_TRY(out.stats,
+           sign_to_file(zone, job.keys, job.options, before, now, job.signed_file, before_text,
+                        blocks, previous.kept_file(), keys.empty() ? nullptr : &keys));
     if (blocks != nullptr) {
         out.blocks_taken = blocks->taken;
         job.kept->written = settled_stamp_of(job.signed_file);
+        job.kept->serial = out.serial;
     }
     out.sign_time = since(start);
     out.written = true;

@@ -32,6 +32,7 @@ struct KeptSigning {
     };
     SignedBlocks blocks;
     std::optional<Stamp> written;
+    std::uint32_t serial = 0;  // the SOA serial in that file
     // The zone last signed, prepared (DNSKEY RRset, structure, denial chain), and what it was
     // prepared from: the unsigned records (SignJob::unsigned_generation), our records, the
     // keys and options that shape it, and the unsigned file's own SOA serial. The next job from
