@@ -103,6 +103,7 @@ bool update_in_place(KeptSigning::PreparedZone& held, const std::vector<Record>&
         rrset->sigs = BlobList{};
     }
     held.managed = managed;
+    ++held.updates;
     return true;
 }
 

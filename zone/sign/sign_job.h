@@ -44,6 +44,7 @@ struct KeptSigning {
         std::vector<Record> managed;
         std::string context;
         std::uint32_t file_serial = 0;
+        std::size_t updates = 0;  // jobs that changed it in place
     };
     std::optional<PreparedZone> prepared;
 
