@@ -270,8 +270,8 @@ Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
     if (!blocks_held) reader = std::thread([&] { previous = read_previous(job, threads); });
     // The zone prepared the last time, with our records' changes made in place, or read and
     // prepared afresh.
-    const bool keep_zone = job.kept != nullptr && job.unsigned_generation != 0 &&
-                           job.unsigned_records != nullptr;
+    const bool keep_zone =
+        job.kept != nullptr && job.unsigned_generation != 0 && job.unsigned_records != nullptr;
     const std::string context = keep_zone ? prepared_context(job.keys, job.options) : "";
     KeptSigning::PreparedZone* held = nullptr;
     if (keep_zone && job.kept->prepared &&
@@ -294,9 +294,8 @@ Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
     if (!prepared.ok()) return prepared.error().context(job.unsigned_file);
     if (held == nullptr && keep_zone) {
         const std::uint32_t file_serial = *soa_serial(*unsigned_zone);
-        job.kept->prepared = KeptSigning::PreparedZone{std::move(*unsigned_zone),
-                                                       job.unsigned_generation, job.managed,
-                                                       context, file_serial};
+        job.kept->prepared = KeptSigning::PreparedZone{
+            std::move(*unsigned_zone), job.unsigned_generation, job.managed, context, file_serial};
         held = &*job.kept->prepared;
     }
     Zone& zone = held != nullptr ? held->zone : *unsigned_zone;
@@ -305,8 +304,7 @@ Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
     std::uint32_t keyed_serial = 0;  // the serial `keys` were made with
     // The blocks kept: the file as written holds their serial. Nothing due when every block is
     // the same at that serial and would be taken.
-    if (blocks_held && job.skip_when_current &&
-        !serial_greater(file_serial, job.kept->serial)) {
+    if (blocks_held && job.skip_when_current && !serial_greater(file_serial, job.kept->serial)) {
         set_soa_serial(zone, job.kept->serial);
         keys = block_keys(zone, job.options);
         auto same = previous_from_blocks(job, zone, keys, now);

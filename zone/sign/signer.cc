@@ -458,12 +458,11 @@ std::vector<BlockKey> block_keys(const Zone& zone, const SignOptions& options) {
     const std::size_t total = zone.nodes.size() + zone.nsec3_nodes.size();
     const std::size_t per_block = std::max<std::size_t>(1, options.block_nodes);
     std::vector<BlockKey> keys((total + per_block - 1) / per_block);
-    parallel_chunks(keys.size(), 16, worker_count(options.threads),
-                    [&](std::size_t begin, std::size_t end) {
-                        for (std::size_t b = begin; b < end; ++b)
-                            keys[b] = block_key(zone, b * per_block,
-                                                std::min(total, (b + 1) * per_block));
-                    });
+    parallel_chunks(
+        keys.size(), 16, worker_count(options.threads), [&](std::size_t begin, std::size_t end) {
+            for (std::size_t b = begin; b < end; ++b)
+                keys[b] = block_key(zone, b * per_block, std::min(total, (b + 1) * per_block));
+        });
     return keys;
 }
 

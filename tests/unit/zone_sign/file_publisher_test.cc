@@ -3,9 +3,8 @@
 // recovery when the file was not written after our records were saved.
 #include "zone/sign/file_publisher.h"
 
-#include <gtest/gtest.h>
-
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <filesystem>

@@ -430,14 +430,15 @@ TEST(SignJob, OurRecordsChangedThroughTheKeptZoneEqualASigningFromScratch) {
                     managed.push_back(record("_25._tcp.h" + n + " 300 IN TLSA 3 1 1 " + hex()));
                     break;
                 case 2:
-                    if (!managed.empty()) managed.erase(managed.begin() + random() % managed.size());
+                    if (!managed.empty())
+                        managed.erase(managed.begin() + random() % managed.size());
                     break;
                 case 3:
                     if (!managed.empty()) managed[random() % managed.size()].ttl = 120;
                     break;
                 default:  // an owner of ours: added, or its last record removed
-                    if (std::erase_if(managed, [&](const Record& r) { return r.type == type_txt; }) ==
-                        0)
+                    if (std::erase_if(managed,
+                                      [&](const Record& r) { return r.type == type_txt; }) == 0)
                         managed.push_back(record("_acme-challenge.h" + n + " 60 IN TXT \"t\""));
                     break;
             }
