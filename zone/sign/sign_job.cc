@@ -1,8 +1,11 @@
 #include "zone/sign/sign_job.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <ctime>
 #include <iterator>
 #include <thread>
@@ -10,6 +13,7 @@
 #include "base/files.h"
 #include "base/log.h"
 #include "base/mapped_file.h"
+#include "base/unique_fd.h"
 #include "zone/sign/parallel.h"
 #include "zone/sign/previous_text.h"
 #include "zone/sign/signed_zone.h"
@@ -161,45 +165,6 @@ Previous read_previous(const SignJob& job, unsigned threads) {
     return p;
 }
 
-// The previous file through the blocks kept of it (the file verified as written): mapped, and
-// indexed only where the zone's blocks differ from the kept ones (those blocks, their neighbours
-// and the apex's block), when a signing would take every other block as it is. nullopt: the
-// whole file is to be indexed (too many blocks differ, or they would not be taken).
-std::optional<Previous> previous_from_blocks(const SignJob& job, const Zone& zone,
-                                             const std::vector<BlockKey>& keys, TimePoint now) {
-    constexpr std::size_t max_blocks_differ = 32;
-    const SignedBlocks& kept = job.kept->blocks;
-    auto origin = wire_origin(job.origin);
-    auto file = files::MappedFile::open(job.signed_file, max_zone_file_bytes);
-    if (!origin.ok() || !file.ok() || keys.size() != kept.blocks.size() ||
-        static_cast<off_t>(file->text().size()) != job.kept->written->size)
-        return std::nullopt;
-    std::vector<char> wanted(keys.size(), 0);
-    wanted[0] = 1;
-    std::size_t differ = 0;
-    for (std::size_t b = 0; b < keys.size(); ++b) {
-        if (keys[b] == kept.blocks[b].key) continue;
-        if (++differ > max_blocks_differ) return std::nullopt;
-        for (std::size_t n = b == 0 ? 0 : b - 1; n <= b + 1 && n < keys.size(); ++n) wanted[n] = 1;
-    }
-    const std::string_view all = file->text();
-    std::string text;
-    for (std::size_t b = 0; b < keys.size(); ++b) {
-        const SignedBlocks::Block& block = kept.blocks[b];
-        if (block.offset > all.size() || block.length > all.size() - block.offset)
-            return std::nullopt;
-        if (wanted[b] != 0) text += all.substr(block.offset, block.length);
-    }
-    auto index = index_previous_text(std::move(text), *origin);
-    if (!index || !kept_blocks_current(zone, job.keys, job.options, index->head, kept, now))
-        return std::nullopt;
-    Previous p;
-    p.text = std::move(index);
-    p.file = std::move(*file);
-    p.blocks_differ = differ;
-    return p;
-}
-
 std::optional<KeptSigning::Stamp> stamp_of(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return std::nullopt;
@@ -213,6 +178,73 @@ bool same_stamp(const std::optional<KeptSigning::Stamp>& a,
     };
     return a && b && a->device == b->device && a->inode == b->inode && a->size == b->size &&
            same_time(a->modified, b->modified) && same_time(a->changed, b->changed);
+}
+
+// `length` bytes at `offset` of an open file (false: fewer).
+bool read_at(int fd, std::size_t offset, std::size_t length, std::string& out) {
+    const std::size_t start = out.size();
+    out.resize(start + length);
+    std::size_t done = 0;
+    while (done < length) {
+        const ssize_t n = ::pread(fd, out.data() + start + done, length - done,
+                                  static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        done += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+// The previous file through the blocks kept of it (the file verified as written): indexed only
+// where the zone's blocks differ from the kept ones (those blocks, their neighbours and the
+// apex's block), when a signing would take every other block as it is; with `map_file`, mapped
+// for the blocks to be copied from it. nullopt: the whole file is to be indexed (too many blocks
+// differ, they would not be taken, or the file is no longer the one written).
+std::optional<Previous> previous_from_blocks(const SignJob& job, const Zone& zone,
+                                             const std::vector<BlockKey>& keys, TimePoint now,
+                                             bool map_file) {
+    constexpr std::size_t max_blocks_differ = 32;
+    const SignedBlocks& kept = job.kept->blocks;
+    auto origin = wire_origin(job.origin);
+    if (!origin.ok() || keys.size() != kept.blocks.size()) return std::nullopt;
+    std::vector<char> wanted(keys.size(), 0);
+    wanted[0] = 1;
+    std::size_t differ = 0;
+    for (std::size_t b = 0; b < keys.size(); ++b) {
+        if (keys[b] == kept.blocks[b].key) continue;
+        if (++differ > max_blocks_differ) return std::nullopt;
+        for (std::size_t n = b == 0 ? 0 : b - 1; n <= b + 1 && n < keys.size(); ++n) wanted[n] = 1;
+    }
+    Previous p;
+    UniqueFd fd;
+    if (map_file) {
+        auto file = files::MappedFile::open(job.signed_file, max_zone_file_bytes);
+        if (!file.ok()) return std::nullopt;
+        p.file = std::move(*file);
+    } else {
+        fd = UniqueFd(::open(job.signed_file.c_str(), O_RDONLY | O_CLOEXEC));
+        if (fd.get() < 0) return std::nullopt;
+    }
+    // What was mapped or opened is the file as written: it is still at the path afterwards
+    // (a file put there before the mapping would have to be gone again, and ours unlinked).
+    if (!same_stamp(job.kept->written, stamp_of(job.signed_file))) return std::nullopt;
+    const auto size = static_cast<std::size_t>(job.kept->written->size);
+    std::string text;
+    for (std::size_t b = 0; b < keys.size(); ++b) {
+        const SignedBlocks::Block& block = kept.blocks[b];
+        if (block.offset > size || block.length > size - block.offset) return std::nullopt;
+        if (wanted[b] == 0) continue;
+        if (map_file)
+            text += p.file.text().substr(block.offset, block.length);
+        else if (!read_at(fd.get(), block.offset, block.length, text))
+            return std::nullopt;
+    }
+    auto index = index_previous_text(std::move(text), *origin);
+    if (!index || !kept_blocks_current(zone, job.keys, job.options, index->head, kept, now))
+        return std::nullopt;
+    p.text = std::move(index);
+    p.blocks_differ = differ;
+    return p;
 }
 
 std::int64_t nanoseconds(const timespec& t) {
@@ -307,7 +339,7 @@ Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
     if (blocks_held && job.skip_when_current && !serial_greater(file_serial, job.kept->serial)) {
         set_soa_serial(zone, job.kept->serial);
         keys = block_keys(zone, job.options);
-        auto same = previous_from_blocks(job, zone, keys, now);
+        auto same = previous_from_blocks(job, zone, keys, now, false);
         if (same && same->blocks_differ == 0) {
             out.serial = job.kept->serial;
             out.had_previous = true;
@@ -328,7 +360,7 @@ Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
         keyed_serial = next_serial(file_serial, last, job.serial_policy, now);
         set_soa_serial(zone, keyed_serial);
         keys = block_keys(zone, job.options);
-        if (auto partial = previous_from_blocks(job, zone, keys, now)) {
+        if (auto partial = previous_from_blocks(job, zone, keys, now, true)) {
             previous = std::move(*partial);
         } else {
             keys.clear();
