@@ -105,6 +105,7 @@ bool update_in_place(KeptSigning::PreparedZone& held, const std::vector<Record>&
         rrset->ttl = grouped->ttl;
         rrset->rdatas = grouped->rdatas;
         rrset->sigs = BlobList{};
+        held.changed_nodes.push_back(static_cast<std::size_t>(node - held.zone.nodes.begin()));
     }
     held.managed = managed;
     ++held.updates;
@@ -274,6 +275,20 @@ std::optional<KeptSigning::Stamp> settled_stamp_of(const std::string& path) {
     return settled;
 }
 
+// The block keys of `zone`: from the kept blocks, keyed again where the held zone changed since
+// (and the apex's block: its serial), when they were keyed from it; else every block.
+std::vector<BlockKey> keys_of(const Zone& zone, const SignJob& job,
+                              const KeptSigning::PreparedZone* held) {
+    if (held == nullptr || !held->blocks_keyed) return block_keys(zone, job.options);
+    std::vector<BlockKey> known;
+    known.reserve(job.kept->blocks.blocks.size());
+    for (const auto& b : job.kept->blocks.blocks) known.push_back(b.key);
+    const std::size_t per_block = std::max<std::size_t>(1, job.options.block_nodes);
+    std::vector<std::size_t> changed{0};
+    for (const std::size_t n : held->changed_nodes) changed.push_back(n / per_block);
+    return block_keys(zone, job.options, &known, changed);
+}
+
 }  // namespace
 
 Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
@@ -338,7 +353,7 @@ Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
     // the same at that serial and would be taken.
     if (blocks_held && job.skip_when_current && !serial_greater(file_serial, job.kept->serial)) {
         set_soa_serial(zone, job.kept->serial);
-        keys = block_keys(zone, job.options);
+        keys = keys_of(zone, job, held);
         auto same = previous_from_blocks(job, zone, keys, now, false);
         if (same && same->blocks_differ == 0) {
             out.serial = job.kept->serial;
@@ -359,7 +374,7 @@ Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
         if (!last || serial_greater(job.kept->serial, *last)) last = job.kept->serial;
         keyed_serial = next_serial(file_serial, last, job.serial_policy, now);
         set_soa_serial(zone, keyed_serial);
-        keys = block_keys(zone, job.options);
+        keys = keys_of(zone, job, held);
         if (auto partial = previous_from_blocks(job, zone, keys, now, true)) {
             previous = std::move(*partial);
         } else {
@@ -410,6 +425,10 @@ Result<SignOutcome> run_sign_job(const SignJob& job, TimePoint now) {
         out.blocks_taken = blocks->taken;
         job.kept->written = settled_stamp_of(job.signed_file);
         job.kept->serial = out.serial;
+    }
+    if (held != nullptr) {
+        held->blocks_keyed = blocks != nullptr && !blocks->blocks.empty();
+        held->changed_nodes.clear();
     }
     out.sign_time = since(start);
     out.written = true;

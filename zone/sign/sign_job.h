@@ -45,6 +45,11 @@ struct KeptSigning {
         std::string context;
         std::uint32_t file_serial = 0;
         std::size_t updates = 0;  // jobs that changed it in place
+        // Whether the kept blocks were keyed from this zone as it is but for the nodes changed
+        // in place since (their blocks, and the apex's, are keyed again; the others keep their
+        // keys: nothing else changes a kept zone's records).
+        bool blocks_keyed = false;
+        std::vector<std::size_t> changed_nodes;
     };
     std::optional<PreparedZone> prepared;
 

@@ -454,10 +454,21 @@ Result<SignStats> count_against_text(Zone& zone, const KeySet& keys, const SignO
     return sign_blocks(zone, keys, options, nullptr, &previous, now, true, nullptr);
 }
 
-std::vector<BlockKey> block_keys(const Zone& zone, const SignOptions& options) {
+std::vector<BlockKey> block_keys(const Zone& zone, const SignOptions& options,
+                                 const std::vector<BlockKey>* known,
+                                 const std::vector<std::size_t>& changed) {
     const std::size_t total = zone.nodes.size() + zone.nsec3_nodes.size();
     const std::size_t per_block = std::max<std::size_t>(1, options.block_nodes);
-    std::vector<BlockKey> keys((total + per_block - 1) / per_block);
+    const std::size_t count = (total + per_block - 1) / per_block;
+    if (known != nullptr && known->size() == count) {
+        std::vector<BlockKey> keys = *known;
+        for (const std::size_t b : changed) {
+            if (b < count)
+                keys[b] = block_key(zone, b * per_block, std::min(total, (b + 1) * per_block));
+        }
+        return keys;
+    }
+    std::vector<BlockKey> keys(count);
     parallel_chunks(
         keys.size(), 16, worker_count(options.threads), [&](std::size_t begin, std::size_t end) {
             for (std::size_t b = begin; b < end; ++b)

@@ -84,8 +84,12 @@ struct SignedBlocks {
     void clear() { *this = SignedBlocks{}; }
 };
 
-// The key of each block of a prepared zone, as sign_to_file keys them (on every core).
-std::vector<BlockKey> block_keys(const Zone& zone, const SignOptions& options);
+// The key of each block of a prepared zone, as sign_to_file keys them (on every core). With
+// `known` (keys of the same zone made before, as many as it has blocks), only the blocks
+// `changed` are keyed again.
+std::vector<BlockKey> block_keys(const Zone& zone, const SignOptions& options,
+                                 const std::vector<BlockKey>* known = nullptr,
+                                 const std::vector<std::size_t>& changed = {});
 
 // Whether a signing at `now` would take every block of `kept` whose key is unchanged: the same
 // signing context (with `previous_head` the apex of the file they were written to), the
