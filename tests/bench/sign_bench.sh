@@ -5,10 +5,11 @@
 # time, RRsets signed per second and peak RSS (/usr/bin/time -v) as ratios. Then change one TLSA
 # record and re-sign incrementally (danekeeper sign --incremental): signatures made and time
 # against the full signing; and the same change through the signed-file publisher as the daemon
-# makes it (file_publisher_bench.cc, compiled here against the release build's libraries: a
-# fresh publisher reads the RRset, then applies the change; then a second change through the same
-# publisher, which takes the blocks it wrote unchanged). danekeeper's output is checked with
-# ldns-verify-zone. In the same run,
+# makes it (file_publisher_bench.cc, compiled here against the release build's libraries, with
+# the zone's signing state held between slot runs as the daemon holds it and a publisher per
+# run: the first change after the daemon started, then the refresh pass and a change in a later
+# run through the held state). danekeeper's output is checked with ldns-verify-zone. In the
+# same run,
 # the machine's signing floor: signatures / (cores x `openssl speed` ECDSA P-256 signatures per
 # second of one core), the time no signer of this zone can beat with OpenSSL on every core.
 # Usage: sign_bench.sh [OWNERS (100000)] [ROUNDS (3)]     DANEKEEPER_BIN overrides the binary.
@@ -118,47 +119,47 @@ PY
 ldns-verify-zone "$work/dk.signed" >/dev/null 2>&1 && echo "ldns-verify-zone: the incremental output verified" ||
     { echo "ldns-verify-zone FAILED on the incremental output"; exit 1; }
 
-echo "== the same kind of change through the signed-file publisher (the daemon's path: read the RRset, apply one TLSA record), best of $rounds"
+echo "== the same kind of change through the signed-file publisher as the daemon makes it (file_publisher_bench.cc: the zone's state held between slot runs, a publisher per run), best of $rounds"
 build=${dk%/src/cli/danekeeper}
 g++ -std=c++20 -O2 -I"$repo/src" -I"$repo" -I"$build/src/generated" "$repo/tests/bench/file_publisher_bench.cc" \
     "$build/zone/libdk_zone.a" "$build/src/libdk_base.a" -lldns -lssl -lcrypto -lpthread -o "$work/file_publisher_bench"
-pub_wall= second_best=
+tlsa() { echo "3 1 1 $(printf "$1%.0s" {1..64})"; }
+first_best= held_best=
 for ((round = 0; round < rounds; round++)); do
     cp "$work/dk.full" "$work/dk.signed"
     rm -f "$work/managed.zone"
     /usr/bin/time -v -o "$work/time.pub" "$work/file_publisher_bench" "$zone." "$work/$zone.zone" "$work/keys" \
-        "$work/dk.signed" "$work/managed.zone" "_25._tcp.h777.$zone." "3 1 1 $(printf '1%.0s' {1..64})" \
-        "3 1 1 $(printf '2%.0s' {1..64})" \
+        "$work/dk.signed" "$work/managed.zone" "_25._tcp.h777.$zone." "$(tlsa 1)" "$(tlsa 2)" "$(tlsa 3)" \
         >"$work/pub.round" 2>"$work/pub.err" || { echo "sign_bench: the publisher failed: $(tail -n 1 "$work/pub.err")"; exit 1; }
-    w=$(seconds "$work/time.pub")
-    if [[ -z $pub_wall ]] || awk -v a="$w" -v b="$pub_wall" 'BEGIN {exit !(a < b)}'; then
-        pub_wall=$w pub_rss=$(peak_kb "$work/time.pub") pub_cpu=$(cpu_seconds "$work/time.pub")
+    read -r first held < <(python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); print(int(j["read_ms"] + j["apply_ms"]), int(min(j["read2_ms"] + j["apply2_ms"], j["read3_ms"] + j["apply3_ms"])))' "$work/pub.round")
+    if [[ -z $first_best ]] || ((first < first_best)); then
+        first_best=$first
         cp "$work/pub.round" "$work/pub.json"
+        pub_rss=$(peak_kb "$work/time.pub")
     fi
-    second=$(python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); print(int(j["read2_ms"] + j["apply2_ms"]))' "$work/pub.round")
-    if [[ -z $second_best ]] || ((second < second_best)); then
-        second_best=$second
+    if [[ -z $held_best ]] || ((held < held_best)); then
+        held_best=$held
         cp "$work/pub.round" "$work/pub2.json"
     fi
+    ldns-verify-zone "$work/dk.signed" >/dev/null 2>&1 ||
+        { echo "ldns-verify-zone FAILED on the publisher's output (round $round)"; exit 1; }
 done
-python3 - "$work/pub.json" "$pub_wall" "${wall[danekeeper]}" "$pub_rss" "$pub_cpu" <<'PY'
+python3 - "$work/pub.json" "$work/pub2.json" "${wall[danekeeper]}" "$pub_rss" <<'PY'
 import json, sys
-j = json.load(open(sys.argv[1]))
-pub, full, rss, cpu = float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+j, h = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+full, rss = float(sys.argv[3]), int(sys.argv[4])
 first = (j['read_ms'] + j['apply_ms']) / 1000
-print(f"publisher: read_rrset {j['read_ms']} ms, apply (save, sign, write) {j['apply_ms']} ms; "
-      f"{first:.2f} s vs {full:.2f} s full ({first / full:.3f}x the time); the process with "
-      f"both changes {pub:.2f} s ({pub / full:.3f}x; {cpu} s CPU), peak RSS {rss / 1024:.0f} MB")
+print(f"first change after the daemon started (nothing held yet): read_rrset {j['read_ms']} ms, "
+      f"apply (save, sign, write) {j['apply_ms']} ms; {first:.2f} s vs {full:.2f} s full "
+      f"({first / full:.3f}x the time)")
+passes = [(h['read2_ms'], h['apply2_ms']), (h['read3_ms'], h['apply3_ms'])]
+read, apply = min(passes, key=sum)
+held = (read + apply) / 1000
+print(f"a change in a later slot run, through the held state: read_rrset {read} ms, apply {apply} ms; "
+      f"{held:.3f} s vs {full:.2f} s full ({held / full:.3f}x the time; {h['blocks_taken']} of "
+      f"{h['blocks']} blocks taken as written); the refresh pass before it (nothing due) {h['refresh_ms']} ms")
+print(f"held state of the zone: {h['held_heap_kb'] / 1024:.0f} MB of heap in use, "
+      f"{h['held_rss_kb'] / 1024:.0f} MB RSS; the bench process peak RSS {rss / 1024:.0f} MB")
 PY
-python3 - "$work/pub2.json" "${wall[danekeeper]}" <<'PY'
-import json, sys
-j = json.load(open(sys.argv[1]))
-full = float(sys.argv[2])
-second = (j['read2_ms'] + j['apply2_ms']) / 1000
-print(f"publisher, a second change through the same publisher (the blocks it wrote kept): "
-      f"read_rrset {j['read2_ms']} ms, apply {j['apply2_ms']} ms; {second:.2f} s vs {full:.2f} s "
-      f"full ({second / full:.3f}x the time)")
-PY
-ldns-verify-zone "$work/dk.signed" >/dev/null 2>&1 && echo "ldns-verify-zone: the publisher's output (after both changes) verified" ||
-    { echo "ldns-verify-zone FAILED on the publisher's output"; exit 1; }
+echo "ldns-verify-zone: the publisher's output (after the three changes, every round) verified"
 echo "machine load (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,8 +1,10 @@
 #include "zone/sign/file_publisher.h"
 
+#include <openssl/evp.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 
 #include "base/files.h"
 #include "base/log.h"
@@ -53,7 +55,10 @@ Result<std::vector<Record>> records_at(const std::vector<Record>& operators,
     std::vector<Record> out;
     for (const auto* list : {&operators, &managed}) {
         for (const auto& r : *list) {
-            if (r.type == type && compare_names(r.owner, name) == 0) out.push_back(r);
+            // Equal names are as long (wire form): most owners are told apart without comparing.
+            if (r.type == type && r.owner.size() == name.size() &&
+                compare_names(r.owner, name) == 0)
+                out.push_back(r);
         }
     }
     return out;
@@ -82,20 +87,72 @@ Status save_managed(const std::string& path, const std::vector<Record>& records)
     return files::write_atomic(path, text, 0640, files::Overwrite::yes);
 }
 
+std::string publisher_fingerprint(const FilePublisherOptions& options) {
+    std::string out;
+    const auto field = [&](std::string_view text) {
+        out += std::to_string(text.size());
+        out.push_back(':');
+        out += text;
+    };
+    const auto number = [&](long long v) { field(std::to_string(v)); };
+    for (const auto* text :
+         {&options.zone, &options.unsigned_file, &options.signed_file, &options.managed_file})
+        field(*text);
+    for (const auto& key : options.keys.publish) field(key.rdata());
+    field("zone_signing");
+    for (const auto& key : options.keys.zone_signing) field(key.dnskey().rdata());
+    field("key_signing");
+    for (const auto& key : options.keys.key_signing) field(key.dnskey().rdata());
+    field("extra");
+    for (const auto& r : options.extra) {
+        field(r.owner);
+        number(r.type);
+        number(r.ttl);
+        field(r.rdata);
+    }
+    const SignOptions& o = options.sign;
+    number(o.denial == Denial::nsec3 ? 3 : 1);
+    number(o.nsec3.iterations);
+    field(o.nsec3.salt);
+    for (const Seconds s : {o.validity, o.refresh, o.jitter, o.backdate}) number(s.count());
+    number(o.dnskey_ttl ? static_cast<long long>(*o.dnskey_ttl) : -1);
+    number(static_cast<long long>(o.block_nodes));
+    number(options.serial == SerialPolicy::unixtime ? 0 : 1);
+    return out;
+}
+
+std::unique_lock<std::mutex> FilePublisher::hold() {
+    std::unique_lock<std::mutex> lock(held_->mutex);
+    if (held_->made_from != fingerprint_) {
+        held_->drop();
+        held_->made_from = fingerprint_;
+    }
+    return lock;
+}
+
 Result<const std::vector<Record>*> FilePublisher::unsigned_records() {
     DK_TRY(std::string text, files::read_limited(options_.unsigned_file, max_zone_file_bytes));
-    if (unsigned_zone_ && unsigned_zone_->text == text) return &unsigned_zone_->records;
-    unsigned_zone_.reset();
+    HeldSigning::UnsignedFile read_now;
+    unsigned int length = 0;
+    if (EVP_Digest(text.data(), text.size(), read_now.digest.data(), &length, EVP_sha256(),
+                   nullptr) != 1)
+        return Error::environment(options_.unsigned_file + ": cannot hash");
+    auto& held = held_->unsigned_zone;
+    if (held && held->digest == read_now.digest) return &held->records;
+    held.reset();
     ReadOptions read;
     read.origin = options_.zone;
     read.source = options_.unsigned_file;
     read.threads = worker_count(options_.sign.threads);
-    DK_TRY(std::vector<Record> records, read_zone_text(text, read));
-    unsigned_zone_ = ParsedFile{std::move(text), std::move(records)};
-    return &unsigned_zone_->records;
+    DK_TRY(read_now.records, read_zone_text(text, read));
+    static std::atomic<std::uint64_t> parses{0};
+    read_now.generation = ++parses;
+    held = std::move(read_now);
+    return &held->records;
 }
 
 Result<dk::zone::Rrset> FilePublisher::read_rrset(const std::string& owner, ldns_rr_type type) {
+    const auto lock = hold();
     DK_TRY(const std::vector<Record>* operators, unsigned_records());
     DK_TRY(const std::vector<Record> managed, load_managed(options_.managed_file, options_.zone));
     DK_TRY(const std::vector<Record> records,
@@ -113,6 +170,7 @@ Result<dk::zone::Rrset> FilePublisher::read_rrset(const std::string& owner, ldns
 }
 
 Result<UpdateResult> FilePublisher::apply(const ZoneChange& change) {
+    const auto lock = hold();
     for (const auto& c : change.changes) DK_TRY_STATUS(check_record_change(options_.zone, c));
     DK_TRY(const std::vector<Record>* operators_read, unsigned_records());
     const std::vector<Record>& operators = *operators_read;
@@ -176,6 +234,7 @@ Result<FilePublisher::Published> FilePublisher::sign_and_reload(const std::vecto
     SignJob job;
     job.unsigned_file = options_.unsigned_file;
     DK_TRY(job.unsigned_records, unsigned_records());
+    job.unsigned_generation = held_->unsigned_zone->generation;
     job.origin = options_.zone;
     job.signed_file = options_.signed_file;
     job.managed = managed;
@@ -184,7 +243,7 @@ Result<FilePublisher::Published> FilePublisher::sign_and_reload(const std::vecto
     job.options = options_.sign;
     job.serial_policy = options_.serial;
     job.skip_when_current = !force;
-    job.kept = &kept_;
+    job.kept = &held_->kept;
     DK_TRY(const SignOutcome out, run_sign_job(job, clock_.now()));
     if (!out.written) return Published{out.serial, false};
     log::info("zone.signed",
@@ -206,12 +265,14 @@ Result<FilePublisher::Published> FilePublisher::sign_and_reload(const std::vecto
 }
 
 Result<std::uint32_t> FilePublisher::sign_now() {
+    const auto lock = hold();
     DK_TRY(const std::vector<Record> managed, load_managed(options_.managed_file, options_.zone));
     DK_TRY(const Published done, sign_and_reload(managed, true));
     return done.serial;
 }
 
 Result<std::optional<std::uint32_t>> FilePublisher::refresh() {
+    const auto lock = hold();
     DK_TRY(const std::vector<Record> managed, load_managed(options_.managed_file, options_.zone));
     DK_TRY(const Published done, sign_and_reload(managed, false));
     if (!done.written) return std::optional<std::uint32_t>{};

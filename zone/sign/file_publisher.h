@@ -5,7 +5,10 @@
 // Publisher interface as RFC 2136, so the rollover engine and ACME use it unchanged.
 #pragma once
 
+#include <array>
 #include <chrono>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,10 +36,44 @@ struct FilePublisherOptions {
     SerialPolicy serial = SerialPolicy::unixtime;
 };
 
+// What a zone's publishers keep between their signings: the operator's file parsed and the
+// blocks of the signed file last written (KeptSigning). One per zone, shared by every publisher
+// of the zone (the daemon keeps it across passes and slot runs); each publisher works under its
+// lock, so changes to the zone are made one at a time. It is used only while what it was made
+// from is what a publisher would make it from now: the same options (files, keys, extra records,
+// signing timing, serial policy; else it is dropped whole), the unsigned file with the same
+// SHA-256 (read and hashed at every use), and the signed file as it was written (KeptSigning).
+struct HeldSigning {
+    std::mutex mutex;
+    std::string made_from;  // publisher_fingerprint() of the options it was made with
+    struct UnsignedFile {
+        std::array<unsigned char, 32> digest{};
+        std::vector<Record> records;
+        std::uint64_t generation = 0;  // SignJob::unsigned_generation: unique to each parse
+    };
+    std::optional<UnsignedFile> unsigned_zone;
+    KeptSigning kept;
+    void drop() {
+        made_from.clear();
+        unsigned_zone.reset();
+        kept.blocks.clear();
+        kept.written.reset();
+        kept.prepared.reset();
+    }
+};
+
+// Everything in `options` that decides what a signing writes, as one comparable string.
+std::string publisher_fingerprint(const FilePublisherOptions& options);
+
 class FilePublisher final : public Publisher {
   public:
-    FilePublisher(FilePublisherOptions options, const Clock& clock)
-        : options_(std::move(options)), clock_(clock) {}
+    // `held`: the zone's shared state; none: the publisher keeps its own for its lifetime.
+    FilePublisher(FilePublisherOptions options, const Clock& clock,
+                  std::shared_ptr<HeldSigning> held = nullptr)
+        : options_(std::move(options)),
+          clock_(clock),
+          held_(held ? std::move(held) : std::make_shared<HeldSigning>()),
+          fingerprint_(publisher_fingerprint(options_)) {}
 
     // The RRset as the next signed file will hold it: the operator's records and ours.
     Result<dk::zone::Rrset> read_rrset(const std::string& owner, ldns_rr_type type) override;
@@ -55,18 +92,12 @@ class FilePublisher final : public Publisher {
     Result<std::uint32_t> sign_now();
 
   private:
-    // The operator's records: the unsigned file read whole each time, parsed again only when
-    // its text differs from the last parsed (a slot run reads RRsets several times, then signs;
-    // a big zone would otherwise be parsed at each step).
+    // The held state under its lock, dropped first when it was made from other options.
+    std::unique_lock<std::mutex> hold();
+    // The operator's records: the unsigned file read whole and hashed each time, parsed again
+    // only when its hash differs from the held one (a slot run reads RRsets several times, then
+    // signs; a big zone would otherwise be parsed at each step).
     Result<const std::vector<Record>*> unsigned_records();
-    struct ParsedFile {
-        std::string text;
-        std::vector<Record> records;
-    };
-    std::optional<ParsedFile> unsigned_zone_;
-    // The blocks of the signed file as this publisher last wrote it: a later change within its
-    // lifetime re-signs and compares only the blocks whose owners changed (sign_job.h).
-    KeptSigning kept_;
     struct Published {
         std::uint32_t serial = 0;
         bool written = false;
@@ -74,6 +105,8 @@ class FilePublisher final : public Publisher {
     Result<Published> sign_and_reload(const std::vector<Record>& managed, bool force);
     FilePublisherOptions options_;
     const Clock& clock_;
+    std::shared_ptr<HeldSigning> held_;
+    std::string fingerprint_;
 };
 
 // The records danekeeper added, as zone-file text (missing file: none).

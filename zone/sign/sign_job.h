@@ -32,6 +32,26 @@ struct KeptSigning {
     };
     SignedBlocks blocks;
     std::optional<Stamp> written;
+    std::uint32_t serial = 0;  // the SOA serial in that file
+    // The zone last signed, prepared (DNSKEY RRset, structure, denial chain), and what it was
+    // prepared from: the unsigned records (SignJob::unsigned_generation), our records, the
+    // keys and options that shape it, and the unsigned file's own SOA serial. The next job from
+    // the same unsigned records changes our records' RRsets in it instead of preparing the zone
+    // again, when that is all that differs (no owner or type added or removed).
+    struct PreparedZone {
+        Zone zone;
+        std::uint64_t unsigned_generation = 0;
+        std::vector<Record> managed;
+        std::string context;
+        std::uint32_t file_serial = 0;
+        std::size_t updates = 0;  // jobs that changed it in place
+        // Whether the kept blocks were keyed from this zone as it is but for the nodes changed
+        // in place since (their blocks, and the apex's, are keyed again; the others keep their
+        // keys: nothing else changes a kept zone's records).
+        bool blocks_keyed = false;
+        std::vector<std::size_t> changed_nodes;
+    };
+    std::optional<PreparedZone> prepared;
 
     KeptSigning() = default;
     KeptSigning(const KeptSigning&) = delete;
@@ -55,8 +75,10 @@ struct KeptSigning {
 struct SignJob {
     std::string unsigned_file;
     // unsigned_file's records when the caller has read and parsed it already (copied; the file
-    // is then not read again).
+    // is then not read again), and a number that names them: the same number, the same records
+    // (0: none; the zone prepared is then not kept).
     const std::vector<Record>* unsigned_records = nullptr;
+    std::uint64_t unsigned_generation = 0;
     std::string origin;           // the zone, absolute or not
     std::string signed_file;      // written atomically
     std::vector<Record> managed;  // added to the file's records (TLSA, ACME TXT, CDS ...)

@@ -272,12 +272,12 @@ void append_node_key(std::string& out, const Node& node) {
     out.push_back('\0');
 }
 
-std::array<unsigned char, 32> block_key(const Zone& zone, std::size_t begin, std::size_t end) {
+BlockKey block_key(const Zone& zone, std::size_t begin, std::size_t end) {
     std::string bytes;
     const std::size_t data = zone.nodes.size();
     for (std::size_t i = begin; i < end; ++i)
         append_node_key(bytes, i < data ? zone.nodes[i] : zone.nsec3_nodes[i - data]);
-    std::array<unsigned char, 32> key{};
+    BlockKey key{};
     unsigned int length = 0;
     EVP_Digest(bytes.data(), bytes.size(), key.data(), &length, EVP_sha256(), nullptr);
     return key;
@@ -312,7 +312,8 @@ Result<SignStats> sign_blocks(Zone& zone, const KeySet& keys, const SignOptions&
                               const Zone* previous, const PreviousText* previous_text,
                               TimePoint now, bool dry_run,
                               const std::function<Status(std::string_view)>* sink,
-                              SignedBlocks* kept = nullptr) {
+                              SignedBlocks* kept = nullptr, std::string_view kept_file = {},
+                              const std::vector<BlockKey>* known_keys = nullptr) {
     if (previous_text != nullptr) previous = &previous_text->head;
     const std::string signer_text = name_to_text(zone.origin);
     DK_TRY(const Signers signers, choose_signers(keys, previous));
@@ -332,8 +333,15 @@ Result<SignStats> sign_blocks(Zone& zone, const KeySet& keys, const SignOptions&
         after.blocks.resize(blocks);
         const bool every_key_reusable =
             std::all_of(signers.reusable.begin(), signers.reusable.end(), [](bool r) { return r; });
-        if (!every_key_reusable || before.context != after.context) before.clear();
+        const bool in_file = std::all_of(
+            before.blocks.begin(), before.blocks.end(), [&](const SignedBlocks::Block& b) {
+                return b.offset <= kept_file.size() && b.length <= kept_file.size() - b.offset;
+            });
+        if (!every_key_reusable || before.context != after.context || !in_file) before.clear();
     }
+    if (known_keys != nullptr && known_keys->size() != blocks) known_keys = nullptr;
+    std::vector<char> taken_block(blocks, 0);
+    std::size_t offset = 0;
     std::atomic<std::size_t> taken{0};
     std::vector<SignStats> block_stats(blocks);
     std::vector<std::optional<Error>> block_errors(blocks);
@@ -349,13 +357,14 @@ Result<SignStats> sign_blocks(Zone& zone, const KeySet& keys, const SignOptions&
             const std::size_t end = std::min(total, begin + nodes_per_block);
             if (keeping) {
                 SignedBlocks::Block& now_block = after.blocks[b];
-                now_block.key = block_key(zone, begin, end);
+                now_block.key =
+                    known_keys != nullptr ? (*known_keys)[b] : block_key(zone, begin, end);
                 now_block.signed_at = times.now;
                 // The block at the same index, when it holds the same owners: a block's text
                 // depends only on them and the context (owners added or removed before it
                 // shift it, and it is compared as usual).
                 if (b < before.blocks.size()) {
-                    SignedBlocks::Block& was = before.blocks[b];  // this block's worker's alone
+                    const SignedBlocks::Block& was = before.blocks[b];
                     if (was.key == now_block.key && was.signed_at <= times.now &&
                         was.min_expiration > times.keep_until) {
                         // As the comparison would count it: every signature kept.
@@ -366,7 +375,8 @@ Result<SignStats> sign_blocks(Zone& zone, const KeySet& keys, const SignOptions&
                         now_block.stats = st;
                         now_block.min_expiration = was.min_expiration;
                         ++taken;
-                        return std::move(was.text);
+                        taken_block[b] = 1;  // copied from kept_file when consumed
+                        return std::string();
                     }
                 }
             }
@@ -405,8 +415,17 @@ Result<SignStats> sign_blocks(Zone& zone, const KeySet& keys, const SignOptions&
             return text;
         },
         [&](std::string& text) {
-            if (sink != nullptr && written.ok()) written = (*sink)(text);
-            if (keeping) after.blocks[consumed].text = std::move(text);  // written already
+            std::string_view piece = text;
+            if (taken_block[consumed] != 0) {
+                const SignedBlocks::Block& was = before.blocks[consumed];
+                piece = kept_file.substr(was.offset, was.length);
+            }
+            if (sink != nullptr && written.ok()) written = (*sink)(piece);
+            if (keeping) {
+                after.blocks[consumed].offset = offset;
+                after.blocks[consumed].length = piece.size();
+            }
+            offset += piece.size();
             ++consumed;
             return written.ok();
         });
@@ -435,15 +454,53 @@ Result<SignStats> count_against_text(Zone& zone, const KeySet& keys, const SignO
     return sign_blocks(zone, keys, options, nullptr, &previous, now, true, nullptr);
 }
 
+std::vector<BlockKey> block_keys(const Zone& zone, const SignOptions& options,
+                                 const std::vector<BlockKey>* known,
+                                 const std::vector<std::size_t>& changed) {
+    const std::size_t total = zone.nodes.size() + zone.nsec3_nodes.size();
+    const std::size_t per_block = std::max<std::size_t>(1, options.block_nodes);
+    const std::size_t count = (total + per_block - 1) / per_block;
+    if (known != nullptr && known->size() == count) {
+        std::vector<BlockKey> keys = *known;
+        for (const std::size_t b : changed) {
+            if (b < count)
+                keys[b] = block_key(zone, b * per_block, std::min(total, (b + 1) * per_block));
+        }
+        return keys;
+    }
+    std::vector<BlockKey> keys(count);
+    parallel_chunks(
+        keys.size(), 16, worker_count(options.threads), [&](std::size_t begin, std::size_t end) {
+            for (std::size_t b = begin; b < end; ++b)
+                keys[b] = block_key(zone, b * per_block, std::min(total, (b + 1) * per_block));
+        });
+    return keys;
+}
+
+bool kept_blocks_current(const Zone& zone, const KeySet& keys, const SignOptions& options,
+                         const Zone& previous_head, const SignedBlocks& kept, TimePoint now) {
+    auto signers = choose_signers(keys, &previous_head);
+    if (!signers.ok() ||
+        !std::all_of(signers->reusable.begin(), signers->reusable.end(), [](bool r) { return r; }))
+        return false;
+    if (block_context(*signers, name_to_text(zone.origin), options) != kept.context) return false;
+    const RrsigTimes times = rrsig_times(now, options);
+    return std::all_of(kept.blocks.begin(), kept.blocks.end(), [&](const SignedBlocks::Block& b) {
+        return b.signed_at <= times.now && b.min_expiration > times.keep_until;
+    });
+}
+
 Result<SignStats> sign_to_file(Zone& zone, const KeySet& keys, const SignOptions& options,
                                const Zone* previous, TimePoint now, const std::string& path,
-                               const PreviousText* previous_text, SignedBlocks* kept) {
+                               const PreviousText* previous_text, SignedBlocks* kept,
+                               std::string_view kept_file,
+                               const std::vector<BlockKey>* known_keys) {
     Result<SignStats> result = SignStats{};
     auto status = files::write_atomic_pieces(
         path, 0644, files::Overwrite::yes, [&](const files::PieceWriter& write) -> Status {
             const std::function<Status(std::string_view)> sink = write;
-            result =
-                sign_blocks(zone, keys, options, previous, previous_text, now, false, &sink, kept);
+            result = sign_blocks(zone, keys, options, previous, previous_text, now, false, &sink,
+                                 kept, kept_file, known_keys);
             if (!result.ok()) return result.error();
             return {};
         });

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/clock.h"
@@ -64,12 +65,15 @@ Result<SignStats> count_against_text(Zone& zone, const KeySet& keys, const SignO
 // signing context (keys, signer, options) is the same, the previous file's signatures are
 // reusable under every key, and every signature in it still outlives the refresh window and
 // has begun. That is exactly when the comparison would keep every line of the block, so the
-// file written is the one the comparison would write. The caller makes sure the file on disk
-// is the one these blocks were written to (sign_job.h).
+// file written is the one the comparison would write. A block is where it lies in that file
+// (offset, length): a taken block is copied from it. The caller makes sure the file on disk is
+// the one these blocks were written to (sign_job.h).
+using BlockKey = std::array<unsigned char, 32>;
 struct SignedBlocks {
     struct Block {
-        std::array<unsigned char, 32> key{};
-        std::string text;
+        BlockKey key{};
+        std::size_t offset = 0;  // in the file written
+        std::size_t length = 0;
         SignStats stats;                   // as the signing that wrote it counted
         std::uint32_t min_expiration = 0;  // of every signature in the block
         std::uint32_t signed_at = 0;       // `now` of that signing
@@ -80,14 +84,31 @@ struct SignedBlocks {
     void clear() { *this = SignedBlocks{}; }
 };
 
+// The key of each block of a prepared zone, as sign_to_file keys them (on every core). With
+// `known` (keys of the same zone made before, as many as it has blocks), only the blocks
+// `changed` are keyed again.
+std::vector<BlockKey> block_keys(const Zone& zone, const SignOptions& options,
+                                 const std::vector<BlockKey>* known = nullptr,
+                                 const std::vector<std::size_t>& changed = {});
+
+// Whether a signing at `now` would take every block of `kept` whose key is unchanged: the same
+// signing context (with `previous_head` the apex of the file they were written to), the
+// previous signatures reusable under every key, none of them due or not yet begun.
+bool kept_blocks_current(const Zone& zone, const KeySet& keys, const SignOptions& options,
+                         const Zone& previous_head, const SignedBlocks& kept, TimePoint now);
+
 // The same, writing the signed zone file (atomically) while it signs: each block of owners goes
 // to the file as soon as it is signed. With `previous_text` (previous is then ignored) the
 // signatures are kept from that text, and kept RRSIG lines are copied from it to the file; the
 // zone's RRsets then hold only the new signatures. With `kept` (and previous_text) unchanged
-// blocks are taken from it, and it holds the blocks written afterwards (cleared on failure).
+// blocks are copied from `kept_file` (the file they were written to, as it is), and `kept`
+// holds the blocks written afterwards (cleared on failure). `known_keys`: block_keys(zone) when
+// the caller has them. previous_text then needs to hold only the owners of the blocks that are
+// not taken.
 Result<SignStats> sign_to_file(Zone& zone, const KeySet& keys, const SignOptions& options,
                                const Zone* previous, TimePoint now, const std::string& path,
                                const PreviousText* previous_text = nullptr,
-                               SignedBlocks* kept = nullptr);
+                               SignedBlocks* kept = nullptr, std::string_view kept_file = {},
+                               const std::vector<BlockKey>* known_keys = nullptr);
 
 }  // namespace dk::zone::sign

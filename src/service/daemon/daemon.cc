@@ -82,6 +82,7 @@ void reload(Runtime& rt, const DaemonOptions& options, std::unique_ptr<MetricsSe
     }
     const std::optional<HostPort> listen = decision.config->metrics.listen;
     rt.config = std::move(*decision.config);
+    rt.signing_holds.clear();  // signed zones are read again under the new configuration
     metrics = reload_metrics_listener(std::move(metrics), listen);
     receiver = reload_tlsrpt_receiver(std::move(receiver), rt.config);
 }

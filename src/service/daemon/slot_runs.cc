@@ -163,7 +163,8 @@ int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMod
     std::vector<std::string> fragile;
     if (mode == engine::RunMode::apply) fragile = advance_managed_zones(rt, wake);
     // Signed-file zones: signatures due for refresh, or an edited unsigned file.
-    if (mode == engine::RunMode::apply) refresh_signed_zones(rt.config, rt.clock);
+    if (mode == engine::RunMode::apply)
+        refresh_signed_zones(rt.config, rt.clock, &rt.signing_holds);
     std::vector<SlotRun> runs;
     for (const auto* slot : slots) {
         if (std::find(fragile.begin(), fragile.end(), slot->zone) != fragile.end()) {

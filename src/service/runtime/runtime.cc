@@ -64,7 +64,8 @@ Result<std::unique_ptr<SlotRuntime>> SlotRuntime::build(Runtime& runtime,
     r->vault_.demand_webpki(webpki_demands(runtime.config, slot, runtime.clock.now()));
     if (zone->signed_file) {
         DK_TRY(std::unique_ptr<SignedFilePublisher> signed_file,
-               SignedFilePublisher::create(runtime.config, *zone, runtime.clock));
+               SignedFilePublisher::create(runtime.config, *zone, runtime.clock, SetUp::allowed,
+                                           &runtime.signing_holds));
         r->zone_publisher_ = &signed_file->files();
         r->publisher_adapter_ = std::move(signed_file);
     } else {
@@ -143,8 +144,8 @@ Result<ZonePublisher> open_zone_publisher(const Runtime& runtime, const config::
                                           SetUp set_up) {
     ZonePublisher p;
     if (zone.signed_file) {
-        DK_TRY(p.signed_file,
-               SignedFilePublisher::create(runtime.config, zone, runtime.clock, set_up));
+        DK_TRY(p.signed_file, SignedFilePublisher::create(runtime.config, zone, runtime.clock,
+                                                          set_up, &runtime.signing_holds));
         return p;
     }
     DK_TRY(zone::TsigKey key, zone::load_tsig_key(zone.tsig_key_file, zone.tsig_key_name));

@@ -29,6 +29,9 @@ struct Runtime {
     std::optional<db::StateLock> lock;  // held by the verbs that act (run, daemon, adopt)
     db::Store store;
     SqlStateStore states;
+    // Each signed-file zone's signing state, kept between passes (not configuration: a verb
+    // that only reads the runtime may still sign through it).
+    mutable SigningHolds signing_holds;
 
     Runtime(config::Config c, std::optional<db::StateLock> l, db::Store s,
             const Clock& time = system_clock())

@@ -74,7 +74,8 @@ zone::sign::SignOptions sign_options(const config::SignedFileConfig& s) {
 
 Result<std::unique_ptr<zone::sign::FilePublisher>> file_publisher(
     const config::Config& config, const config::ZoneConfig& zone, const Clock& clock,
-    const SigningInput* keys = nullptr, SetUp set_up = SetUp::allowed) {
+    const SigningInput* keys = nullptr, SetUp set_up = SetUp::allowed,
+    SigningHolds* holds = nullptr) {
     const config::SignedFileConfig& s = *zone.signed_file;
     const std::string state = zone_state_dir(config, zone.name);
     const std::string keys_dir = s.keys_dir.value_or(state + "/keys");
@@ -100,16 +101,29 @@ Result<std::unique_ptr<zone::sign::FilePublisher>> file_publisher(
     }
     o.sign = sign_options(s);
     o.serial = *zone::sign::parse_serial_policy(s.serial);
-    return std::make_unique<zone::sign::FilePublisher>(std::move(o), clock);
+    return std::make_unique<zone::sign::FilePublisher>(
+        std::move(o), clock, holds != nullptr ? holds->of(zone.name) : nullptr);
 }
 
 }  // namespace
 
+std::shared_ptr<zone::sign::HeldSigning> SigningHolds::of(const std::string& zone) {
+    std::lock_guard lock(mutex_);
+    auto& held = zones_[zone];
+    if (!held) held = std::make_shared<zone::sign::HeldSigning>();
+    return held;
+}
+
+void SigningHolds::clear() {
+    std::lock_guard lock(mutex_);
+    zones_.clear();  // a publisher still working keeps its zone's state until it is done
+}
+
 Result<std::unique_ptr<SignedFilePublisher>> SignedFilePublisher::create(
-    const config::Config& config, const config::ZoneConfig& zone, const Clock& clock,
-    SetUp set_up) {
+    const config::Config& config, const config::ZoneConfig& zone, const Clock& clock, SetUp set_up,
+    SigningHolds* holds) {
     if (!zone.signed_file) return Error::bad_input("zone " + zone.name + " is not signed-file");
-    DK_TRY(auto files, file_publisher(config, zone, clock, nullptr, set_up));
+    DK_TRY(auto files, file_publisher(config, zone, clock, nullptr, set_up, holds));
     return std::unique_ptr<SignedFilePublisher>(
         new SignedFilePublisher(std::move(files), zone.name, zone.tlsa_ttl));
 }
@@ -120,10 +134,10 @@ Result<std::uint32_t> sign_zone_with(const config::Config& config, const config:
     return files->sign_now();
 }
 
-void refresh_signed_zones(const config::Config& config, const Clock& clock) {
+void refresh_signed_zones(const config::Config& config, const Clock& clock, SigningHolds* holds) {
     for (const auto& zone : config.zones) {
         if (!zone.signed_file) continue;
-        auto files = file_publisher(config, zone, clock);
+        auto files = file_publisher(config, zone, clock, nullptr, SetUp::allowed, holds);
         auto serial =
             files.ok() ? (*files)->refresh() : Result<std::optional<std::uint32_t>>(files.error());
         if (!serial.ok()) {

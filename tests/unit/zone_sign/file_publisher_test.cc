@@ -3,11 +3,14 @@
 // recovery when the file was not written after our records were saved.
 #include "zone/sign/file_publisher.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "zone/sign/signed_zone.h"
 #include "zone/sign/zone_reader.h"
@@ -25,6 +28,18 @@ std::string slurp(const std::string& path) {
     std::stringstream s;
     s << in.rdbuf();
     return s.str();
+}
+
+// The file's lines with each new signature's bytes left out (ECDSA signs differently each time).
+std::string without_signature_bytes(const std::string& path) {
+    std::istringstream in(slurp(path));
+    std::string out;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.find("\tRRSIG\t") != std::string::npos) line = line.substr(0, line.rfind(' '));
+        out += line + "\n";
+    }
+    return out;
 }
 
 class FilePublisherTest : public ::testing::Test {
@@ -45,7 +60,9 @@ class FilePublisherTest : public ::testing::Test {
         o.reload = {{"/bin/sh", "-c", "echo reload >> " + dir + "/reloads"}};
         o.keys = testing::two_keys(Algorithm::ecdsap256sha256);
         o.serial = SerialPolicy::increment;
-        publisher = std::make_unique<FilePublisher>(std::move(o), clock);
+        o.sign.block_nodes = 2;  // several blocks: some are taken as kept, some signed again
+        base = o;
+        publisher = std::make_unique<FilePublisher>(std::move(o), clock, held);
     }
     void TearDown() override { std::filesystem::remove_all(dir); }
 
@@ -68,8 +85,26 @@ class FilePublisherTest : public ::testing::Test {
         EXPECT_GT(checked, 5u);
     }
 
+    // Two changes: the second signing keeps blocks of the file the first wrote.
+    void two_changes() {
+        ASSERT_TRUE(publisher->apply(add(tlsa1, {})).ok());
+        clock.advance(std::chrono::seconds(10));
+        auto r = publisher->apply(add(tlsa2, {tlsa1}));
+        ASSERT_TRUE(r.ok()) << r.error().message;
+        ASSERT_FALSE(held->kept.blocks.blocks.empty());
+        ASSERT_TRUE(held->kept.prepared.has_value());
+        clock.advance(std::chrono::seconds(10));
+    }
+    ZoneChange remove(const std::string& rdata, std::vector<std::string> expected) const {
+        return ZoneChange{"example.test.",
+                          {{ChangeAction::remove, owner, LDNS_RR_TYPE_TLSA, 300, rdata}},
+                          {{owner, LDNS_RR_TYPE_TLSA, 300, std::move(expected)}}};
+    }
+
     FakeClock clock{from_unix_seconds(1'800'000'000)};
     std::string dir;
+    FilePublisherOptions base;
+    std::shared_ptr<HeldSigning> held = std::make_shared<HeldSigning>();
     std::unique_ptr<FilePublisher> publisher;
 };
 
@@ -201,6 +236,112 @@ TEST_F(FilePublisherTest, AnEditOfTheOperatorsFileIsReadAgainByTheSamePublisher)
     clock.advance(std::chrono::seconds(10));
     EXPECT_FALSE(publisher->apply(add(tlsa1, {tlsa1, tlsa2})).ok());
     EXPECT_EQ(slurp(dir + "/zone.db.signed"), signed_text);
+}
+
+// The daemon's path: the next slot run's publisher takes up the zone's held state (the zone
+// prepared, changed in place; the blocks written, taken where unchanged), and the file is the
+// one a publisher with nothing held writes.
+TEST_F(FilePublisherTest, TheNextPublisherTakesUpTheHeldState) {
+    two_changes();
+    const std::size_t updates = held->kept.prepared->updates;
+    const std::uint64_t generation = held->unsigned_zone->generation;
+    publisher.reset();
+    FilePublisher next(base, clock, held);
+    auto r = next.apply(remove(tlsa2, {tlsa1, tlsa2}));
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->outcome, UpdateOutcome::applied);
+    EXPECT_EQ(held->unsigned_zone->generation, generation);  // not parsed again
+    EXPECT_EQ(held->kept.prepared->updates, updates + 1);    // changed in place
+    EXPECT_GT(held->kept.blocks.taken, 0u);
+    expect_valid_file();
+    const std::string written = slurp(dir + "/zone.db.signed");
+    EXPECT_EQ(written.find(tlsa2), std::string::npos);
+    // The next change, through the held state and from the file alone (nothing held): the same
+    // file, but for the bytes of the signatures made anew.
+    std::filesystem::copy_file(dir + "/zone.db.signed", dir + "/alone.signed");
+    std::filesystem::copy_file(dir + "/managed.zone", dir + "/alone.managed");
+    FilePublisherOptions o = base;
+    o.signed_file = dir + "/alone.signed";
+    o.managed_file = dir + "/alone.managed";
+    clock.advance(std::chrono::seconds(10));
+    FilePublisher alone(o, clock);
+    ASSERT_TRUE(alone.apply(add(tlsa2, {tlsa1})).ok());
+    FilePublisher held_again(base, clock, held);
+    ASSERT_TRUE(held_again.apply(add(tlsa2, {tlsa1})).ok());
+    EXPECT_EQ(held->kept.prepared->updates, updates + 2);
+    EXPECT_EQ(without_signature_bytes(dir + "/zone.db.signed"),
+              without_signature_bytes(dir + "/alone.signed"));
+    expect_valid_file();
+}
+
+// An edit of the operator's file that keeps its size and times is still seen by the next
+// publisher: the held records count only while the file hashes the same.
+TEST_F(FilePublisherTest, AnEditBehindTheFilesTimesIsReadAgainByTheNextPublisher) {
+    two_changes();
+    const std::uint64_t generation = held->unsigned_zone->generation;
+    const std::string path = dir + "/zone.db";
+    struct stat before {};
+    ASSERT_EQ(::stat(path.c_str(), &before), 0);
+    std::string text = slurp(path);
+    text.replace(text.find("192.0.2.2"), 9, "192.0.2.9");
+    std::ofstream(path) << text;
+    const timespec times[2] = {before.st_atim, before.st_mtim};
+    ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
+    FilePublisher next(base, clock, held);
+    auto r = next.apply(remove(tlsa2, {tlsa1, tlsa2}));
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_NE(held->unsigned_zone->generation, generation);
+    const std::string written = slurp(dir + "/zone.db.signed");
+    EXPECT_NE(written.find("mx1.example.test.\t300\tIN\tA\t192.0.2.9"), std::string::npos);
+    EXPECT_EQ(written.find("192.0.2.2"), std::string::npos);
+    expect_valid_file();
+}
+
+// A signed file that is not the one written (replaced, or rewritten in place) drops the blocks:
+// none is taken from it.
+TEST_F(FilePublisherTest, ASignedFileNotAsWrittenDropsTheHeldBlocks) {
+    const std::string path = dir + "/zone.db.signed";
+    for (const bool replaced : {true, false}) {
+        SCOPED_TRACE(replaced ? "replaced" : "rewritten in place");
+        two_changes();
+        const std::string text = slurp(path);
+        if (replaced) {
+            std::ofstream(path + ".new") << text;
+            ASSERT_EQ(::rename((path + ".new").c_str(), path.c_str()), 0);
+        } else {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            std::ofstream(path) << text;
+        }
+        FilePublisher next(base, clock, held);
+        auto r = next.apply(remove(tlsa2, {tlsa1, tlsa2}));
+        ASSERT_TRUE(r.ok()) << r.error().message;
+        EXPECT_EQ(held->kept.blocks.taken, 0u);
+        expect_valid_file();
+        ASSERT_TRUE(save_managed(dir + "/managed.zone", {}).ok());
+        held->drop();
+    }
+}
+
+// Other keys or other signing times: the held state is dropped whole before anything is read.
+TEST_F(FilePublisherTest, OtherKeysOrTimesDropTheHeldState) {
+    for (const bool keys : {true, false}) {
+        SCOPED_TRACE(keys ? "other keys" : "other signature validity");
+        two_changes();
+        FilePublisherOptions o = base;
+        if (keys)
+            o.keys = testing::two_keys(Algorithm::ecdsap256sha256);
+        else
+            o.sign.validity += Seconds{86400};
+        FilePublisher other(o, clock, held);
+        ASSERT_TRUE(other.read_rrset(owner, LDNS_RR_TYPE_TLSA).ok());
+        EXPECT_TRUE(held->kept.blocks.blocks.empty());
+        EXPECT_FALSE(held->kept.prepared.has_value());
+        ASSERT_TRUE(other.sign_now().ok());
+        expect_valid_file();
+        ASSERT_TRUE(save_managed(dir + "/managed.zone", {}).ok());
+        FilePublisher back(base, clock, held);
+        ASSERT_TRUE(back.sign_now().ok());
+    }
 }
 
 TEST(FilePublisherReload, AFailingReloadIsAnEnvironmentError) {

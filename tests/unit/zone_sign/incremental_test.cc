@@ -367,5 +367,114 @@ TEST(SignJob, RandomChangesSignedIncrementallyEqualASigningFromScratch) {
     std::filesystem::remove_all(dir);
 }
 
+// The daemon's path: the unsigned records stay the same (one parse) and our records change at
+// random (a TLSA added at an owner that has one, one of ours removed, a TTL of ours changed, an
+// owner of ours added or emptied). Each signing through the zone kept prepared with the blocks
+// it wrote (changed in place where no owner or type comes or goes, prepared anew otherwise)
+// equals a signing from scratch and keeps and makes what a comparison with the file does.
+TEST(SignJob, OurRecordsChangedThroughTheKeptZoneEqualASigningFromScratch) {
+    char templ[] = "/tmp/dk-signjob-XXXXXX";
+    ASSERT_NE(mkdtemp(templ), nullptr);
+    const std::string dir = templ;
+    std::mt19937 random(23);
+    const auto hex = [&] {
+        static const char digits[] = "0123456789abcdef";
+        std::string h;
+        for (int i = 0; i < 64; ++i) h.push_back(digits[random() % 16]);
+        return h;
+    };
+    {
+        std::ofstream out(dir + "/zone.db");
+        out << "$TTL 300\n@ SOA ns1 hostmaster 1 7200 3600 1209600 60\n  NS ns1\nns1 A 192.0.2.1\n";
+        for (int i = 0; i < 40; ++i)
+            out << "h" << i << " A 10.0.0." << i << "\n_25._tcp.h" << i << " TLSA 3 1 1 " << hex()
+                << "\n";
+    }
+    ReadOptions read;
+    read.origin = "example.test";
+    auto parsed = read_zone_file(dir + "/zone.db", read);
+    ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+    SignJob kept_job;
+    kept_job.unsigned_file = dir + "/zone.db";
+    kept_job.unsigned_records = &*parsed;
+    kept_job.unsigned_generation = 1;
+    kept_job.signed_file = dir + "/kept.signed";
+    kept_job.origin = "example.test";
+    kept_job.keys = testing::two_keys(Algorithm::ecdsap256sha256);
+    kept_job.serial_policy = SerialPolicy::increment;
+    kept_job.options.block_nodes = 8;
+    KeptSigning kept;
+    kept_job.kept = &kept;
+    SignJob compared = kept_job;  // keeps signatures by comparing with its file
+    compared.kept = nullptr;
+    compared.signed_file = dir + "/compared.signed";
+    SignJob full = compared;
+    full.signed_file = dir + "/full.signed";
+    full.reuse_previous = false;
+    std::vector<Record> managed;
+    const auto record = [&](const std::string& text) {
+        auto r = parse_record(text, "example.test.");
+        EXPECT_TRUE(r.ok()) << text;
+        return r.ok() ? *r : Record{};
+    };
+    std::size_t in_place = 0;
+    std::size_t prepared_anew = 0;
+    const TimePoint t0 = testing::test_now();
+    for (int round = 0; round < 16; ++round) {
+        SCOPED_TRACE("round " + std::to_string(round));
+        if (round > 0) {
+            const std::string n = std::to_string(random() % 40);
+            switch (random() % 5) {
+                case 0:
+                case 1:
+                    managed.push_back(record("_25._tcp.h" + n + " 300 IN TLSA 3 1 1 " + hex()));
+                    break;
+                case 2:
+                    if (!managed.empty())
+                        managed.erase(managed.begin() + random() % managed.size());
+                    break;
+                case 3:
+                    if (!managed.empty()) managed[random() % managed.size()].ttl = 120;
+                    break;
+                default:  // an owner of ours: added, or its last record removed
+                    if (std::erase_if(managed,
+                                      [&](const Record& r) { return r.type == type_txt; }) == 0)
+                        managed.push_back(record("_acme-challenge.h" + n + " 60 IN TXT \"t\""));
+                    break;
+            }
+        }
+        kept_job.managed = managed;
+        compared.managed = managed;
+        full.managed = managed;
+        const std::size_t updates_before = kept.prepared ? kept.prepared->updates : 0;
+        const TimePoint now = t0 + Seconds{60 * round};
+        auto k = run_sign_job(kept_job, now);
+        ASSERT_TRUE(k.ok()) << k.error().message;
+        ASSERT_TRUE(kept.prepared.has_value());
+        if (round > 0) {
+            if (kept.prepared->updates > updates_before)
+                ++in_place;
+            else
+                ++prepared_anew;
+        }
+        auto c = run_sign_job(compared, now);
+        ASSERT_TRUE(c.ok()) << c.error().message;
+        auto f = run_sign_job(full, now);
+        ASSERT_TRUE(f.ok()) << f.error().message;
+        EXPECT_EQ(k->serial, c->serial);
+        EXPECT_EQ(k->stats.signatures_made, c->stats.signatures_made);
+        EXPECT_EQ(k->stats.signatures_kept, c->stats.signatures_kept);
+        EXPECT_EQ(comparable_lines(kept_job.signed_file), comparable_lines(full.signed_file));
+        auto written = read_signed_zone_file(kept_job.signed_file, read);
+        ASSERT_TRUE(written.ok());
+        std::size_t checked = 0;
+        EXPECT_EQ(testing::verify_with_ldns(*written, now, &checked), std::vector<std::string>{});
+        EXPECT_EQ(checked, f->stats.signatures_made);
+    }
+    EXPECT_GT(in_place, 5u);
+    EXPECT_GT(prepared_anew, 0u);
+    std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace dk::zone::sign
