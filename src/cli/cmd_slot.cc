@@ -166,10 +166,12 @@ int run_status(const Invocation& inv) {
         return fail(
             Error::bad_input("no key slot named '" + only_slot + "' in " + (*rt)->config.source));
     if (nagios) return status_nagios(**rt, only_slot);
+    auto stored = (*rt)->states.load_all();
+    if (!stored.ok()) return fail(stored.error());
     nlohmann::json out = nlohmann::json::array();
     for (const auto& slot : (*rt)->config.slots) {
         if (!only_slot.empty() && slot.name != only_slot) continue;
-        auto state = (*rt)->states.load(slot.name);
+        auto state = stored->load(slot.name);
         if (!state.ok()) return fail(state.error());
         // A refused or rate-limited ACME order: when the next one goes out.
         std::optional<service::AcmeHold> hold;
