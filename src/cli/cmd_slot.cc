@@ -226,7 +226,10 @@ int run_rollover(const Invocation& inv) {
     if (words.size() != 2 || (words[0] != "start" && words[0] != "check"))
         return fail(usage_error(rollover_usage));
     const std::string& sub = words[0];
-    auto open = open_slot(inv, words[1], service::Locking::read_only);
+    // check only reads: the store opens read-only and is never created or migrated (an old
+    // schema is refused, naming the verbs that migrate it), as for status.
+    auto open = open_slot(inv, words[1],
+                          sub == "check" ? service::Locking::reader : service::Locking::read_only);
     if (!open.ok()) return fail(open.error());
     auto& rt = open->rt;
     const auto* slot = open->slot;
