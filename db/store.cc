@@ -203,6 +203,18 @@ Result<std::vector<std::string>> Store::slot_names() {
     }
 }
 
+Result<std::map<std::string, std::string>> Store::slot_states() {
+    try {
+        std::map<std::string, std::string> states;
+        SQLite::Statement q(*db_, "SELECT name, state_json FROM slots");
+        while (q.executeStep())
+            states.emplace(q.getColumn(0).getString(), q.getColumn(1).getString());
+        return states;
+    } catch (const std::exception& e) {
+        return db_error("read slots", e);
+    }
+}
+
 Status Store::save_slot(const std::string& slot, const std::string& state_json, TimePoint at,
                         const std::string& kind, const std::string& details) {
     return transaction([&]() -> Status {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -84,6 +85,8 @@ class Store {
     Result<int> schema_version();
     Result<std::optional<std::string>> slot_state(const std::string& slot);
     Result<std::vector<std::string>> slot_names();
+    // Every stored slot's state by name, in one statement (a verb reading many slots).
+    Result<std::map<std::string, std::string>> slot_states();
     // Writes the slot's state and appends its event in one transaction.
     Status save_slot(const std::string& slot, const std::string& state_json, TimePoint at,
                      const std::string& kind, const std::string& details);

@@ -3,8 +3,8 @@
 #include "zone/dns_transport.h"
 
 #include <netdb.h>
-#include <openssl/rand.h>
 #include <poll.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -149,8 +149,10 @@ bool truncated_for(const Bytes& reply, const ldns_pkt& sent) {
 Result<ldns::PktPtr> prepare(const ldns_pkt& query, const TransportOptions& options) {
     ldns::PktPtr sent(ldns_pkt_clone(&query));
     if (!sent) return Error::environment("cannot copy the DNS query");
+    // From the kernel's generator: OpenSSL's would be set up (seeded, one per thread) for two
+    // bytes, which a short-lived `rollover check` pays in each of its observing threads.
     std::uint16_t id = 0;
-    if (RAND_bytes(reinterpret_cast<unsigned char*>(&id), sizeof id) != 1) {
+    if (::getrandom(&id, sizeof id, 0) != static_cast<ssize_t>(sizeof id)) {
         return Error::environment("no randomness for the DNS message ID");
     }
     ldns_pkt_set_id(sent.get(), id);

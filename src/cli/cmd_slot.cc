@@ -166,10 +166,12 @@ int run_status(const Invocation& inv) {
         return fail(
             Error::bad_input("no key slot named '" + only_slot + "' in " + (*rt)->config.source));
     if (nagios) return status_nagios(**rt, only_slot);
+    auto stored = (*rt)->states.load_all();
+    if (!stored.ok()) return fail(stored.error());
     nlohmann::json out = nlohmann::json::array();
     for (const auto& slot : (*rt)->config.slots) {
         if (!only_slot.empty() && slot.name != only_slot) continue;
-        auto state = (*rt)->states.load(slot.name);
+        auto state = stored->load(slot.name);
         if (!state.ok()) return fail(state.error());
         // A refused or rate-limited ACME order: when the next one goes out.
         std::optional<service::AcmeHold> hold;
@@ -224,7 +226,10 @@ int run_rollover(const Invocation& inv) {
     if (words.size() != 2 || (words[0] != "start" && words[0] != "check"))
         return fail(usage_error(rollover_usage));
     const std::string& sub = words[0];
-    auto open = open_slot(inv, words[1], service::Locking::read_only);
+    // check only reads: the store opens read-only and is never created or migrated (an old
+    // schema is refused, naming the verbs that migrate it), as for status.
+    auto open = open_slot(inv, words[1],
+                          sub == "check" ? service::Locking::reader : service::Locking::read_only);
     if (!open.ok()) return fail(open.error());
     auto& rt = open->rt;
     const auto* slot = open->slot;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <optional>
 #include <utility>
 
@@ -68,16 +69,47 @@ void check_signed_file(const SignedFileConfig& s, const std::string& prefix, Not
     }
 }
 
+// What check_files asks of each path, asked once: a hundred slots name the same CA file, issue
+// command and served directory (the CLI's start pays every system call).
+class PathFacts {
+  public:
+    bool is_directory(const std::string& path) {
+        return remember(directories_, path, [&] {
+            struct stat st {};
+            return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+        });
+    }
+    bool executable(const std::string& path) {
+        return remember(executables_, path, [&] { return ::access(path.c_str(), X_OK) == 0; });
+    }
+    // files::read_limited's verdict (missing, not a regular file, too large).
+    Status readable(const std::string& path) {
+        return remember(reads_, path, [&]() -> Status {
+            if (auto read = files::read_limited(path); !read.ok()) return read.error();
+            return {};
+        });
+    }
+
+  private:
+    template <typename Value, typename Ask>
+    static Value remember(std::map<std::string, Value>& known, const std::string& path, Ask ask) {
+        if (const auto found = known.find(path); found != known.end()) return found->second;
+        return known.emplace(path, ask()).first->second;
+    }
+    std::map<std::string, bool> directories_;
+    std::map<std::string, bool> executables_;
+    std::map<std::string, Status> reads_;
+};
+
 // The served files are replaced by rename in their directory, which must therefore be there.
 template <typename Note>
-void check_served_directories(const SlotConfig& s, Note note) {
+void check_served_directories(const SlotConfig& s, PathFacts& facts, Note note) {
     for (const auto& [field, path] : {std::pair{"cert_file", std::optional(s.cert_file)},
                                       std::pair{"key_file", std::optional(s.key_file)},
                                       std::pair{"combined_file", s.combined_file}}) {
         if (!path || path->empty()) continue;
         const std::string dir = path->substr(0, std::max<std::size_t>(path->rfind('/'), 1));
-        struct stat st {};
-        if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        if (!facts.is_directory(dir))
             note("key " + s.name + ": " + field + ": " + dir + " is not a directory");
     }
 }
@@ -158,25 +190,26 @@ Status check_files(const Config& c) {
         if (auto read = files::read_limited(*c.parent_anchor_file); !read.ok())
             note("dns.parent_anchor_file: " + read.error().message);
     }
+    PathFacts facts;
     for (const auto& s : c.slots) {
-        check_served_directories(s, note);
+        check_served_directories(s, facts, note);
         if (s.key_group) {
             if (auto gid = privileges::group_id(*s.key_group); !gid.ok())
                 note("key " + s.name + ": key_group: " + gid.error().message);
         }
         for (const auto& argv : s.reload) {
-            if (::access(argv[0].c_str(), X_OK) != 0)
+            if (!facts.executable(argv[0]))
                 note("key " + s.name + ": reload: " + argv[0] + " is not executable");
         }
-        if (!s.issue_command.empty() && ::access(s.issue_command[0].c_str(), X_OK) != 0) {
+        if (!s.issue_command.empty() && !facts.executable(s.issue_command[0])) {
             note("key " + s.name + ": issue_command: " + s.issue_command[0] + " is not executable");
         }
         if (s.issuer_ca_file) {
-            if (auto read = files::read_limited(*s.issuer_ca_file); !read.ok())
+            if (auto read = facts.readable(*s.issuer_ca_file); !read.ok())
                 note("key " + s.name + ": issuer_ca_file: " + read.error().message);
         }
         for (const auto& path : s.issuer_certificates) {
-            if (auto read = files::read_limited(path); !read.ok())
+            if (auto read = facts.readable(path); !read.ok())
                 note("key " + s.name + ": issuer_certificates: " + read.error().message);
         }
     }

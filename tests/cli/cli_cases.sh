@@ -80,6 +80,28 @@ expect 2 "^$work/unserved.toml: key mx: cert_file: $work/no-such-dir is not a di
 mkdir -m 700 "$work/state"
 expect 0 "^slot mx: not adopted yet" -- --config "$work/good.toml" status
 expect 0 "^\[\]$" -- --config "$work/good.toml" log --json
+# rollover check only reads as well: not adopted without a state database, and one of an older
+# schema is refused (exit 3) and left as it is, for a verb that holds the state lock to migrate.
+expect 2 "^danekeeper: slot mx is not adopted yet" -- --config "$work/good.toml" rollover check mx
+mkdir -m 700 "$work/old"
+sed "s|$work/state|$work/old|" "$work/good.toml" >"$work/old.toml"
+schema_version() { python3 -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("SELECT MAX(version) FROM schema_version").fetchone()[0])' "$1"; }
+python3 - "$(dirname "$0")/../../db/migrations" "$work/old/state.db" <<'PY'
+import pathlib, sqlite3, sys
+db = sqlite3.connect(sys.argv[2])
+for sql in sorted(pathlib.Path(sys.argv[1]).glob("*.sql"))[:-1]:  # all but the newest
+    db.executescript(sql.read_text())
+    db.execute("INSERT INTO schema_version (version) VALUES (?)", (int(sql.name.split("_")[0]),))
+    db.commit()
+PY
+old_version=$(schema_version "$work/old/state.db")
+expect 3 "^danekeeper: state database $work/old/state.db: schema version $old_version, .* migrates it" \
+    -- --config "$work/old.toml" rollover check mx
+if [[ $(schema_version "$work/old/state.db") != "$old_version" ]]; then
+    echo "FAIL: rollover check migrated $work/old/state.db"
+    failures=$((failures + 1))
+fi
 # --nagios: a check that cannot run is the plugin API's UNKNOWN (3) with an "UNKNOWN - " line on
 # stdout, never CRITICAL (2): bad options, bad arguments, a bad configuration, in every verb
 # that takes --nagios.
@@ -128,7 +150,7 @@ if [[ -n $leftover ]]; then
 fi
 
 if [[ -e $work/state/state.db ]]; then
-    echo "FAIL: status or log created $work/state/state.db"
+    echo "FAIL: status, log or rollover check created $work/state/state.db"
     failures=$((failures + 1))
 fi
 exit $((failures > 0))

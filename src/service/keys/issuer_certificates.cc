@@ -1,6 +1,8 @@
 #include "service/keys/issuer_certificates.h"
 
 #include <algorithm>
+#include <set>
+#include <string>
 
 namespace dk::service {
 
@@ -18,7 +20,19 @@ Result<std::vector<cert::IssuerCa>> load_issuer_certificates(const config::SlotC
 }
 
 Status check_issuer_certificates(const config::Config& config) {
-    for (const auto& slot : config.slots) DK_TRY_STATUS(load_issuer_certificates(slot));
+    // Slots name the same CA files: each is parsed once (a file met again loaded before). The
+    // first bad file is named with the first slot that names it, as slot by slot.
+    std::set<std::string> loaded;
+    for (const auto& slot : config.slots) {
+        for (const auto& path : slot.issuer_certificates) {
+            if (loaded.contains(path)) continue;
+            if (auto ca = cert::read_issuer_ca(path); !ca.ok()) {
+                return Error::bad_input("key " + slot.name +
+                                        ": issuer_certificates: " + ca.error().message);
+            }
+            loaded.insert(path);
+        }
+    }
     return Status{};
 }
 

@@ -11,10 +11,11 @@ namespace dk::service {
 
 Result<std::vector<ops::SlotStatusFacts>> collect_slot_status(Runtime& rt,
                                                               const std::string& only_slot) {
+    DK_TRY(const auto stored, rt.states.load_all());
     std::vector<ops::SlotStatusFacts> facts;
     for (const auto& slot : rt.config.slots) {
         if (!only_slot.empty() && slot.name != only_slot) continue;
-        DK_TRY(const auto state, rt.states.load(slot.name));
+        DK_TRY(const auto state, stored.load(slot.name));
         ops::SlotStatusFacts f{slot.name, state.has_value(), {}, slot.renew_before_days, 0, {}};
         if (state) {
             f.cert_not_after = state->current_cert_not_after;

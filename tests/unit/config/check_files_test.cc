@@ -134,5 +134,29 @@ TEST_F(CheckFilesTest, AcmeFilesAreChecked) {
         << s.error().message;
 }
 
+// Slots that share files are each told of their problem, though each path is looked at once.
+TEST_F(CheckFilesTest, SlotsSharingAFileEachReportIt) {
+    Config c = config();
+    c.slots[0].cert_file = dir_ + "/gone/chain.pem";
+    c.slots[0].key_file = dir_ + "/gone/key.pem";
+    c.slots[0].issue_command = {dir_ + "/no-such-issuer", "{csr}"};
+    c.slots[0].issuer_ca_file = dir_ + "/no-such-ca.pem";
+    c.slots[0].reload.clear();
+    c.slots.push_back(c.slots[0]);
+    c.slots[1].name = "mx2";
+    auto s = check_files(c);
+    ASSERT_FALSE(s.ok());
+    std::string want;
+    for (const std::string slot : {"mx", "mx2"}) {
+        const std::string key = "dk.toml: key " + slot + ": ";
+        want += (want.empty() ? "" : "\n") + key + "cert_file: " + dir_ +
+                "/gone is not a directory\n" + key + "key_file: " + dir_ +
+                "/gone is not a directory\n" + key + "issue_command: " + dir_ +
+                "/no-such-issuer is not executable\n" + key + "issuer_ca_file: " + dir_ +
+                "/no-such-ca.pem: cannot open: No such file or directory";
+    }
+    EXPECT_EQ(s.error().message, want);
+}
+
 }  // namespace
 }  // namespace dk::config

@@ -95,5 +95,28 @@ TEST_F(IssuerCertificatesTest, BadFilesAreOneLineNamingTheFile) {
     }
 }
 
+// The check over every slot parses a file the slots share once, and still names the first slot
+// that names a bad one, as loading slot by slot does.
+TEST_F(IssuerCertificatesTest, TheCheckOverAllSlotsAnswersAsEachSlotsLoad) {
+    const auto r10 = make_ca("R10");
+    config::Config config;
+    for (const std::string name : {"a", "b", "c"}) {
+        config::SlotConfig slot;
+        slot.name = name;
+        slot.issuer_certificates = {write("r10.pem", r10.pem)};
+        config.slots.push_back(slot);
+    }
+    EXPECT_TRUE(check_issuer_certificates(config).ok());
+    config.slots[1].issuer_certificates.push_back(write("garbage.pem", "not a certificate\n"));
+    config.slots[2].issuer_certificates = config.slots[1].issuer_certificates;
+    const auto checked = check_issuer_certificates(config);
+    ASSERT_FALSE(checked.ok());
+    const auto slot_b = load_issuer_certificates(config.slots[1]);
+    ASSERT_FALSE(slot_b.ok());
+    EXPECT_EQ(checked.error().message, slot_b.error().message);
+    EXPECT_EQ(checked.error().kind, slot_b.error().kind);
+    EXPECT_EQ(checked.error().message.rfind("key b: issuer_certificates: ", 0), 0u);
+}
+
 }  // namespace
 }  // namespace dk::service

@@ -1,6 +1,8 @@
 // The transport and the publisher against the in-process fake server's failure modes.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "fake_dns_server.h"
 #include "zone/publisher.h"
 
@@ -158,6 +160,20 @@ TEST_F(PublisherWithFake, ReadRrsetOfAnEmptyOwner) {
     auto rrset = p.read_rrset(kOwner, LDNS_RR_TYPE_TLSA);
     ASSERT_TRUE(rrset.ok()) << rrset.error().message;
     EXPECT_TRUE(rrset->rdatas.empty());
+}
+
+// Every query goes out with its own unpredictable message ID (RFC 5452), which the verified
+// reply carries back.
+TEST(Transport, EachQueryHasItsOwnRandomId) {
+    FakeDnsServer server(kKey);
+    auto query = soa_query();
+    std::set<std::uint16_t> ids;
+    for (int i = 0; i < 16; ++i) {
+        ExchangeOutcome out = exchange_detailed(server.address(), *query, options());
+        ASSERT_TRUE(out.ok()) << out.error->error.message;
+        ids.insert(ldns_pkt_id(out.reply.get()));
+    }
+    EXPECT_GE(ids.size(), 12u);  // 16 draws of 16 bits: a repeat or two at most, in practice none
 }
 
 }  // namespace
