@@ -79,7 +79,7 @@ set_mx "10 mx1" "20 mx2"
 
 render_config "$env_file" "$work/state" "$work/served" >"$work/dk.toml"
 # MTA-STS for example.test: the [[zone]] keys after its tlsa_ttl line.
-sed -i "/^tlsa_ttl = /a mta_sts_mode = \"enforce\"\nmta_sts_max_age = 6\nmta_sts_policy_file = \"$TB_MTA_STS_POLICY_FILE\"\nmta_sts_addresses = [\"$TB_MTA_STS_ADDR\"]\nmta_sts_ca_bundle = \"$TB_CA_CERT\"" "$work/dk.toml"
+sed -i "/^tlsa_ttl = /a mta_sts_mode = \"enforce\"\nmta_sts_max_age = 15\nmta_sts_policy_file = \"$TB_MTA_STS_POLICY_FILE\"\nmta_sts_addresses = [\"$TB_MTA_STS_ADDR\"]\nmta_sts_ca_bundle = \"$TB_CA_CERT\"" "$work/dk.toml"
 dk config check >/dev/null || bad "config check refuses the MTA-STS keys"
 # The slot's key on both MX, first with mx1's certificate (it names mx1 only), then with one for
 # both names from the testbed CA (what the slot's issue_command makes).
@@ -97,7 +97,7 @@ echo "== 1. the policy written, the id published, the independent client agrees"
 t0=$(date +%s%N)
 dk mta-sts sync || bad "mta-sts sync failed"
 echo "sync took $((($(date +%s%N) - t0) / 1000000)) ms"
-expect "policy file" "$(printf 'version: STSv1\r\nmode: enforce\r\nmx: mx1.example.test\r\nmx: mx2.example.test\r\nmax_age: 6\r\n')" "$(cat "$TB_MTA_STS_POLICY_FILE")"
+expect "policy file" "$(printf 'version: STSv1\r\nmode: enforce\r\nmx: mx1.example.test\r\nmx: mx2.example.test\r\nmax_age: 15\r\n')" "$(cat "$TB_MTA_STS_POLICY_FILE")"
 id1=$(file_id)
 poll_for 20 serves_id "$id1" && ok "the resolver serves id $id1 validated" ||
     bad "the resolver does not serve id $id1 (got '$(served_id)')"
@@ -186,6 +186,9 @@ dk config check >"$work/lint3.txt" 2>&1 && bad "config check passes with a refus
 grep -q "lint error mta-sts-webpki mx: the next key's chain: mx1.example.test:25: example.test's MTA-STS policy is enforce" "$work/lint3.txt" &&
     ok "the lint names the next chain as an error" || bad "no lint error: $(cat "$work/lint3.txt")"
 
+# The window senders may hold the enforce policy runs max_age (15 s) from the last pass that kept
+# it (the refusal poll above): the checks above and the run below come well within it, also on a
+# loaded machine (with 6 s, a debug run beside three other tests and two builds came after it).
 sed -i 's/^mta_sts_mode = "enforce"/mta_sts_mode = "testing"/' "$work/dk.toml"
 dk mta-sts sync >/dev/null
 dk run --once >"$work/run4.log" 2>&1 || true
