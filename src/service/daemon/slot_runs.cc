@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -76,12 +77,7 @@ TimePoint retry_time(const Error& error, TimePoint now) {
 TimePoint wake_for_steps(std::vector<TimePoint> due, TimePoint none_due) {
     if (due.empty()) return none_due;
     std::sort(due.begin(), due.end());
-    const TimePoint last_together = due.front() + steps_due_together;
-    TimePoint wake = due.front();
-    for (const TimePoint at : due) {
-        if (at <= last_together) wake = at;
-    }
-    return wake;
+    return *std::prev(std::upper_bound(due.begin(), due.end(), due.front() + steps_due_together));
 }
 
 // Slots run side by side: their observations, probes, keys, certificate requests and
@@ -223,15 +219,12 @@ int run_slots(Runtime& rt, const std::vector<std::string>& names, engine::RunMod
                                                " rounds of steps");
             break;
         }
-        std::vector<SlotRun*> acting;
         std::vector<SlotRun*> publishing;
         std::vector<SlotPublish> publishes;
         for (SlotRun* r : pending) {
             if (r->report->final_action.kind == engine::ActionKind::publish) {
                 publishing.push_back(r);
                 publishes.push_back({r->runtime.get(), &r->report->final_action.changes});
-            } else {
-                acting.push_back(r);
             }
         }
         const auto answers = publish_together(publishes);
