@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -36,7 +37,8 @@ constexpr const char* status_usage =
     "danekeeper status [SLOT] [--json] [--nagios [--from-snapshot FILE]]: each slot's state, keys "
     "and what it waits for";
 constexpr const char* rollover_usage =
-    "danekeeper rollover start|check SLOT [--emergency] [--dry-run] | rollover --emergency SLOT";
+    "danekeeper rollover start SLOT... [--emergency] [--dry-run] | rollover check SLOT | rollover "
+    "--emergency SLOT";
 
 Error usage_error(const char* usage) {
     return Error::bad_input(std::string("usage: ") + usage);
@@ -84,27 +86,34 @@ int run_adopt(const Invocation& inv) {
     if (!runtime.ok()) return fail(runtime.error());
     if (dry_run) {
         std::printf(
-            "would adopt %s (key) and %s (chain) as the current key of slot %s, then publish its "
-            "record and a next key's\n",
+            "would adopt %s (key) and %s (chain) as the current key of slot %s and make its next "
+            "key; a run then publishes both records\n",
             slot->key_file.c_str(), slot->cert_file.c_str(), slot->name.c_str());
         return 0;
     }
     auto key = (*runtime)->vault().import_served(rt->clock.now());
     if (!key.ok()) return fail(key.error());
+    // The next key is made now, ahead of need: the first run publishes both records without
+    // waiting on the CPU (an RSA key takes 100-160 ms here, a rollover of many slots one each).
+    auto next = (*runtime)->vault().generate_key(slot->name, rt->clock.now());
+    if (!next.ok()) return fail(next.error());
     engine::SlotState state;
     state.slot = slot->name;
     state.current = *key;
+    state.next = *next;
     if (auto chain_text = files::read_limited((*runtime)->vault().chain_path(key->id));
         chain_text.ok()) {
         if (auto chain = cert::parse_chain_pem(*chain_text, slot->cert_file); chain.ok()) {
             state.current_cert_not_after = cert::not_after(*chain->front());
         }
     }
-    if (auto s =
-            rt->states.save(state, "adopt", "adopted " + slot->key_file + " as key " + key->id);
+    if (auto s = rt->states.save(state, "adopt",
+                                 "adopted " + slot->key_file + " as key " + key->id +
+                                     "; next key " + next->id + " made");
         !s.ok())
         return fail(s.error());
-    std::printf("adopted: slot %s current key %s\n", slot->name.c_str(), key->id.c_str());
+    std::printf("adopted: slot %s current key %s, next key %s\n", slot->name.c_str(),
+                key->id.c_str(), next->id.c_str());
     return 0;
 }
 
@@ -212,6 +221,48 @@ int run_status(const Invocation& inv) {
     return 0;
 }
 
+namespace {
+
+// `rollover start SLOT...`: every named slot is checked (configured, adopted) before any request
+// is left, so that a mistyped name changes nothing; a running daemon is woken once for all. The
+// store is only read (never created or migrated, as for status).
+int start_rollovers(const std::vector<std::string>& names, const Invocation& inv, bool emergency,
+                    bool dry_run) {
+    auto rt = service::open_runtime(inv.globals.config_path, service::Locking::reader);
+    if (!rt.ok()) return fail(rt.error());
+    std::vector<std::string> requested;
+    for (const auto& name : names) {
+        const auto* slot = (*rt)->config.slot(name);
+        if (slot == nullptr)
+            return fail(
+                Error::bad_input("no key slot named '" + name + "' in " + (*rt)->config.source));
+        if (std::find(requested.begin(), requested.end(), slot->name) == requested.end())
+            requested.push_back(slot->name);
+    }
+    for (const auto& name : requested) {
+        auto state = (*rt)->states.load(name);
+        if (!state.ok()) return fail(state.error());
+        if (!*state) return fail(Error::bad_input("slot " + name + " is not adopted yet"));
+    }
+    if (dry_run) {
+        for (const auto& name : requested)
+            std::printf("would start a%s rollover of slot %s\n", emergency ? "n emergency" : "",
+                        name.c_str());
+        return 0;
+    }
+    if (auto s = service::request_slot_rollovers((*rt)->config, requested, emergency); !s.ok())
+        return fail(s.error());
+    for (const auto& name : requested) {
+        std::printf(
+            "rollover of slot %s requested; the engine (danekeeper run, or the daemon) carries it "
+            "out safely\n",
+            name.c_str());
+    }
+    return 0;
+}
+
+}  // namespace
+
 int run_rollover(const Invocation& inv) {
     VerbOptions options(inv, rollover_usage);
     options.add()("emergency", "start: switch as soon as the next key is safely published")(
@@ -223,32 +274,21 @@ int run_rollover(const Invocation& inv) {
     auto words = options.words();
     if (emergency && words.size() == 1)
         words.insert(words.begin(), "start");  // `rollover --emergency SLOT`
-    if (words.size() != 2 || (words[0] != "start" && words[0] != "check"))
+    if (words.size() < 2 || (words[0] != "start" && words[0] != "check") ||
+        (words[0] == "check" && words.size() != 2))
         return fail(usage_error(rollover_usage));
     const std::string& sub = words[0];
+    if (sub == "start") {
+        return start_rollovers({words.begin() + 1, words.end()}, inv, emergency, dry_run);
+    }
     // check only reads: the store opens read-only and is never created or migrated (an old
     // schema is refused, naming the verbs that migrate it), as for status.
-    auto open = open_slot(inv, words[1],
-                          sub == "check" ? service::Locking::reader : service::Locking::read_only);
+    auto open = open_slot(inv, words[1], service::Locking::reader);
     if (!open.ok()) return fail(open.error());
     auto& rt = open->rt;
     const auto* slot = open->slot;
     if (!open->state) return fail(Error::bad_input("slot " + slot->name + " is not adopted yet"));
     engine::SlotState state = *open->state;
-    if (sub == "start") {
-        if (dry_run) {
-            std::printf("would start a%s rollover of slot %s\n", emergency ? "n emergency" : "",
-                        slot->name.c_str());
-            return 0;
-        }
-        if (auto s = service::request_slot_rollover(rt->config, slot->name, emergency); !s.ok())
-            return fail(s.error());
-        std::printf(
-            "rollover of slot %s requested; the engine (danekeeper run, or the daemon) carries it "
-            "out safely\n",
-            slot->name.c_str());
-        return 0;
-    }
     // check: is switching to next safe right now?
     auto runtime = service::SlotRuntime::build(*rt, *slot);
     if (!runtime.ok()) return fail(runtime.error());

@@ -83,6 +83,15 @@ expect 0 "^\[\]$" -- --config "$work/good.toml" log --json
 # rollover check only reads as well: not adopted without a state database, and one of an older
 # schema is refused (exit 3) and left as it is, for a verb that holds the state lock to migrate.
 expect 2 "^danekeeper: slot mx is not adopted yet" -- --config "$work/good.toml" rollover check mx
+# rollover start takes several slots: each is checked before any request is left.
+expect 2 "^danekeeper: usage: danekeeper rollover start SLOT\.\.\." -- rollover start
+expect 2 "^danekeeper: usage: danekeeper rollover start SLOT\.\.\." -- rollover check mx mx
+expect 2 "^danekeeper: no key slot named 'nosuch'" -- --config "$work/good.toml" rollover start mx nosuch
+expect 2 "^danekeeper: slot mx is not adopted yet" -- --config "$work/good.toml" rollover start mx
+if [[ -e $work/state/requests ]]; then
+    echo "FAIL: a refused rollover start left $(ls "$work/state/requests")"
+    failures=$((failures + 1))
+fi
 mkdir -m 700 "$work/old"
 sed "s|$work/state|$work/old|" "$work/good.toml" >"$work/old.toml"
 schema_version() { python3 -c 'import sqlite3, sys
@@ -150,7 +159,7 @@ if [[ -n $leftover ]]; then
 fi
 
 if [[ -e $work/state/state.db ]]; then
-    echo "FAIL: status, log or rollover check created $work/state/state.db"
+    echo "FAIL: status, log or rollover check or start created $work/state/state.db"
     failures=$((failures + 1))
 fi
 exit $((failures > 0))

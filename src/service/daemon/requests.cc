@@ -17,10 +17,14 @@ namespace {
 namespace dks = zone::dnssec_keys;
 
 // A request file, not a state write: the running engine owns the state and applies it.
-Status leave_request(const config::Config& config, const std::string& path, std::string_view text) {
+Status write_request(const config::Config& config, const std::string& path, std::string_view text) {
     const std::string dir = config.state_dir + "/requests";
     ::mkdir(dir.c_str(), 0700);
-    DK_TRY_STATUS(files::write_atomic(path, text, 0600, files::Overwrite::yes));
+    return files::write_atomic(path, text, 0600, files::Overwrite::yes);
+}
+
+Status leave_request(const config::Config& config, const std::string& path, std::string_view text) {
+    DK_TRY_STATUS(write_request(config, path, text));
     wake_running_daemon(config.state_dir);
     return {};
 }
@@ -37,10 +41,14 @@ std::string dnssec_request_path(const config::Config& config, const std::string&
            std::string(dks::role_name(role));
 }
 
-Status request_slot_rollover(const config::Config& config, const std::string& slot,
-                             bool emergency) {
-    return leave_request(config, request_path(config, slot),
-                         emergency ? "emergency\n" : "planned\n");
+Status request_slot_rollovers(const config::Config& config, const std::vector<std::string>& slots,
+                              bool emergency) {
+    for (const auto& slot : slots) {
+        DK_TRY_STATUS(write_request(config, request_path(config, slot),
+                                    emergency ? "emergency\n" : "planned\n"));
+    }
+    wake_running_daemon(config.state_dir);
+    return {};
 }
 
 Status request_dnssec_rollover(const config::Config& config, const std::string& zone,

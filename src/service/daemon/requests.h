@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "base/clock.h"
 #include "base/result.h"
@@ -20,8 +21,10 @@ std::string request_path(const config::Config& config, const std::string& slot);
 std::string dnssec_request_path(const config::Config& config, const std::string& zone,
                                 zone::dnssec_keys::Role role);
 
-// Leaves a rollover request for the slot (an emergency one when asked) and wakes the daemon.
-Status request_slot_rollover(const config::Config& config, const std::string& slot, bool emergency);
+// Leaves a rollover request for each slot (emergency ones when asked), then wakes the daemon
+// once: it takes them all in one pass.
+Status request_slot_rollovers(const config::Config& config, const std::vector<std::string>& slots,
+                              bool emergency);
 // Leaves a rollover request for the zone's key of `role` and wakes the daemon.
 Status request_dnssec_rollover(const config::Config& config, const std::string& zone,
                                zone::dnssec_keys::Role role);

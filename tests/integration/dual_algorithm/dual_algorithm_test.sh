@@ -86,6 +86,8 @@ steady() {  # steady SLOT: no previous key, the next key published everywhere
 
 echo "== adopt both slots and publish current + next of each"
 dk adopt mx-ec >/dev/null && dk adopt mx-rsa >/dev/null
+# adopt makes the next key at once: the first run publishes both records without a key step.
+expect "adopt made mx-rsa's next key" True "$(slot_field mx-rsa "['next'] is not None")"
 for _ in $(seq 1 20); do
     dk run --once >>"$work/runs.log" 2>&1
     steady mx-ec && steady mx-rsa && break
@@ -138,7 +140,7 @@ roll() {
     done
     declare -A start
     for slot in "$@" "${others[@]}"; do start[$slot]=$(slot_field "$slot" "['current']['id']"); done
-    for slot in "$@"; do dk rollover start "$slot" >/dev/null; done
+    dk rollover start "$@" >/dev/null  # one call for every slot named, one wake of the daemon
     for _ in $(seq 1 120); do
         done_all=1
         for slot in "$@"; do
@@ -160,6 +162,11 @@ roll() {
     done
 }
 
+echo "== rollover start with a name that is not configured leaves no request"
+dk rollover start mx-rsa nosuch >"$work/start.out" 2>&1
+expect "rollover start mx-rsa nosuch exits 2" 2 $?
+grep -q "no key slot named 'nosuch'" "$work/start.out" || bad "rollover start names the unknown slot: $(cat "$work/start.out")"
+expect "no request is left" "" "$(ls "$work/state/requests" 2>/dev/null)"
 echo "== rollover of the RSA slot"
 roll mx-rsa
 echo "== rollover of the ECDSA slot"
