@@ -146,20 +146,64 @@ void read_vault_views(const SlotSetup& setup, Ports& ports, const SlotState& sta
     }
 }
 
+// The DNS half of an observation: every owner at every server, and the chain of trust.
+Status observe_dns(const SlotSetup& setup, Ports& ports, Observations& obs) {
+    DK_TRY(obs.owners, ports.dns.observe(tlsa_owners(setup.endpoints)));
+    obs.trust_problems = ports.dns.trust_problems();
+    return {};
+}
+
+// What the next plan may take from the observation before the step just taken.
+struct Carried {
+    Observations seen;
+    // The step left the world as seen (leaves_the_world_as_seen): all of it; otherwise (a
+    // publish of 3 1 1 records) its endpoint views only, with DNS asked again.
+    bool dns_too = true;
+    // The publish added the record of a key an endpoint presents: a verdict seen false before it
+    // may be true now (never the other way).
+    bool verdicts_may_lag = false;
+};
+
 // The earlier observation brought up to now, or nothing when it is too old to stand for the
 // world (or the clock went back since).
-std::optional<Observations> seen_again(const SlotSetup& setup, Ports& ports, const SlotState& state,
-                                       const Observations& seen) {
+Result<std::optional<Observations>> seen_again(const SlotSetup& setup, Ports& ports,
+                                               const SlotState& state, const Carried& carried) {
     const TimePoint now = ports.clock.now();
-    if (now < seen.now || now - seen.now > world_view_reuse_limit) return std::nullopt;
+    const Observations& seen = carried.seen;
+    if (now < seen.now || now - seen.now > world_view_reuse_limit)
+        return std::optional<Observations>();
     Observations obs = seen;
     obs.now = now;
     obs.monotonic = ports.clock.monotonic();
+    if (!carried.dns_too) DK_TRY_STATUS(observe_dns(setup, ports, obs));
     read_vault_views(setup, ports, state, obs);
-    return obs;
+    return std::optional<Observations>(std::move(obs));
 }
 
 }  // namespace
+
+VerdictsAfter endpoint_verdicts_after(const std::vector<TlsaChange>& changes,
+                                      const std::vector<EndpointView>& endpoints) {
+    for (const auto& ep : endpoints) {
+        if (ep.reachable && !ep.leaf_spki_sha256) return VerdictsAfter::unknown;
+    }
+    const auto presented = [&](const TlsaRecord& r) {
+        return std::any_of(endpoints.begin(), endpoints.end(), [&](const EndpointView& ep) {
+            return ep.leaf_spki_sha256 && *ep.leaf_spki_sha256 == r.data;
+        });
+    };
+    VerdictsAfter after = VerdictsAfter::unchanged;
+    for (const auto& change : changes) {
+        const TlsaRecord& r = change.record;
+        if (r.usage != tlsa::usage_dane_ee || r.selector != tlsa::selector_spki ||
+            r.mtype != tlsa::mtype_sha256)
+            return VerdictsAfter::unknown;
+        if (!presented(r)) continue;
+        if (change.op == ChangeOp::remove) return VerdictsAfter::unknown;
+        after = VerdictsAfter::may_improve;
+    }
+    return after;
+}
 
 bool left_to_the_caller(ActionKind kind) {
     return kind == ActionKind::publish || kind == ActionKind::request_certificate ||
@@ -186,8 +230,7 @@ Result<Observations> observe_slot(const SlotSetup& setup, Ports& ports, const Sl
     Observations obs;
     obs.now = ports.clock.now();
     obs.monotonic = ports.clock.monotonic();
-    DK_TRY(obs.owners, ports.dns.observe(tlsa_owners(setup.endpoints)));
-    obs.trust_problems = ports.dns.trust_problems();
+    DK_TRY_STATUS(observe_dns(setup, ports, obs));
     obs.endpoints = ports.prober.probe(setup.endpoints, obs.owners);
     read_vault_views(setup, ports, state, obs);
     return obs;
@@ -231,10 +274,25 @@ Status record_step(const SlotSetup& setup, Ports& ports, Action action,
     return {};
 }
 
-// `seen`: the observation the last step was planned on, when that step left the world as seen.
+// What the next plan may take from `obs`, the observation `action` was planned on (its verdicts
+// lagging if `lagging`), once the action succeeded.
+std::optional<Carried> carried_after(const Action& action, Observations obs, bool lagging) {
+    if (leaves_the_world_as_seen(action.kind)) return Carried{std::move(obs), true, lagging};
+    if (action.kind != ActionKind::publish) return std::nullopt;
+    switch (endpoint_verdicts_after(action.changes, obs.endpoints)) {
+        case VerdictsAfter::unchanged:
+            return Carried{std::move(obs), false, lagging};
+        case VerdictsAfter::may_improve:
+            return Carried{std::move(obs), false, true};
+        default:
+            return std::nullopt;
+    }
+}
+
+// `seen`: what the next plan may take from the observation the last step was planned on.
 Result<RunReport> run_steps(const SlotSetup& setup, Ports& ports, RunMode mode,
                             const StepListener& listener, int max_steps, bool defer_steps,
-                            SlotState saved, RunReport report, std::optional<Observations> seen) {
+                            SlotState saved, RunReport report, std::optional<Carried> seen) {
     for (int step = 0; step < max_steps; ++step) {
         DK_TRY(const OwnerPreparation prepared,
                ports.publisher.prepare_owners(tlsa_owners(setup.endpoints), ports.clock.now(),
@@ -254,7 +312,11 @@ Result<RunReport> run_steps(const SlotSetup& setup, Ports& ports, RunMode mode,
             return report;
         }
         std::optional<Observations> again;
-        if (seen) again = seen_again(setup, ports, report.state, *seen);
+        bool lagging = false;
+        if (seen) {
+            DK_TRY(again, seen_again(setup, ports, report.state, *seen));
+            lagging = again && seen->verdicts_may_lag;
+        }
         seen.reset();
         Observations obs;
         if (again) {
@@ -265,6 +327,15 @@ Result<RunReport> run_steps(const SlotSetup& setup, Ports& ports, RunMode mode,
         obs.removals_not_before = prepared.removals_not_before;
         report.state = count_monotonic(std::move(report.state), obs.monotonic);
         Action action = plan_next_action(report.state, setup.policy, obs);
+        if (lagging && action.kind == ActionKind::alert) {
+            // Only a verdict (endpoints_not_presenting) can turn a plan into an alert that a
+            // fresh look would not raise: look again before raising it.
+            DK_TRY(obs, observe_slot(setup, ports, report.state));
+            obs.removals_not_before = prepared.removals_not_before;
+            report.state = count_monotonic(std::move(report.state), obs.monotonic);
+            action = plan_next_action(report.state, setup.policy, obs);
+            lagging = false;
+        }
         if (listener) listener(action, report.state);
         if (action.kind == ActionKind::wait || action.kind == ActionKind::alert ||
             mode == RunMode::dry_run) {
@@ -277,15 +348,17 @@ Result<RunReport> run_steps(const SlotSetup& setup, Ports& ports, RunMode mode,
             "engine.action",
             {{"slot", setup.slot}, {"action", to_string(action.kind)}, {"reason", action.reason}});
         if (defer_steps && left_to_the_caller(action.kind)) {
-            report.deferred = DeferredStep{action, saved, max_steps - step - 1, std::move(obs)};
+            report.deferred =
+                DeferredStep{action, saved, max_steps - step - 1, std::move(obs), lagging};
             report.final_action = std::move(action);
             return report;
         }
         auto outcome = execute_step(setup, ports, action, report.state);
-        const bool world_as_seen = outcome.ok() && leaves_the_world_as_seen(action.kind);
+        std::optional<Carried> carried;
+        if (outcome.ok()) carried = carried_after(action, std::move(obs), lagging);
         DK_TRY_STATUS(record_step(setup, ports, std::move(action), outcome, step + 1 < max_steps,
                                   saved, report));
-        if (world_as_seen) seen = std::move(obs);
+        seen = std::move(carried);
     }
     return Error::environment("slot " + setup.slot + ": no steady state after " +
                               std::to_string(max_steps) + " steps");
@@ -311,9 +384,9 @@ Result<RunReport> finish_step(const SlotSetup& setup, Ports& ports, RunReport re
     DeferredStep deferred = std::move(*report.deferred);
     report.deferred.reset();
     SlotState saved = std::move(deferred.stored);
-    std::optional<Observations> seen;
-    if (outcome.ok() && leaves_the_world_as_seen(deferred.action.kind))
-        seen = std::move(deferred.seen);
+    std::optional<Carried> seen;
+    if (outcome.ok())
+        seen = carried_after(deferred.action, std::move(deferred.seen), deferred.verdicts_may_lag);
     DK_TRY_STATUS(record_step(setup, ports, std::move(deferred.action), outcome,
                               deferred.steps_left > 0, saved, report));
     return run_steps(setup, ports, RunMode::apply, listener, deferred.steps_left, true,

@@ -40,6 +40,7 @@ struct DeferredStep {
     SlotState stored;  // the state as stored before it
     int steps_left = 0;
     Observations seen;  // what the plan saw: the next plan may look at the world through it again
+    bool verdicts_may_lag = false;  // seen's verdicts came from before a publish (Carried)
 };
 
 struct RunReport {
@@ -67,6 +68,24 @@ inline constexpr Seconds world_view_reuse_limit{10};
 
 // The steps after which the world is as it was observed before them.
 bool leaves_the_world_as_seen(ActionKind kind);
+
+// What publishing `changes` can do to the DANE verdicts in `endpoints`. A verdict depends on the
+// RRset only through the records that match the presented chain, and a 3 1 1 record (DANE-EE,
+// SPKI, SHA-256) can match only the leaf: 3 1 1 records of keys no endpoint presents change no
+// verdict; adding the record of a presented key can only make a verdict true. Anything else
+// (another kind of record, the removal of a presented key's record, a handshake that did not
+// tell its key) is unknown.
+enum class VerdictsAfter { unchanged, may_improve, unknown };
+VerdictsAfter endpoint_verdicts_after(const std::vector<TlsaChange>& changes,
+                                      const std::vector<EndpointView>& endpoints);
+
+// After a publish whose effect on the verdicts is known, the next plan asks DNS again and takes
+// the endpoint views from the observation before it (while that is at most
+// world_view_reuse_limit old): a publish does not change what the endpoints present. So the
+// observation that finds t1, or the retired record gone, makes no handshake. Where a verdict may
+// have improved, a plan that would raise an alert looks at the endpoints again first: the
+// planner raises alerts from verdicts, and takes no other step from them that a fresh look would
+// not also take.
 
 // The steps a run with defer_steps leaves to its caller, to take once every slot of the round
 // has planned: publishes, which it sends for many slots in as few UPDATEs as fit; certificate

@@ -3,6 +3,8 @@
 // the observation taken before them, brought up to the clock and the vault, while it is young.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "engine/runner.h"
 #include "fixtures.h"
 
@@ -45,13 +47,17 @@ class ApplyingPublisher final : public DnsPublisher {
     ServedOwners& dns_;
 };
 
+// Every endpoint presents key 1, DANE-valid where its record is published.
 class CountingProber final : public EndpointProber {
   public:
     std::vector<EndpointView> probe(const std::vector<Endpoint>& endpoints,
-                                    const std::vector<OwnerView>&) override {
+                                    const std::vector<OwnerView>& published) override {
         ++probes;
+        const bool matched = std::all_of(published.begin(), published.end(), [](const auto& o) {
+            return contains(o.at_primary, record_for(key(1)));
+        });
         std::vector<EndpointView> views;
-        for (const auto& ep : endpoints) views.push_back(serving(ep.to_string(), key(1)));
+        for (const auto& ep : endpoints) views.push_back(serving(ep.to_string(), key(1), matched));
         return views;
     }
     int probes = 0;
@@ -141,7 +147,9 @@ TEST_F(ObservationReuseTest, OnlyAPublishMakesTheRunLookAtTheWorldAgain) {
     EXPECT_EQ(store.kinds, steps);
     // Once before the key generation, once after the publish; five times before this change.
     EXPECT_EQ(dns.observations, 2);
-    EXPECT_EQ(prober.probes, 2);
+    // The publish added the next key's record, which no endpoint presents: no verdict changed,
+    // so the plan after it took the handshakes of the one before.
+    EXPECT_EQ(prober.probes, 1);
     // The vault is asked at every plan: the chains it knows change with the steps.
     EXPECT_EQ(vault.chain_questions, 5);
     // t1 is the time of the observation that saw the record everywhere, not an older one.
@@ -149,11 +157,36 @@ TEST_F(ObservationReuseTest, OnlyAPublishMakesTheRunLookAtTheWorldAgain) {
     EXPECT_EQ(*store.state->next->published_at, clock.now());
 }
 
+// A publish that adds the record of the key the endpoints present (the first one after adopt)
+// may make their verdicts true: t1 is found without handshakes, and the alert the old verdicts
+// would raise (not DANE-valid) makes the run look at the endpoints again instead.
+TEST_F(ObservationReuseTest, AVerdictThePublishMayHaveImprovedIsSeenAgainBeforeAnAlert) {
+    dns.served.clear();
+    const RunReport report = run();
+    EXPECT_EQ(report.final_action.kind, ActionKind::wait) << report.final_action.reason;
+    const std::vector<std::string> steps{"generate_next_key", "publish", "mark_published",
+                                         "set_switch_time"};
+    EXPECT_EQ(store.kinds, steps);
+    EXPECT_EQ(dns.observations, 3);
+    EXPECT_EQ(prober.probes, 2);
+}
+
+// While rolling, the verdicts decide nothing before the switch: no handshake after the publish.
+TEST_F(ObservationReuseTest, ARollingSlotFindsItsSwitchTimeWithoutHandshakesAfterThePublish) {
+    dns.served.clear();
+    store.state->phase = Phase::rolling;
+    const RunReport report = run();
+    EXPECT_EQ(report.final_action.kind, ActionKind::wait) << report.final_action.reason;
+    EXPECT_EQ(prober.probes, 1);
+    ASSERT_TRUE(store.state->switch_not_before);
+}
+
 TEST_F(ObservationReuseTest, AnObservationOlderThanTheLimitIsNotReused) {
     vault.keygen_takes = world_view_reuse_limit + Seconds{1};
     run();
     EXPECT_EQ(dns.observations, 3);
-    EXPECT_EQ(prober.probes, 3);
+    // The handshakes made after the key generation stand for the plan after the publish.
+    EXPECT_EQ(prober.probes, 2);
 }
 
 TEST_F(ObservationReuseTest, AClockSetBackMakesTheRunLookAgain) {
@@ -173,6 +206,40 @@ TEST_F(ObservationReuseTest, ADeferredKeyGenerationPlansItsPublishWithoutLooking
     ASSERT_TRUE(finished.ok() && finished->deferred) << finished.error().message;
     EXPECT_EQ(finished->final_action.kind, ActionKind::publish);
     EXPECT_EQ(dns.observations, 1);
+}
+
+// A publish left to the caller: its round takes `round`; the plan after it finds t1.
+class DeferredPublishRound : public ObservationReuseTest {
+  protected:
+    Result<RunReport> publish_after(std::chrono::system_clock::duration round) {
+        auto p = ports();
+        auto report = run_slot(setup, p, RunMode::apply, {}, default_max_steps, true);
+        if (!report.ok()) return report;
+        const auto made = execute_step(setup, p, report->final_action, report->state);
+        report = finish_step(setup, p, std::move(*report), made);
+        if (!report.ok()) return report;
+        EXPECT_EQ(report->final_action.kind, ActionKind::publish);
+        clock.advance(round);  // the round's other slots
+        const auto sent = publisher.publish(report->final_action.changes);
+        return finish_publish(setup, p, std::move(*report), sent);
+    }
+};
+
+TEST_F(DeferredPublishRound, TheHandshakesBeforeAPublishStandForThePlanAfterIt) {
+    auto finished = publish_after(Seconds{3});
+    ASSERT_TRUE(finished.ok()) << finished.error().message;
+    ASSERT_TRUE(store.state->next && store.state->next->published_at);
+    EXPECT_EQ(dns.observations, 2);
+    EXPECT_EQ(prober.probes, 1);
+    // t1 is the time of the DNS answers after the publish.
+    EXPECT_EQ(*store.state->next->published_at, clock.now());
+}
+
+TEST_F(DeferredPublishRound, HandshakesOlderThanTheLimitAreMadeAgain) {
+    auto finished = publish_after(world_view_reuse_limit + Seconds{1});
+    ASSERT_TRUE(finished.ok()) << finished.error().message;
+    EXPECT_EQ(dns.observations, 2);
+    EXPECT_EQ(prober.probes, 2);
 }
 
 // The next key aged for a minute of the hour it needs; its certificate is to be requested.
@@ -211,6 +278,39 @@ TEST_F(DeferredCertificateTest, ARoundLongerThanTheLimitMakesTheRunLookAgain) {
     ASSERT_TRUE(finished.ok()) << finished.error().message;
     EXPECT_EQ(finished->final_action.kind, ActionKind::wait) << finished->final_action.reason;
     EXPECT_EQ(dns.observations, 2);
+}
+
+TEST(EndpointVerdictsAfter, ThreeOneOneRecordsOfKeysNotPresentedChangeNone) {
+    const std::vector<EndpointView> endpoints{serving("mx1:25", key(1)), unreachable("mx2:25")};
+    const auto change = [](TlsaRecord r, ChangeOp op = ChangeOp::add) {
+        return std::vector<TlsaChange>{{"_25._tcp.mx1.example.test.", op, std::move(r), {}}};
+    };
+    EXPECT_EQ(endpoint_verdicts_after(change(record_for(key(2))), endpoints),
+              VerdictsAfter::unchanged);
+    EXPECT_EQ(endpoint_verdicts_after(change(record_for(key(2)), ChangeOp::remove), endpoints),
+              VerdictsAfter::unchanged);
+    EXPECT_EQ(endpoint_verdicts_after({}, endpoints), VerdictsAfter::unchanged);
+    // The presented key's own record: added, a verdict can only become true; removed, unknown.
+    auto both = change(record_for(key(2)));
+    both.push_back(change(record_for(key(1))).front());
+    EXPECT_EQ(endpoint_verdicts_after(both, endpoints), VerdictsAfter::may_improve);
+    EXPECT_EQ(endpoint_verdicts_after(change(record_for(key(1)), ChangeOp::remove), endpoints),
+              VerdictsAfter::unknown);
+    // Records that can match through the chain or by another digest: not accounted for.
+    TlsaRecord issuer = record_for(key(2));
+    issuer.usage = tlsa::usage_dane_ta;
+    EXPECT_EQ(endpoint_verdicts_after(change(issuer), endpoints), VerdictsAfter::unknown);
+    TlsaRecord sha512 = record_for(key(2));
+    sha512.mtype = tlsa::mtype_sha512;
+    EXPECT_EQ(endpoint_verdicts_after(change(sha512), endpoints), VerdictsAfter::unknown);
+    TlsaRecord full = record_for(key(2));
+    full.selector = tlsa::selector_cert;
+    EXPECT_EQ(endpoint_verdicts_after(change(full), endpoints), VerdictsAfter::unknown);
+    // A handshake that completed without telling its key.
+    EndpointView unknown = serving("mx1:465", key(1));
+    unknown.leaf_spki_sha256.reset();
+    EXPECT_EQ(endpoint_verdicts_after(change(record_for(key(2))), {unknown}),
+              VerdictsAfter::unknown);
 }
 
 TEST(LeftToTheCaller, PublishesCertificateRequestsAndKeyGenerations) {
