@@ -14,6 +14,7 @@ usage: bad_input_matrix.py DANEKEEPER [--keep] [ROW_NAME_REGEX]
 """
 import gzip
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -231,6 +232,22 @@ def chmod(path, mode):
 
 def remove(path):
     return lambda: os.unlink(f"{W}/{path}")
+
+
+def slot_without_next(slot):
+    """The slot's stored state without a next key (adopt makes one; a state written between a
+    retirement and the fresh key's generation, or by an older version, has none)."""
+    def step():
+        db = sqlite3.connect(f"{W}/state/state.db")
+        try:
+            (text,) = db.execute("SELECT state_json FROM slots WHERE name = ?", (slot,)).fetchone()
+            state = json.loads(text)
+            assert state.pop("next", None) is not None, "adopt made no next key"
+            db.execute("UPDATE slots SET state_json = ? WHERE name = ?", (json.dumps(state), slot))
+            db.commit()
+        finally:
+            db.close()
+    return step
 
 
 def file_bytes(path):
@@ -814,7 +831,8 @@ ROWS += [
     R("hook_csr_unknown_slot", None, ["hook", "csr", "nosuch"], 2, rf"nosuch.*{C}"),
     R("hook_csr_output_dir_missing", None, ["hook", "csr", "mx", "-o", "{W}/nodir/x.csr"], 2,
       r"nodir"),
-    R("hook_csr_next_without_next", None, ["hook", "csr", "mx", "--next"], 2, r"slot mx.*next"),
+    R("hook_csr_next_without_next", slot_without_next("mx"), ["hook", "csr", "mx", "--next"], 2,
+      r"slot mx.*next"),
 ]
 
 
