@@ -124,7 +124,7 @@ tlsa_at_secondary() {
     dig @"$TB_SECONDARY_ADDR" _25._tcp.mx1.example.test TLSA +norec +short +nosplit | sed 's/^/  secondary serves: /'
 }
 
-say "danekeeper adopt: each slot takes over the key the MX serve as its current key"
+say "danekeeper adopt: each slot takes over the key the MX serve as its current key, and makes its next key"
 dk adopt mx-ecdsa
 dk adopt mx-rsa
 
@@ -165,7 +165,7 @@ roll() {
         [[ " $* " == *" $slot "* ]] || others+=("$slot")
         before[$slot]=$(field "$slot" "['current']['id']")
     done
-    for slot in "$@"; do dk rollover start "$slot"; done
+    dk rollover start "$@"
     for _ in $(seq 1 90); do
         engine_run || true
         done_all=1
@@ -195,7 +195,7 @@ say "Rollover 1 of 3: the RSA slot (danekeeper rollover start mx-rsa, then the e
 roll mx-rsa
 say "Rollover 2 of 3: the ECDSA slot"
 roll mx-ecdsa
-say "Rollover 3 of 3: both slots at once"
+say "Rollover 3 of 3: both slots at once (danekeeper rollover start mx-rsa mx-ecdsa)"
 roll mx-rsa mx-ecdsa
 
 say "Where we are now"
