@@ -178,6 +178,9 @@ Result<ldns::RrListPtr> parse_trust_anchors(std::string_view text, const std::st
         if (s != LDNS_STATUS_OK)
             return Error::bad_input(source + ":" + std::to_string(number) + ": " + status_text(s));
         ldns::RrPtr owned(rr);
+        if (!ldns::type_and_class_fit(*rr))
+            return Error::bad_input(source + ":" + std::to_string(number) +
+                                    ": a type or class number beyond 65535");
         const auto type = ldns_rr_get_type(rr);
         if (type != LDNS_RR_TYPE_DS && type != LDNS_RR_TYPE_DNSKEY) {
             return Error::bad_input(source + ":" + std::to_string(number) +

@@ -10,6 +10,9 @@
 #include <ldns/ldns.h>
 // clang-format on
 
+#include <cstdint>
+#include <cstring>
+
 #include "base/handle.h"
 
 namespace dk::ldns {
@@ -30,5 +33,18 @@ inline void free_c_string(char* s) {
     LDNS_FREE(s);
 }
 using CStringPtr = CHandle<char, free_c_string>;
+
+// ldns reads "TYPE327683601" (and CLASSn) from text without a range check and keeps the number
+// in its enum, where ldns_rr_get_type would load a value outside the enum: undefined behaviour.
+// Whether the RR's type and class fit in 16 bits, read as plain integers. Call it on every RR
+// ldns made from text we did not write, before anything asks the RR its type or class.
+inline bool type_and_class_fit(const ldns_rr& rr) {
+    std::uint32_t type = 0;
+    std::uint32_t rr_class = 0;
+    static_assert(sizeof(rr._rr_type) == sizeof(type) && sizeof(rr._rr_class) == sizeof(rr_class));
+    std::memcpy(&type, &rr._rr_type, sizeof type);
+    std::memcpy(&rr_class, &rr._rr_class, sizeof rr_class);
+    return type <= 0xFFFF && rr_class <= 0xFFFF;
+}
 
 }  // namespace dk::ldns

@@ -173,6 +173,7 @@ std::optional<std::string> ldns_record(std::string_view text, ReaderState& st, R
     ldns_rdf_deep_free(prev_raw);
     ldns::RrPtr rr(raw);
     if (s != LDNS_STATUS_OK || !rr) return std::string(ldns_get_errorstr_by_id(s));
+    if (!ldns::type_and_class_fit(*rr)) return std::string("a type or class number beyond 65535");
     return to_record(rr.get(), st.buffer.get(), st.zone, out);
 }
 
@@ -281,6 +282,8 @@ Result<Record> parse_record(const std::string& text, const std::string& origin) 
     ldns::RrPtr rr(raw);
     if (s != LDNS_STATUS_OK || !rr)
         return Error::bad_input("\"" + text + "\": " + ldns_get_errorstr_by_id(s));
+    if (!ldns::type_and_class_fit(*rr))
+        return Error::bad_input("\"" + text + "\": a type or class number beyond 65535");
     ldns::BufferPtr buf(ldns_buffer_new(512));
     Record r;
     if (auto why = to_record(rr.get(), buf.get(), origin_wire, r))

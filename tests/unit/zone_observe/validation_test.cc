@@ -119,6 +119,20 @@ TEST(TrustAnchors, RefusesANulByteInsteadOfReadingUpToIt) {
     EXPECT_EQ(cut.error().message, "anchor.ds:2: a NUL byte");
 }
 
+// Found by the trust_anchor fuzz target (under UBSan): ldns takes "TYPE327683601" and keeps the
+// number in its type enum, which holds 16 bits; asking the RR its type was undefined behaviour.
+TEST(TrustAnchors, RefusesATypeOrClassNumberBeyondSixteenBits) {
+    auto type = parse_trust_anchors("example.test.e.test. TYPE327683601.2.1\n", "anchor.ds");
+    ASSERT_FALSE(type.ok());
+    EXPECT_EQ(type.error().message, "anchor.ds:1: a type or class number beyond 65535");
+    auto klass = parse_trust_anchors(
+        "example.net. 3600 CLASS70000 DS 12345 13 2 "
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n",
+        "anchor.ds");
+    ASSERT_FALSE(klass.ok());
+    EXPECT_EQ(klass.error().message, "anchor.ds:1: a type or class number beyond 65535");
+}
+
 // Found by the trust_anchor fuzz target: ldns takes "DS 0 1 2 \f" (an empty digest) and a
 // SHA-256 digest of 3 bytes; such an anchor matches no key, so every validation would fail later
 // instead of the file being refused now.

@@ -37,6 +37,14 @@ TEST(ZoneReader, UnknownTypeNamesItsLine) {
     EXPECT_TRUE(error_of(head + "www FOO 1\n").starts_with("zone.db:3: "));
 }
 
+// ldns takes "TYPE70000" without a range check (see ldns::type_and_class_fit).
+TEST(ZoneReader, ATypeOrClassNumberBeyondSixteenBitsIsRefused) {
+    EXPECT_EQ(error_of(head + "www TYPE70000 \\# 0\n"),
+              "zone.db:3: a type or class number beyond 65535");
+    EXPECT_EQ(error_of(head + "www CLASS70000 TXT \"x\"\n"),
+              "zone.db:3: a type or class number beyond 65535");
+}
+
 TEST(ZoneReader, MultiLineRecordErrorsNameTheFirstLine) {
     const std::string text = head + "mail MX ( 10\n   mx1 )\nbad TLSA ( 3 1 1\n  zz )\n";
     EXPECT_TRUE(error_of(text).starts_with("zone.db:5: ")) << error_of(text);
