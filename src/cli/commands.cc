@@ -19,7 +19,7 @@ std::span<const Command> all_commands() {
         Command{"status", "each slot's state, keys and what it waits for", run_status,
                 ops::status_nagios_service},
         Command{"rollover",
-                "rollover start|check SLOT: request a key rollover, or check it is safe",
+                "rollover start SLOT...|check SLOT: request key rollovers, or check one is safe",
                 run_rollover},
         Command{"tlsa", "TLSA records for a certificate, chain or key", run_tlsa},
         Command{"probe", "probe endpoints and verify them with DANE", run_probe},
