@@ -239,8 +239,10 @@ int start_rollovers(const std::vector<std::string>& names, const Invocation& inv
         if (std::find(requested.begin(), requested.end(), slot->name) == requested.end())
             requested.push_back(slot->name);
     }
+    auto stored = (*rt)->states.load_all();
+    if (!stored.ok()) return fail(stored.error());
     for (const auto& name : requested) {
-        auto state = (*rt)->states.load(name);
+        auto state = stored->load(name);
         if (!state.ok()) return fail(state.error());
         if (!*state) return fail(Error::bad_input("slot " + name + " is not adopted yet"));
     }

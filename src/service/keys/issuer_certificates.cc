@@ -5,15 +5,20 @@
 #include <string>
 
 namespace dk::service {
+namespace {
+
+// A CA file that cannot be read, named with the slot that names it.
+Error unreadable(const config::SlotConfig& slot, const Error& why) {
+    return Error::bad_input("key " + slot.name + ": issuer_certificates: " + why.message);
+}
+
+}  // namespace
 
 Result<std::vector<cert::IssuerCa>> load_issuer_certificates(const config::SlotConfig& slot) {
     std::vector<cert::IssuerCa> out;
     for (const auto& path : slot.issuer_certificates) {
         auto ca = cert::read_issuer_ca(path);
-        if (!ca.ok()) {
-            return Error::bad_input("key " + slot.name +
-                                    ": issuer_certificates: " + ca.error().message);
-        }
+        if (!ca.ok()) return unreadable(slot, ca.error());
         out.push_back(std::move(*ca));
     }
     return out;
@@ -26,10 +31,7 @@ Status check_issuer_certificates(const config::Config& config) {
     for (const auto& slot : config.slots) {
         for (const auto& path : slot.issuer_certificates) {
             if (loaded.contains(path)) continue;
-            if (auto ca = cert::read_issuer_ca(path); !ca.ok()) {
-                return Error::bad_input("key " + slot.name +
-                                        ": issuer_certificates: " + ca.error().message);
-            }
+            if (auto ca = cert::read_issuer_ca(path); !ca.ok()) return unreadable(slot, ca.error());
             loaded.insert(path);
         }
     }
